@@ -1,0 +1,169 @@
+"""The artifact store: file operations on artifact bytes, over fsspec.
+
+Sits under materializers in the flow (launch -> materializer -> artifact store). Materializers
+only see this small interface, so the same materializer writes to a local folder or to S3.
+Writes are made visible atomically with `staged_directory`: bytes go to a hidden staging
+folder first and are moved into place only when complete; the metadata record is committed
+after that, so nobody ever sees a half-written artifact.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import os
+import posixpath
+import uuid
+from collections.abc import Iterator
+from typing import IO, Any
+
+STAGING_PREFIX = ".staging-"
+
+
+class BaseArtifactStore:
+    """File operations rooted at `path`, a local folder or an fsspec URL."""
+
+    def __init__(self, path: str, **storage_options: Any) -> None:
+        self.path = path.rstrip("/") if "://" in path else os.path.abspath(path)
+        self.storage_options = storage_options
+        self._fs: Any = None
+
+    # -- plumbing -------------------------------------------------------------------------
+    @property
+    def fs(self) -> Any:
+        """The fsspec filesystem behind this store (created on first use)."""
+        if self._fs is None:
+            from fsspec.core import url_to_fs
+
+            self._fs, _ = url_to_fs(self.path, **self.storage_options)
+        return self._fs
+
+    @property
+    def is_local(self) -> bool:
+        return "://" not in self.path or self.path.startswith("file://")
+
+    def join(self, *parts: str) -> str:
+        return posixpath.join(*parts) if not self.is_local else os.path.join(*parts)
+
+    # -- file operations used by materializers -------------------------------------------
+    def open(self, path: str, mode: str = "rb", **kwargs: Any) -> IO[Any]:
+        if self.is_local:
+            if any(flag in mode for flag in "wa"):
+                os.makedirs(os.path.dirname(path), exist_ok=True)
+            return open(path, mode, **kwargs)  # noqa: SIM115 - returned to the caller
+        return self.fs.open(path, mode, **kwargs)
+
+    def exists(self, path: str) -> bool:
+        return os.path.exists(path) if self.is_local else bool(self.fs.exists(path))
+
+    def isdir(self, path: str) -> bool:
+        return os.path.isdir(path) if self.is_local else bool(self.fs.isdir(path))
+
+    def makedirs(self, path: str) -> None:
+        if self.is_local:
+            os.makedirs(path, exist_ok=True)
+        else:
+            self.fs.makedirs(path, exist_ok=True)
+
+    def listdir(self, path: str) -> list[str]:
+        """Names (not paths) of the entries directly under `path`."""
+        if self.is_local:
+            return sorted(os.listdir(path))
+        return sorted(posixpath.basename(p.rstrip("/")) for p in self.fs.ls(path, detail=False))
+
+    def remove(self, path: str) -> None:
+        """Remove a file or a folder with everything under it; a missing path is fine."""
+        if self.is_local:
+            import shutil
+
+            if os.path.isdir(path):
+                shutil.rmtree(path, ignore_errors=True)
+            elif os.path.exists(path):
+                os.remove(path)
+        elif self.fs.exists(path):
+            self.fs.rm(path, recursive=True)
+
+    def size(self, path: str) -> int:
+        """Total size in bytes of a file, or of all files under a folder."""
+        return sum(size for _, size in self.walk_files(path))
+
+    def walk_files(self, path: str) -> Iterator[tuple[str, int]]:
+        """Every file under `path` as (relative path, size), in a stable order."""
+        if self.is_local:
+            if os.path.isfile(path):
+                yield "", os.path.getsize(path)
+                return
+            for root, dirs, files in os.walk(path):
+                dirs.sort()
+                for name in sorted(files):
+                    full = os.path.join(root, name)
+                    yield os.path.relpath(full, path), os.path.getsize(full)
+            return
+        for full, info in sorted(self.fs.find(path, detail=True).items()):
+            yield posixpath.relpath(full, path.split("://", 1)[-1]), int(info.get("size") or 0)
+
+    def put_local(self, local_path: str, path: str) -> None:
+        """Copy a local file or folder into the store."""
+        if self.is_local:
+            import shutil
+
+            if os.path.isdir(local_path):
+                shutil.copytree(local_path, path, dirs_exist_ok=True)
+            else:
+                os.makedirs(os.path.dirname(path), exist_ok=True)
+                shutil.copyfile(local_path, path)
+        else:
+            self.fs.put(local_path, path, recursive=os.path.isdir(local_path))
+
+    def get_local(self, path: str, local_path: str) -> None:
+        """Copy a file or folder from the store to a local path."""
+        if self.is_local:
+            import shutil
+
+            if os.path.isdir(path):
+                shutil.copytree(path, local_path, dirs_exist_ok=True)
+            else:
+                os.makedirs(os.path.dirname(local_path) or ".", exist_ok=True)
+                shutil.copyfile(path, local_path)
+        else:
+            self.fs.get(path, local_path, recursive=self.fs.isdir(path))
+
+    # -- atomic publication ---------------------------------------------------------------
+    def new_artifact_uri(self, *parts: str) -> str:
+        """A fresh, unused location for one artifact version's bytes."""
+        safe = [_safe_segment(p) for p in parts]
+        return self.join(self.path, *safe, uuid.uuid4().hex)
+
+    @contextlib.contextmanager
+    def staged_directory(self, final_uri: str) -> Iterator[str]:
+        """Yield a staging folder; on success move it to `final_uri`, on error remove it."""
+        parent, name = os.path.split(final_uri) if self.is_local else posixpath.split(final_uri)
+        staging = self.join(parent, f"{STAGING_PREFIX}{name}")
+        self.makedirs(staging)
+        try:
+            yield staging
+        except BaseException:
+            self.remove(staging)
+            raise
+        if self.is_local:
+            os.replace(staging, final_uri)
+        else:
+            self.fs.mv(staging, final_uri, recursive=True)
+
+
+def _safe_segment(text: str) -> str:
+    keep = "".join(c if c.isalnum() or c in "-_." else "_" for c in text)
+    return keep.strip(".") or "_"
+
+
+@functools.lru_cache(maxsize=32)
+def _store_for_root(root: str) -> BaseArtifactStore:
+    return BaseArtifactStore(root)
+
+
+def artifact_store_for_uri(uri: str) -> BaseArtifactStore:
+    """An artifact store that can read `uri` (local path or fsspec URL), for loading."""
+    if "://" in uri and not uri.startswith("file://"):
+        scheme, rest = uri.split("://", 1)
+        return _store_for_root(f"{scheme}://{rest.split('/', 1)[0]}")
+    return _store_for_root(os.path.dirname(os.path.abspath(uri)))

@@ -1,0 +1,33 @@
+"""What a pipeline run is configured with, before the per-step configuration is merged in."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from stepwell.config.retry_config import StepRetryConfig
+from stepwell.enums import ExecutionMode
+
+
+class PipelineConfig(BaseModel):
+    """The configuration of a pipeline: decorator, `configure`/`with_options` and YAML merged."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    name: str
+    run_name: str | None = None
+    enable_cache: bool | None = None
+    enable_artifact_metadata: bool | None = None
+    enable_step_logs: bool | None = None
+    execution_mode: ExecutionMode = ExecutionMode.CONTINUE_ON_FAILURE
+    parameters: dict[str, Any] = Field(default_factory=dict)
+    settings: dict[str, Any] = Field(default_factory=dict)
+    extra: dict[str, Any] = Field(default_factory=dict)
+    environment: dict[str, str] = Field(default_factory=dict)
+    tags: list[str] = Field(default_factory=list)
+    substitutions: dict[str, str] = Field(default_factory=dict)
+    on_success: str | None = None
+    on_failure: str | None = None
+    retry: StepRetryConfig | None = None
+    cache_policy: dict[str, Any] | None = None

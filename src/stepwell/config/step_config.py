@@ -1,0 +1,33 @@
+"""What a step invocation is configured with: decorator, `configure`, pipeline and YAML merged."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from stepwell.config.retry_config import StepRetryConfig
+
+
+class StepConfig(BaseModel):
+    """The configuration of one step (or one invocation of it), as plain data.
+
+    Every field defaults to "not set" so that layers merge by what was set (see precedence).
+    Hooks and materializers are held as `module:qualname` source references, never callables.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    name: str | None = None
+    enable_cache: bool | None = None
+    enable_artifact_metadata: bool | None = None
+    enable_step_logs: bool | None = None
+    parameters: dict[str, Any] = Field(default_factory=dict)
+    output_materializers: dict[str, str] = Field(default_factory=dict)
+    settings: dict[str, Any] = Field(default_factory=dict)
+    extra: dict[str, Any] = Field(default_factory=dict)
+    environment: dict[str, str] = Field(default_factory=dict)
+    on_success: str | None = None
+    on_failure: str | None = None
+    retry: StepRetryConfig | None = None
+    cache_policy: dict[str, Any] | None = None

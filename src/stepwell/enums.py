@@ -1,0 +1,93 @@
+"""Enumerations shared by every layer: run statuses and execution modes.
+
+Values match ZenML's so that stored data and user code read the same.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+
+
+class StrEnum(str, Enum):
+    """A string-valued enum whose `str()` is its value."""
+
+    def __str__(self) -> str:
+        return str(self.value)
+
+
+class ExecutionStatus(StrEnum):
+    """Status of a pipeline run or a step run; statuses only move forward."""
+
+    INITIALIZING = "initializing"
+    PROVISIONING = "provisioning"
+    QUEUED = "queued"
+    RUNNING = "running"
+    RETRYING = "retrying"
+    COMPLETED = "completed"
+    CACHED = "cached"
+    FAILED = "failed"
+    RETRIED = "retried"
+    SKIPPED = "skipped"
+    STOPPING = "stopping"
+    STOPPED = "stopped"
+
+    @property
+    def is_finished(self) -> bool:
+        """True once nothing more will happen to this run or step."""
+        return self in _FINISHED
+
+    @property
+    def is_successful(self) -> bool:
+        """True for a run or step that produced its outputs."""
+        return self in (ExecutionStatus.COMPLETED, ExecutionStatus.CACHED)
+
+    @property
+    def is_failed(self) -> bool:
+        return self in (ExecutionStatus.FAILED, ExecutionStatus.STOPPED)
+
+
+_FINISHED = frozenset(
+    {
+        ExecutionStatus.COMPLETED,
+        ExecutionStatus.CACHED,
+        ExecutionStatus.FAILED,
+        ExecutionStatus.RETRIED,
+        ExecutionStatus.SKIPPED,
+        ExecutionStatus.STOPPED,
+    }
+)
+
+
+class ExecutionMode(StrEnum):
+    """What the orchestrator does with the rest of a run once a step fails."""
+
+    FAIL_FAST = "fail_fast"
+    STOP_ON_FAILURE = "stop_on_failure"
+    CONTINUE_ON_FAILURE = "continue_on_failure"
+
+    @classmethod
+    def _missing_(cls, value: object) -> ExecutionMode | None:
+        if isinstance(value, str):
+            normalised = value.strip().lower()
+            if normalised == "continue_on_error":
+                return cls.CONTINUE_ON_FAILURE
+            for member in cls:
+                if member.value == normalised:
+                    return member
+        return None
+
+
+# The spec's own example spells it CONTINUE_ON_ERROR; accept it as an alias.
+ExecutionMode.CONTINUE_ON_ERROR = ExecutionMode.CONTINUE_ON_FAILURE  # type: ignore[attr-defined]
+
+
+class ArtifactType(StrEnum):
+    """What kind of thing an artifact holds, for display and filtering."""
+
+    DATA = "DataArtifact"
+    MODEL = "ModelArtifact"
+    DATA_ANALYSIS = "DataAnalysisArtifact"
+    SCHEMA = "SchemaArtifact"
+    STATISTICS = "StatisticsArtifact"
+    SERVICE = "ServiceArtifact"
+    BASE = "BaseArtifact"

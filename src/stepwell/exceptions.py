@@ -1,0 +1,154 @@
+"""Every error stepwell raises, rooted at `StepwellError`.
+
+    StepwellError
+    ├── ConfigurationError           (also ValueError)
+    │   ├── EnvironmentConfigError
+    │   └── RunNameError
+    ├── StepDefinitionError          (also TypeError)
+    │   ├── OutputAnnotationError
+    │   ├── MissingAnnotationError
+    │   └── HookSignatureError
+    ├── PipelineDefinitionError      (also ValueError)
+    │   ├── DuplicateInvocationIdError
+    │   ├── UnknownAfterTargetError
+    │   ├── CycleError
+    │   ├── ParameterNotSerializableError
+    │   └── InputTypeError           (also TypeError)
+    ├── SourceError                  (also ImportError)
+    ├── MaterializerError
+    ├── StoreError
+    │   ├── EntityExistsError
+    │   │   └── DuplicateRunNameError
+    │   └── EntityNotFoundError      (also KeyError)
+    ├── StepContextError             (also RuntimeError)
+    ├── OutputTypeError              (also TypeError)
+    ├── StepFailedError              (also RuntimeError)
+    └── PipelineRunFailedError       (also RuntimeError)
+    RunStoppedSignal                 (BaseException: a step's `except Exception` cannot swallow it)
+
+Every class pickles: exceptions cross process boundaries when steps run in child processes.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class StepwellError(Exception):
+    """Raised for any problem stepwell detects; the root of the tree above."""
+
+    def __init__(self, message: str = "", **details: Any) -> None:
+        super().__init__(message)
+        self.message = message
+        self.details = details
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_rebuild, (type(self), self.message, self.details))
+
+    def __str__(self) -> str:
+        return self.message
+
+
+def _rebuild(cls: type[StepwellError], message: str, details: dict[str, Any]) -> StepwellError:
+    error = cls.__new__(cls)
+    StepwellError.__init__(error, message, **details)
+    return error
+
+
+class ConfigurationError(StepwellError, ValueError):
+    """Raised when a configuration value, file or setting is invalid."""
+
+
+class EnvironmentConfigError(ConfigurationError):
+    """Raised when a STEPWELL_* environment variable holds a value that cannot be used."""
+
+
+class RunNameError(ConfigurationError):
+    """Raised when a run name template uses a placeholder with no substitution."""
+
+
+class StepDefinitionError(StepwellError, TypeError):
+    """Raised at decoration time when a step function cannot be a step."""
+
+
+class OutputAnnotationError(StepDefinitionError):
+    """Raised when a step's return annotation cannot be turned into outputs."""
+
+
+class MissingAnnotationError(StepDefinitionError):
+    """Raised when STEPWELL_ENFORCE_TYPE_ANNOTATIONS is on and an annotation is missing."""
+
+
+class HookSignatureError(StepDefinitionError):
+    """Raised when a success or failure hook has a signature stepwell cannot call."""
+
+
+class PipelineDefinitionError(StepwellError, ValueError):
+    """Raised at compile time when a pipeline's steps do not form a valid DAG."""
+
+
+class DuplicateInvocationIdError(PipelineDefinitionError):
+    """Raised when two step invocations in one pipeline share an id."""
+
+
+class UnknownAfterTargetError(PipelineDefinitionError):
+    """Raised when `after=` names an invocation that does not exist."""
+
+
+class CycleError(PipelineDefinitionError):
+    """Raised when the step invocations depend on each other in a cycle."""
+
+
+class ParameterNotSerializableError(PipelineDefinitionError):
+    """Raised when a step parameter is not a JSON-serialisable value."""
+
+
+class InputTypeError(PipelineDefinitionError, TypeError):
+    """Raised when a value given to a step input does not match its annotation."""
+
+
+class SourceError(StepwellError, ImportError):
+    """Raised when a `module:qualname` source reference cannot be made or loaded."""
+
+
+class MaterializerError(StepwellError):
+    """Raised when no materializer fits a type, or a materializer is misdefined."""
+
+
+class StoreError(StepwellError):
+    """Raised when the metadata store cannot do what was asked."""
+
+
+class EntityExistsError(StoreError):
+    """Raised when creating something whose unique name is already taken."""
+
+
+class DuplicateRunNameError(EntityExistsError):
+    """Raised before a run starts when its name is already used by another run."""
+
+
+class EntityNotFoundError(StoreError, KeyError):
+    """Raised when a run, step, artifact or pipeline asked for does not exist."""
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class StepContextError(StepwellError, RuntimeError):
+    """Raised when the step context is asked for outside a running step."""
+
+
+class OutputTypeError(StepwellError, TypeError):
+    """Raised when a step returns values that do not match its declared outputs."""
+
+
+class StepFailedError(StepwellError, RuntimeError):
+    """Raised when a step's user code failed; carries the step's name and traceback."""
+
+
+class PipelineRunFailedError(StepwellError, RuntimeError):
+    """Raised to the caller when a pipeline run ends failed."""
+
+
+class RunStoppedSignal(BaseException):
+    """Raised inside a step when its run is being stopped; not an `Exception` on purpose."""

@@ -1,0 +1,1 @@
+"""The metadata store: records of pipelines, snapshots, runs, steps and artifacts."""

@@ -1,0 +1,159 @@
+"""The `Store` interface: everything the rest of stepwell asks of the metadata store.
+
+`SqlStore` (SQLite by default, PostgreSQL by URL) implements it; a REST client of the server
+will implement it too. Every status change is one transaction; records that name bytes in the
+artifact store are committed only after those bytes are complete.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Protocol
+from uuid import UUID
+
+from stepwell.config.pipeline_config import PipelineConfig
+from stepwell.config.step_config import StepConfig
+from stepwell.enums import ArtifactType, ExecutionStatus
+from stepwell.store.models import (
+    ArtifactResponse,
+    ArtifactVersionResponse,
+    PipelineResponse,
+    PipelineRunResponse,
+    SnapshotResponse,
+    StepRunResponse,
+)
+
+
+class Store(Protocol):
+    """Metadata store operations, grouped by entity."""
+
+    url: str
+
+    # -- pipelines ---------------------------------------------------------------------------
+    def get_or_create_pipeline(self, name: str) -> PipelineResponse: ...
+    def get_pipeline(self, name_or_id: str | UUID) -> PipelineResponse: ...
+    def list_pipelines(
+        self, *, name: str | None = None, page: int = 1, size: int = 50
+    ) -> list[PipelineResponse]: ...
+    def delete_pipeline(self, name_or_id: str | UUID) -> None: ...
+
+    # -- snapshots ---------------------------------------------------------------------------
+    def create_snapshot(
+        self,
+        *,
+        pipeline_id: UUID,
+        spec: dict[str, Any],
+        config: dict[str, Any],
+        name: str | None = None,
+        description: str | None = None,
+        source_root: str | None = None,
+        code_uri: str | None = None,
+    ) -> SnapshotResponse: ...
+    def get_snapshot(self, name_or_id: str | UUID) -> SnapshotResponse: ...
+
+    # -- runs --------------------------------------------------------------------------------
+    def create_run(
+        self,
+        *,
+        name: str,
+        pipeline_id: UUID | None,
+        pipeline_name: str,
+        snapshot_id: UUID | None,
+        config: PipelineConfig,
+        status: ExecutionStatus = ExecutionStatus.INITIALIZING,
+        is_unlisted: bool = False,
+        start_time: datetime | None = None,
+        orchestrator_pid: int | None = None,
+    ) -> PipelineRunResponse: ...
+    def get_run(self, name_or_id: str | UUID) -> PipelineRunResponse: ...
+    def list_runs(
+        self,
+        *,
+        pipeline: str | None = None,
+        status: ExecutionStatus | str | None = None,
+        created_after: datetime | None = None,
+        created_before: datetime | None = None,
+        include_unlisted: bool = True,
+        sort_by: str = "created",
+        descending: bool = True,
+        page: int = 1,
+        size: int = 50,
+    ) -> list[PipelineRunResponse]: ...
+    def update_run(
+        self,
+        run_id: UUID,
+        *,
+        status: ExecutionStatus | None = None,
+        start_time: datetime | None = None,
+        end_time: datetime | None = None,
+        status_message: str | None = None,
+        heartbeat: datetime | None = None,
+    ) -> PipelineRunResponse: ...
+    def delete_run(self, run_id: UUID) -> list[str]: ...
+
+    # -- step runs ---------------------------------------------------------------------------
+    def create_step_run(
+        self,
+        *,
+        pipeline_run_id: UUID,
+        name: str,
+        step_name: str,
+        config: StepConfig,
+        status: ExecutionStatus,
+        inputs: dict[str, list[UUID]],
+        start_time: datetime | None = None,
+        end_time: datetime | None = None,
+        attempt: int = 1,
+        cache_key: str | None = None,
+        cache_components: dict[str, str] | None = None,
+        original_step_run_id: UUID | None = None,
+        source_code_hash: str | None = None,
+        logs_uri: str | None = None,
+        outputs: dict[str, list[UUID]] | None = None,
+        status_message: str | None = None,
+    ) -> StepRunResponse: ...
+    def update_step_run(
+        self,
+        step_run_id: UUID,
+        *,
+        status: ExecutionStatus | None = None,
+        end_time: datetime | None = None,
+        outputs: dict[str, list[UUID]] | None = None,
+        exception: str | None = None,
+        status_message: str | None = None,
+        cache_key: str | None = None,
+        cache_components: dict[str, str] | None = None,
+    ) -> StepRunResponse: ...
+    def get_step_run(self, step_run_id: UUID) -> StepRunResponse: ...
+    def get_run_steps(self, run_id: UUID) -> dict[str, StepRunResponse]: ...
+    def list_step_run_attempts(self, run_id: UUID, name: str) -> list[StepRunResponse]: ...
+    def find_cached_step_run(self, cache_key: str) -> StepRunResponse | None: ...
+
+    # -- artifacts ---------------------------------------------------------------------------
+    def create_artifact_version(
+        self,
+        *,
+        name: str,
+        uri: str,
+        data_type: str,
+        materializer: str,
+        has_custom_name: bool = False,
+        type: ArtifactType = ArtifactType.DATA,
+        content_hash: str | None = None,
+        size: int | None = None,
+        producer_step_run_id: UUID | None = None,
+        run_metadata: dict[str, Any] | None = None,
+    ) -> ArtifactVersionResponse: ...
+    def get_artifact_version(
+        self, name_or_id: str | UUID, version: int | str | None = None
+    ) -> ArtifactVersionResponse: ...
+    def list_artifact_versions(
+        self,
+        *,
+        name: str | None = None,
+        page: int = 1,
+        size: int = 50,
+        descending: bool = False,
+    ) -> list[ArtifactVersionResponse]: ...
+    def get_artifact(self, name_or_id: str | UUID) -> ArtifactResponse: ...
+    def list_artifacts(self, *, page: int = 1, size: int = 50) -> list[ArtifactResponse]: ...

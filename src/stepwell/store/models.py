@@ -1,0 +1,215 @@
+"""The store's domain models: what a run, step run, artifact version or pipeline looks like.
+
+These are the records that come back from the store (layer: store) and that the Client, the
+CLI and the server hand to users. They are plain pydantic data; the few conveniences that
+need more data (`run.steps`, `artifact.load()`) fetch it through the store that made them.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+from uuid import UUID
+
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
+
+from stepwell.config.pipeline_config import PipelineConfig
+from stepwell.config.step_config import StepConfig
+from stepwell.enums import ArtifactType, ExecutionStatus
+from stepwell.exceptions import StoreError
+
+if TYPE_CHECKING:
+    from stepwell.store.base import Store
+
+
+class _Record(BaseModel):
+    model_config = ConfigDict(extra="forbid", arbitrary_types_allowed=True)
+
+    _store: Store | None = PrivateAttr(default=None)
+
+    def bind(self, store: Store) -> _Record:
+        """Attach the store this record came from, for lazy lookups."""
+        self._store = store
+        return self
+
+    def _require_store(self) -> Store:
+        if self._store is None:
+            raise StoreError(f"This {type(self).__name__} is not bound to a store.")
+        return self._store
+
+
+class PipelineResponse(_Record):
+    """A pipeline known to the store: every run of a pipeline with this name belongs to it."""
+
+    id: UUID
+    name: str
+    created: datetime
+    updated: datetime
+    description: str | None = None
+
+    @property
+    def runs(self) -> list[PipelineRunResponse]:
+        """This pipeline's runs, newest first."""
+        return self._require_store().list_runs(pipeline=self.name, descending=True, size=10_000)
+
+    @property
+    def last_run(self) -> PipelineRunResponse:
+        runs = self._require_store().list_runs(pipeline=self.name, descending=True, size=1)
+        if not runs:
+            raise StoreError(f"Pipeline '{self.name}' has no runs yet.")
+        return runs[0]
+
+
+class SnapshotResponse(_Record):
+    """A compiled pipeline and its resolved configuration, runnable from any process."""
+
+    id: UUID
+    name: str | None = None
+    description: str | None = None
+    pipeline_id: UUID
+    pipeline_name: str
+    spec: dict[str, Any]
+    config: dict[str, Any] = Field(default_factory=dict)
+    source_root: str | None = None
+    code_uri: str | None = None
+    created: datetime
+
+
+class ArtifactVersionResponse(_Record):
+    """One immutable version of an artifact: where its bytes are and how to read them."""
+
+    id: UUID
+    artifact_id: UUID
+    name: str
+    version: int
+    uri: str
+    type: ArtifactType = ArtifactType.DATA
+    data_type: str
+    materializer: str
+    content_hash: str | None = None
+    size: int | None = None
+    producer_step_run_id: UUID | None = None
+    created: datetime
+    run_metadata: dict[str, Any] = Field(default_factory=dict)
+
+    def load(self) -> Any:
+        """Read the artifact's value back with the materializer that saved it."""
+        from stepwell.materializers.loading import load_artifact
+
+        return load_artifact(self.uri, self.materializer, self.data_type)
+
+
+class ArtifactResponse(_Record):
+    """An artifact name; its versions count up from 1."""
+
+    id: UUID
+    name: str
+    has_custom_name: bool = False
+    created: datetime
+
+    @property
+    def versions(self) -> list[ArtifactVersionResponse]:
+        return self._require_store().list_artifact_versions(name=self.name, size=100_000)
+
+
+class StepRunResponse(_Record):
+    """One attempt at running one step invocation in a pipeline run."""
+
+    id: UUID
+    name: str
+    step_name: str
+    pipeline_run_id: UUID
+    status: ExecutionStatus
+    config: StepConfig = Field(default_factory=StepConfig)
+    start_time: datetime | None = None
+    end_time: datetime | None = None
+    created: datetime
+    updated: datetime
+    attempt: int = 1
+    cache_key: str | None = None
+    cache_components: dict[str, str] = Field(default_factory=dict)
+    original_step_run_id: UUID | None = None
+    source_code_hash: str | None = None
+    logs_uri: str | None = None
+    exception: str | None = None
+    status_message: str | None = None
+    inputs: dict[str, list[ArtifactVersionResponse]] = Field(default_factory=dict)
+    outputs: dict[str, list[ArtifactVersionResponse]] = Field(default_factory=dict)
+
+    @property
+    def output(self) -> ArtifactVersionResponse:
+        """The single output's artifact version; several outputs must be read via `outputs`."""
+        if len(self.outputs) != 1:
+            names = ", ".join(sorted(self.outputs)) or "none"
+            raise ValueError(
+                f"Step '{self.name}' has {len(self.outputs)} outputs ({names}); "
+                "use `step_run.outputs[name][0]` to pick one."
+            )
+        (versions,) = self.outputs.values()
+        return versions[-1]
+
+    @property
+    def duration(self) -> float | None:
+        """Seconds from start to end, once both are known."""
+        if self.start_time and self.end_time:
+            return (self.end_time - self.start_time).total_seconds()
+        return None
+
+    @property
+    def logs(self) -> str:
+        """The captured stdout, stderr and logging output of this step run."""
+        if not self.logs_uri:
+            return ""
+        from stepwell.artifact_stores.base import artifact_store_for_uri
+
+        store = artifact_store_for_uri(self.logs_uri)
+        if not store.exists(self.logs_uri):
+            return ""
+        with store.open(self.logs_uri, "r", encoding="utf-8", errors="replace") as handle:
+            return str(handle.read())
+
+
+class PipelineRunResponse(_Record):
+    """One run of a pipeline: its status, configuration and (lazily) its steps."""
+
+    id: UUID
+    name: str
+    pipeline_id: UUID | None = None
+    pipeline_name: str
+    snapshot_id: UUID | None = None
+    status: ExecutionStatus
+    config: PipelineConfig
+    is_unlisted: bool = False
+    start_time: datetime | None = None
+    end_time: datetime | None = None
+    created: datetime
+    updated: datetime
+    status_message: str | None = None
+    orchestrator_pid: int | None = None
+    heartbeat: datetime | None = None
+    _steps: dict[str, StepRunResponse] | None = PrivateAttr(default=None)
+
+    @property
+    def steps(self) -> dict[str, StepRunResponse]:
+        """Step runs by invocation id (the latest attempt of each), in start order."""
+        if self._steps is None:
+            self._steps = self._require_store().get_run_steps(self.id)
+        return self._steps
+
+    @property
+    def pipeline(self) -> PipelineResponse:
+        return self._require_store().get_pipeline(self.pipeline_name)
+
+    @property
+    def duration(self) -> float | None:
+        if self.start_time and self.end_time:
+            return (self.end_time - self.start_time).total_seconds()
+        return None
+
+    @property
+    def parameters(self) -> dict[str, Any]:
+        return dict(self.config.parameters)
+
+    def refresh(self) -> PipelineRunResponse:
+        """A fresh copy of this run from the store."""
+        return self._require_store().get_run(self.id)
