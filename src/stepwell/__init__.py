@@ -1,0 +1,52 @@
+"""stepwell: machine-learning pipelines from plain Python functions.
+
+`import stepwell` only defines names; each is imported on first use, so the import stays
+light (no database, web or dataframe library is loaded until needed).
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.1.0"
+
+_EXPORTS = {
+    "step": "stepwell.steps.decorator",
+    "pipeline": "stepwell.pipelines.decorator",
+    "get_step_context": "stepwell.steps.step_context",
+    "StepContext": "stepwell.steps.step_context",
+    "BaseStep": "stepwell.steps.base_step",
+    "Pipeline": "stepwell.pipelines.pipeline",
+    "Client": "stepwell.client",
+    "ExecutionMode": "stepwell.enums",
+    "ExecutionStatus": "stepwell.enums",
+    "StepRetryConfig": "stepwell.config.retry_config",
+    "BaseMaterializer": "stepwell.materializers.base_materializer",
+}
+
+__all__ = [*_EXPORTS, "__version__"]
+
+if TYPE_CHECKING:
+    from stepwell.client import Client
+    from stepwell.config.retry_config import StepRetryConfig
+    from stepwell.enums import ExecutionMode, ExecutionStatus
+    from stepwell.materializers.base_materializer import BaseMaterializer
+    from stepwell.pipelines.decorator import pipeline
+    from stepwell.pipelines.pipeline import Pipeline
+    from stepwell.steps.base_step import BaseStep
+    from stepwell.steps.decorator import step
+    from stepwell.steps.step_context import StepContext, get_step_context
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'stepwell' has no attribute '{name}'")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

@@ -1,0 +1,1 @@
+"""The compiler: trace a pipeline function into a validated, frozen `PipelineSpec` (pure)."""

@@ -1,0 +1,84 @@
+"""`PipelineSpec`: the compiled pipeline, plain frozen data (compile layer).
+
+Everything downstream (orchestrators, the launcher in another process, the server) works
+from this and from source references, never from live Python objects.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from stepwell.config.step_config import StepConfig
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class ArtifactRef(_Frozen):
+    """An output of an upstream invocation."""
+
+    invocation_id: str
+    output_name: str
+
+
+class InputBinding(_Frozen):
+    """Where one step input comes from: upstream outputs (one, or a list) or a parameter."""
+
+    kind: Literal["artifact", "artifact_list", "parameter", "external"]
+    artifacts: tuple[ArtifactRef, ...] = ()
+    artifact_version_id: str | None = None  # kind "external": a value saved before the run
+
+
+class OutputDef(_Frozen):
+    """One output of an invocation: its artifact name, declared type and materializer."""
+
+    name: str
+    artifact_name: str
+    has_custom_name: bool = False
+    data_type: str | None = None
+    materializer: str | None = None
+
+
+class InvocationSpec(_Frozen):
+    """One call of a step in the pipeline: the unit the orchestrator schedules."""
+
+    id: str
+    step_name: str
+    step_source: str
+    inputs: dict[str, InputBinding] = Field(default_factory=dict)
+    after: tuple[str, ...] = ()
+    outputs: tuple[OutputDef, ...] = ()
+    config: StepConfig = Field(default_factory=StepConfig)
+
+    @property
+    def upstream(self) -> tuple[str, ...]:
+        """Invocations this one waits for: data dependencies and `after=` edges."""
+        seen: dict[str, None] = {}
+        for binding in self.inputs.values():
+            for ref in binding.artifacts:
+                seen[ref.invocation_id] = None
+        for target in self.after:
+            seen[target] = None
+        return tuple(seen)
+
+
+class PipelineSpec(_Frozen):
+    """A compiled pipeline: its invocations in a valid execution order."""
+
+    version: Literal["1"] = "1"
+    name: str
+    source: str | None = None
+    parameters: dict[str, Any] = Field(default_factory=dict)
+    invocations: tuple[InvocationSpec, ...] = ()
+    outputs: tuple[ArtifactRef, ...] = ()
+
+    @property
+    def by_id(self) -> dict[str, InvocationSpec]:
+        return {invocation.id: invocation for invocation in self.invocations}
+
+    def dependencies(self) -> dict[str, tuple[str, ...]]:
+        """Each invocation id mapped to the ids it waits for."""
+        return {invocation.id: invocation.upstream for invocation in self.invocations}

@@ -1,0 +1,1 @@
+"""Running steps: the pure scheduler, cache keys, retries, and the launcher (execution layer)."""

@@ -1,0 +1,43 @@
+"""Call a step's success or failure hook inside the step context and the error boundary.
+
+A hook that raises is logged with its traceback and does not change the step's outcome.
+"""
+
+from __future__ import annotations
+
+from stepwell.execution.user_code import failure_of, user_code
+from stepwell.logger import get_logger
+from stepwell.steps.hooks import hook_takes_exception
+from stepwell.utils.sources import load_source
+
+logger = get_logger(__name__)
+
+
+def run_success_hook(source: str | None, step_name: str) -> None:
+    """Call the success hook, if any."""
+    if source:
+        _call(source, step_name, None)
+
+
+def run_failure_hook(source: str | None, step_name: str, error: BaseException) -> None:
+    """Call the failure hook, if any, passing the exception when it takes one."""
+    if source:
+        _call(source, step_name, error)
+
+
+def _call(source: str, step_name: str, error: BaseException | None) -> None:
+    try:
+        hook = load_source(source)
+        with user_code(f"hook {source}"):
+            if error is not None and hook_takes_exception(hook):
+                hook(error)
+            else:
+                hook()
+    except Exception as hook_error:
+        failure = failure_of(hook_error)
+        logger.error(
+            "Hook %s of step %s failed; the step's outcome is unchanged:\n%s",
+            source,
+            step_name,
+            failure.traceback,
+        )

@@ -1,0 +1,91 @@
+"""Resolve and load a step's inputs: upstream artifacts, external artifacts and parameters.
+
+Part of launch: the launcher calls `resolve_inputs` for the records to link and
+`load_inputs` for the values to pass to the step function, type-checked against its
+annotations.
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import Any
+from uuid import UUID
+
+from stepwell.compiler.spec import InvocationSpec
+from stepwell.exceptions import InputTypeError
+from stepwell.execution.run_context import RunContext
+from stepwell.steps.base_step import BaseStep
+from stepwell.steps.type_checks import describe, is_unchecked, value_matches
+from stepwell.store.models import ArtifactVersionResponse
+
+_PLAIN = (str, int, float, bool, dict, list, type(None))
+
+
+def resolve_inputs(ctx: RunContext, invocation: InvocationSpec) -> dict[str, list[ArtifactVersionResponse]]:
+    """The artifact versions each artifact input reads, by input name."""
+    resolved: dict[str, list[ArtifactVersionResponse]] = {}
+    for name, binding in invocation.inputs.items():
+        if binding.kind == "parameter":
+            continue
+        if binding.kind == "external":
+            version = ctx.store.get_artifact_version(UUID(str(binding.artifact_version_id)))
+            resolved[name] = [version]
+            continue
+        resolved[name] = [
+            ctx.upstream_outputs(ref.invocation_id)[ref.output_name][0] for ref in binding.artifacts
+        ]
+    return resolved
+
+
+def load_inputs(
+    step: BaseStep[Any, Any],
+    invocation: InvocationSpec,
+    artifacts: dict[str, list[ArtifactVersionResponse]],
+) -> dict[str, Any]:
+    """The keyword arguments for the step function."""
+    values: dict[str, Any] = {}
+    for name, binding in invocation.inputs.items():
+        annotation = step.inputs[name].annotation if name in step.inputs else None
+        if binding.kind == "parameter":
+            values[name] = restore_parameter(invocation.config.parameters.get(name), annotation)
+            continue
+        loaded = [version.load() for version in artifacts[name]]
+        if binding.kind == "artifact_list":
+            values[name] = loaded
+            continue
+        value = loaded[0]
+        if annotation is not None and not value_matches(value, annotation):
+            raise InputTypeError(
+                f"Input '{name}' of step '{invocation.id}' expects {describe(annotation)}, but "
+                f"artifact '{artifacts[name][0].name}' (version {artifacts[name][0].version}) "
+                f"holds a {type(value).__name__}."
+            )
+        values[name] = value
+    return values
+
+
+def restore_parameter(value: Any, annotation: Any) -> Any:
+    """Turn a stored JSON parameter back into the annotated type (UUIDs, tuples, models...)."""
+    if annotation is None or is_unchecked(annotation) or annotation in _PLAIN:
+        return value
+    adapter = _adapter(annotation)
+    if adapter is None:
+        return value
+    try:
+        return adapter.validate_python(value)
+    except Exception:
+        return value
+
+
+@functools.lru_cache(maxsize=256)
+def _adapter_cached(annotation: Any) -> Any:
+    from pydantic import TypeAdapter
+
+    return TypeAdapter(annotation)
+
+
+def _adapter(annotation: Any) -> Any:
+    try:
+        return _adapter_cached(annotation)
+    except Exception:
+        return None

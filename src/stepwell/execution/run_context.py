@@ -1,0 +1,44 @@
+"""What the launcher needs to run one step of a run: ids, the spec and where things are stored.
+
+Built once per run by the orchestrator (or, in a worker, from the store by run id), it keeps
+the outputs of finished steps so that downstream steps find their inputs without a query.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from stepwell.artifact_stores.base import BaseArtifactStore
+from stepwell.compiler.spec import PipelineSpec
+from stepwell.store.base import Store
+from stepwell.store.models import ArtifactVersionResponse, PipelineRunResponse
+
+OutputsByName = dict[str, list[ArtifactVersionResponse]]
+
+
+@dataclass
+class RunContext:
+    """One pipeline run as the launcher sees it."""
+
+    store: Store
+    artifact_store: BaseArtifactStore
+    run: PipelineRunResponse
+    spec: PipelineSpec
+    outputs: dict[str, OutputsByName] = field(default_factory=dict)
+    step_objects: dict[str, Any] = field(default_factory=dict)
+
+    def upstream_outputs(self, invocation_id: str) -> OutputsByName:
+        """The outputs of a finished upstream invocation (from memory, else from the store)."""
+        found = self.outputs.get(invocation_id)
+        if found is None:
+            steps = self.store.get_run_steps(self.run.id)
+            for name, step_run in steps.items():
+                if step_run.status.is_successful:
+                    self.outputs.setdefault(name, step_run.outputs)
+            found = self.outputs.get(invocation_id)
+        if found is None:
+            raise RuntimeError(
+                f"Upstream step '{invocation_id}' of run '{self.run.name}' has no outputs yet."
+            )
+        return found

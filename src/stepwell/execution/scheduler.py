@@ -1,0 +1,159 @@
+"""The scheduler: a pure state machine that decides what to launch, skip and stop.
+
+Events in (a step succeeded, failed, was stopped), decisions out (launch these, skip those,
+stop these). No I/O, no clocks, no processes: every orchestrator drives the same machine,
+and the unit tests step it by hand. The execution modes follow the spec:
+
+- CONTINUE_ON_FAILURE: everything that does not depend on a failed step still runs;
+  its dependants are skipped.
+- STOP_ON_FAILURE: running steps finish; nothing new starts; not-started steps are skipped.
+- FAIL_FAST: running steps are stopped; nothing new starts; not-started steps are skipped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from enum import Enum
+
+from stepwell.enums import ExecutionMode
+
+
+class StepState(str, Enum):
+    PENDING = "pending"
+    RUNNING = "running"
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+    SKIPPED = "skipped"
+    STOPPED = "stopped"
+
+
+_DONE = {StepState.SUCCEEDED, StepState.FAILED, StepState.SKIPPED, StepState.STOPPED}
+
+
+@dataclass
+class Decision:
+    """What the orchestrator should do now."""
+
+    launch: list[str] = field(default_factory=list)
+    skip: list[str] = field(default_factory=list)
+    stop: list[str] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.launch or self.skip or self.stop)
+
+
+class Scheduler:
+    """Tracks every step's state and answers each event with a `Decision`."""
+
+    def __init__(
+        self,
+        dependencies: Mapping[str, Iterable[str]],
+        mode: ExecutionMode = ExecutionMode.CONTINUE_ON_FAILURE,
+        max_parallelism: int | None = None,
+    ) -> None:
+        if max_parallelism is not None and max_parallelism < 1:
+            raise ValueError(f"max_parallelism must be at least 1, got {max_parallelism}.")
+        self.mode = ExecutionMode(mode)
+        self.max_parallelism = max_parallelism
+        self.upstream = {step: tuple(deps) for step, deps in dependencies.items()}
+        self.order = list(self.upstream)
+        self.downstream: dict[str, list[str]] = {step: [] for step in self.upstream}
+        for step, deps in self.upstream.items():
+            for dep in deps:
+                self.downstream[dep].append(step)
+        self.state = dict.fromkeys(self.upstream, StepState.PENDING)
+        self.halted = False
+        self.stop_requested = False
+
+    # -- queries ------------------------------------------------------------------------------
+    @property
+    def running(self) -> list[str]:
+        return [s for s in self.order if self.state[s] is StepState.RUNNING]
+
+    @property
+    def is_finished(self) -> bool:
+        return all(state in _DONE for state in self.state.values())
+
+    @property
+    def failed(self) -> list[str]:
+        return [s for s in self.order if self.state[s] is StepState.FAILED]
+
+    # -- events -------------------------------------------------------------------------------
+    def start(self) -> Decision:
+        """The first decision of a run."""
+        return self._launch_ready(Decision())
+
+    def succeeded(self, step: str) -> Decision:
+        """`step` finished with its outputs (ran or was cached)."""
+        self._finish(step, StepState.SUCCEEDED)
+        return self._launch_ready(Decision())
+
+    def failed_step(self, step: str) -> Decision:
+        """`step` failed for good (after any retries)."""
+        self._finish(step, StepState.FAILED)
+        decision = Decision()
+        if self.mode is ExecutionMode.CONTINUE_ON_FAILURE:
+            decision.skip.extend(self._skip_dependants(step))
+            return self._launch_ready(decision)
+        self.halted = True
+        decision.skip.extend(self._skip_pending())
+        if self.mode is ExecutionMode.FAIL_FAST:
+            decision.stop.extend(self.running)
+        return decision
+
+    def stopped(self, step: str) -> Decision:
+        """`step` was stopped (by FAIL_FAST or a user's stop)."""
+        self._finish(step, StepState.STOPPED)
+        if self.halted:
+            return Decision()
+        decision = Decision(skip=self._skip_dependants(step))
+        return self._launch_ready(decision)
+
+    def request_stop(self) -> Decision:
+        """The user asked to stop the run: stop what runs, skip what has not started."""
+        self.halted = True
+        self.stop_requested = True
+        return Decision(skip=self._skip_pending(), stop=self.running)
+
+    # -- internals ----------------------------------------------------------------------------
+    def _finish(self, step: str, state: StepState) -> None:
+        current = self.state[step]
+        if current in _DONE:
+            raise ValueError(f"Step '{step}' already finished as {current.value}.")
+        self.state[step] = state
+
+    def _launch_ready(self, decision: Decision) -> Decision:
+        if self.halted:
+            return decision
+        capacity = None
+        if self.max_parallelism is not None:
+            capacity = self.max_parallelism - len(self.running)
+        for step in self.order:
+            if capacity is not None and capacity <= 0:
+                break
+            if self.state[step] is StepState.PENDING and all(
+                self.state[dep] is StepState.SUCCEEDED for dep in self.upstream[step]
+            ):
+                self.state[step] = StepState.RUNNING
+                decision.launch.append(step)
+                if capacity is not None:
+                    capacity -= 1
+        return decision
+
+    def _skip_dependants(self, step: str) -> list[str]:
+        skipped: list[str] = []
+        stack = list(self.downstream[step])
+        while stack:
+            current = stack.pop()
+            if self.state[current] is StepState.PENDING:
+                self.state[current] = StepState.SKIPPED
+                skipped.append(current)
+                stack.extend(self.downstream[current])
+        return sorted(skipped, key=self.order.index)
+
+    def _skip_pending(self) -> list[str]:
+        pending = [s for s in self.order if self.state[s] is StepState.PENDING]
+        for step in pending:
+            self.state[step] = StepState.SKIPPED
+        return pending

@@ -1,0 +1,84 @@
+"""Capture a step's stdout, stderr and `logging` output to a log file, still echoing it.
+
+The file lives in the artifact store (`<root>/logs/<run id>/<step run id>.log`) and is
+linked to the step run. Local stores are written directly; remote ones get the file
+uploaded when the step ends.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import os
+import sys
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import IO, Any
+
+from stepwell.artifact_stores.base import BaseArtifactStore
+
+
+class _Tee(io.TextIOBase):
+    """A text stream that writes to the original stream and to the log file."""
+
+    def __init__(self, original: IO[str], log: IO[str]) -> None:
+        self._original = original
+        self._log = log
+
+    def write(self, text: str) -> int:
+        self._log.write(text)
+        try:
+            self._original.write(text)
+        except ValueError:  # the original stream was closed under us
+            pass
+        return len(text)
+
+    def flush(self) -> None:
+        self._log.flush()
+        try:
+            self._original.flush()
+        except ValueError:
+            pass
+
+    def isatty(self) -> bool:
+        return bool(getattr(self._original, "isatty", lambda: False)())
+
+    @property
+    def encoding(self) -> str:  # type: ignore[override]
+        return getattr(self._original, "encoding", "utf-8") or "utf-8"
+
+    def fileno(self) -> int:
+        return self._original.fileno()
+
+
+def logs_uri_for(artifact_store: BaseArtifactStore, run_id: Any, step_run_id: Any) -> str:
+    """Where a step run's log file goes."""
+    return artifact_store.join(artifact_store.path, "logs", str(run_id), f"{step_run_id}.log")
+
+
+@contextmanager
+def capture_step_logs(artifact_store: BaseArtifactStore, uri: str) -> Iterator[None]:
+    """Tee stdout, stderr and root-logger records into the log file at `uri`."""
+    if artifact_store.is_local:
+        os.makedirs(os.path.dirname(uri), exist_ok=True)
+        local_path = uri
+    else:
+        handle, local_path = tempfile.mkstemp(suffix=".log")
+        os.close(handle)
+    log = open(local_path, "a", encoding="utf-8", buffering=1)  # noqa: SIM115
+    handler = logging.StreamHandler(log)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    old_out, old_err = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = _Tee(old_out, log), _Tee(old_err, log)
+    root.addHandler(handler)
+    try:
+        yield
+    finally:
+        sys.stdout, sys.stderr = old_out, old_err
+        root.removeHandler(handler)
+        log.close()
+        if not artifact_store.is_local:
+            artifact_store.put_local(local_path, uri)
+            os.remove(local_path)

@@ -1,0 +1,37 @@
+"""stepwell's own log output: one `stepwell` logger, level from STEPWELL_LOGGING_VERBOSITY."""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+_CONFIGURED = False
+
+
+class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    """Writes to whatever `sys.stderr` is now, so captured step output sees our lines too."""
+
+    @property  # type: ignore[override]
+    def stream(self):  # noqa: ANN201
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _value: object) -> None:
+        pass
+
+
+def get_logger(name: str = "stepwell") -> logging.Logger:
+    """The stepwell logger (or a child of it), configured on first use."""
+    global _CONFIGURED
+    if not _CONFIGURED:
+        from stepwell.config.environment import logging_verbosity
+
+        root = logging.getLogger("stepwell")
+        if not root.handlers:
+            handler = _StderrHandler()
+            handler.setFormatter(logging.Formatter("%(message)s"))
+            root.addHandler(handler)
+        root.setLevel(logging_verbosity())
+        root.propagate = False
+        _CONFIGURED = True
+    return logging.getLogger(name)

@@ -1,0 +1,176 @@
+"""pandas DataFrames and Series as Parquet, with a pickle fallback.
+
+Role in the flow (launch -> materializer -> artifact store): chosen for `pandas.DataFrame` and
+`pandas.Series` outputs (registered by name, so pandas is imported only when one is seen).
+
+Files: `data.parquet` (via pyarrow) or `data.pkl`, plus `metadata.json` saying which, whether
+the value was a Series and its name. Parquet keeps the index and most dtypes; columns whose
+values Parquet would silently change (object columns holding lists or mixed types, mixed-type
+column labels) and frames pyarrow rejects are pickled with `pandas.to_pickle` instead, as is
+everything when pyarrow is not installed. Pickles are faithful but tied to the pandas and
+Python versions; CSV is not used because it loses dtypes.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+import pandas as pd
+
+from stepwell.enums import ArtifactType
+from stepwell.exceptions import MaterializerError
+from stepwell.materializers.base_materializer import BaseMaterializer
+
+logger = logging.getLogger(__name__)
+
+PARQUET_FILE = "data.parquet"
+PICKLE_FILE = "data.pkl"
+MANIFEST = "metadata.json"
+SERIES_COLUMN = "__series__"
+MAX_METADATA_COLUMNS = 50
+# Kinds of object-column values that Parquet stores and reads back unchanged.
+_SAFE_OBJECT_KINDS = {"string", "empty", "bytes"}
+_SAFE_LABEL_KINDS = {
+    "string", "empty", "integer", "floating", "boolean", "datetime64", "datetime",
+    "timedelta64", "timedelta", "date",
+}  # fmt: skip
+
+
+def _has_pyarrow() -> bool:
+    try:
+        import pyarrow  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def _json_name(name: Any) -> dict[str, Any] | None:
+    """The Series name as JSON (`{"value": ...}` or `{"tuple": [...]}`), None if impossible."""
+    scalars = (str, int, float, bool, type(None))
+    if type(name) in scalars:
+        return {"value": name}
+    if type(name) is tuple and all(type(part) in scalars for part in name):
+        return {"tuple": list(name)}
+    return None
+
+
+def _parquet_safe(frame: pd.DataFrame) -> bool:
+    """Whether Parquet round-trips `frame` without silently changing values or labels."""
+    for level in range(frame.columns.nlevels):
+        if frame.columns.get_level_values(level).inferred_type not in _SAFE_LABEL_KINDS:
+            return False
+    if not frame.columns.is_unique:
+        return False
+    for position in range(frame.shape[1]):
+        column = frame.iloc[:, position]
+        if column.dtype == object and pd.api.types.infer_dtype(column) not in _SAFE_OBJECT_KINDS:
+            return False
+    for level in range(frame.index.nlevels):
+        values = frame.index.get_level_values(level)
+        if values.dtype == object and pd.api.types.infer_dtype(values) not in _SAFE_OBJECT_KINDS:
+            return False
+    return True
+
+
+class PandasMaterializer(BaseMaterializer):
+    """`pandas.DataFrame` and `pandas.Series`, as Parquet when faithful, else pickle."""
+
+    ASSOCIATED_TYPES = (pd.DataFrame, pd.Series)
+    ASSOCIATED_ARTIFACT_TYPE = ArtifactType.DATA
+
+    def save(self, data: Any) -> None:
+        is_series = isinstance(data, pd.Series)
+        frame = data.to_frame(name=SERIES_COLUMN) if is_series else data
+        manifest: dict[str, Any] = {"kind": "series" if is_series else "dataframe"}
+        name = _json_name(data.name) if is_series else {}
+        if name is not None and _has_pyarrow() and _parquet_safe(frame):
+            manifest["name"] = name
+            manifest["object_columns"] = [
+                i for i, dtype in enumerate(frame.dtypes) if dtype == object
+            ]
+            manifest["object_index_levels"] = [
+                i
+                for i in range(frame.index.nlevels)
+                if frame.index.get_level_values(i).dtype == object
+            ]
+            if self._try_parquet(frame):
+                manifest["format"] = "parquet"
+                self._write_manifest(manifest)
+                return
+        with self.artifact_store.open(self._path(PICKLE_FILE), "wb") as f:
+            pd.to_pickle(data, f)
+        self._write_manifest({"kind": manifest["kind"], "format": "pickle"})
+
+    def load(self, data_type: type[Any]) -> Any:
+        with self.artifact_store.open(self._path(MANIFEST), "r", encoding="utf-8") as f:
+            manifest = json.load(f)
+        if manifest["format"] == "pickle":
+            with self.artifact_store.open(self._path(PICKLE_FILE), "rb") as f:
+                return pd.read_pickle(f)
+        if manifest["format"] != "parquet":
+            raise MaterializerError(f"Unknown pandas artifact format: {manifest['format']!r}")
+        path = self._path(PARQUET_FILE)
+        if self.artifact_store.is_local:
+            frame = pd.read_parquet(path)
+        else:
+            with self.artifact_store.open(path, "rb") as f:
+                frame = pd.read_parquet(f)
+        frame = self._restore_object_dtypes(frame, manifest)
+        if manifest["kind"] != "series":
+            return frame
+        name = manifest.get("name") or {}
+        series = frame.iloc[:, 0]
+        series.name = tuple(name["tuple"]) if "tuple" in name else name.get("value")
+        return series
+
+    def extract_metadata(self, data: Any) -> dict[str, Any]:
+        metadata: dict[str, Any] = {"shape": list(data.shape)}
+        if isinstance(data, pd.Series):
+            metadata["dtype"] = str(data.dtype)
+            return metadata
+        shown = data.columns[:MAX_METADATA_COLUMNS]
+        metadata["columns"] = [str(c) for c in shown]
+        metadata["dtypes"] = {str(c): str(t) for c, t in zip(shown, data.dtypes)}
+        if data.shape[1] > MAX_METADATA_COLUMNS:
+            metadata["columns_truncated"] = True
+        return metadata
+
+    # -- helpers --------------------------------------------------------------------------
+    def _try_parquet(self, frame: pd.DataFrame) -> bool:
+        """Write Parquet; on a pyarrow refusal remove the partial file and report False."""
+        path = self._path(PARQUET_FILE)
+        try:
+            with self.artifact_store.open(path, "wb") as f:
+                frame.to_parquet(f, engine="pyarrow")
+        except (ValueError, TypeError, NotImplementedError) as error:
+            logger.info("Parquet cannot store this frame (%s); using pickle instead.", error)
+            self.artifact_store.remove(path)
+            return False
+        return True
+
+    @staticmethod
+    def _restore_object_dtypes(frame: pd.DataFrame, manifest: dict[str, Any]) -> pd.DataFrame:
+        """Parquet reads object string columns back as `str`; give them `object` again."""
+        positions = manifest.get("object_columns") or []
+        levels = manifest.get("object_index_levels") or []
+        for position in positions:
+            column = frame.iloc[:, position]
+            if column.dtype != object:
+                restored = column.astype(object)
+                frame.isetitem(position, restored.where(column.notna(), None))
+        if levels:
+            index = frame.index
+            if isinstance(index, pd.MultiIndex):
+                for level in levels:
+                    if index.levels[level].dtype != object:
+                        index = index.set_levels(index.levels[level].astype(object), level=level)
+            elif index.dtype != object:
+                index = index.astype(object)
+            frame.index = index
+        return frame
+
+    def _write_manifest(self, manifest: dict[str, Any]) -> None:
+        with self.artifact_store.open(self._path(MANIFEST), "w", encoding="utf-8") as f:
+            json.dump(manifest, f)

@@ -1,0 +1,1 @@
+"""Orchestrators: drive one run through the scheduler and launch its steps (orchestrate)."""

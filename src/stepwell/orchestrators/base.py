@@ -1,0 +1,111 @@
+"""The one orchestration loop, shared by every orchestrator.
+
+Ask the scheduler what to do, launch steps, wait for the first to finish, report the event,
+repeat. Orchestrators differ only in how they launch, wait for and stop a step: in the
+calling process (inline), in child processes (local) or on a distributed engine.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from datetime import datetime, timezone
+
+from stepwell.enums import ExecutionMode, ExecutionStatus
+from stepwell.execution.launcher import StepOutcome
+from stepwell.execution.run_context import RunContext
+from stepwell.execution.scheduler import Decision, Scheduler
+from stepwell.logger import get_logger
+
+logger = get_logger(__name__)
+
+
+class BaseOrchestrator(ABC):
+    """Runs a whole pipeline run; subclasses say how a single step is launched."""
+
+    max_parallelism: int | None = None
+
+    @abstractmethod
+    def launch(self, ctx: RunContext, invocation_id: str) -> None:
+        """Start running one step."""
+
+    @abstractmethod
+    def wait(self, ctx: RunContext) -> StepOutcome:
+        """Block until one launched step has finished; return how it ended."""
+
+    def stop(self, ctx: RunContext, invocation_id: str) -> None:  # noqa: B027 - optional
+        """Stop a running step (orchestrators that can't leave it to finish)."""
+
+    def shutdown(self) -> None:  # noqa: B027 - optional
+        """Release whatever the orchestrator holds once the run has ended."""
+
+    def run(self, ctx: RunContext) -> dict[str, StepOutcome]:
+        """Run every step of `ctx.run` under its execution mode; returns each step's outcome."""
+        spec = ctx.spec
+        mode = ExecutionMode(ctx.run.config.execution_mode)
+        scheduler = Scheduler(spec.dependencies(), mode, self.max_parallelism)
+        outcomes: dict[str, StepOutcome] = {}
+        decision = scheduler.start()
+        try:
+            while True:
+                self._apply(ctx, decision)
+                if scheduler.is_finished:
+                    break
+                outcome = self.wait(ctx)
+                outcomes[outcome.invocation_id] = outcome
+                decision = self._report(ctx, scheduler, outcome)
+        except KeyboardInterrupt:
+            logger.warning("Stopping run %s: interrupted.", ctx.run.name)
+            self._stop_everything(ctx, scheduler, outcomes)
+            raise
+        finally:
+            self.shutdown()
+        return outcomes
+
+    def _report(self, ctx: RunContext, scheduler: Scheduler, outcome: StepOutcome) -> Decision:
+        if outcome.status.is_successful:
+            ctx.outputs[outcome.invocation_id] = outcome.outputs
+            return scheduler.succeeded(outcome.invocation_id)
+        if outcome.status is ExecutionStatus.STOPPED:
+            return scheduler.stopped(outcome.invocation_id)
+        return scheduler.failed_step(outcome.invocation_id)
+
+    def _apply(self, ctx: RunContext, decision: Decision) -> None:
+        for invocation_id in decision.skip:
+            record_unrun_step(ctx, invocation_id, ExecutionStatus.SKIPPED)
+            logger.info("Skipping step %s.", invocation_id)
+        for invocation_id in decision.stop:
+            self.stop(ctx, invocation_id)
+        for invocation_id in decision.launch:
+            self.launch(ctx, invocation_id)
+
+    def _stop_everything(
+        self, ctx: RunContext, scheduler: Scheduler, outcomes: dict[str, StepOutcome]
+    ) -> None:
+        decision = scheduler.request_stop()
+        for invocation_id in decision.skip:
+            record_unrun_step(ctx, invocation_id, ExecutionStatus.SKIPPED)
+        for invocation_id in decision.stop:
+            self.stop(ctx, invocation_id)
+        while scheduler.running:
+            try:
+                outcome = self.wait(ctx)
+            except KeyboardInterrupt:
+                continue
+            outcomes[outcome.invocation_id] = outcome
+            self._report(ctx, scheduler, outcome)
+
+
+def record_unrun_step(ctx: RunContext, invocation_id: str, status: ExecutionStatus) -> None:
+    """Record a step that never ran (skipped or stopped before starting)."""
+    invocation = ctx.spec.by_id[invocation_id]
+    stamp = datetime.now(timezone.utc)
+    ctx.store.create_step_run(
+        pipeline_run_id=ctx.run.id,
+        name=invocation_id,
+        step_name=invocation.step_name,
+        config=invocation.config,
+        status=status,
+        inputs={},
+        start_time=None,
+        end_time=stamp,
+    )

@@ -1,0 +1,67 @@
+"""Compile a single step call (outside any pipeline) into a one-invocation spec.
+
+Arguments that are plain JSON values become parameters; any other object (an array, a
+model) is first saved as an artifact version and passed in as an external input, so the
+step runs exactly as it would inside a pipeline.
+"""
+
+from __future__ import annotations
+
+import inspect
+import json
+from typing import Any
+
+from stepwell.artifact_stores.base import BaseArtifactStore
+from stepwell.compiler.checks import run_checks
+from stepwell.compiler.spec import OutputDef, PipelineSpec
+from stepwell.compiler.tracing import ExternalArtifact, PipelineTrace, tracing
+from stepwell.config.pipeline_config import PipelineConfig
+from stepwell.exceptions import PipelineDefinitionError
+from stepwell.execution.outputs import save_artifact_version
+from stepwell.execution.run_context import RunContext
+from stepwell.steps.base_step import BaseStep
+from stepwell.store.base import Store
+
+
+def compile_single_step(
+    step: BaseStep[Any, Any],
+    args: tuple[Any, ...],
+    kwargs: dict[str, Any],
+    store: Store,
+    artifact_store: BaseArtifactStore,
+) -> tuple[PipelineSpec, PipelineConfig]:
+    """A spec of one invocation of `step` with these arguments."""
+    try:
+        bound = inspect.signature(step.entrypoint).bind_partial(*args, **kwargs).arguments
+    except TypeError as error:
+        raise PipelineDefinitionError(f"Step '{step.name}' cannot take these arguments: {error}.") from None
+    config = PipelineConfig(name=step.name)
+    prepared = {
+        name: value if _is_plain(value) else _save_external(step, name, value, store, artifact_store)
+        for name, value in bound.items()
+    }
+    trace = PipelineTrace(config)
+    with tracing(trace):
+        trace.add_invocation(step, (), prepared, custom_id=None, after=None)
+    spec = PipelineSpec(name=config.name, source=step.source, invocations=tuple(trace.invocations.values()))
+    run_checks(spec)
+    return spec, config
+
+
+def _is_plain(value: Any) -> bool:
+    try:
+        json.dumps(value)
+    except (TypeError, ValueError):
+        return False
+    return True
+
+
+def _save_external(
+    step: BaseStep[Any, Any], name: str, value: Any, store: Store, artifact_store: BaseArtifactStore
+) -> ExternalArtifact:
+    annotation = step.inputs[name].annotation if name in step.inputs else None
+    out = OutputDef(name=name, artifact_name=f"{step.name}::input::{name}")
+    holder = RunContext(store=store, artifact_store=artifact_store, run=None, spec=None)  # type: ignore[arg-type]
+    uri = artifact_store.new_artifact_uri("external", step.name, name)
+    version = save_artifact_version(holder, out, value, annotation, uri, None, {})
+    return ExternalArtifact(str(version.id))

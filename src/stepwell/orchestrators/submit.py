@@ -1,0 +1,180 @@
+"""Submit a run: compile, store the snapshot and the run, orchestrate, report.
+
+The entry point behind calling a pipeline (or a single step outside one). It is the only
+place that ties the layers together: compiler -> store -> orchestrator -> store.
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import datetime, timezone
+from typing import TYPE_CHECKING, Any
+
+from stepwell.artifact_stores.base import BaseArtifactStore
+from stepwell.compiler.spec import PipelineSpec
+from stepwell.config import environment
+from stepwell.config.pipeline_config import PipelineConfig
+from stepwell.config.run_name import format_run_name
+from stepwell.enums import ExecutionMode, ExecutionStatus
+from stepwell.exceptions import DuplicateRunNameError, EntityNotFoundError, PipelineRunFailedError
+from stepwell.execution.launcher import StepOutcome
+from stepwell.execution.run_context import RunContext
+from stepwell.logger import get_logger
+from stepwell.orchestrators.base import BaseOrchestrator
+from stepwell.store.base import Store
+from stepwell.store.models import PipelineRunResponse
+
+if TYPE_CHECKING:
+    from stepwell.pipelines.pipeline import Pipeline
+    from stepwell.steps.base_step import BaseStep
+
+logger = get_logger(__name__)
+
+
+def active_store() -> Store:
+    from stepwell.store.active import get_store
+
+    return get_store()
+
+
+def active_artifact_store() -> BaseArtifactStore:
+    return _artifact_store(environment.artifact_store_path())
+
+
+_ARTIFACT_STORES: dict[str, BaseArtifactStore] = {}
+
+
+def _artifact_store(path: str) -> BaseArtifactStore:
+    store = _ARTIFACT_STORES.get(path)
+    if store is None:
+        store = _ARTIFACT_STORES[path] = BaseArtifactStore(path)
+    return store
+
+
+def active_orchestrator(config: PipelineConfig) -> BaseOrchestrator:
+    """The orchestrator for a run: inline in debug mode, else the local process orchestrator."""
+    from stepwell.orchestrators.inline import InlineOrchestrator
+
+    settings = config.settings.get("orchestrator", {}) if config.settings else {}
+    if environment.debug_mode() or settings.get("debug"):
+        return InlineOrchestrator()
+    from stepwell.orchestrators.local import LocalOrchestrator
+
+    return LocalOrchestrator.from_settings(settings)
+
+
+def run_pipeline(pipeline: Pipeline[Any, Any], args: tuple[Any, ...], kwargs: dict[str, Any]) -> PipelineRunResponse:
+    """Compile `pipeline` with these arguments, run it, and return its run record."""
+    spec, config = pipeline.compile(*args, **kwargs)
+    return submit(spec, config)
+
+
+def submit(
+    spec: PipelineSpec,
+    config: PipelineConfig,
+    *,
+    is_unlisted: bool = False,
+    raise_on_failure: bool = True,
+) -> PipelineRunResponse:
+    """Store a compiled pipeline as a snapshot and a run, then orchestrate the run."""
+    started = datetime.now(timezone.utc)
+    run_name = format_run_name(config.run_name or None, config.name, started, config.substitutions)
+    store = active_store()
+    _check_run_name_free(store, run_name)
+    pipeline_id = None if is_unlisted else store.get_or_create_pipeline(config.name).id
+    snapshot = None
+    if pipeline_id is not None:
+        snapshot = store.create_snapshot(
+            pipeline_id=pipeline_id,
+            spec=spec.model_dump(mode="json"),
+            config=config.model_dump(mode="json"),
+        )
+    orchestrator = active_orchestrator(config)
+    run = store.create_run(
+        name=run_name,
+        pipeline_id=pipeline_id,
+        pipeline_name=config.name,
+        snapshot_id=snapshot.id if snapshot else None,
+        config=config,
+        status=ExecutionStatus.RUNNING,
+        is_unlisted=is_unlisted,
+        start_time=started,
+    )
+    logger.info("Initiating a new run for the pipeline: %s.", config.name)
+    ctx = RunContext(store=store, artifact_store=active_artifact_store(), run=run, spec=spec)
+    clock = time.perf_counter()
+    try:
+        outcomes = orchestrator.run(ctx)
+    except KeyboardInterrupt:
+        store.update_run(run.id, status=ExecutionStatus.STOPPED, end_time=_now(),
+                         status_message="Interrupted by the user.")
+        raise
+    except BaseException as error:
+        store.update_run(run.id, status=ExecutionStatus.FAILED, end_time=_now(),
+                         status_message=f"Orchestration failed: {error}")
+        raise
+    status = final_status(outcomes)
+    failed = [o for o in outcomes.values() if o.status is ExecutionStatus.FAILED]
+    message = f"Failed step(s): {', '.join(o.invocation_id for o in failed)}" if failed else None
+    finished = store.update_run(run.id, status=status, end_time=_now(), status_message=message)
+    _log_summary(finished, outcomes, time.perf_counter() - clock)
+    if failed and raise_on_failure:
+        raise_for_failure(finished, failed)
+    return finished
+
+
+def final_status(outcomes: dict[str, StepOutcome]) -> ExecutionStatus:
+    """A run failed if any step failed; stopped if a step was stopped; else completed."""
+    statuses = {outcome.status for outcome in outcomes.values()}
+    if ExecutionStatus.FAILED in statuses:
+        return ExecutionStatus.FAILED
+    if ExecutionStatus.STOPPED in statuses:
+        return ExecutionStatus.STOPPED
+    return ExecutionStatus.COMPLETED
+
+
+def raise_for_failure(run: PipelineRunResponse, failed: list[StepOutcome]) -> None:
+    """Raise to the caller: the step's own error under FAIL_FAST, else a summary error."""
+    first = failed[0].error
+    if run.config.execution_mode is ExecutionMode.FAIL_FAST and first is not None:
+        raise first
+    names = ", ".join(outcome.invocation_id for outcome in failed)
+    raise PipelineRunFailedError(
+        f"Pipeline run has failed due to failure in step(s): {names}", run_name=run.name
+    ) from first
+
+
+def _check_run_name_free(store: Store, run_name: str) -> None:
+    try:
+        store.get_run(run_name)
+    except EntityNotFoundError:
+        return
+    raise DuplicateRunNameError(
+        f"Run name '{run_name}' is already used by another run; pick another name or put "
+        "{date}_{time} in run_name."
+    )
+
+
+def _log_summary(run: PipelineRunResponse, outcomes: dict[str, StepOutcome], seconds: float) -> None:
+    if outcomes and all(o.status is ExecutionStatus.CACHED for o in outcomes.values()):
+        logger.info("All steps of the pipeline run were cached.")
+    verb = "has finished" if run.status is ExecutionStatus.COMPLETED else f"has {run.status.value}"
+    logger.info("Pipeline run %s %s in %.3fs.", run.name, verb, seconds)
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def run_single_step(step: BaseStep[Any, Any], args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+    """Run one step outside a pipeline as an unlisted one-step run; return its output values."""
+    from stepwell.orchestrators.single_step import compile_single_step
+
+    store, artifact_store = active_store(), active_artifact_store()
+    spec, config = compile_single_step(step, args, kwargs, store, artifact_store)
+    run = submit(spec, config, is_unlisted=True)
+    if not step.outputs:
+        return None
+    step_run = run.steps[spec.invocations[0].id]
+    values = [step_run.outputs[name][0].load() for name in step.outputs]
+    return values[0] if len(values) == 1 else tuple(values)

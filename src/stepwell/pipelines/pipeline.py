@@ -1,0 +1,131 @@
+"""`Pipeline`: a pipeline function plus its configuration (define layer).
+
+Calling a pipeline compiles and runs it; calling it inside another pipeline's function
+inlines its steps (composition) and returns its outputs' placeholders.
+"""
+
+from __future__ import annotations
+
+import copy
+import functools
+from typing import Any, Callable, Generic, ParamSpec, TypeVar
+
+from stepwell.compiler import tracing
+from stepwell.compiler.compile import compile_pipeline
+from stepwell.compiler.spec import PipelineSpec
+from stepwell.config.pipeline_config import PipelineConfig
+from stepwell.config.retry_config import StepRetryConfig
+from stepwell.enums import ExecutionMode
+from stepwell.exceptions import ConfigurationError
+from stepwell.steps.hooks import resolve_hook
+from stepwell.utils.sources import get_source
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+PIPELINE_OPTIONS = {
+    "name",
+    "run_name",
+    "enable_cache",
+    "enable_artifact_metadata",
+    "enable_step_logs",
+    "execution_mode",
+    "parameters",
+    "settings",
+    "extra",
+    "environment",
+    "tags",
+    "substitutions",
+    "on_success",
+    "on_failure",
+    "retry",
+    "cache_policy",
+}
+
+
+class Pipeline(Generic[P, R]):
+    """A pipeline: call it to compile and run it; configure it without changing its code."""
+
+    def __init__(self, entrypoint: Callable[P, R], config: PipelineConfig) -> None:
+        self.entrypoint = entrypoint
+        functools.update_wrapper(self, entrypoint)  # type: ignore[arg-type]
+        self._config = config
+        self.source = get_source(self)
+
+    @property
+    def __stepwell_source_target__(self) -> Callable[P, R]:
+        return self.entrypoint
+
+    @property
+    def name(self) -> str:
+        return self._config.name
+
+    @property
+    def config(self) -> PipelineConfig:
+        return self._config
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        if tracing.current_trace() is not None:
+            return self.entrypoint(*args, **kwargs)
+        from stepwell.orchestrators.submit import run_pipeline
+
+        return run_pipeline(self, args, kwargs)
+
+    def compile(self, *args: Any, **kwargs: Any) -> tuple[PipelineSpec, PipelineConfig]:
+        """Trace the pipeline into a checked spec without running anything."""
+        return compile_pipeline(self.entrypoint, self._config, args, kwargs, source=self.source)
+
+    # -- configuration ------------------------------------------------------------------------
+    def configure(self, **options: Any) -> Pipeline[P, R]:
+        """Change this pipeline's configuration in place; returns the pipeline."""
+        merge = options.pop("merge", True)
+        self._config = merge_pipeline_options(self._config, options, merge)
+        return self
+
+    def with_options(self, **options: Any) -> Pipeline[P, R]:
+        """A copy of this pipeline with a changed configuration; the original is untouched."""
+        merge = options.pop("merge", True)
+        clone = copy.copy(self)
+        clone._config = merge_pipeline_options(self._config, options, merge)
+        return clone
+
+    def __repr__(self) -> str:
+        return f"<pipeline {self.name}>"
+
+
+def merge_pipeline_options(
+    config: PipelineConfig, options: dict[str, Any], merge: bool = True
+) -> PipelineConfig:
+    """Apply user options (hooks as callables, enums as strings) over a pipeline config."""
+    unknown = set(options) - PIPELINE_OPTIONS
+    if unknown:
+        raise ConfigurationError(
+            f"Unknown option(s) {sorted(unknown)} for pipeline '{config.name}'; "
+            f"known options: {sorted(PIPELINE_OPTIONS)}."
+        )
+    current = config.model_dump(exclude_unset=True)
+    current["name"] = config.name
+    owner = f"pipeline '{config.name}'"
+    for key, value in options.items():
+        if key in ("on_success", "on_failure") and value is not None:
+            value = resolve_hook(value, key, owner)
+        elif key == "execution_mode" and value is not None:
+            value = _execution_mode(value, owner)
+        elif key == "retry" and isinstance(value, dict):
+            value = StepRetryConfig(**value)
+        elif key == "cache_policy" and value is not None and hasattr(value, "model_dump"):
+            value = value.model_dump()
+        if merge and isinstance(value, dict) and isinstance(current.get(key), dict):
+            value = {**current[key], **value}
+        current[key] = value
+    return PipelineConfig.model_validate(current)
+
+
+def _execution_mode(value: Any, owner: str) -> ExecutionMode:
+    try:
+        return ExecutionMode(value)
+    except ValueError:
+        allowed = ", ".join(mode.value for mode in ExecutionMode)
+        raise ConfigurationError(
+            f"Unknown execution mode {value!r} for {owner}; use one of {allowed}."
+        ) from None

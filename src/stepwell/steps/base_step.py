@@ -1,0 +1,211 @@
+"""`BaseStep`: a step function plus its inputs, outputs and configuration (define layer).
+
+Calling a step inside a pipeline function records an invocation in the current trace and
+returns placeholders for its outputs; calling it anywhere else runs it as a one-step run
+(or calls the plain function when STEPWELL_RUN_SINGLE_STEPS_WITHOUT_STACK is on).
+"""
+
+from __future__ import annotations
+
+import copy
+import functools
+from typing import Any, Callable, Generic, ParamSpec, TypeVar
+
+from stepwell.config import environment
+from stepwell.config.retry_config import StepRetryConfig
+from stepwell.config.step_config import StepConfig
+from stepwell.exceptions import MaterializerError, StepDefinitionError
+from stepwell.steps.hooks import HookSpec, resolve_hook
+from stepwell.steps.signature import InputSpec, OutputSpec, parse_inputs, parse_outputs
+from stepwell.utils.sources import get_source
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+_UNSET: Any = object()
+
+
+class BaseStep(Generic[P, R]):
+    """A step: call it in a pipeline to add it to the DAG, or alone to run it once."""
+
+    def __init__(self, entrypoint: Callable[P, R], config: StepConfig | None = None) -> None:
+        self.entrypoint = entrypoint
+        functools.update_wrapper(self, entrypoint)  # type: ignore[arg-type]
+        self.name: str = entrypoint.__name__
+        enforce = environment.enforce_type_annotations()
+        self.inputs: dict[str, InputSpec] = parse_inputs(entrypoint, enforce)
+        self.outputs: dict[str, OutputSpec] = parse_outputs(entrypoint, enforce)
+        self._config = config or StepConfig(name=self.name)
+        self.source = get_source(self)
+        self._check_config(self._config)
+
+    # The source reference names the user's function; `load_source` returns this step.
+    @property
+    def __stepwell_source_target__(self) -> Callable[P, R]:
+        return self.entrypoint
+
+    @property
+    def config(self) -> StepConfig:
+        return self._config
+
+    @property
+    def enable_cache(self) -> bool | None:
+        return self._config.enable_cache
+
+    def __call__(self, *args: Any, id: str | None = None, after: Any = None, **kwargs: Any) -> Any:
+        from stepwell.compiler import tracing
+
+        trace = tracing.current_trace()
+        if trace is not None:
+            return trace.add_invocation(self, args, kwargs, custom_id=id, after=after)
+        if id is not None or after is not None:
+            raise StepDefinitionError(
+                f"`id=` and `after=` only make sense when step '{self.name}' is called "
+                "inside a pipeline function."
+            )
+        if environment.run_single_steps_without_stack():
+            return self.entrypoint(*args, **kwargs)
+        from stepwell.orchestrators.submit import run_single_step
+
+        return run_single_step(self, args, kwargs)
+
+    # -- configuration ------------------------------------------------------------------------
+    def configure(self, **options: Any) -> BaseStep[P, R]:
+        """Change this step's configuration in place; returns the step."""
+        merge = options.pop("merge", True)
+        self._config = self._merged(options, merge)
+        return self
+
+    def with_options(self, **options: Any) -> BaseStep[P, R]:
+        """A copy of this step with a changed configuration; the original is untouched."""
+        merge = options.pop("merge", True)
+        clone = copy.copy(self)
+        clone._config = self._merged(options, merge)
+        return clone
+
+    def _merged(self, options: dict[str, Any], merge: bool) -> StepConfig:
+        update = normalise_step_options(options, owner=f"step '{self.name}'")
+        current = self._config.model_dump(exclude_unset=True)
+        for key, value in update.items():
+            if merge and isinstance(value, dict) and isinstance(current.get(key), dict):
+                current[key] = {**current[key], **value}
+            else:
+                current[key] = value
+        config = StepConfig.model_validate(current)
+        self._check_config(config)
+        return config
+
+    def _check_config(self, config: StepConfig) -> None:
+        unknown = set(config.output_materializers) - set(self.outputs)
+        if unknown:
+            raise MaterializerError(
+                f"Step '{self.name}' sets materializers for unknown output(s) "
+                f"{sorted(unknown)}; its outputs are {sorted(self.outputs)}."
+            )
+        unknown_params = set(config.parameters) - set(self.inputs)
+        if unknown_params:
+            raise StepDefinitionError(
+                f"Step '{self.name}' is configured with parameter(s) {sorted(unknown_params)} "
+                f"it does not take; its inputs are {sorted(self.inputs)}."
+            )
+
+    def __repr__(self) -> str:
+        return f"<step {self.name}>"
+
+
+STEP_OPTIONS = {
+    "enable_cache",
+    "enable_artifact_metadata",
+    "enable_step_logs",
+    "parameters",
+    "output_materializers",
+    "settings",
+    "extra",
+    "environment",
+    "on_success",
+    "on_failure",
+    "retry",
+    "cache_policy",
+    "name",
+}
+
+
+def normalise_step_options(options: dict[str, Any], owner: str) -> dict[str, Any]:
+    """Turn user-facing step options (callables, classes) into `StepConfig` data."""
+    unknown = set(options) - STEP_OPTIONS
+    if unknown:
+        raise StepDefinitionError(
+            f"Unknown option(s) {sorted(unknown)} for {owner}; "
+            f"known options: {sorted(STEP_OPTIONS)}."
+        )
+    result: dict[str, Any] = {}
+    for key, value in options.items():
+        if value is _UNSET:
+            continue
+        if key in ("on_success", "on_failure") and value is not None:
+            value = resolve_hook(value, key, owner)  # type: ignore[arg-type]
+        elif key == "output_materializers" and value is not None:
+            value = _materializer_sources(value, owner)
+        elif key == "retry" and isinstance(value, dict):
+            value = StepRetryConfig(**value)
+        elif key == "cache_policy" and value is not None and not isinstance(value, dict):
+            value = value.model_dump() if hasattr(value, "model_dump") else dict(value)
+        result[key] = value
+    return result
+
+
+def _materializer_sources(value: Any, owner: str) -> dict[str, str]:
+    if isinstance(value, dict):
+        return {name: _as_source(cls, owner) for name, cls in value.items()}
+    return {"output": _as_source(value, owner)}
+
+
+def _as_source(materializer: Any, owner: str) -> str:
+    if isinstance(materializer, str):
+        return materializer
+    if not isinstance(materializer, type):
+        raise MaterializerError(
+            f"Materializers for {owner} must be classes or 'module:Class' strings, "
+            f"not {materializer!r}."
+        )
+    return get_source(materializer)
+
+
+def make_step(
+    func: Callable[P, R],
+    *,
+    name: str | None = None,
+    enable_cache: bool | None = None,
+    enable_artifact_metadata: bool | None = None,
+    enable_step_logs: bool | None = None,
+    output_materializers: Any = None,
+    settings: dict[str, Any] | None = None,
+    extra: dict[str, Any] | None = None,
+    environment_vars: dict[str, str] | None = None,
+    on_success: HookSpec | None = None,
+    on_failure: HookSpec | None = None,
+    retry: StepRetryConfig | None = None,
+    cache_policy: Any = None,
+) -> BaseStep[P, R]:
+    """Build a `BaseStep` from a function and the decorator's options."""
+    step_name = name or func.__name__
+    owner = f"step '{step_name}'"
+    options: dict[str, Any] = {"name": step_name}
+    given = {
+        "enable_cache": enable_cache,
+        "enable_artifact_metadata": enable_artifact_metadata,
+        "enable_step_logs": enable_step_logs,
+        "output_materializers": output_materializers,
+        "settings": settings,
+        "extra": extra,
+        "environment": environment_vars,
+        "on_success": on_success,
+        "on_failure": on_failure,
+        "retry": retry,
+        "cache_policy": cache_policy,
+    }
+    options.update({k: v for k, v in given.items() if v is not None})
+    config = StepConfig.model_validate(normalise_step_options(options, owner))
+    step_obj: BaseStep[P, R] = BaseStep(func, config)
+    step_obj.name = step_name
+    return step_obj

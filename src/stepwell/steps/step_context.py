@@ -1,0 +1,91 @@
+"""The step context: what a running step (and its hooks) can learn about its run.
+
+Set by the launcher around the step function and its hooks; `get_step_context()` outside a
+running step raises a clear error, as in ZenML.
+"""
+
+from __future__ import annotations
+
+import contextvars
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from stepwell.exceptions import StepContextError
+
+
+class StepContext:
+    """Information about the running step: its run, its pipeline and where its outputs go."""
+
+    def __init__(
+        self,
+        *,
+        pipeline_run: Any,
+        step_run: Any,
+        pipeline: Any,
+        output_uris: dict[str, str],
+        output_materializers: dict[str, Any] | None = None,
+        output_types: dict[str, Any] | None = None,
+    ) -> None:
+        self.pipeline_run = pipeline_run
+        self.step_run = step_run
+        self.pipeline = pipeline
+        self._output_uris = dict(output_uris)
+        self._output_materializers = dict(output_materializers or {})
+        self._output_types = dict(output_types or {})
+        self.output_metadata: dict[str, dict[str, Any]] = {}
+
+    @property
+    def step_name(self) -> str:
+        return str(self.step_run.name)
+
+    def get_output_artifact_uri(self, output_name: str | None = None) -> str:
+        """Where an output's bytes will be written (the single output when not named)."""
+        return self._output_uris[self._output_name(output_name)]
+
+    def get_output_materializer(self, output_name: str | None = None) -> Any:
+        return self._output_materializers.get(self._output_name(output_name))
+
+    def add_output_metadata(self, metadata: dict[str, Any], output_name: str | None = None) -> None:
+        """Attach JSON-able metadata to an output's artifact version."""
+        self.output_metadata.setdefault(self._output_name(output_name), {}).update(metadata)
+
+    def _output_name(self, output_name: str | None) -> str:
+        if output_name is None:
+            if len(self._output_uris) != 1:
+                raise StepContextError(
+                    f"Step '{self.step_name}' has {len(self._output_uris)} outputs; "
+                    "pass output_name=..."
+                )
+            return next(iter(self._output_uris))
+        if output_name not in self._output_uris:
+            raise StepContextError(
+                f"Step '{self.step_name}' has no output '{output_name}'; "
+                f"its outputs are {sorted(self._output_uris)}."
+            )
+        return output_name
+
+
+_CURRENT: contextvars.ContextVar[StepContext | None] = contextvars.ContextVar(
+    "stepwell_step_context", default=None
+)
+
+
+def get_step_context() -> StepContext:
+    """The context of the step that is running now."""
+    context = _CURRENT.get()
+    if context is None:
+        raise StepContextError(
+            "The step context is only available inside a step function (or its hooks)."
+        )
+    return context
+
+
+@contextmanager
+def step_context(context: StepContext) -> Iterator[StepContext]:
+    """Make `context` the current step context for the duration of the block."""
+    token = _CURRENT.set(context)
+    try:
+        yield context
+    finally:
+        _CURRENT.reset(token)

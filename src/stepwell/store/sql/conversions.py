@@ -1,0 +1,159 @@
+"""Row-to-response conversions of the metadata store (layer: store).
+
+The "read" end of the define -> compile -> orchestrate -> launch -> store -> read flow: turns
+table rows into the pydantic response models of `stepwell.store.models`, without re-validating
+what the store validated on the way in (configs are rebuilt as `StepConfig`/`PipelineConfig`),
+and binds each response to the store it came from.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from stepwell.config.pipeline_config import PipelineConfig
+from stepwell.config.step_config import StepConfig
+from stepwell.enums import ArtifactType, ExecutionStatus
+from stepwell.store.base import Store
+from stepwell.store.models import (
+    ArtifactResponse,
+    ArtifactVersionResponse,
+    PipelineResponse,
+    PipelineRunResponse,
+    SnapshotResponse,
+    StepRunResponse,
+)
+from stepwell.store.sql.tables import (
+    ArtifactTable,
+    PipelineRunTable,
+    PipelineTable,
+    SnapshotTable,
+    StepRunTable,
+)
+
+ArtifactList = dict[str, list[ArtifactVersionResponse]]
+
+
+def pipeline_response(row: PipelineTable, store: Store) -> PipelineResponse:
+    """The response for a `pipelines` row."""
+    response = PipelineResponse.model_construct(
+        id=row.id,
+        name=row.name,
+        created=row.created,
+        updated=row.updated,
+        description=row.description,
+    )
+    response.bind(store)
+    return response
+
+
+def snapshot_response(row: SnapshotTable, pipeline_name: str, store: Store) -> SnapshotResponse:
+    """The response for a `snapshots` row of the pipeline called `pipeline_name`."""
+    response = SnapshotResponse.model_construct(
+        id=row.id,
+        name=row.name,
+        description=row.description,
+        pipeline_id=row.pipeline_id,
+        pipeline_name=pipeline_name,
+        spec=row.spec,
+        config=row.config,
+        source_root=row.source_root,
+        code_uri=row.code_uri,
+        created=row.created,
+    )
+    response.bind(store)
+    return response
+
+
+def run_response(
+    row: PipelineRunTable, store: Store, config: PipelineConfig | None = None
+) -> PipelineRunResponse:
+    """The response for a `pipeline_runs` row (`config`: the already-parsed config, if known)."""
+    response = PipelineRunResponse.model_construct(
+        id=row.id,
+        name=row.name,
+        pipeline_id=row.pipeline_id,
+        pipeline_name=row.pipeline_name,
+        snapshot_id=row.snapshot_id,
+        status=ExecutionStatus(row.status),
+        config=config if config is not None else PipelineConfig.model_validate(row.config),
+        is_unlisted=row.is_unlisted,
+        start_time=row.start_time,
+        end_time=row.end_time,
+        created=row.created,
+        updated=row.updated,
+        status_message=row.status_message,
+        orchestrator_pid=row.orchestrator_pid,
+        heartbeat=row.heartbeat,
+    )
+    response.bind(store)
+    return response
+
+
+def step_run_response(
+    row: StepRunTable,
+    store: Store,
+    inputs: ArtifactList | None = None,
+    outputs: ArtifactList | None = None,
+    config: StepConfig | None = None,
+) -> StepRunResponse:
+    """The response for a `step_runs` row with its input and output artifact versions."""
+    response = StepRunResponse.model_construct(
+        id=row.id,
+        name=row.name,
+        step_name=row.step_name,
+        pipeline_run_id=row.pipeline_run_id,
+        status=ExecutionStatus(row.status),
+        config=config if config is not None else StepConfig.model_validate(row.config),
+        start_time=row.start_time,
+        end_time=row.end_time,
+        created=row.created,
+        updated=row.updated,
+        attempt=row.attempt,
+        cache_key=row.cache_key,
+        cache_components=dict(row.cache_components or {}),
+        original_step_run_id=row.original_step_run_id,
+        source_code_hash=row.source_code_hash,
+        logs_uri=row.logs_uri,
+        exception=row.exception,
+        status_message=row.status_message,
+        inputs=inputs if inputs is not None else {},
+        outputs=outputs if outputs is not None else {},
+    )
+    response.bind(store)
+    return response
+
+
+def artifact_response(row: ArtifactTable, store: Store) -> ArtifactResponse:
+    """The response for an `artifacts` row."""
+    response = ArtifactResponse.model_construct(
+        id=row.id, name=row.name, has_custom_name=row.has_custom_name, created=row.created
+    )
+    response.bind(store)
+    return response
+
+
+def version_response(row: Any, name: str, store: Store) -> ArtifactVersionResponse:
+    """The response for an `artifact_versions` row (ORM object or Core row) named `name`."""
+    response = ArtifactVersionResponse.model_construct(
+        id=row.id,
+        artifact_id=row.artifact_id,
+        name=name,
+        version=row.version,
+        uri=row.uri,
+        type=ArtifactType(row.type),
+        data_type=row.data_type,
+        materializer=row.materializer,
+        content_hash=row.content_hash,
+        size=row.size,
+        producer_step_run_id=row.producer_step_run_id,
+        created=row.created,
+        run_metadata=dict(row.run_metadata or {}),
+    )
+    response.bind(store)
+    return response
+
+
+def as_uuid(value: UUID | str) -> UUID:
+    """`value` as a UUID (a UUID string is parsed; anything else raises ValueError)."""
+    return value if isinstance(value, UUID) else UUID(str(value))

@@ -1,0 +1,138 @@
+"""Database connections of the metadata store (layer: store): engines, sessions, retries.
+
+Everything "store" and "read" do in the define -> compile -> orchestrate -> launch -> store ->
+read flow goes through `Database`: one short transaction per store call. For SQLite it turns on
+WAL, `synchronous=NORMAL`, foreign keys and a busy timeout, starts write transactions with
+`BEGIN IMMEDIATE` (so two writers never deadlock upgrading their locks) and retries writes
+that still find the database locked. A process forked from one that used the engine drops the
+inherited connections before its first query.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import sqlite3
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, TypeVar
+
+from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
+from sqlalchemy.pool import StaticPool
+
+T = TypeVar("T")
+
+BUSY_TIMEOUT_SECONDS = 30.0
+WRITE_ATTEMPTS = 8
+_WRITE_OPTION = "stepwell_write"
+_RETRYABLE = ("database is locked", "database is busy", "deadlock detected", "could not serialize")
+
+
+def is_retryable(error: BaseException) -> bool:
+    """Whether a failed write may simply be tried again (lock contention, not a real error)."""
+    text = str(getattr(error, "orig", error)).lower()
+    return any(marker in text for marker in _RETRYABLE)
+
+
+def backoff(attempt: int) -> None:
+    """Sleep a small, jittered, growing time before retry number `attempt` (0-based)."""
+    time.sleep(min(0.5, 0.005 * 2**attempt) * (0.5 + random.random()))
+
+
+def _is_memory(database: str | None) -> bool:
+    return not database or database == ":memory:" or "mode=memory" in database
+
+
+def _set_wal(dbapi_connection: sqlite3.Connection) -> None:
+    for attempt in range(WRITE_ATTEMPTS):
+        try:
+            dbapi_connection.execute("PRAGMA journal_mode=WAL").fetchall()
+            return
+        except sqlite3.OperationalError as error:
+            if attempt == WRITE_ATTEMPTS - 1 or not is_retryable(error):
+                raise
+            backoff(attempt)
+
+
+def _on_sqlite_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
+    # Let SQLAlchemy's `begin` hook, not pysqlite, decide when and how transactions start.
+    dbapi_connection.isolation_level = None
+    dbapi_connection.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_SECONDS * 1000)}")
+    dbapi_connection.execute("PRAGMA foreign_keys = ON")
+    dbapi_connection.execute("PRAGMA synchronous = NORMAL")
+    _set_wal(dbapi_connection)
+
+
+def _on_sqlite_begin(connection: Connection) -> None:
+    write = connection.get_execution_options().get(_WRITE_OPTION, False)
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+
+def make_engine(url: str) -> Engine:
+    """An engine for `url`, tuned for SQLite (file or memory) or any other SQLAlchemy backend."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        return create_engine(url, pool_pre_ping=True)
+    kwargs: dict[str, Any] = {
+        "connect_args": {"check_same_thread": False, "timeout": BUSY_TIMEOUT_SECONDS}
+    }
+    if _is_memory(parsed.database):
+        kwargs["poolclass"] = StaticPool
+    elif parsed.database and not parsed.database.startswith("file:"):
+        Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(url, **kwargs)
+    event.listen(engine, "connect", _on_sqlite_connect)
+    event.listen(engine, "begin", _on_sqlite_begin)
+    return engine
+
+
+class Database:
+    """An engine plus the session helpers the store uses; safe to use after `os.fork()`."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.engine = make_engine(url)
+        self.is_sqlite = self.engine.dialect.name == "sqlite"
+        self.writer = self.engine.execution_options(**{_WRITE_OPTION: True})
+        self._pid = os.getpid()
+
+    def check_fork(self) -> None:
+        """Drop connections inherited from a parent process, once, without closing them."""
+        pid = os.getpid()
+        if pid != self._pid:
+            self.engine.dispose(close=False)
+            self._pid = pid
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        """A session for queries; its transaction is rolled back when the block ends."""
+        self.check_fork()
+        with Session(self.engine, expire_on_commit=False, autoflush=False) as session:
+            yield session
+
+    def write(self, work: Callable[[Session], T], attempts: int = WRITE_ATTEMPTS) -> T:
+        """Run `work` in one write transaction, retrying it when the database is locked."""
+        self.check_fork()
+        for attempt in range(attempts):
+            try:
+                with Session(self.writer, expire_on_commit=False) as session:
+                    with session.begin():
+                        result = work(session)
+                return result
+            except OperationalError as error:
+                if attempt == attempts - 1 or not is_retryable(error):
+                    raise
+                backoff(attempt)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def dispose(self) -> None:
+        """Close every pooled connection of this process."""
+        if os.getpid() == self._pid:
+            self.engine.dispose()
+        else:
+            self.engine.dispose(close=False)
