@@ -110,7 +110,11 @@ class PipelineTrace:
                     if isinstance(value, StepOutput):
                         self._check_artifact_type(invocation_id, name, spec.annotation, value)
                     kind = "artifact" if isinstance(value, StepOutput) else "artifact_list"
-                    inputs[name] = InputBinding(kind=kind, artifacts=tuple(artifacts))
+                    refs = tuple(
+                        ArtifactRef(invocation_id=a.invocation_id, output_name=a.output_name)
+                        for a in artifacts
+                    )
+                    inputs[name] = InputBinding(kind=kind, artifacts=refs)
                     continue
                 if name in configured and configured[name] != value:
                     raise PipelineDefinitionError(

@@ -39,8 +39,9 @@ class BaseMaterializer:
         super().__init_subclass__(**kwargs)
         if cls.__dict__.get("SKIP_REGISTRATION", False):
             return
+        declared = "ASSOCIATED_TYPES" in cls.__dict__
         cls._validate_definition()
-        if "ASSOCIATED_TYPES" in cls.__dict__:
+        if declared:
             built_in = cls.__module__.startswith(_BUILT_IN_PREFIX)
             materializer_registry.register(cls, cls.ASSOCIATED_TYPES, override=not built_in)
 
@@ -65,7 +66,8 @@ class BaseMaterializer:
                     f"Materializer '{cls.__qualname__}': ASSOCIATED_TYPES holds {data_type!r}, "
                     "which is not a class. List plain classes (e.g. `list`, not `List[int]`)."
                 )
-        cls.ASSOCIATED_TYPES = tuple(associated)
+        if "ASSOCIATED_TYPES" in cls.__dict__:
+            cls.ASSOCIATED_TYPES = tuple(associated)
         try:
             cls.ASSOCIATED_ARTIFACT_TYPE = ArtifactType(cls.ASSOCIATED_ARTIFACT_TYPE)
         except ValueError as error:

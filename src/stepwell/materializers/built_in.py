@@ -134,14 +134,20 @@ class BuiltInContainerMaterializer(BaseMaterializer):
             flat = _stable_order(flat)
         specific = [materializer_registry.lookup(type(v)) for v in flat]
         fallback = sorted(
-            {f"{type(v).__module__}.{type(v).__qualname__}" for v, m in zip(flat, specific) if m is None and not _is_plain_json(v)}
+            {
+                f"{type(v).__module__}.{type(v).__qualname__}"
+                for v, m in zip(flat, specific, strict=True)
+                if m is None and not _is_plain_json(v)
+            }
         )
         if fallback and all(m is None for m in specific):
             self._save_pickled(data, fallback)
             return
         if fallback:
             materializer_registry.warn_fallback(", ".join(fallback))
-        records = [self._save_element(i, v, m) for i, (v, m) in enumerate(zip(flat, specific))]
+        records = [
+            self._save_element(i, v, m) for i, (v, m) in enumerate(zip(flat, specific, strict=True))
+        ]
         manifest: dict[str, Any] = {"format": CONTAINER_FORMAT, "kind": kind}
         if kind == "dict":
             manifest["pairs"] = [records[i : i + 2] for i in range(0, len(records), 2)]
@@ -163,8 +169,7 @@ class BuiltInContainerMaterializer(BaseMaterializer):
             return CloudpickleMaterializer(self.uri, store).load(data_type)
         if kind == "dict":
             value: Any = {
-                self._load_element(key): self._load_element(val)
-                for key, val in manifest["pairs"]
+                self._load_element(key): self._load_element(val) for key, val in manifest["pairs"]
             }
         else:
             items = [self._load_element(record) for record in manifest["items"]]

@@ -87,9 +87,7 @@ def save_artifact(
         metadata = materializer.extract_metadata(value) or {}
         return dict(json.loads(json.dumps(metadata, default=str)))
     except Exception as error:
-        logger.warning(
-            "%s could not extract metadata: %s", materializer_cls.__qualname__, error
-        )
+        logger.warning("%s could not extract metadata: %s", materializer_cls.__qualname__, error)
         return {}
 
 

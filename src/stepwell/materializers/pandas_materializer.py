@@ -56,6 +56,10 @@ def _json_name(name: Any) -> dict[str, Any] | None:
     return None
 
 
+def _is_object(dtype: Any) -> bool:
+    return bool(pd.api.types.is_object_dtype(dtype))
+
+
 def _parquet_safe(frame: pd.DataFrame) -> bool:
     """Whether Parquet round-trips `frame` without silently changing values or labels."""
     for level in range(frame.columns.nlevels):
@@ -65,11 +69,11 @@ def _parquet_safe(frame: pd.DataFrame) -> bool:
         return False
     for position in range(frame.shape[1]):
         column = frame.iloc[:, position]
-        if column.dtype == object and pd.api.types.infer_dtype(column) not in _SAFE_OBJECT_KINDS:
+        if _is_object(column.dtype) and pd.api.types.infer_dtype(column) not in _SAFE_OBJECT_KINDS:
             return False
     for level in range(frame.index.nlevels):
         values = frame.index.get_level_values(level)
-        if values.dtype == object and pd.api.types.infer_dtype(values) not in _SAFE_OBJECT_KINDS:
+        if _is_object(values.dtype) and pd.api.types.infer_dtype(values) not in _SAFE_OBJECT_KINDS:
             return False
     return True
 
@@ -88,12 +92,12 @@ class PandasMaterializer(BaseMaterializer):
         if name is not None and _has_pyarrow() and _parquet_safe(frame):
             manifest["name"] = name
             manifest["object_columns"] = [
-                i for i, dtype in enumerate(frame.dtypes) if dtype == object
+                i for i, dtype in enumerate(frame.dtypes) if _is_object(dtype)
             ]
             manifest["object_index_levels"] = [
                 i
                 for i in range(frame.index.nlevels)
-                if frame.index.get_level_values(i).dtype == object
+                if _is_object(frame.index.get_level_values(i).dtype)
             ]
             if self._try_parquet(frame):
                 manifest["format"] = "parquet"
@@ -132,7 +136,9 @@ class PandasMaterializer(BaseMaterializer):
             return metadata
         shown = data.columns[:MAX_METADATA_COLUMNS]
         metadata["columns"] = [str(c) for c in shown]
-        metadata["dtypes"] = {str(c): str(t) for c, t in zip(shown, data.dtypes)}
+        metadata["dtypes"] = {
+            str(c): str(t) for c, t in zip(shown, data.dtypes[:MAX_METADATA_COLUMNS], strict=True)
+        }
         if data.shape[1] > MAX_METADATA_COLUMNS:
             metadata["columns_truncated"] = True
         return metadata
@@ -157,16 +163,16 @@ class PandasMaterializer(BaseMaterializer):
         levels = manifest.get("object_index_levels") or []
         for position in positions:
             column = frame.iloc[:, position]
-            if column.dtype != object:
+            if not _is_object(column.dtype):
                 restored = column.astype(object)
                 frame.isetitem(position, restored.where(column.notna(), None))
         if levels:
             index = frame.index
             if isinstance(index, pd.MultiIndex):
                 for level in levels:
-                    if index.levels[level].dtype != object:
+                    if not _is_object(index.levels[level].dtype):
                         index = index.set_levels(index.levels[level].astype(object), level=level)
-            elif index.dtype != object:
+            elif not _is_object(index.dtype):
                 index = index.astype(object)
             frame.index = index
         return frame

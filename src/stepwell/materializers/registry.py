@@ -41,8 +41,13 @@ _DEFAULT_LAZY: tuple[tuple[str, str], ...] = (
     ("pandas.core.series.Series", f"{_PKG}.pandas_materializer:PandasMaterializer"),
     ("pydantic.main.BaseModel", f"{_PKG}.pydantic_materializer:PydanticMaterializer"),
 )
-# Built-in modules imported (so their classes register) on the first lookup.
-_DEFAULT_MODULES = (f"{_PKG}.built_in", f"{_PKG}.path_materializer")
+# Built-in classes registered on the first lookup (their modules are cheap to import).
+_DEFAULT_CLASSES = (
+    f"{_PKG}.built_in:BuiltInMaterializer",
+    f"{_PKG}.built_in:BytesMaterializer",
+    f"{_PKG}.built_in:BuiltInContainerMaterializer",
+    f"{_PKG}.path_materializer:PathMaterializer",
+)
 
 
 def normalize_type(annotation: Any) -> type | tuple[type, ...] | None:
@@ -63,7 +68,7 @@ def normalize_type(annotation: Any) -> type | tuple[type, ...] | None:
     args = typing.get_args(annotation)
     if origin is typing.Annotated:
         return normalize_type(args[0])
-    if origin is Union or (hasattr(types, "UnionType") and origin is types.UnionType):
+    if _is_union(annotation):
         members = [a for a in args if a is not _NONE_TYPE]
         if len(members) == 1:
             return normalize_type(members[0])
@@ -92,6 +97,14 @@ def normalize_type(annotation: Any) -> type | tuple[type, ...] | None:
     )
 
 
+def _is_union(annotation: Any) -> bool:
+    """Whether `annotation` (inside any `Annotated`) is a Union, `Optional` included."""
+    while typing.get_origin(annotation) is typing.Annotated:
+        annotation = typing.get_args(annotation)[0]
+    origin = typing.get_origin(annotation)
+    return origin is Union or (hasattr(types, "UnionType") and origin is types.UnionType)
+
+
 def _type_name(data_type: Any) -> str:
     if isinstance(data_type, type):
         return f"{data_type.__module__}.{data_type.__qualname__}"
@@ -102,7 +115,10 @@ def _import_dotted(name: str) -> Any:
     """Import `pkg.mod.Class` (or `pkg.mod:Class`) trying the longest importable module."""
     if ":" in name:
         module_name, qualname = name.split(":", 1)
-        parts, split_at = [*module_name.split("."), *qualname.split(".")], module_name.count(".") + 1
+        parts, split_at = (
+            [*module_name.split("."), *qualname.split(".")],
+            module_name.count(".") + 1,
+        )
         candidates = [split_at]
     else:
         parts = name.split(".")
@@ -216,7 +232,7 @@ class MaterializerRegistry:
     ) -> type[BaseMaterializer]:
         """The materializer for a step output, by annotation, or by the value's type when the
         annotation is missing, `Any`, `object`, a Union or matches nothing specific."""
-        target = None if annotation is None else normalize_type(annotation)
+        target = None if annotation is None or _is_union(annotation) else normalize_type(annotation)
         if target is not None and target is not object and not isinstance(target, tuple):
             found = self.lookup(target)
             if found is not None:
@@ -286,8 +302,9 @@ class MaterializerRegistry:
             if self._defaults_loaded:
                 return
             self._defaults_loaded = True
-            for module in _DEFAULT_MODULES:
-                importlib.import_module(module)
+            for source in _DEFAULT_CLASSES:
+                materializer_cls = _import_dotted(source)
+                self.register(materializer_cls, materializer_cls.ASSOCIATED_TYPES, override=False)
 
     def _load_entry_points(self) -> None:
         """Import every `stepwell.materializers` entry point; its classes self-register."""
@@ -310,9 +327,12 @@ class MaterializerRegistry:
                     "Could not load materializer entry point '%s': %s", entry_point.name, error
                 )
                 continue
-            associated = getattr(loaded, "ASSOCIATED_TYPES", None)
-            if isinstance(loaded, type) and associated and "ASSOCIATED_TYPES" not in vars(loaded):
-                self.register(loaded, associated, override=False)
+            candidates = [loaded] if isinstance(loaded, type) else list(vars(loaded).values())
+            for candidate in candidates:
+                associated = getattr(candidate, "ASSOCIATED_TYPES", None)
+                if isinstance(candidate, type) and hasattr(candidate, "load") and associated:
+                    if not getattr(candidate, "SKIP_REGISTRATION", False):
+                        self.register(candidate, associated, override=False)
 
     def warn_fallback(self, data_type: Any) -> None:
         """Log that `data_type` (a type, or a description) falls back to cloudpickle."""

@@ -1,0 +1,50 @@
+"""Pieces every part of the SQL metadata store shares (layer: store): the base of its mixins,
+status rules and error translation.
+
+Used by the "store" stage of the define -> compile -> orchestrate -> launch -> store -> read
+flow; `SqlStore` is assembled from `SqlStoreBase` subclasses, one per group of entities.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy.exc import IntegrityError
+
+from stepwell.enums import ExecutionStatus
+from stepwell.exceptions import StoreError
+from stepwell.store.sql.engine import Database
+
+
+class SqlStoreBase:
+    """What every part of `SqlStore` relies on: the store URL and its database."""
+
+    url: str
+    _db: Database
+
+
+def to_status(value: ExecutionStatus | str) -> ExecutionStatus:
+    """`value` as an ExecutionStatus; an unknown status raises StoreError listing the known."""
+    try:
+        return ExecutionStatus(value)
+    except ValueError:
+        allowed = ", ".join(status.value for status in ExecutionStatus)
+        raise StoreError(f"Unknown status {value!r}; use one of: {allowed}.") from None
+
+
+def check_transition(kind: str, name: str, current: str, new: ExecutionStatus) -> None:
+    """Statuses only move forward: a finished status is never replaced by an unfinished one."""
+    old = ExecutionStatus(current)
+    if old.is_finished and not new.is_finished:
+        raise StoreError(
+            f"{kind} '{name}' is already {old.value}; its status cannot go back to {new.value}."
+        )
+
+
+def is_unique_violation(error: IntegrityError) -> bool:
+    """Whether an IntegrityError comes from a unique constraint (not a foreign key or NULL)."""
+    text = str(error.orig).lower()
+    return "unique" in text or "duplicate key" in text
+
+
+def integrity_error(action: str, error: IntegrityError) -> StoreError:
+    """A StoreError saying which action broke which constraint."""
+    return StoreError(f"Cannot {action}: {error.orig}")
