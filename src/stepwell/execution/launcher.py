@@ -53,24 +53,62 @@ def now() -> datetime:
     return datetime.now(timezone.utc)
 
 
-def launch_step(
-    ctx: RunContext, invocation_id: str, sleep: Callable[[float], None] = time.sleep
-) -> StepOutcome:
-    """Run (or reuse from the cache) one invocation and record it; never raises for user errors."""
+@dataclass
+class LaunchPlan:
+    """Everything decided about a step before user code runs: inputs and cache key."""
+
+    invocation: InvocationSpec
+    step: BaseStep[Any, Any]
+    artifacts: dict[str, list[ArtifactVersionResponse]]
+    input_ids: dict[str, list[UUID]]
+    components: dict[str, str]
+    key: str
+
+
+def plan_step(ctx: RunContext, invocation_id: str) -> LaunchPlan:
+    """Resolve a step's inputs and compute its cache key (cheap; no user code runs)."""
     invocation = ctx.spec.by_id[invocation_id]
     step = _step_object(ctx, invocation)
     artifacts = resolve_inputs(ctx, invocation)
     input_ids = {name: [v.id for v in versions] for name, versions in artifacts.items()}
     components = _cache_components(ctx, step, invocation, artifacts)
-    key = cache.cache_key(components)
-    if _caching_enabled(invocation):
-        cached = _reuse_cached(ctx, invocation, key, components, input_ids)
+    return LaunchPlan(invocation, step, artifacts, input_ids, components, cache.cache_key(components))
+
+
+def try_cached(ctx: RunContext, plan: LaunchPlan) -> StepOutcome | None:
+    """Reuse an earlier identical step run when caching allows; None on a miss."""
+    if not _caching_enabled(plan.invocation):
+        return None
+    return _reuse_cached(ctx, plan.invocation, plan.key, plan.components, plan.input_ids)
+
+
+def launch_step(
+    ctx: RunContext,
+    invocation_id: str,
+    sleep: Callable[[float], None] = time.sleep,
+    plan: LaunchPlan | None = None,
+) -> StepOutcome:
+    """Run (or reuse from the cache) one invocation and record it; never raises for user errors."""
+    if plan is None:
+        plan = plan_step(ctx, invocation_id)
+        cached = try_cached(ctx, plan)
         if cached is not None:
             return cached
+    return execute_step(ctx, plan, sleep)
+
+
+def execute_step(
+    ctx: RunContext, plan: LaunchPlan, sleep: Callable[[float], None] = time.sleep
+) -> StepOutcome:
+    """Run the step's code, retrying as configured; record every attempt."""
+    invocation = plan.invocation
     delays = retry_delays(invocation.config.retry)
     attempt = 1
     while True:
-        outcome = _attempt(ctx, step, invocation, artifacts, input_ids, key, components, attempt)
+        outcome = _attempt(
+            ctx, plan.step, invocation, plan.artifacts, plan.input_ids, plan.key,
+            plan.components, attempt,
+        )
         if outcome.status is not ExecutionStatus.FAILED or attempt > len(delays):
             return outcome
         wait = delays[attempt - 1]

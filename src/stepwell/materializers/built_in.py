@@ -132,21 +132,25 @@ class BuiltInContainerMaterializer(BaseMaterializer):
         flat = [v for pair in data.items() for v in pair] if kind == "dict" else list(data)
         if kind in ("set", "frozenset"):
             flat = _stable_order(flat)
-        specific = [materializer_registry.lookup(type(v)) for v in flat]
-        fallback = sorted(
-            {
-                f"{type(v).__module__}.{type(v).__qualname__}"
-                for v, m in zip(flat, specific, strict=True)
-                if m is None and not _is_plain_json(v)
-            }
-        )
-        if fallback and all(m is None for m in specific):
+        # Per element: None when inlined as JSON, else its materializer (None -> fallback).
+        inline = [_is_plain_json(v) for v in flat]
+        chosen = [
+            None if is_inline else materializer_registry.lookup(type(v))
+            for v, is_inline in zip(flat, inline, strict=True)
+        ]
+        unknown = [
+            v
+            for v, m, is_inline in zip(flat, chosen, inline, strict=True)
+            if not is_inline and m is None
+        ]
+        fallback = sorted({f"{type(v).__module__}.{type(v).__qualname__}" for v in unknown})
+        if unknown and len(unknown) == inline.count(False):
             self._save_pickled(data, fallback)
             return
-        if fallback:
+        if unknown:
             materializer_registry.warn_fallback(", ".join(fallback))
         records = [
-            self._save_element(i, v, m) for i, (v, m) in enumerate(zip(flat, specific, strict=True))
+            self._save_element(i, v, m) for i, (v, m) in enumerate(zip(flat, chosen, strict=True))
         ]
         manifest: dict[str, Any] = {"format": CONTAINER_FORMAT, "kind": kind}
         if kind == "dict":

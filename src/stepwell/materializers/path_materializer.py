@@ -38,10 +38,7 @@ class PathMaterializer(BaseMaterializer):
             raise MaterializerError(
                 f"Cannot store the path '{source}': it is neither an existing file nor a folder."
             )
-        target = self._path(kind, name)
-        if kind == "dir":
-            self.artifact_store.makedirs(target)
-        self.artifact_store.put_local(str(source), target)
+        self.artifact_store.put_local(str(source), self._path(kind, name))
         with self.artifact_store.open(self._path(MANIFEST), "w", encoding="utf-8") as f:
             json.dump({"kind": kind, "name": name}, f)
 
@@ -51,12 +48,10 @@ class PathMaterializer(BaseMaterializer):
         kind, name = manifest["kind"], manifest["name"]
         local = Path(tempfile.mkdtemp(prefix="stepwell-path-")) / name
         stored = self._path(kind, name)
-        if kind == "dir":
-            local.mkdir()
-            if self.artifact_store.exists(stored):  # object stores may drop empty folders
-                self.artifact_store.get_local(stored, str(local))
-        else:
+        if self.artifact_store.exists(stored):  # object stores may drop an empty folder
             self.artifact_store.get_local(stored, str(local))
+        if kind == "dir":
+            local.mkdir(exist_ok=True)
         if isinstance(data_type, type) and issubclass(data_type, Path):
             return data_type(local)
         return local

@@ -105,6 +105,18 @@ def _is_union(annotation: Any) -> bool:
     return origin is Union or (hasattr(types, "UnionType") and origin is types.UnionType)
 
 
+def _is_registrable(candidate: Any) -> bool:
+    """Whether a plugin's entry point object is a concrete materializer class."""
+    from stepwell.materializers.base_materializer import BaseMaterializer
+
+    return (
+        isinstance(candidate, type)
+        and issubclass(candidate, BaseMaterializer)
+        and bool(candidate.ASSOCIATED_TYPES)
+        and not vars(candidate).get("SKIP_REGISTRATION", False)
+    )
+
+
 def _type_name(data_type: Any) -> str:
     if isinstance(data_type, type):
         return f"{data_type.__module__}.{data_type.__qualname__}"
@@ -276,24 +288,27 @@ class MaterializerRegistry:
         return None
 
     def _resolve_lazy(self, mro: tuple[type, ...]) -> None:
+        """Resolve the by-name registrations of every package that `mro` touches.
+
+        Runs under the lock so that a concurrent lookup never sees a half-resolved package.
+        """
         packages = {str(getattr(k, "__module__", "") or "").split(".", 1)[0] for k in mro}
         with self._lock:
-            due = [(top, self._lazy.pop(top)) for top in packages if top in self._lazy]
-        for top, entries in due:
-            for type_name, source in entries:
-                try:
-                    data_type = _import_dotted(type_name)
-                    materializer_cls = _import_dotted(source)
-                except Exception as error:
-                    logger.warning(
-                        "Could not resolve the materializer %s for %s (%s package seen): %s",
-                        source,
-                        type_name,
-                        top,
-                        error,
-                    )
-                    continue
-                self.register(materializer_cls, (data_type,), override=False)
+            for top in packages & self._lazy.keys():
+                for type_name, source in self._lazy.pop(top):
+                    try:
+                        data_type = _import_dotted(type_name)
+                        materializer_cls = _import_dotted(source)
+                    except Exception as error:
+                        logger.warning(
+                            "Could not resolve the materializer %s for %s (%s package seen): %s",
+                            source,
+                            type_name,
+                            top,
+                            error,
+                        )
+                        continue
+                    self.register(materializer_cls, (data_type,), override=False)
 
     def _ensure_defaults(self) -> None:
         if self._defaults_loaded:
@@ -329,10 +344,8 @@ class MaterializerRegistry:
                 continue
             candidates = [loaded] if isinstance(loaded, type) else list(vars(loaded).values())
             for candidate in candidates:
-                associated = getattr(candidate, "ASSOCIATED_TYPES", None)
-                if isinstance(candidate, type) and hasattr(candidate, "load") and associated:
-                    if not getattr(candidate, "SKIP_REGISTRATION", False):
-                        self.register(candidate, associated, override=False)
+                if _is_registrable(candidate):
+                    self.register(candidate, candidate.ASSOCIATED_TYPES, override=False)
 
     def warn_fallback(self, data_type: Any) -> None:
         """Log that `data_type` (a type, or a description) falls back to cloudpickle."""

@@ -35,6 +35,9 @@ class BaseOrchestrator(ABC):
     def stop(self, ctx: RunContext, invocation_id: str) -> None:  # noqa: B027 - optional
         """Stop a running step (orchestrators that can't leave it to finish)."""
 
+    def prepare(self, ctx: RunContext) -> None:  # noqa: B027 - optional
+        """Get ready to launch this run's steps (warm caches, start workers)."""
+
     def shutdown(self) -> None:  # noqa: B027 - optional
         """Release whatever the orchestrator holds once the run has ended."""
 
@@ -44,6 +47,7 @@ class BaseOrchestrator(ABC):
         mode = ExecutionMode(ctx.run.config.execution_mode)
         scheduler = Scheduler(spec.dependencies(), mode, self.max_parallelism)
         outcomes: dict[str, StepOutcome] = {}
+        self.prepare(ctx)
         decision = scheduler.start()
         try:
             while True:

@@ -10,6 +10,7 @@ which raises `RunStoppedSignal` inside it.
 from __future__ import annotations
 
 import multiprocessing
+from collections import deque
 import os
 import pickle
 import signal
@@ -20,9 +21,11 @@ from typing import Any
 
 from stepwell.enums import ExecutionStatus
 from stepwell.exceptions import ConfigurationError, RunStoppedSignal, StepFailedError
-from stepwell.execution.launcher import StepOutcome, launch_step
+from stepwell.execution.launcher import LaunchPlan, StepOutcome, execute_step, plan_step, try_cached
 from stepwell.execution.run_context import RunContext
 from stepwell.orchestrators.base import BaseOrchestrator
+from stepwell.utils.code_hash import function_source_hash
+from stepwell.utils.sources import load_source
 
 STOP_GRACE_SECONDS = 5.0
 
@@ -42,22 +45,43 @@ class LocalOrchestrator(BaseOrchestrator):
             )
         self.max_parallelism = max_parallelism or default_max_parallelism()
         self._children: dict[str, tuple[Any, Connection]] = {}
+        self._done: deque[StepOutcome] = deque()
         self._fork = multiprocessing.get_context("fork")
 
     @classmethod
     def from_settings(cls, settings: dict[str, Any]) -> LocalOrchestrator:
         return cls(max_parallelism=settings.get("max_parallelism"))
 
+    def prepare(self, ctx: RunContext) -> None:
+        """Import what every step needs once here, so forked children start warm."""
+        from stepwell.materializers.loading import content_hash  # noqa: F401
+        from stepwell.materializers.registry import materializer_registry
+
+        materializer_registry.get_materializer_for_type(int)
+        for invocation in ctx.spec.invocations:
+            step = ctx.step_objects.setdefault(
+                invocation.step_source, load_source(invocation.step_source)
+            )
+            function_source_hash(step.entrypoint)
+
     def launch(self, ctx: RunContext, invocation_id: str) -> None:
+        # Cache hits are decided here, in the orchestrating process: no child needed.
+        plan = plan_step(ctx, invocation_id)
+        cached = try_cached(ctx, plan)
+        if cached is not None:
+            self._done.append(cached)
+            return
         receiver, sender = self._fork.Pipe(duplex=False)
         process = self._fork.Process(
-            target=_child_main, args=(ctx, invocation_id, sender), name=f"step-{invocation_id}"
+            target=_child_main, args=(ctx, plan, sender), name=f"step-{invocation_id}"
         )
         process.start()
         sender.close()
         self._children[invocation_id] = (process, receiver)
 
     def wait(self, ctx: RunContext) -> StepOutcome:
+        if self._done:
+            return self._done.popleft()
         handles: dict[Any, str] = {}
         for invocation_id, (process, receiver) in self._children.items():
             handles[receiver] = invocation_id
@@ -101,13 +125,13 @@ def _raise_stop(signum: int, frame: Any) -> None:
     raise RunStoppedSignal(f"Stopped by signal {signal.Signals(signum).name}.")
 
 
-def _child_main(ctx: RunContext, invocation_id: str, sender: Connection) -> None:
+def _child_main(ctx: RunContext, plan: LaunchPlan, sender: Connection) -> None:
     """Body of a step's child process: run the step, report, exit without cleanup handlers."""
     signal.signal(signal.SIGTERM, _raise_stop)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides what Ctrl-C stops
     code = 0
     try:
-        outcome = launch_step(ctx, invocation_id)
+        outcome = execute_step(ctx, plan)
         sender.send(_message(outcome))
     except RunStoppedSignal:
         sender.send({"status": ExecutionStatus.STOPPED.value, "step_run_id": None})

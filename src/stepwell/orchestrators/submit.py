@@ -79,6 +79,7 @@ def submit(
     """Store a compiled pipeline as a snapshot and a run, then orchestrate the run."""
     started = datetime.now(timezone.utc)
     run_name = format_run_name(config.run_name or None, config.name, started, config.substitutions)
+    orchestrator = active_orchestrator(config)
     store = active_store()
     _check_run_name_free(store, run_name)
     pipeline_id = None if is_unlisted else store.get_or_create_pipeline(config.name).id
@@ -89,7 +90,6 @@ def submit(
             spec=spec.model_dump(mode="json"),
             config=config.model_dump(mode="json"),
         )
-    orchestrator = active_orchestrator(config)
     run = store.create_run(
         name=run_name,
         pipeline_id=pipeline_id,

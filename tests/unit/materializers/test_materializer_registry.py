@@ -188,9 +188,7 @@ def fake_package(monkeypatch):
 
 
 @pytest.mark.parametrize("name", ["fakelib.core.Frame", ("fakelib", "Frame")])
-def test_lazy_registration_resolves_when_a_class_of_the_package_is_seen(
-    fake_package, name
-) -> None:
+def test_lazy_registration_resolves_when_a_class_of_the_package_is_seen(fake_package, name) -> None:
     registry = MaterializerRegistry(load_defaults=False)
     registry.register_lazy(name, f"{__name__}:_FAKE_MATERIALIZER")
     registry.lookup(int)  # another package: nothing resolved yet
@@ -255,16 +253,18 @@ class PluginThing:
     pass
 
 
-class _PluginMaterializer(BaseMaterializer):
-    SKIP_REGISTRATION = True
-
-
 class _FakeEntryPoint:
+    """Stands for a plugin's entry point: loading it defines its materializer."""
+
     name = "plugin"
+    loaded: Any = None
 
     def load(self):
-        _PluginMaterializer.ASSOCIATED_TYPES = (PluginThing,)
-        return _PluginMaterializer
+        class PluginMaterializer(BaseMaterializer):
+            ASSOCIATED_TYPES = (PluginThing,)
+
+        _FakeEntryPoint.loaded = PluginMaterializer
+        return PluginMaterializer
 
 
 def test_entry_points_are_read_once_when_a_lookup_finds_nothing(monkeypatch) -> None:
@@ -280,6 +280,6 @@ def test_entry_points_are_read_once_when_a_lookup_finds_nothing(monkeypatch) -> 
     registry = MaterializerRegistry()
     assert registry.lookup(int) is BuiltInMaterializer
     assert calls == []
-    assert registry.lookup(PluginThing) is _PluginMaterializer
+    assert registry.lookup(PluginThing) is _FakeEntryPoint.loaded
     assert registry.lookup(Unknown) is None
     assert calls == ["stepwell.materializers"]

@@ -1,13 +1,14 @@
 """Row-to-response conversions of the metadata store (layer: store).
 
 The "read" end of the define -> compile -> orchestrate -> launch -> store -> read flow: turns
-table rows into the pydantic response models of `stepwell.store.models`, without re-validating
-what the store validated on the way in (configs are rebuilt as `StepConfig`/`PipelineConfig`),
-and binds each response to the store it came from.
+table rows (mappings of column values) into the pydantic response models of
+`stepwell.store.models` without re-validating what the store validated on the way in (configs
+are rebuilt as `StepConfig`/`PipelineConfig`), and binds each response to its store.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 from uuid import UUID
 
@@ -23,75 +24,69 @@ from stepwell.store.models import (
     SnapshotResponse,
     StepRunResponse,
 )
-from stepwell.store.sql.tables import (
-    ArtifactTable,
-    PipelineRunTable,
-    PipelineTable,
-    SnapshotTable,
-    StepRunTable,
-)
 
 ArtifactList = dict[str, list[ArtifactVersionResponse]]
+Row = Mapping[str, Any]  # a row's `_mapping`, or the dict of values just inserted
 
 
-def pipeline_response(row: PipelineTable, store: Store) -> PipelineResponse:
+def pipeline_response(row: Row, store: Store) -> PipelineResponse:
     """The response for a `pipelines` row."""
     response = PipelineResponse.model_construct(
-        id=row.id,
-        name=row.name,
-        created=row.created,
-        updated=row.updated,
-        description=row.description,
+        id=row["id"],
+        name=row["name"],
+        created=row["created"],
+        updated=row["updated"],
+        description=row["description"],
     )
     response.bind(store)
     return response
 
 
-def snapshot_response(row: SnapshotTable, pipeline_name: str, store: Store) -> SnapshotResponse:
+def snapshot_response(row: Row, pipeline_name: str, store: Store) -> SnapshotResponse:
     """The response for a `snapshots` row of the pipeline called `pipeline_name`."""
     response = SnapshotResponse.model_construct(
-        id=row.id,
-        name=row.name,
-        description=row.description,
-        pipeline_id=row.pipeline_id,
+        id=row["id"],
+        name=row["name"],
+        description=row["description"],
+        pipeline_id=row["pipeline_id"],
         pipeline_name=pipeline_name,
-        spec=row.spec,
-        config=row.config,
-        source_root=row.source_root,
-        code_uri=row.code_uri,
-        created=row.created,
+        spec=row["spec"],
+        config=row["config"],
+        source_root=row["source_root"],
+        code_uri=row["code_uri"],
+        created=row["created"],
     )
     response.bind(store)
     return response
 
 
 def run_response(
-    row: PipelineRunTable, store: Store, config: PipelineConfig | None = None
+    row: Row, store: Store, config: PipelineConfig | None = None
 ) -> PipelineRunResponse:
     """The response for a `pipeline_runs` row (`config`: the already-parsed config, if known)."""
     response = PipelineRunResponse.model_construct(
-        id=row.id,
-        name=row.name,
-        pipeline_id=row.pipeline_id,
-        pipeline_name=row.pipeline_name,
-        snapshot_id=row.snapshot_id,
-        status=ExecutionStatus(row.status),
-        config=config if config is not None else PipelineConfig.model_validate(row.config),
-        is_unlisted=row.is_unlisted,
-        start_time=row.start_time,
-        end_time=row.end_time,
-        created=row.created,
-        updated=row.updated,
-        status_message=row.status_message,
-        orchestrator_pid=row.orchestrator_pid,
-        heartbeat=row.heartbeat,
+        id=row["id"],
+        name=row["name"],
+        pipeline_id=row["pipeline_id"],
+        pipeline_name=row["pipeline_name"],
+        snapshot_id=row["snapshot_id"],
+        status=ExecutionStatus(row["status"]),
+        config=config if config is not None else PipelineConfig.model_validate(row["config"]),
+        is_unlisted=row["is_unlisted"],
+        start_time=row["start_time"],
+        end_time=row["end_time"],
+        created=row["created"],
+        updated=row["updated"],
+        status_message=row["status_message"],
+        orchestrator_pid=row["orchestrator_pid"],
+        heartbeat=row["heartbeat"],
     )
     response.bind(store)
     return response
 
 
 def step_run_response(
-    row: StepRunTable,
+    row: Row,
     store: Store,
     inputs: ArtifactList | None = None,
     outputs: ArtifactList | None = None,
@@ -99,24 +94,24 @@ def step_run_response(
 ) -> StepRunResponse:
     """The response for a `step_runs` row with its input and output artifact versions."""
     response = StepRunResponse.model_construct(
-        id=row.id,
-        name=row.name,
-        step_name=row.step_name,
-        pipeline_run_id=row.pipeline_run_id,
-        status=ExecutionStatus(row.status),
-        config=config if config is not None else StepConfig.model_validate(row.config),
-        start_time=row.start_time,
-        end_time=row.end_time,
-        created=row.created,
-        updated=row.updated,
-        attempt=row.attempt,
-        cache_key=row.cache_key,
-        cache_components=dict(row.cache_components or {}),
-        original_step_run_id=row.original_step_run_id,
-        source_code_hash=row.source_code_hash,
-        logs_uri=row.logs_uri,
-        exception=row.exception,
-        status_message=row.status_message,
+        id=row["id"],
+        name=row["name"],
+        step_name=row["step_name"],
+        pipeline_run_id=row["pipeline_run_id"],
+        status=ExecutionStatus(row["status"]),
+        config=config if config is not None else StepConfig.model_validate(row["config"]),
+        start_time=row["start_time"],
+        end_time=row["end_time"],
+        created=row["created"],
+        updated=row["updated"],
+        attempt=row["attempt"],
+        cache_key=row["cache_key"],
+        cache_components=dict(row["cache_components"] or {}),
+        original_step_run_id=row["original_step_run_id"],
+        source_code_hash=row["source_code_hash"],
+        logs_uri=row["logs_uri"],
+        exception=row["exception"],
+        status_message=row["status_message"],
         inputs=inputs if inputs is not None else {},
         outputs=outputs if outputs is not None else {},
     )
@@ -124,31 +119,34 @@ def step_run_response(
     return response
 
 
-def artifact_response(row: ArtifactTable, store: Store) -> ArtifactResponse:
+def artifact_response(row: Row, store: Store) -> ArtifactResponse:
     """The response for an `artifacts` row."""
     response = ArtifactResponse.model_construct(
-        id=row.id, name=row.name, has_custom_name=row.has_custom_name, created=row.created
+        id=row["id"],
+        name=row["name"],
+        has_custom_name=row["has_custom_name"],
+        created=row["created"],
     )
     response.bind(store)
     return response
 
 
-def version_response(row: Any, name: str, store: Store) -> ArtifactVersionResponse:
-    """The response for an `artifact_versions` row (ORM object or Core row) named `name`."""
+def version_response(row: Row, name: str, store: Store) -> ArtifactVersionResponse:
+    """The response for an `artifact_versions` row, whose artifact is called `name`."""
     response = ArtifactVersionResponse.model_construct(
-        id=row.id,
-        artifact_id=row.artifact_id,
+        id=row["id"],
+        artifact_id=row["artifact_id"],
         name=name,
-        version=row.version,
-        uri=row.uri,
-        type=ArtifactType(row.type),
-        data_type=row.data_type,
-        materializer=row.materializer,
-        content_hash=row.content_hash,
-        size=row.size,
-        producer_step_run_id=row.producer_step_run_id,
-        created=row.created,
-        run_metadata=dict(row.run_metadata or {}),
+        version=row["version"],
+        uri=row["uri"],
+        type=ArtifactType(row["type"]),
+        data_type=row["data_type"],
+        materializer=row["materializer"],
+        content_hash=row["content_hash"],
+        size=row["size"],
+        producer_step_run_id=row["producer_step_run_id"],
+        created=row["created"],
+        run_metadata=dict(row["run_metadata"] or {}),
     )
     response.bind(store)
     return response

@@ -1,4 +1,4 @@
-"""Database connections of the metadata store (layer: store): engines, sessions, retries.
+"""Database connections of the metadata store (layer: store): engines, transactions, retries.
 
 Everything "store" and "read" do in the define -> compile -> orchestrate -> launch -> store ->
 read flow goes through `Database`: one short transaction per store call. For SQLite it turns on
@@ -22,7 +22,6 @@ from typing import Any, TypeVar
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
-from sqlalchemy.orm import Session
 from sqlalchemy.pool import StaticPool
 
 T = TypeVar("T")
@@ -69,8 +68,11 @@ def _on_sqlite_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> No
 
 
 def _on_sqlite_begin(connection: Connection) -> None:
+    # Straight to the driver: an SQLAlchemy-level statement would double the cost of a read.
     write = connection.get_execution_options().get(_WRITE_OPTION, False)
-    connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+    driver = connection.connection.driver_connection
+    assert driver is not None
+    driver.execute("BEGIN IMMEDIATE" if write else "BEGIN")
 
 
 def make_engine(url: str) -> Engine:
@@ -92,7 +94,11 @@ def make_engine(url: str) -> Engine:
 
 
 class Database:
-    """An engine plus the session helpers the store uses; safe to use after `os.fork()`."""
+    """An engine plus the transaction helpers the store uses; safe to use after `os.fork()`.
+
+    The store runs SQLAlchemy Core statements on plain connections: an ORM `Session` would
+    roughly triple the cost of each call, and every call is one short transaction anyway.
+    """
 
     def __init__(self, url: str) -> None:
         self.url = url
@@ -109,21 +115,19 @@ class Database:
             self._pid = pid
 
     @contextmanager
-    def read(self) -> Iterator[Session]:
-        """A session for queries; its transaction is rolled back when the block ends."""
+    def read(self) -> Iterator[Connection]:
+        """A connection for queries; its transaction is rolled back when the block ends."""
         self.check_fork()
-        with Session(self.engine, expire_on_commit=False, autoflush=False) as session:
-            yield session
+        with self.engine.connect() as connection:
+            yield connection
 
-    def write(self, work: Callable[[Session], T], attempts: int = WRITE_ATTEMPTS) -> T:
+    def write(self, work: Callable[[Connection], T], attempts: int = WRITE_ATTEMPTS) -> T:
         """Run `work` in one write transaction, retrying it when the database is locked."""
         self.check_fork()
         for attempt in range(attempts):
             try:
-                with Session(self.writer, expire_on_commit=False) as session:
-                    with session.begin():
-                        result = work(session)
-                return result
+                with self.writer.begin() as connection:
+                    return work(connection)
             except OperationalError as error:
                 if attempt == attempts - 1 or not is_retryable(error):
                     raise

@@ -1,20 +1,24 @@
 """Shared queries of the metadata store (layer: store): lookups, artifact links and deletion.
 
 Used by `SqlStore` in the "store" and "read" stages of the define -> compile -> orchestrate ->
-launch -> store -> read flow. Every function takes an open session and issues a fixed number
-of statements, whatever the number of steps or artifacts involved.
+launch -> store -> read flow. Every function takes an open connection and issues a fixed
+number of statements, whatever the number of steps or artifacts involved.
 """
 
 from __future__ import annotations
 
 import string
-from collections.abc import Sequence
-from typing import Any, TypeVar
+from collections.abc import Iterable, Sequence
+from typing import Any
 from uuid import UUID
 
 from sqlalchemy import (
+    CompoundSelect,
+    Connection,
     Select,
     String,
+    Table,
+    bindparam,
     cast,
     delete,
     exists,
@@ -24,26 +28,26 @@ from sqlalchemy import (
     union_all,
     update,
 )
-from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from stepwell.exceptions import EntityNotFoundError, StoreError
 from stepwell.store.base import Store
 from stepwell.store.models import ArtifactVersionResponse
-from stepwell.store.sql.conversions import ArtifactList, version_response
+from stepwell.store.sql.conversions import ArtifactList, Row, version_response
 from stepwell.store.sql.tables import (
-    ArtifactTable,
-    ArtifactVersionTable,
-    PipelineRunTable,
-    StepRunInputArtifactTable,
-    StepRunOutputArtifactTable,
-    StepRunTable,
+    ARTIFACTS,
+    PIPELINES,
+    RUNS,
+    SNAPSHOTS,
+    STEP_INPUTS,
+    STEP_OUTPUTS,
+    STEP_RUNS,
+    VERSIONS,
 )
 
-RowT = TypeVar("RowT")
 MIN_PREFIX = 4
 _HEX = frozenset(string.hexdigits)
 _CHUNK = 500
-_LINK_TABLES = (StepRunInputArtifactTable, StepRunOutputArtifactTable)
+_LINK_TABLES = (STEP_INPUTS, STEP_OUTPUTS)
 
 
 def parse_uuid(value: str) -> UUID | None:
@@ -62,53 +66,73 @@ def id_prefix(value: str) -> str | None:
     return None
 
 
-def describe(row: Any) -> str:
-    """`<id> (<name>)` for an ambiguity message."""
-    name = getattr(row, "name", None)
-    return f"{row.id} ({name})" if name else str(row.id)
+def _listed(rows: Iterable[Row]) -> str:
+    return ", ".join(
+        f"{row['id']} ({row['name']})" if row.get("name") else str(row["id"]) for row in rows
+    )
+
+
+def _prebuilt(table: Table, column: str, lock: bool = False) -> Select[Any]:
+    statement = select(table).where(table.c[column] == bindparam("key"))
+    return statement.with_for_update() if lock else statement
+
+
+# Statements built once: SQLAlchemy then skips building, caching and compiling them per call.
+_TABLES = (PIPELINES, SNAPSHOTS, RUNS, STEP_RUNS, ARTIFACTS, VERSIONS)
+_BY_ID = {table.name: _prebuilt(table, "id") for table in _TABLES}
+_BY_ID_LOCKED = {table.name: _prebuilt(table, "id", lock=True) for table in _TABLES}
+_BY_NAME = {
+    table.name: _prebuilt(table, "name").limit(11) for table in _TABLES if "name" in table.c
+}
+
+
+def by_id(
+    connection: Connection, table: Table, item_id: UUID, kind: str, lock: bool = False
+) -> Row:
+    """The row of `table` with id `item_id` (locked for update when `lock`), or raise."""
+    statement = (_BY_ID_LOCKED if lock else _BY_ID)[table.name]
+    row = connection.execute(statement, {"key": item_id}).first()
+    if row is None:
+        raise EntityNotFoundError(f"No {kind} with id {item_id} exists.")
+    return row._mapping
 
 
 def resolve(
-    session: Session,
-    table: type[RowT],
+    connection: Connection,
+    table: Table,
     name_or_id: str | UUID,
     kind: str,
-    name_column: InstrumentedAttribute[Any] | None = None,
-) -> RowT:
-    """The row of `table` whose id, name or unique id prefix is `name_or_id`."""
-    id_column = table.id  # type: ignore[attr-defined]
+    by_name: bool = True,
+) -> Row:
+    """The row of `table` whose id, name (if `by_name`) or unique id prefix is `name_or_id`."""
     if isinstance(name_or_id, UUID):
-        row = session.get(table, name_or_id)
-        if row is None:
-            raise EntityNotFoundError(f"No {kind} with id {name_or_id} exists.")
-        return row
+        return by_id(connection, table, name_or_id, kind)
     value = str(name_or_id).strip()
     full_id = parse_uuid(value)
     if full_id is not None:
-        row = session.get(table, full_id)
+        row = connection.execute(_BY_ID[table.name], {"key": full_id}).first()
         if row is not None:
-            return row
-    if name_column is not None:
-        rows = session.scalars(select(table).where(name_column == value).limit(11)).all()
+            return row._mapping
+    if by_name:
+        rows = connection.execute(_BY_NAME[table.name], {"key": value}).all()
         if len(rows) == 1:
-            return rows[0]
+            return rows[0]._mapping
         if rows:
-            listed = ", ".join(describe(row) for row in rows)
+            listed = _listed(row._mapping for row in rows)
             raise StoreError(f"Several {kind}s are named '{value}': {listed}; pass an id.")
     prefix = id_prefix(value)
     if prefix is not None:
-        hex_id = func.replace(cast(id_column, String), "-", "", type_=String)
+        hex_id = func.replace(cast(table.c.id, String), "-", "", type_=String)
         statement = select(table).where(hex_id.like(f"{prefix}%")).limit(11)
-        rows = session.scalars(statement).all()
+        rows = connection.execute(statement).all()
         if len(rows) == 1:
-            return rows[0]
+            return rows[0]._mapping
         if rows:
-            listed = ", ".join(describe(row) for row in rows)
+            listed = _listed(row._mapping for row in rows)
             raise StoreError(
-                f"The id prefix '{value}' matches several {kind}s: {listed}; "
-                "give more characters."
+                f"The id prefix '{value}' matches several {kind}s: {listed}; give more characters."
             )
-    what = "name or id" if name_column is not None else "id"
+    what = "name or id" if by_name else "id"
     raise EntityNotFoundError(f"No {kind} with {what} '{value}' exists.")
 
 
@@ -119,19 +143,24 @@ def check_page(page: int, size: int) -> int:
     return (page - 1) * size
 
 
+_VERSIONS_BY_IDS = (
+    select(VERSIONS, ARTIFACTS.c.name.label("artifact_name"))
+    .join(ARTIFACTS, ARTIFACTS.c.id == VERSIONS.c.artifact_id)
+    .where(VERSIONS.c.id.in_(bindparam("ids", expanding=True)))
+)
+
+
 def versions_with_names(
-    session: Session, ids: Sequence[UUID], store: Store
+    connection: Connection, ids: Sequence[UUID], store: Store
 ) -> dict[UUID, ArtifactVersionResponse]:
     """Artifact versions by id, each with its artifact's name; missing ids raise."""
     wanted = set(ids)
     if not wanted:
         return {}
-    statement = (
-        select(ArtifactVersionTable, ArtifactTable.name)
-        .join(ArtifactTable, ArtifactTable.id == ArtifactVersionTable.artifact_id)
-        .where(ArtifactVersionTable.id.in_(wanted))
-    )
-    found = {row.id: version_response(row, name, store) for row, name in session.execute(statement)}
+    found = {
+        row.id: version_response(row._mapping, row.artifact_name, store)
+        for row in connection.execute(_VERSIONS_BY_IDS, {"ids": list(wanted)})
+    }
     missing = wanted - found.keys()
     if missing:
         listed = ", ".join(sorted(str(item) for item in missing))
@@ -139,47 +168,65 @@ def versions_with_names(
     return found
 
 
-def _link_select(link: Any, kind: int, step_filter: Any) -> Select[Any]:
-    version = ArtifactVersionTable.__table__.c
+def _link_select(link: Table, kind: int, step_filter: Any) -> Select[Any]:
     return (
         select(
             literal_column(str(kind)).label("kind"),
-            link.step_run_id.label("step_run_id"),
-            link.name.label("link_name"),
-            link.position.label("position"),
-            ArtifactTable.name.label("artifact_name"),
-            *version,
+            link.c.step_run_id.label("step_run_id"),
+            link.c.name.label("link_name"),
+            link.c.position.label("position"),
+            ARTIFACTS.c.name.label("artifact_name"),
+            *VERSIONS.c,
         )
-        .join(ArtifactVersionTable, ArtifactVersionTable.id == link.artifact_version_id)
-        .join(ArtifactTable, ArtifactTable.id == ArtifactVersionTable.artifact_id)
-        .where(link.step_run_id.in_(step_filter))
+        .join(VERSIONS, VERSIONS.c.id == link.c.artifact_version_id)
+        .join(ARTIFACTS, ARTIFACTS.c.id == VERSIONS.c.artifact_id)
+        .where(link.c.step_run_id.in_(step_filter))
     )
 
 
-def load_links(
-    session: Session, step_filter: Any, store: Store
-) -> dict[UUID, tuple[ArtifactList, ArtifactList]]:
-    """Inputs and outputs (name -> versions in position order) of the selected step runs.
-
-    `step_filter` is a list of step run ids or a select of them; one query either way.
-    """
-    statement = union_all(
-        _link_select(StepRunInputArtifactTable, 0, step_filter),
-        _link_select(StepRunOutputArtifactTable, 1, step_filter),
+def _links(step_filter: Any) -> CompoundSelect:
+    return union_all(
+        _link_select(STEP_INPUTS, 0, step_filter),
+        _link_select(STEP_OUTPUTS, 1, step_filter),
     ).order_by("step_run_id", "kind", "link_name", "position")
+
+
+_LINKS_OF_STEPS = _links(bindparam("step_ids", expanding=True))
+_LINKS_OF_RUN = _links(
+    select(STEP_RUNS.c.id).where(STEP_RUNS.c.pipeline_run_id == bindparam("run_id"))
+)
+
+
+def load_links(
+    connection: Connection,
+    store: Store,
+    step_ids: Sequence[UUID] = (),
+    run_id: UUID | None = None,
+) -> dict[UUID, tuple[ArtifactList, ArtifactList]]:
+    """Inputs and outputs (name -> versions in position order) of some step runs, by id.
+
+    Give the step runs' ids, or `run_id` for every step run of a run; one query either way.
+    """
+    if run_id is not None:
+        result = connection.execute(_LINKS_OF_RUN, {"run_id": run_id})
+    else:
+        result = connection.execute(_LINKS_OF_STEPS, {"step_ids": list(step_ids)})
     links: dict[UUID, tuple[ArtifactList, ArtifactList]] = {}
-    for row in session.execute(statement):
+    versions: dict[UUID, ArtifactVersionResponse] = {}  # one response per version, shared
+    for row in result:
         entry = links.get(row.step_run_id)
         if entry is None:
             entry = links[row.step_run_id] = ({}, {})
-        version = version_response(row, row.artifact_name, store)
+        version = versions.get(row.id)
+        if version is None:
+            version = versions[row.id] = version_response(row._mapping, row.artifact_name, store)
         entry[row.kind].setdefault(row.link_name, []).append(version)
     return links
 
 
 def add_links(
-    session: Session,
-    link: type[StepRunInputArtifactTable] | type[StepRunOutputArtifactTable],
+    connection: Connection,
+    link: Table,
     step_run_id: UUID,
     artifacts: dict[str, list[UUID]],
     start: dict[str, int] | None = None,
@@ -196,64 +243,69 @@ def add_links(
         for position, version_id in enumerate(version_ids)
     ]
     if rows:
-        session.execute(link.__table__.insert(), rows)
+        connection.execute(link.insert(), rows)
 
 
-def _run(session: Session, statement: Any) -> None:
-    session.execute(statement, execution_options={"synchronize_session": False})
-
-
-def delete_runs(session: Session, runs: Select[Any]) -> list[str]:
+def delete_runs(connection: Connection, runs: Select[Any]) -> list[str]:
     """Delete the selected runs, their steps and the artifact versions nothing else uses.
 
-    Returns the URIs of the deleted artifact versions, then the step runs' log URIs, so that
-    the caller can remove their bytes.
+    A version goes when one of the deleted step runs produced it and no remaining step run
+    has it as an input or output. A surviving version whose producer goes is handed to a step
+    run that still outputs it (a cached one), so it goes when that one is deleted in turn.
+    Returns the URIs of the deleted versions, then the step runs' log URIs, for the caller to
+    remove from the artifact store.
     """
-    steps = select(StepRunTable.id).where(StepRunTable.pipeline_run_id.in_(runs))
-    logs = session.scalars(
-        select(StepRunTable.logs_uri).where(
-            StepRunTable.pipeline_run_id.in_(runs), StepRunTable.logs_uri.is_not(None)
+    steps = select(STEP_RUNS.c.id).where(STEP_RUNS.c.pipeline_run_id.in_(runs))
+    logs = connection.scalars(
+        select(STEP_RUNS.c.logs_uri).where(
+            STEP_RUNS.c.pipeline_run_id.in_(runs), STEP_RUNS.c.logs_uri.is_not(None)
+        )
+    ).all()
+    used_elsewhere = union_all(
+        *(
+            select(link.c.artifact_version_id).where(link.c.step_run_id.not_in(steps))
+            for link in _LINK_TABLES
+        )
+    )
+    doomed = connection.execute(
+        select(VERSIONS.c.id, VERSIONS.c.artifact_id, VERSIONS.c.uri).where(
+            VERSIONS.c.producer_step_run_id.in_(steps),
+            VERSIONS.c.id.not_in(used_elsewhere),
         )
     ).all()
     for link in _LINK_TABLES:
-        _run(session, delete(link).where(link.step_run_id.in_(steps)))
-    version = ArtifactVersionTable
-    still_used = union_all(
-        *(select(link.artifact_version_id) for link in _LINK_TABLES)
-    ).subquery()
-    doomed = session.execute(
-        select(version.id, version.artifact_id, version.uri).where(
-            version.producer_step_run_id.in_(steps),
-            version.id.not_in(select(still_used.c.artifact_version_id)),
-        )
-    ).all()
+        connection.execute(delete(link).where(link.c.step_run_id.in_(steps)))
     for start in range(0, len(doomed), _CHUNK):
         chunk = [row.id for row in doomed[start : start + _CHUNK]]
-        _run(session, delete(version).where(version.id.in_(chunk)))
-    _run(
-        session,
-        update(version).where(version.producer_step_run_id.in_(steps)).values(
-            producer_step_run_id=None
-        )
+        connection.execute(delete(VERSIONS).where(VERSIONS.c.id.in_(chunk)))
+    heir = (
+        select(STEP_OUTPUTS.c.step_run_id)
+        .where(STEP_OUTPUTS.c.artifact_version_id == VERSIONS.c.id)
+        .order_by(STEP_OUTPUTS.c.step_run_id)
+        .limit(1)
+        .scalar_subquery()
     )
-    _run(
-        session,
-        update(StepRunTable)
+    connection.execute(
+        update(VERSIONS)
+        .where(VERSIONS.c.producer_step_run_id.in_(steps))
+        .values(producer_step_run_id=heir)
+    )
+    connection.execute(
+        update(STEP_RUNS)
         .where(
-            StepRunTable.original_step_run_id.in_(steps),
-            StepRunTable.pipeline_run_id.not_in(runs),
+            STEP_RUNS.c.original_step_run_id.in_(steps),
+            STEP_RUNS.c.pipeline_run_id.not_in(runs),
         )
         .values(original_step_run_id=None)
     )
-    _run(session, delete(StepRunTable).where(StepRunTable.pipeline_run_id.in_(runs)))
+    connection.execute(delete(STEP_RUNS).where(STEP_RUNS.c.pipeline_run_id.in_(runs)))
     artifact_ids = sorted({row.artifact_id for row in doomed})
     for start in range(0, len(artifact_ids), _CHUNK):
-        _run(
-            session,
-            delete(ArtifactTable).where(
-                ArtifactTable.id.in_(artifact_ids[start : start + _CHUNK]),
-                ~exists().where(version.artifact_id == ArtifactTable.id),
-            ),
+        connection.execute(
+            delete(ARTIFACTS).where(
+                ARTIFACTS.c.id.in_(artifact_ids[start : start + _CHUNK]),
+                ~exists().where(VERSIONS.c.artifact_id == ARTIFACTS.c.id),
+            )
         )
-    _run(session, delete(PipelineRunTable).where(PipelineRunTable.id.in_(runs)))
+    connection.execute(delete(RUNS).where(RUNS.c.id.in_(runs)))
     return [row.uri for row in doomed] + [uri for uri in logs if uri]

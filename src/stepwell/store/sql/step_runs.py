@@ -11,13 +11,11 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID, uuid4
 
-from sqlalchemy import func, select
+from sqlalchemy import Connection, bindparam, func, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
 
 from stepwell.config.step_config import StepConfig
 from stepwell.enums import ExecutionStatus
-from stepwell.exceptions import EntityNotFoundError
 from stepwell.store.models import StepRunResponse
 from stepwell.store.sql.common import (
     SqlStoreBase,
@@ -25,14 +23,42 @@ from stepwell.store.sql.common import (
     integrity_error,
     to_status,
 )
-from stepwell.store.sql.conversions import as_uuid, step_run_response
-from stepwell.store.sql.queries import add_links, load_links, resolve, versions_with_names
-from stepwell.store.sql.tables import (
-    PipelineRunTable,
-    StepRunInputArtifactTable,
-    StepRunOutputArtifactTable,
-    StepRunTable,
-    utc_now,
+from stepwell.store.sql.conversions import Row, as_uuid, step_run_response
+from stepwell.store.sql.queries import add_links, by_id, load_links, versions_with_names
+from stepwell.store.sql.tables import RUNS, STEP_INPUTS, STEP_OUTPUTS, STEP_RUNS, as_utc, utc_now
+
+# Statements built once (see queries.py).
+_INSERT = STEP_RUNS.insert()
+_UPDATE = update(STEP_RUNS).where(STEP_RUNS.c.id == bindparam("b_id"))
+_LAST_POSITIONS = (
+    select(STEP_OUTPUTS.c.name, func.max(STEP_OUTPUTS.c.position))
+    .where(
+        STEP_OUTPUTS.c.step_run_id == bindparam("b_id"),
+        STEP_OUTPUTS.c.name.in_(bindparam("names", expanding=True)),
+    )
+    .group_by(STEP_OUTPUTS.c.name)
+)
+_OF_RUN = (
+    select(STEP_RUNS)
+    .where(STEP_RUNS.c.pipeline_run_id == bindparam("run_id"))
+    .order_by(STEP_RUNS.c.created, STEP_RUNS.c.attempt)
+)
+_ATTEMPTS = (
+    select(STEP_RUNS)
+    .where(
+        STEP_RUNS.c.pipeline_run_id == bindparam("run_id"),
+        STEP_RUNS.c.name == bindparam("name"),
+    )
+    .order_by(STEP_RUNS.c.attempt, STEP_RUNS.c.created)
+)
+_CACHED = (
+    select(STEP_RUNS)
+    .where(
+        STEP_RUNS.c.cache_key == bindparam("cache_key"),
+        STEP_RUNS.c.status == ExecutionStatus.COMPLETED.value,
+    )
+    .order_by(STEP_RUNS.c.created.desc())
+    .limit(1)
 )
 
 
@@ -40,20 +66,19 @@ class StepRunMethods(SqlStoreBase):
     """The step-run half of `SqlStore`."""
 
     def _with_links(
-        self, session: Session, rows: list[StepRunTable], step_filter: Any = None
+        self, connection: Connection, rows: list[Row], run_id: UUID | None = None
     ) -> list[StepRunResponse]:
         """Responses for `rows` with inputs and outputs, loaded in one query.
 
-        `step_filter` (a select of step run ids covering `rows`) replaces a long id list.
+        `run_id` (the run all `rows` belong to) replaces a long list of step run ids.
         """
         if not rows:
             return []
-        if step_filter is None:
-            step_filter = [row.id for row in rows]
-        links = load_links(session, step_filter, self)
+        step_ids = [row["id"] for row in rows] if run_id is None else ()
+        links = load_links(connection, self, step_ids, run_id)
         responses = []
         for row in rows:
-            inputs, outputs = links.get(row.id) or ({}, {})
+            inputs, outputs = links.get(row["id"]) or ({}, {})
             responses.append(step_run_response(row, self, inputs, outputs))
         return responses
 
@@ -81,39 +106,37 @@ class StepRunMethods(SqlStoreBase):
 
         `outputs` links output versions right away (a cached step run reuses its original's).
         """
-        step_status = to_status(status)
         output_ids = outputs or {}
+        now = utc_now()
+        values = {
+            "id": uuid4(),
+            "pipeline_run_id": pipeline_run_id,
+            "name": name,
+            "step_name": step_name,
+            "status": to_status(status).value,
+            "config": config.model_dump(mode="json"),
+            "start_time": as_utc(start_time),
+            "end_time": as_utc(end_time),
+            "created": now,
+            "updated": now,
+            "attempt": attempt,
+            "cache_key": cache_key,
+            "cache_components": dict(cache_components or {}),
+            "original_step_run_id": original_step_run_id,
+            "source_code_hash": source_code_hash,
+            "logs_uri": logs_uri,
+            "exception": None,
+            "status_message": status_message,
+        }
 
-        def work(session: Session) -> StepRunResponse:
+        def work(connection: Connection) -> StepRunResponse:
             wanted = [item for ids in (*inputs.values(), *output_ids.values()) for item in ids]
-            versions = versions_with_names(session, wanted, self)
-            now = utc_now()
-            row = StepRunTable(
-                id=uuid4(),
-                pipeline_run_id=pipeline_run_id,
-                name=name,
-                step_name=step_name,
-                status=step_status.value,
-                config=config.model_dump(mode="json"),
-                start_time=start_time,
-                end_time=end_time,
-                created=now,
-                updated=now,
-                attempt=attempt,
-                cache_key=cache_key,
-                cache_components=dict(cache_components or {}),
-                original_step_run_id=original_step_run_id,
-                source_code_hash=source_code_hash,
-                logs_uri=logs_uri,
-                exception=None,
-                status_message=status_message,
-            )
-            session.add(row)
-            session.flush()
-            add_links(session, StepRunInputArtifactTable, row.id, inputs)
-            add_links(session, StepRunOutputArtifactTable, row.id, output_ids)
+            versions = versions_with_names(connection, wanted, self)
+            connection.execute(_INSERT, values)
+            add_links(connection, STEP_INPUTS, values["id"], inputs)
+            add_links(connection, STEP_OUTPUTS, values["id"], output_ids)
             return step_run_response(
-                row,
+                values,
                 self,
                 {key: [versions[item] for item in ids] for key, ids in inputs.items()},
                 {key: [versions[item] for item in ids] for key, ids in output_ids.items()},
@@ -139,34 +162,29 @@ class StepRunMethods(SqlStoreBase):
     ) -> StepRunResponse:
         """Change the given fields of a step run and link more output artifact versions."""
         new_status = to_status(status) if status is not None else None
+        given = {
+            "end_time": as_utc(end_time),
+            "exception": exception,
+            "status_message": status_message,
+            "cache_key": cache_key,
+            "cache_components": dict(cache_components) if cache_components is not None else None,
+        }
+        changes = {key: value for key, value in given.items() if value is not None}
 
-        def work(session: Session) -> StepRunResponse:
-            row = resolve(session, StepRunTable, as_uuid(step_run_id), "step run")
+        def work(connection: Connection) -> StepRunResponse:
+            row = by_id(connection, STEP_RUNS, as_uuid(step_run_id), "step run", lock=True)
+            values: dict[str, Any] = {**changes, "updated": utc_now()}
             if new_status is not None:
-                check_transition("Step run", row.name, row.status, new_status)
-                row.status = new_status.value
-            if end_time is not None:
-                row.end_time = end_time
-            if exception is not None:
-                row.exception = exception
-            if status_message is not None:
-                row.status_message = status_message
-            if cache_key is not None:
-                row.cache_key = cache_key
-            if cache_components is not None:
-                row.cache_components = dict(cache_components)
-            row.updated = utc_now()
-            session.flush()
+                check_transition("Step run", row["name"], row["status"], new_status)
+                values["status"] = new_status.value
+            connection.execute(_UPDATE, {"b_id": row["id"], **values})
             if outputs:
-                link = StepRunOutputArtifactTable
-                last = session.execute(
-                    select(link.name, func.max(link.position))
-                    .where(link.step_run_id == row.id, link.name.in_(list(outputs)))
-                    .group_by(link.name)
+                last = connection.execute(
+                    _LAST_POSITIONS, {"b_id": row["id"], "names": list(outputs)}
                 ).all()
                 start = {output: position + 1 for output, position in last}
-                add_links(session, link, row.id, outputs, start)
-            (response,) = self._with_links(session, [row])
+                add_links(connection, STEP_OUTPUTS, row["id"], outputs, start)
+            (response,) = self._with_links(connection, [{**row, **values}])
             return response
 
         try:
@@ -176,56 +194,41 @@ class StepRunMethods(SqlStoreBase):
 
     def get_step_run(self, step_run_id: UUID) -> StepRunResponse:
         """One step run with its inputs and outputs."""
-        with self._db.read() as session:
-            row = resolve(session, StepRunTable, as_uuid(step_run_id), "step run")
-            (response,) = self._with_links(session, [row])
+        with self._db.read() as connection:
+            row = by_id(connection, STEP_RUNS, as_uuid(step_run_id), "step run")
+            (response,) = self._with_links(connection, [row])
         return response
 
     def get_run_steps(self, run_id: UUID) -> dict[str, StepRunResponse]:
         """The latest attempt of each step invocation of a run, by name, in creation order."""
         run_uuid = as_uuid(run_id)
-        statement = (
-            select(StepRunTable)
-            .where(StepRunTable.pipeline_run_id == run_uuid)
-            .order_by(StepRunTable.created, StepRunTable.attempt)
-        )
-        with self._db.read() as session:
-            rows = session.scalars(statement).all()
-            if not rows and session.get(PipelineRunTable, run_uuid) is None:
-                raise EntityNotFoundError(f"No run with id {run_uuid} exists.")
-            latest: dict[str, StepRunTable] = {}
+        with self._db.read() as connection:
+            rows = [row._mapping for row in connection.execute(_OF_RUN, {"run_id": run_uuid})]
+            if not rows:
+                by_id(connection, RUNS, run_uuid, "run")  # an unknown run is an error
+            latest: dict[str, Row] = {}
             for row in rows:
-                best = latest.get(row.name)
-                if best is None or (row.attempt, row.created) >= (best.attempt, best.created):
-                    latest[row.name] = row
-            every_step = select(StepRunTable.id).where(StepRunTable.pipeline_run_id == run_uuid)
-            responses = self._with_links(session, list(latest.values()), every_step)
+                best = latest.get(row["name"])
+                if best is None or (row["attempt"], row["created"]) >= (
+                    best["attempt"],
+                    best["created"],
+                ):
+                    latest[row["name"]] = row
+            responses = self._with_links(connection, list(latest.values()), run_uuid)
         return {response.name: response for response in responses}
 
     def list_step_run_attempts(self, run_id: UUID, name: str) -> list[StepRunResponse]:
         """Every attempt of step invocation `name` in a run, oldest first."""
-        statement = (
-            select(StepRunTable)
-            .where(StepRunTable.pipeline_run_id == as_uuid(run_id), StepRunTable.name == name)
-            .order_by(StepRunTable.attempt, StepRunTable.created)
-        )
-        with self._db.read() as session:
-            return self._with_links(session, list(session.scalars(statement).all()))
+        parameters = {"run_id": as_uuid(run_id), "name": name}
+        with self._db.read() as connection:
+            rows = [row._mapping for row in connection.execute(_ATTEMPTS, parameters)]
+            return self._with_links(connection, rows)
 
     def find_cached_step_run(self, cache_key: str) -> StepRunResponse | None:
         """The newest completed (not itself cached) step run with this cache key, if any."""
-        statement = (
-            select(StepRunTable)
-            .where(
-                StepRunTable.cache_key == cache_key,
-                StepRunTable.status == ExecutionStatus.COMPLETED.value,
-            )
-            .order_by(StepRunTable.created.desc())
-            .limit(1)
-        )
-        with self._db.read() as session:
-            row = session.scalars(statement).first()
+        with self._db.read() as connection:
+            row = connection.execute(_CACHED, {"cache_key": cache_key}).first()
             if row is None:
                 return None
-            (response,) = self._with_links(session, [row])
+            (response,) = self._with_links(connection, [row._mapping])
         return response

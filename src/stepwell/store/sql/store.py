@@ -13,9 +13,8 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID, uuid4
 
-from sqlalchemy import delete, or_, select
+from sqlalchemy import Connection, bindparam, delete, or_, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
 
 from stepwell.config.pipeline_config import PipelineConfig
 from stepwell.enums import ExecutionStatus
@@ -29,6 +28,7 @@ from stepwell.store.sql.common import (
     to_status,
 )
 from stepwell.store.sql.conversions import (
+    Row,
     as_uuid,
     pipeline_response,
     run_response,
@@ -36,16 +36,17 @@ from stepwell.store.sql.conversions import (
 )
 from stepwell.store.sql.engine import Database
 from stepwell.store.sql.migrate import ensure_schema
-from stepwell.store.sql.queries import check_page, delete_runs, resolve
+from stepwell.store.sql.queries import by_id, check_page, delete_runs, resolve
 from stepwell.store.sql.step_runs import StepRunMethods
-from stepwell.store.sql.tables import (
-    PipelineRunTable,
-    PipelineTable,
-    SnapshotTable,
-    utc_now,
-)
+from stepwell.store.sql.tables import PIPELINES, RUNS, SNAPSHOTS, as_utc, utc_now
 
 RUN_SORT_KEYS = ("created", "start_time", "end_time", "name", "status")
+
+# Statements built once (see queries.py).
+_PIPELINE_BY_NAME = select(PIPELINES).where(PIPELINES.c.name == bindparam("name"))
+_RUN_NAME_TAKEN = select(RUNS.c.id).where(RUNS.c.name == bindparam("name"))
+_INSERT_RUN = RUNS.insert()
+_UPDATE_RUN = update(RUNS).where(RUNS.c.id == bindparam("b_id"))
 
 
 def _duplicate_run_name(name: str) -> DuplicateRunNameError:
@@ -82,66 +83,57 @@ class SqlStore(StepRunMethods, ArtifactMethods):
     # -- pipelines ---------------------------------------------------------------------------
     def get_or_create_pipeline(self, name: str) -> PipelineResponse:
         """The pipeline called `name`, created on first use."""
-        by_name = select(PipelineTable).where(PipelineTable.name == name)
-        with self._db.read() as session:
-            row = session.scalars(by_name).first()
+        with self._db.read() as connection:
+            row = connection.execute(_PIPELINE_BY_NAME, {"name": name}).first()
         if row is not None:
-            return pipeline_response(row, self)
+            return pipeline_response(row._mapping, self)
 
-        def work(session: Session) -> PipelineTable:
-            existing = session.scalars(by_name).first()
+        def work(connection: Connection) -> Row:
+            existing = connection.execute(_PIPELINE_BY_NAME, {"name": name}).first()
             if existing is not None:
-                return existing
+                return existing._mapping
             now = utc_now()
-            created = PipelineTable(id=uuid4(), name=name, created=now, updated=now)
-            session.add(created)
-            return created
+            values = {"id": uuid4(), "name": name, "description": None}
+            values.update(created=now, updated=now)
+            connection.execute(PIPELINES.insert(), values)
+            return values
 
         try:
-            row = self._db.write(work)
+            created = self._db.write(work)
         except IntegrityError:  # another process created it at the same moment
-            with self._db.read() as session:
-                row = session.scalars(by_name).one()
-        return pipeline_response(row, self)
+            with self._db.read() as connection:
+                created = connection.execute(_PIPELINE_BY_NAME, {"name": name}).one()._mapping
+        return pipeline_response(created, self)
 
     def get_pipeline(self, name_or_id: str | UUID) -> PipelineResponse:
         """A pipeline by name, id or unique id prefix."""
-        with self._db.read() as session:
-            row = resolve(session, PipelineTable, name_or_id, "pipeline", PipelineTable.name)
+        with self._db.read() as connection:
+            row = resolve(connection, PIPELINES, name_or_id, "pipeline")
         return pipeline_response(row, self)
 
     def list_pipelines(
         self, *, name: str | None = None, page: int = 1, size: int = 50
     ) -> list[PipelineResponse]:
         """Pipelines, oldest first, optionally only the one called `name`."""
-        statement = select(PipelineTable).order_by(PipelineTable.created, PipelineTable.name)
+        statement = select(PIPELINES).order_by(PIPELINES.c.created, PIPELINES.c.name)
         if name is not None:
-            statement = statement.where(PipelineTable.name == name)
+            statement = statement.where(PIPELINES.c.name == name)
         statement = statement.offset(check_page(page, size)).limit(size)
-        with self._db.read() as session:
-            rows = session.scalars(statement).all()
-        return [pipeline_response(row, self) for row in rows]
+        with self._db.read() as connection:
+            rows = connection.execute(statement).all()
+        return [pipeline_response(row._mapping, self) for row in rows]
 
     def delete_pipeline(self, name_or_id: str | UUID) -> None:
         """Delete a pipeline, its snapshots and its runs (with the rules of `delete_run`)."""
 
-        def work(session: Session) -> None:
-            row = resolve(session, PipelineTable, name_or_id, "pipeline", PipelineTable.name)
-            runs = select(PipelineRunTable.id).where(
-                or_(
-                    PipelineRunTable.pipeline_id == row.id,
-                    PipelineRunTable.pipeline_name == row.name,
-                )
+        def work(connection: Connection) -> None:
+            row = resolve(connection, PIPELINES, name_or_id, "pipeline")
+            runs = select(RUNS.c.id).where(
+                or_(RUNS.c.pipeline_id == row["id"], RUNS.c.pipeline_name == row["name"])
             )
-            delete_runs(session, runs)
-            options = {"synchronize_session": False}
-            session.execute(
-                delete(SnapshotTable).where(SnapshotTable.pipeline_id == row.id),
-                execution_options=options,
-            )
-            session.execute(
-                delete(PipelineTable).where(PipelineTable.id == row.id), execution_options=options
-            )
+            delete_runs(connection, runs)
+            connection.execute(delete(SNAPSHOTS).where(SNAPSHOTS.c.pipeline_id == row["id"]))
+            connection.execute(delete(PIPELINES).where(PIPELINES.c.id == row["id"]))
 
         self._db.write(work)
 
@@ -159,29 +151,29 @@ class SqlStore(StepRunMethods, ArtifactMethods):
     ) -> SnapshotResponse:
         """Record a compiled pipeline; `name`, if given, is unique within the pipeline."""
 
-        def work(session: Session) -> tuple[SnapshotTable, str]:
-            pipeline = resolve(session, PipelineTable, as_uuid(pipeline_id), "pipeline")
+        def work(connection: Connection) -> tuple[Row, str]:
+            pipeline = by_id(connection, PIPELINES, as_uuid(pipeline_id), "pipeline")
             if name is not None:
-                taken = select(SnapshotTable.id).where(
-                    SnapshotTable.pipeline_id == pipeline.id, SnapshotTable.name == name
+                taken = select(SNAPSHOTS.c.id).where(
+                    SNAPSHOTS.c.pipeline_id == pipeline["id"], SNAPSHOTS.c.name == name
                 )
-                if session.scalar(taken) is not None:
+                if connection.scalar(taken) is not None:
                     raise EntityExistsError(
-                        f"Pipeline '{pipeline.name}' already has a snapshot named '{name}'."
+                        f"Pipeline '{pipeline['name']}' already has a snapshot named '{name}'."
                     )
-            row = SnapshotTable(
-                id=uuid4(),
-                pipeline_id=pipeline.id,
-                name=name,
-                description=description,
-                spec=spec,
-                config=config,
-                source_root=source_root,
-                code_uri=code_uri,
-                created=utc_now(),
-            )
-            session.add(row)
-            return row, pipeline.name
+            values = {
+                "id": uuid4(),
+                "pipeline_id": pipeline["id"],
+                "name": name,
+                "description": description,
+                "spec": spec,
+                "config": config,
+                "source_root": source_root,
+                "code_uri": code_uri,
+                "created": utc_now(),
+            }
+            connection.execute(SNAPSHOTS.insert(), values)
+            return values, pipeline["name"]
 
         try:
             row, pipeline_name = self._db.write(work)
@@ -193,10 +185,10 @@ class SqlStore(StepRunMethods, ArtifactMethods):
 
     def get_snapshot(self, name_or_id: str | UUID) -> SnapshotResponse:
         """A snapshot by id, unique id prefix or (unambiguous) name."""
-        with self._db.read() as session:
-            row = resolve(session, SnapshotTable, name_or_id, "snapshot", SnapshotTable.name)
-            pipeline_name = session.scalar(
-                select(PipelineTable.name).where(PipelineTable.id == row.pipeline_id)
+        with self._db.read() as connection:
+            row = resolve(connection, SNAPSHOTS, name_or_id, "snapshot")
+            pipeline_name = connection.scalar(
+                select(PIPELINES.c.name).where(PIPELINES.c.id == row["pipeline_id"])
             )
         return snapshot_response(row, pipeline_name or "", self)
 
@@ -215,45 +207,42 @@ class SqlStore(StepRunMethods, ArtifactMethods):
         orchestrator_pid: int | None = None,
     ) -> PipelineRunResponse:
         """Record a new run; its name must be unused (DuplicateRunNameError otherwise)."""
-        run_status = to_status(status)
+        now = utc_now()
+        values = {
+            "id": uuid4(),
+            "name": name,
+            "pipeline_id": pipeline_id,
+            "pipeline_name": pipeline_name,
+            "snapshot_id": snapshot_id,
+            "status": to_status(status).value,
+            "config": config.model_dump(mode="json"),
+            "is_unlisted": is_unlisted,
+            "start_time": as_utc(start_time),
+            "end_time": None,
+            "created": now,
+            "updated": now,
+            "status_message": None,
+            "orchestrator_pid": orchestrator_pid,
+            "heartbeat": None,
+        }
 
-        def work(session: Session) -> PipelineRunTable:
-            taken = select(PipelineRunTable.id).where(PipelineRunTable.name == name)
-            if session.scalar(taken) is not None:
+        def work(connection: Connection) -> None:
+            if connection.scalar(_RUN_NAME_TAKEN, {"name": name}) is not None:
                 raise _duplicate_run_name(name)
-            now = utc_now()
-            row = PipelineRunTable(
-                id=uuid4(),
-                name=name,
-                pipeline_id=pipeline_id,
-                pipeline_name=pipeline_name,
-                snapshot_id=snapshot_id,
-                status=run_status.value,
-                config=config.model_dump(mode="json"),
-                is_unlisted=is_unlisted,
-                start_time=start_time,
-                end_time=None,
-                created=now,
-                updated=now,
-                status_message=None,
-                orchestrator_pid=orchestrator_pid,
-                heartbeat=None,
-            )
-            session.add(row)
-            return row
+            connection.execute(_INSERT_RUN, values)
 
         try:
-            row = self._db.write(work)
-        except IntegrityError as error:
+            self._db.write(work)
+        except IntegrityError as error:  # the unique constraint caught a concurrent insert
             if is_unique_violation(error):
                 raise _duplicate_run_name(name) from error
             raise integrity_error(f"create run '{name}'", error) from error
-        return run_response(row, self, config)
+        return run_response(values, self, config)
 
     def get_run(self, name_or_id: str | UUID) -> PipelineRunResponse:
         """A run by name, id or unique id prefix (4+ hex characters, dashes optional)."""
-        with self._db.read() as session:
-            row = resolve(session, PipelineRunTable, name_or_id, "run", PipelineRunTable.name)
+        with self._db.read() as connection:
+            row = resolve(connection, RUNS, name_or_id, "run")
         return run_response(row, self)
 
     def list_runs(
@@ -275,8 +264,8 @@ class SqlStore(StepRunMethods, ArtifactMethods):
                 f"Cannot sort runs by {sort_by!r}; use one of: {', '.join(RUN_SORT_KEYS)}."
             )
         offset = check_page(page, size)
-        run = PipelineRunTable
-        statement = select(run)
+        run = RUNS.c
+        statement = select(RUNS)
         if pipeline is not None:
             statement = statement.where(run.pipeline_name == pipeline)
         if status is not None:
@@ -287,14 +276,14 @@ class SqlStore(StepRunMethods, ArtifactMethods):
             statement = statement.where(run.created < created_before)
         if not include_unlisted:
             statement = statement.where(run.is_unlisted.is_(False))
-        columns = [getattr(run, sort_by), run.created, run.id][1 if sort_by == "created" else 0 :]
+        columns = [run[sort_by], run.created, run.id][1 if sort_by == "created" else 0 :]
         order = [column.desc() if descending else column.asc() for column in columns]
         if sort_by in ("start_time", "end_time"):
             order[0] = order[0].nulls_last()
-        statement = statement.order_by(*order)
-        with self._db.read() as session:
-            rows = session.scalars(statement.offset(offset).limit(size)).all()
-        return [run_response(row, self) for row in rows]
+        statement = statement.order_by(*order).offset(offset).limit(size)
+        with self._db.read() as connection:
+            rows = connection.execute(statement).all()
+        return [run_response(row._mapping, self) for row in rows]
 
     def update_run(
         self,
@@ -308,22 +297,22 @@ class SqlStore(StepRunMethods, ArtifactMethods):
     ) -> PipelineRunResponse:
         """Change the given fields of a run; a finished status cannot go back (StoreError)."""
         new_status = to_status(status) if status is not None else None
+        given = {
+            "start_time": as_utc(start_time),
+            "end_time": as_utc(end_time),
+            "status_message": status_message,
+            "heartbeat": as_utc(heartbeat),
+        }
+        changes = {key: value for key, value in given.items() if value is not None}
 
-        def work(session: Session) -> PipelineRunTable:
-            row = resolve(session, PipelineRunTable, as_uuid(run_id), "run")
+        def work(connection: Connection) -> Row:
+            row = by_id(connection, RUNS, as_uuid(run_id), "run", lock=True)
+            values: dict[str, Any] = {**changes, "updated": utc_now()}
             if new_status is not None:
-                check_transition("Run", row.name, row.status, new_status)
-                row.status = new_status.value
-            if start_time is not None:
-                row.start_time = start_time
-            if end_time is not None:
-                row.end_time = end_time
-            if status_message is not None:
-                row.status_message = status_message
-            if heartbeat is not None:
-                row.heartbeat = heartbeat
-            row.updated = utc_now()
-            return row
+                check_transition("Run", row["name"], row["status"], new_status)
+                values["status"] = new_status.value
+            connection.execute(_UPDATE_RUN, {"b_id": row["id"], **values})
+            return {**row, **values}
 
         return run_response(self._db.write(work), self)
 
@@ -334,8 +323,8 @@ class SqlStore(StepRunMethods, ArtifactMethods):
         caller to remove from the artifact store.
         """
 
-        def work(session: Session) -> list[str]:
-            row = resolve(session, PipelineRunTable, as_uuid(run_id), "run")
-            return delete_runs(session, select(PipelineRunTable.id).where(PipelineRunTable.id == row.id))
+        def work(connection: Connection) -> list[str]:
+            row = by_id(connection, RUNS, as_uuid(run_id), "run")
+            return delete_runs(connection, select(RUNS.c.id).where(RUNS.c.id == row["id"]))
 
         return self._db.write(work)

@@ -2,7 +2,8 @@
 
 In the define -> compile -> orchestrate -> launch -> store -> read flow these tables are what
 "store" writes and "read" queries: pipelines, snapshots, runs, step runs, artifacts, artifact
-versions and the links between step runs and the artifact versions they read and wrote.
+versions and the links between step runs and the artifact versions they read and wrote. The
+declarative classes define the schema; the store queries their Core `Table`s (PIPELINES, ...).
 
 The Alembic migrations in `migrations/versions/` are written by hand to match this module; a
 test checks that autogenerate finds no difference between the two.
@@ -12,7 +13,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime, timezone
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import (
     JSON,
@@ -25,6 +26,7 @@ from sqlalchemy import (
     Integer,
     MetaData,
     String,
+    Table,
     Text,
     TypeDecorator,
     UniqueConstraint,
@@ -47,6 +49,15 @@ def utc_now() -> datetime:
     return datetime.now(timezone.utc)
 
 
+def as_utc(value: datetime | None) -> datetime | None:
+    """`value` as an aware UTC datetime; a naive one is taken to be UTC already."""
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        return value.replace(tzinfo=timezone.utc)
+    return value.astimezone(timezone.utc)
+
+
 class UTCDateTime(TypeDecorator[datetime]):
     """A timestamp stored in UTC and always read back as an aware UTC datetime.
 
@@ -58,22 +69,13 @@ class UTCDateTime(TypeDecorator[datetime]):
     cache_ok = True
 
     def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            value = value.replace(tzinfo=timezone.utc)
-        else:
-            value = value.astimezone(timezone.utc)
-        if dialect.name == "sqlite":
+        value = as_utc(value)
+        if value is not None and dialect.name == "sqlite":
             return value.replace(tzinfo=None)
         return value
 
     def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            return value.replace(tzinfo=timezone.utc)
-        return value.astimezone(timezone.utc)
+        return as_utc(value)
 
 
 class Base(DeclarativeBase):
@@ -166,7 +168,7 @@ class StepRunTable(Base):
     __tablename__ = "step_runs"
     __table_args__ = (
         Index("ix_step_runs_pipeline_run_id_name", "pipeline_run_id", "name"),
-        Index("ix_step_runs_cache_key", "cache_key"),
+        Index("ix_step_runs_cache_key_created", "cache_key", "created"),
         Index("ix_step_runs_original_step_run_id", "original_step_run_id"),
     )
 
@@ -216,9 +218,7 @@ class ArtifactVersionTable(Base):
     )
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
-    artifact_id: Mapped[uuid.UUID] = mapped_column(
-        ForeignKey("artifacts.id", ondelete="CASCADE")
-    )
+    artifact_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("artifacts.id", ondelete="CASCADE"))
     version: Mapped[int] = mapped_column(Integer)
     uri: Mapped[str] = mapped_column(Text)
     type: Mapped[str] = mapped_column(String(64))
@@ -270,3 +270,13 @@ class StepRunOutputArtifactTable(Base):
 
 
 metadata = Base.metadata
+
+# The Core tables, for the store's queries (Core statements skip the ORM's per-row overhead).
+PIPELINES = cast(Table, PipelineTable.__table__)
+SNAPSHOTS = cast(Table, SnapshotTable.__table__)
+RUNS = cast(Table, PipelineRunTable.__table__)
+STEP_RUNS = cast(Table, StepRunTable.__table__)
+ARTIFACTS = cast(Table, ArtifactTable.__table__)
+VERSIONS = cast(Table, ArtifactVersionTable.__table__)
+STEP_INPUTS = cast(Table, StepRunInputArtifactTable.__table__)
+STEP_OUTPUTS = cast(Table, StepRunOutputArtifactTable.__table__)

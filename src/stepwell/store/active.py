@@ -1,0 +1,75 @@
+"""The process-wide metadata store (layer: store): `get_store()` and `reset_store()`.
+
+Every stage of the define -> compile -> orchestrate -> launch -> store -> read flow that needs
+the metadata store asks `get_store()`, which returns one `SqlStore` for the URL of
+`stepwell.config.environment.store_url()`, made on first use and made again when the URL
+changes (e.g. STEPWELL_STORE_URL was set). Repeated calls cost about a microsecond: the URL is
+only recomputed when the variables it depends on, or the working directory, change.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+
+from stepwell.config.environment import ENV_HOME, ENV_STORE_URL, store_url
+from stepwell.store.sql.store import SqlStore
+
+_Key = tuple[str | None, ...]
+
+_lock = threading.Lock()
+_current: tuple[_Key, SqlStore] | None = None
+
+
+def _key() -> _Key:
+    """Everything `store_url()` depends on, cheap to read."""
+    explicit = os.environ.get(ENV_STORE_URL)
+    if explicit:
+        return (explicit,)
+    return (
+        None,
+        os.environ.get(ENV_HOME),
+        os.environ.get("XDG_DATA_HOME"),
+        os.environ.get("HOME"),
+        os.getcwd(),
+    )
+
+
+def get_store() -> SqlStore:
+    """The metadata store of this process, for the currently configured URL."""
+    global _current
+    key = _key()
+    current = _current
+    if current is not None and current[0] == key:
+        return current[1]
+    with _lock:
+        current = _current
+        if current is not None and current[0] == key:
+            return current[1]
+        url = store_url()
+        if current is not None and current[1].url == url:
+            store = current[1]
+        else:
+            store = SqlStore(url)
+            if current is not None:
+                current[1].close()
+        _current = (key, store)
+        return store
+
+
+def reset_store() -> None:
+    """Forget (and close) the process-wide store; the next `get_store()` makes a new one."""
+    global _current
+    with _lock:
+        current, _current = _current, None
+    if current is not None:
+        current[1].close()
+
+
+def _after_fork_in_child() -> None:
+    global _lock
+    _lock = threading.Lock()  # a fork while another thread held the lock must not deadlock
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_after_fork_in_child)

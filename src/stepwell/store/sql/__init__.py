@@ -1,0 +1,11 @@
+"""The SQL metadata store (layer: store): `SqlStore` on SQLite by default, or PostgreSQL.
+
+In the define -> compile -> orchestrate -> launch -> store -> read flow this package is where
+runs, step runs and artifact versions are recorded and read back. Modules: `tables` (schema),
+`migrations/` (Alembic, applied by `migrate`), `engine` (connections, SQLite tuning, retries),
+`store`, `step_runs` and `artifacts` (the `Store` methods), `queries` and `conversions`.
+"""
+
+from stepwell.store.sql.store import SqlStore
+
+__all__ = ["SqlStore"]

@@ -1,0 +1,205 @@
+"""Artifacts and artifact versions in the SQL metadata store (layer: store).
+
+In the define -> compile -> orchestrate -> launch -> store -> read flow a step's outputs are
+recorded here once their bytes are written: each save of an artifact name gets the next
+version number (1, 2, 3, ... without gaps, even with several processes saving at once).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID, uuid4
+
+from sqlalchemy import Connection, bindparam, func, select, update
+from sqlalchemy.exc import IntegrityError
+
+from stepwell.enums import ArtifactType
+from stepwell.exceptions import EntityNotFoundError, StoreError
+from stepwell.store.models import ArtifactResponse, ArtifactVersionResponse
+from stepwell.store.sql.common import SqlStoreBase, integrity_error, is_unique_violation
+from stepwell.store.sql.conversions import Row, artifact_response, version_response
+from stepwell.store.sql.engine import WRITE_ATTEMPTS, backoff
+from stepwell.store.sql.queries import check_page, parse_uuid, resolve
+from stepwell.store.sql.tables import ARTIFACTS, VERSIONS, utc_now
+
+
+def _version_number(version: int | str) -> int:
+    if isinstance(version, bool):
+        raise StoreError(f"Artifact version must be a number, not {version!r}.")
+    try:
+        number = int(version)
+    except (TypeError, ValueError):
+        raise StoreError(f"Artifact version must be a number, not {version!r}.") from None
+    if number < 1:
+        raise StoreError(f"Artifact versions count from 1; {number} cannot exist.")
+    return number
+
+
+# Statements built once (see queries.py). The artifact row is locked (on PostgreSQL) so that
+# concurrent writers of the same name queue up instead of colliding on the version number.
+_LATEST_NUMBER = (
+    select(func.max(VERSIONS.c.version))
+    .where(VERSIONS.c.artifact_id == ARTIFACTS.c.id)
+    .scalar_subquery()
+)
+_CURRENT = (
+    select(ARTIFACTS.c.id, ARTIFACTS.c.has_custom_name, _LATEST_NUMBER.label("latest"))
+    .where(ARTIFACTS.c.name == bindparam("name"))
+    .with_for_update(of=ARTIFACTS)
+)
+_INSERT_ARTIFACT = ARTIFACTS.insert()
+_INSERT_VERSION = VERSIONS.insert()
+_MARK_CUSTOM = (
+    update(ARTIFACTS).where(ARTIFACTS.c.id == bindparam("b_id")).values(has_custom_name=True)
+)
+_LATEST_OF = (
+    select(VERSIONS)
+    .join(ARTIFACTS, ARTIFACTS.c.id == VERSIONS.c.artifact_id)
+    .where(ARTIFACTS.c.name == bindparam("name"))
+    .order_by(VERSIONS.c.version.desc())
+    .limit(1)
+)
+
+
+class ArtifactMethods(SqlStoreBase):
+    """The artifact half of `SqlStore`."""
+
+    def create_artifact_version(
+        self,
+        *,
+        name: str,
+        uri: str,
+        data_type: str,
+        materializer: str,
+        has_custom_name: bool = False,
+        type: ArtifactType = ArtifactType.DATA,
+        content_hash: str | None = None,
+        size: int | None = None,
+        producer_step_run_id: UUID | None = None,
+        run_metadata: dict[str, Any] | None = None,
+    ) -> ArtifactVersionResponse:
+        """Record the next version of artifact `name` (created on first use)."""
+        artifact_type = ArtifactType(type)
+
+        def work(connection: Connection) -> Row:
+            now = utc_now()
+            artifact = connection.execute(_CURRENT, {"name": name}).first()
+            if artifact is None:
+                artifact_id, number = uuid4(), 1
+                connection.execute(
+                    _INSERT_ARTIFACT,
+                    {
+                        "id": artifact_id,
+                        "name": name,
+                        "has_custom_name": has_custom_name,
+                        "created": now,
+                    },
+                )
+            else:
+                artifact_id, number = artifact.id, (artifact.latest or 0) + 1
+                if has_custom_name and not artifact.has_custom_name:
+                    connection.execute(_MARK_CUSTOM, {"b_id": artifact_id})
+            values = {
+                "id": uuid4(),
+                "artifact_id": artifact_id,
+                "version": number,
+                "uri": uri,
+                "type": artifact_type.value,
+                "data_type": data_type,
+                "materializer": materializer,
+                "content_hash": content_hash,
+                "size": size,
+                "producer_step_run_id": producer_step_run_id,
+                "created": now,
+                "run_metadata": dict(run_metadata or {}),
+            }
+            connection.execute(_INSERT_VERSION, values)
+            return values
+
+        for attempt in range(WRITE_ATTEMPTS):
+            try:
+                row = self._db.write(work)
+                break
+            except IntegrityError as error:
+                # Two writers took the same next version (or created the artifact) at once.
+                if attempt == WRITE_ATTEMPTS - 1 or not is_unique_violation(error):
+                    raise integrity_error(f"record a version of '{name}'", error) from error
+                backoff(attempt)
+        return version_response(row, name, self)
+
+    def get_artifact_version(
+        self, name_or_id: str | UUID, version: int | str | None = None
+    ) -> ArtifactVersionResponse:
+        """A version by artifact name (+ `version`, default the latest), id or id prefix."""
+        with self._db.read() as connection:
+            if version is not None:
+                number = _version_number(version)
+                artifact = resolve(connection, ARTIFACTS, name_or_id, "artifact")
+                row = connection.execute(
+                    select(VERSIONS).where(
+                        VERSIONS.c.artifact_id == artifact["id"], VERSIONS.c.version == number
+                    )
+                ).first()
+                if row is None:
+                    raise EntityNotFoundError(
+                        f"Artifact '{artifact['name']}' has no version {number}."
+                    )
+                return version_response(row._mapping, artifact["name"], self)
+            value = name_or_id if isinstance(name_or_id, UUID) else str(name_or_id).strip()
+            if isinstance(value, str) and parse_uuid(value) is None:
+                found = connection.execute(_LATEST_OF, {"name": value}).first()
+                if found is not None:
+                    return version_response(found._mapping, value, self)
+            try:
+                row_map = resolve(connection, VERSIONS, value, "artifact version", by_name=False)
+            except EntityNotFoundError:
+                raise EntityNotFoundError(
+                    f"No artifact named '{value}' and no artifact version with id '{value}' exists."
+                ) from None
+            artifact_name = connection.scalar(
+                select(ARTIFACTS.c.name).where(ARTIFACTS.c.id == row_map["artifact_id"])
+            )
+        return version_response(row_map, artifact_name or "", self)
+
+    def list_artifact_versions(
+        self,
+        *,
+        name: str | None = None,
+        page: int = 1,
+        size: int = 50,
+        descending: bool = False,
+    ) -> list[ArtifactVersionResponse]:
+        """Versions of artifact `name` by version number, or of all artifacts by creation."""
+        statement = select(VERSIONS, ARTIFACTS.c.name.label("artifact_name")).join(
+            ARTIFACTS, ARTIFACTS.c.id == VERSIONS.c.artifact_id
+        )
+        if name is not None:
+            statement = statement.where(ARTIFACTS.c.name == name)
+            columns: list[Any] = [VERSIONS.c.version]
+        else:
+            columns = [VERSIONS.c.created, ARTIFACTS.c.name, VERSIONS.c.version]
+        statement = statement.order_by(
+            *(column.desc() if descending else column.asc() for column in columns)
+        )
+        statement = statement.offset(check_page(page, size)).limit(size)
+        with self._db.read() as connection:
+            rows = connection.execute(statement).all()
+        return [version_response(row._mapping, row.artifact_name, self) for row in rows]
+
+    def get_artifact(self, name_or_id: str | UUID) -> ArtifactResponse:
+        """An artifact by name, id or unique id prefix."""
+        with self._db.read() as connection:
+            row = resolve(connection, ARTIFACTS, name_or_id, "artifact")
+        return artifact_response(row, self)
+
+    def list_artifacts(self, *, page: int = 1, size: int = 50) -> list[ArtifactResponse]:
+        """Artifacts, oldest first."""
+        statement = (
+            select(ARTIFACTS)
+            .order_by(ARTIFACTS.c.created, ARTIFACTS.c.name)
+            .offset(check_page(page, size))
+            .limit(size)
+        )
+        with self._db.read() as connection:
+            rows = connection.execute(statement).all()
+        return [artifact_response(row._mapping, self) for row in rows]

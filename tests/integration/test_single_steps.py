@@ -1,0 +1,61 @@
+"""Calling a step outside a pipeline: an unlisted one-step run, or the plain function."""
+
+from typing import Tuple
+
+import pytest
+
+from stepwell import step
+from stepwell.client import Client
+from stepwell.exceptions import MissingAnnotationError
+
+calls = []
+
+
+@step
+def divide(a: int, b: int) -> Tuple[int, int]:
+    return a // b, a % b
+
+
+@step
+def total(values: list, offset: int = 0) -> int:
+    return sum(values) + offset
+
+
+def test_single_step_call_runs_an_unlisted_run_and_returns_its_outputs():
+    assert divide(7, 2) == (3, 1)
+    runs = Client().list_pipeline_runs(pipeline_name="divide")
+    assert len(runs) == 1 and runs[0].is_unlisted
+    assert runs[0].steps["divide"].outputs["output_0"][0].load() == 3
+    assert Client().list_pipelines() == []
+
+
+def test_single_step_takes_objects_that_are_not_json_as_artifacts():
+    class Box:
+        def __init__(self, items):
+            self.items = items
+
+    @step
+    def unbox(box) -> int:
+        return len(box.items)
+
+    assert unbox(Box([1, 2, 3])) == 3
+
+
+def test_entrypoint_calls_the_plain_function():
+    assert divide.entrypoint(9, 4) == (2, 1)
+    assert Client().list_pipeline_runs() == []
+
+
+def test_env_var_makes_the_plain_call_the_default(monkeypatch):
+    monkeypatch.setenv("STEPWELL_RUN_SINGLE_STEPS_WITHOUT_STACK", "True")
+    assert total([1, 2], offset=1) == 4
+    assert Client().list_pipeline_runs() == []
+
+
+def test_enforced_annotations_fail_at_decoration(monkeypatch):
+    monkeypatch.setenv("STEPWELL_ENFORCE_TYPE_ANNOTATIONS", "True")
+    with pytest.raises(MissingAnnotationError, match="'x'"):
+
+        @step
+        def loose(x) -> int:
+            return x
