@@ -43,7 +43,9 @@ class Client:
     def get_pipeline(self, name_or_id: str | UUID) -> PipelineResponse:
         return self.store.get_pipeline(name_or_id)
 
-    def list_pipelines(self, name: str | None = None, page: int = 1, size: int = 50) -> list[PipelineResponse]:
+    def list_pipelines(
+        self, name: str | None = None, page: int = 1, size: int = 50
+    ) -> list[PipelineResponse]:
         return self.store.list_pipelines(name=name, page=page, size=size)
 
     def delete_pipeline(self, name_or_id: str | UUID) -> None:
@@ -72,7 +74,11 @@ class Client:
         **filters: Any,
     ) -> list[PipelineRunResponse]:
         """Runs, newest first by default, filtered by pipeline, status and creation time."""
-        pipeline_name = pipeline_name or filters.pop("pipeline", None) or filters.pop("pipeline_name_or_id", None)
+        pipeline_name = (
+            pipeline_name
+            or filters.pop("pipeline", None)
+            or filters.pop("pipeline_name_or_id", None)
+        )
         if filters:
             raise TypeError(f"Unknown filter(s) for list_pipeline_runs: {sorted(filters)}.")
         return self.store.list_runs(
@@ -117,7 +123,9 @@ class Client:
     def list_artifact_versions(
         self, name: str | None = None, page: int = 1, size: int = 50, descending: bool = False
     ) -> list[ArtifactVersionResponse]:
-        return self.store.list_artifact_versions(name=name, page=page, size=size, descending=descending)
+        return self.store.list_artifact_versions(
+            name=name, page=page, size=size, descending=descending
+        )
 
     # -- snapshots ---------------------------------------------------------------------------
     def get_snapshot(self, name_or_id: str | UUID) -> SnapshotResponse:

@@ -139,7 +139,9 @@ def test_failing_step_fails_run_records_traceback_and_skips_dependants():
     assert steps["fails"].outputs == {}
     assert steps["after_fail"].status is ExecutionStatus.SKIPPED
     assert steps["independent"].status is ExecutionStatus.COMPLETED
-    assert [v.name for v in Client().list_artifact_versions(name="failing_pipeline::fails::output")] == []
+    assert [
+        v.name for v in Client().list_artifact_versions(name="failing_pipeline::fails::output")
+    ] == []
 
 
 def test_fail_fast_raises_the_steps_own_exception():
@@ -202,9 +204,9 @@ def test_list_runs_filters_by_pipeline_and_status_and_pages():
     with pytest.raises(PipelineRunFailedError):
         failing_pipeline()
     client = Client()
-    assert [r.pipeline_name for r in client.list_pipeline_runs(pipeline_name="context_pipeline")] == [
-        "context_pipeline"
-    ]
+    assert [
+        r.pipeline_name for r in client.list_pipeline_runs(pipeline_name="context_pipeline")
+    ] == ["context_pipeline"]
     failed = client.list_pipeline_runs(status="failed")
     assert [r.pipeline_name for r in failed] == ["failing_pipeline"]
     assert len(client.list_pipeline_runs(size=2, page=1)) == 2

@@ -3,7 +3,17 @@
 import subprocess
 import sys
 
-HEAVY = ["sqlalchemy", "alembic", "fastapi", "pandas", "numpy", "pyarrow", "ray", "pydantic", "fsspec"]
+HEAVY = [
+    "sqlalchemy",
+    "alembic",
+    "fastapi",
+    "pandas",
+    "numpy",
+    "pyarrow",
+    "ray",
+    "pydantic",
+    "fsspec",
+]
 
 
 def test_import_stepwell_loads_no_heavy_library():

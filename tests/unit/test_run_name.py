@@ -11,11 +11,16 @@ NOW = datetime(2023, 5, 24, 12, 41, 4, 576473, tzinfo=timezone.utc)
 
 
 def test_default_run_name_matches_the_spec_format():
-    assert format_run_name(None, "training_pipeline", NOW) == "training_pipeline-2023_05_24-12_41_04_576473"
+    assert (
+        format_run_name(None, "training_pipeline", NOW)
+        == "training_pipeline-2023_05_24-12_41_04_576473"
+    )
 
 
 def test_custom_substitutions_and_standard_ones():
-    name = format_run_name("run_{experiment_name}_{date}_{time}", "p", NOW, {"experiment_name": "lr"})
+    name = format_run_name(
+        "run_{experiment_name}_{date}_{time}", "p", NOW, {"experiment_name": "lr"}
+    )
     assert name == "run_lr_2023_05_24_12_41_04_576473"
 
 

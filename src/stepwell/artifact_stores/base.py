@@ -50,7 +50,7 @@ class BaseArtifactStore:
         if self.is_local:
             if any(flag in mode for flag in "wa"):
                 os.makedirs(os.path.dirname(path), exist_ok=True)
-            return open(path, mode, **kwargs)  # noqa: SIM115 - returned to the caller
+            return open(path, mode, **kwargs)
         return self.fs.open(path, mode, **kwargs)
 
     def exists(self, path: str) -> bool:

@@ -186,8 +186,10 @@ class PipelineTrace:
     def _artifact_refs(self, value: Any) -> list[StepOutput] | None:
         if isinstance(value, StepOutput):
             return [value]
-        if isinstance(value, (list, tuple)) and value and all(
-            isinstance(item, StepOutput) for item in value
+        if (
+            isinstance(value, (list, tuple))
+            and value
+            and all(isinstance(item, StepOutput) for item in value)
         ):
             return list(value)
         if isinstance(value, InvocationHandle):
@@ -217,7 +219,9 @@ class PipelineTrace:
         )
 
 
-def _bind(step: BaseStep[Any, Any], args: tuple[Any, ...], kwargs: dict[str, Any], inv: str) -> dict[str, Any]:
+def _bind(
+    step: BaseStep[Any, Any], args: tuple[Any, ...], kwargs: dict[str, Any], inv: str
+) -> dict[str, Any]:
     signature = inspect.signature(step.entrypoint)
     try:
         return dict(signature.bind_partial(*args, **kwargs).arguments)
@@ -282,11 +286,20 @@ def _type_source(annotation: Any) -> str | None:
     return None
 
 
-def _merge_config(step: StepConfig, pipeline: PipelineConfig, parameters: dict[str, Any]) -> StepConfig:
+def _merge_config(
+    step: StepConfig, pipeline: PipelineConfig, parameters: dict[str, Any]
+) -> StepConfig:
     """A step's own settings win over its pipeline's; dict settings merge, step keys on top."""
     data = step.model_dump(exclude_unset=True)
-    for key in ("enable_cache", "enable_artifact_metadata", "enable_step_logs", "on_success",
-                "on_failure", "retry", "cache_policy"):
+    for key in (
+        "enable_cache",
+        "enable_artifact_metadata",
+        "enable_step_logs",
+        "on_success",
+        "on_failure",
+        "retry",
+        "cache_policy",
+    ):
         if data.get(key) is None:
             inherited = getattr(pipeline, key)
             if inherited is not None:

@@ -6,7 +6,7 @@
 | STEPWELL_STORE_URL                     | SQLAlchemy URL of the metadata store                 |
 | STEPWELL_ARTIFACT_STORE_PATH           | root (folder or fsspec URL) of the artifact store    |
 | STEPWELL_ENFORCE_TYPE_ANNOTATIONS      | `True`: a step without annotations is an error       |
-| STEPWELL_RUN_SINGLE_STEPS_WITHOUT_STACK| `True`: calling a step outside a pipeline calls the plain function |
+| STEPWELL_RUN_SINGLE_STEPS_WITHOUT_STACK| `True`: a step called alone runs as a plain call   |
 | STEPWELL_LOGGING_VERBOSITY             | DEBUG, INFO (default), WARNING, ERROR                |
 | STEPWELL_DEBUG                         | `True`: run steps in the calling process, one by one |
 

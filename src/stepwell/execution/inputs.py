@@ -21,7 +21,9 @@ from stepwell.store.models import ArtifactVersionResponse
 _PLAIN = (str, int, float, bool, dict, list, type(None))
 
 
-def resolve_inputs(ctx: RunContext, invocation: InvocationSpec) -> dict[str, list[ArtifactVersionResponse]]:
+def resolve_inputs(
+    ctx: RunContext, invocation: InvocationSpec
+) -> dict[str, list[ArtifactVersionResponse]]:
     """The artifact versions each artifact input reads, by input name."""
     resolved: dict[str, list[ArtifactVersionResponse]] = {}
     for name, binding in invocation.inputs.items():

@@ -72,7 +72,9 @@ def plan_step(ctx: RunContext, invocation_id: str) -> LaunchPlan:
     artifacts = resolve_inputs(ctx, invocation)
     input_ids = {name: [v.id for v in versions] for name, versions in artifacts.items()}
     components = _cache_components(ctx, step, invocation, artifacts)
-    return LaunchPlan(invocation, step, artifacts, input_ids, components, cache.cache_key(components))
+    return LaunchPlan(
+        invocation, step, artifacts, input_ids, components, cache.cache_key(components)
+    )
 
 
 def try_cached(ctx: RunContext, plan: LaunchPlan) -> StepOutcome | None:
@@ -106,8 +108,14 @@ def execute_step(
     attempt = 1
     while True:
         outcome = _attempt(
-            ctx, plan.step, invocation, plan.artifacts, plan.input_ids, plan.key,
-            plan.components, attempt,
+            ctx,
+            plan.step,
+            invocation,
+            plan.artifacts,
+            plan.input_ids,
+            plan.key,
+            plan.components,
+            attempt,
         )
         if outcome.status is not ExecutionStatus.FAILED or attempt > len(delays):
             return outcome
@@ -115,7 +123,10 @@ def execute_step(
         ctx.store.update_step_run(outcome.step_run_id, status=ExecutionStatus.RETRIED)  # type: ignore[arg-type]
         logger.warning(
             "Step %s failed on attempt %d of %d; retrying in %.1fs.",
-            invocation.id, attempt, len(delays) + 1, wait,
+            invocation.id,
+            attempt,
+            len(delays) + 1,
+            wait,
         )
         sleep(wait)
         attempt += 1
@@ -226,7 +237,9 @@ def _reuse_cached(
         return None
     versions = [v for vs in original.outputs.values() for v in vs]
     if not all(ctx.artifact_store.exists(v.uri) for v in versions):
-        logger.info("Cached outputs of step %s are gone from the artifact store; re-running.", invocation.id)
+        logger.info(
+            "Cached outputs of step %s are gone from the artifact store; re-running.", invocation.id
+        )
         return None
     stamp = now()
     step_run = ctx.store.create_step_run(

@@ -34,7 +34,7 @@ def split_outputs(step: BaseStep[Any, Any], invocation_id: str, returned: Any) -
                 f"Step '{invocation_id}' declares {len(specs)} outputs "
                 f"({', '.join(s.name for s in specs)}) but returned {got}."
             )
-        values = {spec.name: value for spec, value in zip(specs, returned)}
+        values = {spec.name: value for spec, value in zip(specs, returned, strict=True)}
     for spec in specs:
         value = values[spec.name]
         if not value_matches(value, spec.annotation):
@@ -67,7 +67,12 @@ def save_outputs(
     for out in invocation.outputs:
         annotation = step.outputs[out.name].annotation if out.name in step.outputs else None
         version = save_artifact_version(
-            ctx, out, values[out.name], annotation, uris[out.name], step_run_id,
+            ctx,
+            out,
+            values[out.name],
+            annotation,
+            uris[out.name],
+            step_run_id,
             (metadata or {}).get(out.name, {}),
         )
         saved[out.name] = [version]

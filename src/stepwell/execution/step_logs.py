@@ -7,6 +7,7 @@ uploaded when the step ends.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import logging
 import os
@@ -28,18 +29,14 @@ class _Tee(io.TextIOBase):
 
     def write(self, text: str) -> int:
         self._log.write(text)
-        try:
+        with contextlib.suppress(ValueError):  # the original stream was closed under us
             self._original.write(text)
-        except ValueError:  # the original stream was closed under us
-            pass
         return len(text)
 
     def flush(self) -> None:
         self._log.flush()
-        try:
+        with contextlib.suppress(ValueError):
             self._original.flush()
-        except ValueError:
-            pass
 
     def isatty(self) -> bool:
         return bool(getattr(self._original, "isatty", lambda: False)())

@@ -10,11 +10,11 @@ which raises `RunStoppedSignal` inside it.
 from __future__ import annotations
 
 import multiprocessing
-from collections import deque
 import os
 import pickle
 import signal
 import sys
+from collections import deque
 from datetime import datetime, timezone
 from multiprocessing.connection import Connection, wait
 from typing import Any
@@ -171,7 +171,9 @@ def _picklable(error: BaseException) -> BaseException:
         return StepFailedError(f"{type(error).__name__}: {error}")
 
 
-def _outcome_from_message(ctx: RunContext, invocation_id: str, message: dict[str, Any]) -> StepOutcome:
+def _outcome_from_message(
+    ctx: RunContext, invocation_id: str, message: dict[str, Any]
+) -> StepOutcome:
     status = ExecutionStatus(message["status"])
     step_run_id = message.get("step_run_id")
     outputs = {}
@@ -197,7 +199,11 @@ def _record_silent_death(ctx: RunContext, invocation_id: str, exitcode: int | No
     text = f"The process of step '{invocation_id}' died without reporting: {cause}."
     step_run_id = _mark_failed(ctx, invocation_id, text)
     return StepOutcome(
-        invocation_id, ExecutionStatus.FAILED, step_run_id, error=StepFailedError(text), traceback=text
+        invocation_id,
+        ExecutionStatus.FAILED,
+        step_run_id,
+        error=StepFailedError(text),
+        traceback=text,
     )
 
 
@@ -207,14 +213,22 @@ def _mark_failed(ctx: RunContext, invocation_id: str, text: str) -> Any:
     current = ctx.store.get_run_steps(ctx.run.id).get(invocation_id)
     if current is not None and not current.status.is_finished:
         ctx.store.update_step_run(
-            current.id, status=ExecutionStatus.FAILED, end_time=stamp, exception=text,
+            current.id,
+            status=ExecutionStatus.FAILED,
+            end_time=stamp,
+            exception=text,
             status_message=text,
         )
         return current.id
     invocation = ctx.spec.by_id[invocation_id]
     created = ctx.store.create_step_run(
-        pipeline_run_id=ctx.run.id, name=invocation_id, step_name=invocation.step_name,
-        config=invocation.config, status=ExecutionStatus.FAILED, inputs={}, end_time=stamp,
+        pipeline_run_id=ctx.run.id,
+        name=invocation_id,
+        step_name=invocation.step_name,
+        config=invocation.config,
+        status=ExecutionStatus.FAILED,
+        inputs={},
+        end_time=stamp,
         status_message=text,
     )
     ctx.store.update_step_run(created.id, exception=text)

@@ -34,16 +34,22 @@ def compile_single_step(
     try:
         bound = inspect.signature(step.entrypoint).bind_partial(*args, **kwargs).arguments
     except TypeError as error:
-        raise PipelineDefinitionError(f"Step '{step.name}' cannot take these arguments: {error}.") from None
+        raise PipelineDefinitionError(
+            f"Step '{step.name}' cannot take these arguments: {error}."
+        ) from None
     config = PipelineConfig(name=step.name)
     prepared = {
-        name: value if _is_plain(value) else _save_external(step, name, value, store, artifact_store)
+        name: value
+        if _is_plain(value)
+        else _save_external(step, name, value, store, artifact_store)
         for name, value in bound.items()
     }
     trace = PipelineTrace(config)
     with tracing(trace):
         trace.add_invocation(step, (), prepared, custom_id=None, after=None)
-    spec = PipelineSpec(name=config.name, source=step.source, invocations=tuple(trace.invocations.values()))
+    spec = PipelineSpec(
+        name=config.name, source=step.source, invocations=tuple(trace.invocations.values())
+    )
     run_checks(spec)
     return spec, config
 

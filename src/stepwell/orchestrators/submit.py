@@ -63,7 +63,9 @@ def active_orchestrator(config: PipelineConfig) -> BaseOrchestrator:
     return LocalOrchestrator.from_settings(settings)
 
 
-def run_pipeline(pipeline: Pipeline[Any, Any], args: tuple[Any, ...], kwargs: dict[str, Any]) -> PipelineRunResponse:
+def run_pipeline(
+    pipeline: Pipeline[Any, Any], args: tuple[Any, ...], kwargs: dict[str, Any]
+) -> PipelineRunResponse:
     """Compile `pipeline` with these arguments, run it, and return its run record."""
     spec, config = pipeline.compile(*args, **kwargs)
     return submit(spec, config)
@@ -106,12 +108,20 @@ def submit(
     try:
         outcomes = orchestrator.run(ctx)
     except KeyboardInterrupt:
-        store.update_run(run.id, status=ExecutionStatus.STOPPED, end_time=_now(),
-                         status_message="Interrupted by the user.")
+        store.update_run(
+            run.id,
+            status=ExecutionStatus.STOPPED,
+            end_time=_now(),
+            status_message="Interrupted by the user.",
+        )
         raise
     except BaseException as error:
-        store.update_run(run.id, status=ExecutionStatus.FAILED, end_time=_now(),
-                         status_message=f"Orchestration failed: {error}")
+        store.update_run(
+            run.id,
+            status=ExecutionStatus.FAILED,
+            end_time=_now(),
+            status_message=f"Orchestration failed: {error}",
+        )
         raise
     status = final_status(outcomes)
     failed = [o for o in outcomes.values() if o.status is ExecutionStatus.FAILED]
@@ -155,7 +165,9 @@ def _check_run_name_free(store: Store, run_name: str) -> None:
     )
 
 
-def _log_summary(run: PipelineRunResponse, outcomes: dict[str, StepOutcome], seconds: float) -> None:
+def _log_summary(
+    run: PipelineRunResponse, outcomes: dict[str, StepOutcome], seconds: float
+) -> None:
     if outcomes and all(o.status is ExecutionStatus.CACHED for o in outcomes.values()):
         logger.info("All steps of the pipeline run were cached.")
     verb = "has finished" if run.status is ExecutionStatus.COMPLETED else f"has {run.status.value}"

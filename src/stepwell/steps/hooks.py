@@ -43,8 +43,14 @@ def check_hook_signature(function: Callable[..., Any], kind: HookKind, owner: st
     try:
         parameters = list(inspect.signature(function).parameters.values())
     except (TypeError, ValueError) as error:
-        raise HookSignatureError(f"The {kind} hook of {owner} has no readable signature.") from error
-    required = [p for p in parameters if p.default is p.empty and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)]
+        raise HookSignatureError(
+            f"The {kind} hook of {owner} has no readable signature."
+        ) from error
+    required = [
+        p
+        for p in parameters
+        if p.default is p.empty and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)
+    ]
     name = getattr(function, "__name__", repr(function))
     if kind == "on_success":
         if required:

@@ -50,7 +50,9 @@ def _type_hints(func: Callable[..., Any]) -> dict[str, Any]:
         return dict(getattr(func, "__annotations__", {}))
 
 
-def parse_inputs(func: Callable[..., Any], enforce_annotations: bool = False) -> dict[str, InputSpec]:
+def parse_inputs(
+    func: Callable[..., Any], enforce_annotations: bool = False
+) -> dict[str, InputSpec]:
     """The inputs of `func`, by name, in signature order."""
     hints = _type_hints(func)
     inputs: dict[str, InputSpec] = {}
@@ -118,7 +120,10 @@ def _custom_name(annotation: Any, func: Callable[..., Any]) -> tuple[str | None,
         names = [extra for extra in extras if isinstance(extra, str)]
         if names:
             name = names[0]
-            if not name.isidentifier() and not name.replace("-", "_").replace(".", "_").isidentifier():
+            if (
+                not name.isidentifier()
+                and not name.replace("-", "_").replace(".", "_").isidentifier()
+            ):
                 raise OutputAnnotationError(
                     f"Step '{func.__name__}' names an output {name!r}; use letters, digits, "
                     "'_', '-' or '.'."

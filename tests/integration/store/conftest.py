@@ -73,9 +73,7 @@ class PostgresServer:
         )
 
     def url(self, database: str) -> str:
-        return (
-            f"postgresql+psycopg://postgres@/{database}?host={self.socket_dir}&port={self.port}"
-        )
+        return f"postgresql+psycopg://postgres@/{database}?host={self.socket_dir}&port={self.port}"
 
     def create_database(self) -> str:
         name = f"stepwell_{uuid.uuid4().hex[:12]}"
@@ -143,7 +141,17 @@ def _start(pg_ctl: str, data: Path, sockets: Path, log: Path) -> PostgresServer:
             "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
         )
         started = _as_postgres(
-            pg_ctl, "-D", str(data), "-l", str(log), "-o", options, "-w", "-t", "60", "start",
+            pg_ctl,
+            "-D",
+            str(data),
+            "-l",
+            str(log),
+            "-o",
+            options,
+            "-w",
+            "-t",
+            "60",
+            "start",
             check=False,
         )
         if started.returncode == 0:
@@ -203,7 +211,6 @@ def sqlite_store(sqlite_url: str) -> Iterator[SqlStore]:
     opened = SqlStore(sqlite_url)
     yield opened
     opened.close()
-
 
 
 @pytest.fixture
