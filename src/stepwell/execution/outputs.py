@@ -7,15 +7,19 @@ artifact.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any
 from uuid import UUID
 
+from stepwell.artifact_stores.base import BaseArtifactStore
+
 from stepwell.compiler.spec import InvocationSpec, OutputDef
 from stepwell.exceptions import OutputTypeError
-from stepwell.execution.run_context import RunContext
+from stepwell.enums import ArtifactType
 from stepwell.execution.user_code import user_code
 from stepwell.steps.base_step import BaseStep
 from stepwell.steps.type_checks import describe, value_matches
+from stepwell.store.base import Store
 from stepwell.store.models import ArtifactVersionResponse
 from stepwell.utils.sources import get_source, load_source
 
@@ -45,72 +49,117 @@ def split_outputs(step: BaseStep[Any, Any], invocation_id: str, returned: Any) -
     return values
 
 
-def output_uris(ctx: RunContext, invocation: InvocationSpec) -> dict[str, str]:
+def output_uris(artifact_store: BaseArtifactStore, invocation: InvocationSpec) -> dict[str, str]:
     """A fresh artifact-store location for each output of this step run."""
     return {
-        out.name: ctx.artifact_store.new_artifact_uri(invocation.id, out.name)
+        out.name: artifact_store.new_artifact_uri(invocation.id, out.name)
         for out in invocation.outputs
     }
 
 
-def save_outputs(
-    ctx: RunContext,
+@dataclass
+class SavedOutput:
+    """An output whose bytes are in the artifact store but not yet recorded (picklable)."""
+
+    name: str
+    artifact_name: str
+    has_custom_name: bool
+    uri: str
+    data_type: str
+    materializer: str
+    artifact_type: str
+    content_hash: str
+    size: int
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+
+def save_output_bytes(
+    artifact_store: BaseArtifactStore,
     step: BaseStep[Any, Any],
     invocation: InvocationSpec,
     values: dict[str, Any],
     uris: dict[str, str],
-    step_run_id: UUID,
     metadata: dict[str, dict[str, Any]] | None = None,
-) -> dict[str, list[ArtifactVersionResponse]]:
-    """Save every output and record its artifact version."""
-    saved: dict[str, list[ArtifactVersionResponse]] = {}
+) -> list[SavedOutput]:
+    """Write every output's bytes (atomically, each in its own folder); record nothing."""
+    saved = []
     for out in invocation.outputs:
         annotation = step.outputs[out.name].annotation if out.name in step.outputs else None
-        version = save_artifact_version(
-            ctx,
-            out,
-            values[out.name],
-            annotation,
-            uris[out.name],
-            step_run_id,
-            (metadata or {}).get(out.name, {}),
+        saved.append(
+            write_value(
+                artifact_store, out, values[out.name], annotation, uris[out.name],
+                (metadata or {}).get(out.name, {}),
+            )
         )
-        saved[out.name] = [version]
     return saved
 
 
-def save_artifact_version(
-    ctx: RunContext,
+def write_value(
+    artifact_store: BaseArtifactStore,
     out: OutputDef,
     value: Any,
     annotation: Any,
     uri: str,
-    step_run_id: UUID | None,
     extra_metadata: dict[str, Any],
-) -> ArtifactVersionResponse:
-    """Write one value's bytes, then commit its artifact version record."""
+) -> SavedOutput:
+    """Write one value's bytes through its materializer into a staged folder at `uri`."""
     from stepwell.materializers.loading import content_hash
 
     materializer_cls = _materializer_class(out, value, annotation)
-    store = ctx.artifact_store
-    with store.staged_directory(uri) as staging:
-        materializer = materializer_cls(staging, store)
+    with artifact_store.staged_directory(uri) as staging:
+        materializer = materializer_cls(staging, artifact_store)
         with user_code(f"materializer {materializer_cls.__name__} (output '{out.name}')"):
             materializer.save(value)
             metadata = dict(materializer.extract_metadata(value) or {})
     metadata.update(extra_metadata)
-    return ctx.store.create_artifact_version(
-        name=out.artifact_name,
+    return SavedOutput(
+        name=out.name,
+        artifact_name=out.artifact_name,
+        has_custom_name=out.has_custom_name,
         uri=uri,
         data_type=_type_source(type(value)),
         materializer=get_source(materializer_cls),
-        has_custom_name=out.has_custom_name,
-        type=materializer_cls.ASSOCIATED_ARTIFACT_TYPE,
-        content_hash=content_hash(store, uri),
-        size=store.size(uri),
-        producer_step_run_id=step_run_id,
-        run_metadata=_jsonable(metadata),
+        artifact_type=str(materializer_cls.ASSOCIATED_ARTIFACT_TYPE.value),
+        content_hash=content_hash(artifact_store, uri),
+        size=artifact_store.size(uri),
+        metadata=_jsonable(metadata),
     )
+
+
+def record_outputs(
+    store: Store, saved: list[SavedOutput], step_run_id: UUID | None
+) -> dict[str, list[ArtifactVersionResponse]]:
+    """Commit an artifact version record for each saved output (bytes are already in place)."""
+    recorded: dict[str, list[ArtifactVersionResponse]] = {}
+    for item in saved:
+        recorded[item.name] = [
+            store.create_artifact_version(
+                name=item.artifact_name,
+                uri=item.uri,
+                data_type=item.data_type,
+                materializer=item.materializer,
+                has_custom_name=item.has_custom_name,
+                type=ArtifactType(item.artifact_type),
+                content_hash=item.content_hash,
+                size=item.size,
+                producer_step_run_id=step_run_id,
+                run_metadata=item.metadata,
+            )
+        ]
+    return recorded
+
+
+def save_artifact_version(
+    store: Store,
+    artifact_store: BaseArtifactStore,
+    out: OutputDef,
+    value: Any,
+    annotation: Any,
+    uri: str,
+) -> ArtifactVersionResponse:
+    """Write a value and record it at once (values saved outside a step, e.g. external inputs)."""
+    saved = write_value(artifact_store, out, value, annotation, uri, {})
+    return record_outputs(store, [saved], None)[out.name][0]
 
 
 def _materializer_class(out: OutputDef, value: Any, annotation: Any) -> Any:

@@ -1,37 +1,60 @@
-"""The local orchestrator: each step in a child process forked from the orchestrating one.
+"""The local orchestrator: each step attempt in a child process forked from this one.
 
 Ready steps run side by side up to `max_parallelism` (default: the larger of 8 and 4 x the
 CPU count, so waiting steps overlap beyond the core count). Forking means steps defined in
-`__main__` or a notebook need no importable module path. A step that kills its interpreter
-fails only itself (recorded with the signal's name); stopping a step sends it SIGTERM,
-which raises `RunStoppedSignal` inside it.
+`__main__` or a notebook need no importable module path. Children only run user code and
+write artifact bytes; this process records everything in the store, so children need no
+database connection. A step that kills its interpreter fails only itself (recorded with the
+signal's name); stopping a step sends it SIGTERM, raising `RunStoppedSignal` inside it.
+Retries wait on a timer here, so a FAIL_FAST stop also cancels a pending retry.
 """
 
 from __future__ import annotations
 
+import gc
+import heapq
 import multiprocessing
 import os
 import pickle
 import signal
 import sys
+import time
 from collections import deque
-from datetime import datetime, timezone
+from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from typing import Any
 
 from stepwell.enums import ExecutionStatus
 from stepwell.exceptions import ConfigurationError, RunStoppedSignal, StepFailedError
-from stepwell.execution.launcher import LaunchPlan, StepOutcome, execute_step, plan_step, try_cached
+from stepwell.execution.attempt import AttemptResult, run_attempt
+from stepwell.execution.launcher import (
+    LaunchPlan,
+    StepOutcome,
+    finish_attempt,
+    log_retry,
+    plan_step,
+    start_attempt,
+    try_cached,
+)
 from stepwell.execution.run_context import RunContext
-from stepwell.orchestrators.base import BaseOrchestrator
+from stepwell.orchestrators.base import BaseOrchestrator, record_unrun_step
+from stepwell.store.models import StepRunResponse
 from stepwell.utils.code_hash import function_source_hash
-from stepwell.utils.sources import load_source
 
 STOP_GRACE_SECONDS = 5.0
 
 
 def default_max_parallelism() -> int:
     return max(8, 4 * (os.cpu_count() or 1))
+
+
+@dataclass
+class _Child:
+    plan: LaunchPlan
+    step_run: StepRunResponse
+    attempt: int
+    process: Any
+    receiver: Connection
 
 
 class LocalOrchestrator(BaseOrchestrator):
@@ -44,9 +67,11 @@ class LocalOrchestrator(BaseOrchestrator):
                 "set it to 1 to run steps one at a time."
             )
         self.max_parallelism = max_parallelism or default_max_parallelism()
-        self._children: dict[str, tuple[Any, Connection]] = {}
-        self._done: deque[StepOutcome] = deque()
         self._fork = multiprocessing.get_context("fork")
+        self._children: dict[str, _Child] = {}
+        self._exiting: list[Any] = []  # children that reported and are exiting: reaped later
+        self._done: deque[StepOutcome] = deque()
+        self._retries: list[tuple[float, str, int, LaunchPlan]] = []
 
     @classmethod
     def from_settings(cls, settings: dict[str, Any]) -> LocalOrchestrator:
@@ -58,109 +83,157 @@ class LocalOrchestrator(BaseOrchestrator):
         from stepwell.materializers.registry import materializer_registry
 
         materializer_registry.get_materializer_for_type(int)
-        for invocation in ctx.spec.invocations:
-            step = ctx.step_objects.setdefault(
-                invocation.step_source, load_source(invocation.step_source)
-            )
-            function_source_hash(step.entrypoint)
+        from stepwell.execution.launcher import step_object
 
+        for invocation in ctx.spec.invocations:
+            function_source_hash(step_object(ctx, invocation).entrypoint)
+        # Children would otherwise touch every inherited object on their first garbage
+        # collection, copying most of this process's memory page by page.
+        gc.freeze()
+
+    # -- launching ----------------------------------------------------------------------------
     def launch(self, ctx: RunContext, invocation_id: str) -> None:
-        # Cache hits are decided here, in the orchestrating process: no child needed.
         plan = plan_step(ctx, invocation_id)
-        cached = try_cached(ctx, plan)
+        cached = try_cached(ctx, plan)  # decided here: a cache hit needs no child at all
         if cached is not None:
             self._done.append(cached)
             return
+        self._start(ctx, plan, attempt=1)
+
+    def _start(self, ctx: RunContext, plan: LaunchPlan, attempt: int) -> None:
+        step_run = start_attempt(ctx, plan, attempt)
         receiver, sender = self._fork.Pipe(duplex=False)
+        last = attempt >= plan.max_attempts
         process = self._fork.Process(
-            target=_child_main, args=(ctx, plan, sender), name=f"step-{invocation_id}"
+            target=_child_main,
+            args=(ctx, plan, step_run, last, sender),
+            name=f"step-{plan.invocation.id}",
         )
         process.start()
         sender.close()
-        self._children[invocation_id] = (process, receiver)
+        self._children[plan.invocation.id] = _Child(plan, step_run, attempt, process, receiver)
 
+    # -- waiting ------------------------------------------------------------------------------
     def wait(self, ctx: RunContext) -> StepOutcome:
-        if self._done:
-            return self._done.popleft()
-        handles: dict[Any, str] = {}
-        for invocation_id, (process, receiver) in self._children.items():
-            handles[receiver] = invocation_id
-            handles[process.sentinel] = invocation_id
-        ready = wait(list(handles))
-        # Prefer a finished pipe over a bare sentinel: the child may have reported, then exited.
-        chosen = next((h for h in ready if isinstance(h, Connection)), ready[0])
-        invocation_id = handles[chosen]
-        process, receiver = self._children.pop(invocation_id)
-        message = None
-        try:
-            if receiver.poll():
-                message = receiver.recv()
-        except (EOFError, OSError):
-            message = None
-        finally:
-            receiver.close()
-        process.join()
-        if message is None:
-            return _record_silent_death(ctx, invocation_id, process.exitcode)
-        return _outcome_from_message(ctx, invocation_id, message)
+        while True:
+            if self._done:
+                return self._done.popleft()
+            self._start_due_retries(ctx)
+            if not self._children:
+                # Only retries are pending: sleep until the next one is due.
+                time.sleep(max(0.0, self._retries[0][0] - time.monotonic()))
+                continue
+            timeout = None
+            if self._retries:
+                timeout = max(0.0, self._retries[0][0] - time.monotonic())
+            handles: dict[Any, str] = {}
+            for invocation_id, child in self._children.items():
+                handles[child.receiver] = invocation_id
+                handles[child.process.sentinel] = invocation_id
+            ready = wait(list(handles), timeout)
+            if not ready:
+                continue
+            # Prefer a readable pipe over a bare sentinel: the child reports, then exits.
+            chosen = next((h for h in ready if isinstance(h, Connection)), ready[0])
+            outcome = self._collect(ctx, self._children.pop(handles[chosen]))
+            if outcome is not None:
+                return outcome
 
+    def _collect(self, ctx: RunContext, child: _Child) -> StepOutcome | None:
+        result: AttemptResult | None = None
+        try:
+            if child.receiver.poll():
+                result = child.receiver.recv()
+        except (EOFError, OSError, pickle.UnpicklingError):
+            result = None
+        finally:
+            child.receiver.close()
+        if result is None:
+            child.process.join()
+            result = _silent_death(child.plan.invocation.id, child.process.exitcode)
+        else:
+            # It has reported; don't wait for its exit (unmapping its memory takes a while).
+            self._exiting.append(child.process)
+            self._exiting = [p for p in self._exiting if p.exitcode is None]
+        final = child.attempt >= child.plan.max_attempts
+        outcome = finish_attempt(ctx, child.plan, child.step_run, result, final=final)
+        if outcome.status is ExecutionStatus.RETRIED:
+            log_retry(child.plan, child.attempt)
+            due = time.monotonic() + child.plan.retry_delays[child.attempt - 1]
+            heapq.heappush(
+                self._retries, (due, child.plan.invocation.id, child.attempt + 1, child.plan)
+            )
+            return None
+        return outcome
+
+    def _start_due_retries(self, ctx: RunContext) -> None:
+        while self._retries and self._retries[0][0] <= time.monotonic():
+            _, _, attempt, plan = heapq.heappop(self._retries)
+            self._start(ctx, plan, attempt)
+
+    # -- stopping -----------------------------------------------------------------------------
     def stop(self, ctx: RunContext, invocation_id: str) -> None:
         child = self._children.get(invocation_id)
-        if child is not None and child[0].is_alive():
-            child[0].terminate()
+        if child is not None and child.process.is_alive():
+            child.process.terminate()
+            return
+        for entry in list(self._retries):
+            if entry[1] == invocation_id:  # a retry was pending: cancel it
+                self._retries.remove(entry)
+                heapq.heapify(self._retries)
+                record_unrun_step(ctx, invocation_id, ExecutionStatus.STOPPED)
+                self._done.append(StepOutcome(invocation_id, ExecutionStatus.STOPPED))
 
     def shutdown(self) -> None:
-        for process, receiver in self._children.values():
-            if process.is_alive():
-                process.terminate()
-                process.join(STOP_GRACE_SECONDS)
-                if process.is_alive():
-                    process.kill()
-                    process.join()
-            receiver.close()
+        for child in self._children.values():
+            if child.process.is_alive():
+                child.process.terminate()
+                child.process.join(STOP_GRACE_SECONDS)
+                if child.process.is_alive():
+                    child.process.kill()
+                    child.process.join()
+            child.receiver.close()
+        for process in self._exiting:
+            process.join()
+        self._exiting.clear()
         self._children.clear()
+        self._retries.clear()
+        gc.unfreeze()
 
 
 def _raise_stop(signum: int, frame: Any) -> None:
     raise RunStoppedSignal(f"Stopped by signal {signal.Signals(signum).name}.")
 
 
-def _child_main(ctx: RunContext, plan: LaunchPlan, sender: Connection) -> None:
-    """Body of a step's child process: run the step, report, exit without cleanup handlers."""
+def _child_main(
+    ctx: RunContext, plan: LaunchPlan, step_run: StepRunResponse, last: bool, sender: Connection
+) -> None:
+    """Body of a step's child process: run the attempt, report, exit without cleanup handlers."""
     signal.signal(signal.SIGTERM, _raise_stop)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides what Ctrl-C stops
+    gc.disable()  # a short-lived child: collecting would copy the parent's pages
     code = 0
     try:
-        outcome = execute_step(ctx, plan)
-        sender.send(_message(outcome))
-    except RunStoppedSignal:
-        sender.send({"status": ExecutionStatus.STOPPED.value, "step_run_id": None})
+        result = run_attempt(ctx, plan, step_run, last_attempt=last)
+    except RunStoppedSignal as stop:
+        result = AttemptResult(ExecutionStatus.STOPPED, status_message=str(stop))
     except BaseException as error:  # a framework error: report it rather than die silently
         import traceback
 
-        sender.send(
-            {
-                "status": ExecutionStatus.FAILED.value,
-                "step_run_id": None,
-                "error": _picklable(error),
-                "traceback": traceback.format_exc(),
-            }
+        result = AttemptResult(
+            ExecutionStatus.FAILED, error=error, traceback=traceback.format_exc(),
+            status_message=f"{type(error).__name__}: {error}",
         )
         code = 1
+    try:
+        if result.error is not None:
+            result.error = _picklable(result.error)
+        sender.send(result)
     finally:
         sender.close()
         sys.stdout.flush()
         sys.stderr.flush()
-    os._exit(code)
-
-
-def _message(outcome: StepOutcome) -> dict[str, Any]:
-    return {
-        "status": outcome.status.value,
-        "step_run_id": outcome.step_run_id,
-        "error": _picklable(outcome.error) if outcome.error is not None else None,
-        "traceback": outcome.traceback,
-    }
+        os._exit(code)
 
 
 def _picklable(error: BaseException) -> BaseException:
@@ -171,65 +244,12 @@ def _picklable(error: BaseException) -> BaseException:
         return StepFailedError(f"{type(error).__name__}: {error}")
 
 
-def _outcome_from_message(
-    ctx: RunContext, invocation_id: str, message: dict[str, Any]
-) -> StepOutcome:
-    status = ExecutionStatus(message["status"])
-    step_run_id = message.get("step_run_id")
-    outputs = {}
-    if status.is_successful and step_run_id is not None:
-        outputs = ctx.store.get_step_run(step_run_id).outputs
-    if status is ExecutionStatus.FAILED and step_run_id is None:
-        _mark_failed(ctx, invocation_id, message.get("traceback") or "The step process failed.")
-    return StepOutcome(
-        invocation_id,
-        status,
-        step_run_id,
-        outputs,
-        error=message.get("error"),
-        traceback=message.get("traceback"),
-    )
-
-
-def _record_silent_death(ctx: RunContext, invocation_id: str, exitcode: int | None) -> StepOutcome:
+def _silent_death(invocation_id: str, exitcode: int | None) -> AttemptResult:
     if exitcode is not None and exitcode < 0:
         cause = f"killed by signal {signal.Signals(-exitcode).name}"
     else:
         cause = f"exited with code {exitcode}"
     text = f"The process of step '{invocation_id}' died without reporting: {cause}."
-    step_run_id = _mark_failed(ctx, invocation_id, text)
-    return StepOutcome(
-        invocation_id,
-        ExecutionStatus.FAILED,
-        step_run_id,
-        error=StepFailedError(text),
-        traceback=text,
+    return AttemptResult(
+        ExecutionStatus.FAILED, error=StepFailedError(text), traceback=text, status_message=text
     )
-
-
-def _mark_failed(ctx: RunContext, invocation_id: str, text: str) -> Any:
-    """Mark the step's running record failed (or create a failed one if it never got that far)."""
-    stamp = datetime.now(timezone.utc)
-    current = ctx.store.get_run_steps(ctx.run.id).get(invocation_id)
-    if current is not None and not current.status.is_finished:
-        ctx.store.update_step_run(
-            current.id,
-            status=ExecutionStatus.FAILED,
-            end_time=stamp,
-            exception=text,
-            status_message=text,
-        )
-        return current.id
-    invocation = ctx.spec.by_id[invocation_id]
-    created = ctx.store.create_step_run(
-        pipeline_run_id=ctx.run.id,
-        name=invocation_id,
-        step_name=invocation.step_name,
-        config=invocation.config,
-        status=ExecutionStatus.FAILED,
-        inputs={},
-        end_time=stamp,
-        status_message=text,
-    )
-    ctx.store.update_step_run(created.id, exception=text)
-    return created.id

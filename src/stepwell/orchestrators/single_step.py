@@ -18,7 +18,6 @@ from stepwell.compiler.tracing import ExternalArtifact, PipelineTrace, tracing
 from stepwell.config.pipeline_config import PipelineConfig
 from stepwell.exceptions import PipelineDefinitionError
 from stepwell.execution.outputs import save_artifact_version
-from stepwell.execution.run_context import RunContext
 from stepwell.steps.base_step import BaseStep
 from stepwell.store.base import Store
 
@@ -67,7 +66,6 @@ def _save_external(
 ) -> ExternalArtifact:
     annotation = step.inputs[name].annotation if name in step.inputs else None
     out = OutputDef(name=name, artifact_name=f"{step.name}::input::{name}")
-    holder = RunContext(store=store, artifact_store=artifact_store, run=None, spec=None)  # type: ignore[arg-type]
     uri = artifact_store.new_artifact_uri("external", step.name, name)
-    version = save_artifact_version(holder, out, value, annotation, uri, None, {})
+    version = save_artifact_version(store, artifact_store, out, value, annotation, uri)
     return ExternalArtifact(str(version.id))

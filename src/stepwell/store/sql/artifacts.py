@@ -125,7 +125,7 @@ class ArtifactMethods(SqlStoreBase):
                 if attempt == WRITE_ATTEMPTS - 1 or not is_unique_violation(error):
                     raise integrity_error(f"record a version of '{name}'", error) from error
                 backoff(attempt)
-        return version_response(row, name, self)
+        return version_response(row, name, self._store())
 
     def get_artifact_version(
         self, name_or_id: str | UUID, version: int | str | None = None
@@ -144,12 +144,12 @@ class ArtifactMethods(SqlStoreBase):
                     raise EntityNotFoundError(
                         f"Artifact '{artifact['name']}' has no version {number}."
                     )
-                return version_response(row._mapping, artifact["name"], self)
+                return version_response(row._mapping, artifact["name"], self._store())
             value = name_or_id if isinstance(name_or_id, UUID) else str(name_or_id).strip()
             if isinstance(value, str) and parse_uuid(value) is None:
                 found = connection.execute(_LATEST_OF, {"name": value}).first()
                 if found is not None:
-                    return version_response(found._mapping, value, self)
+                    return version_response(found._mapping, value, self._store())
             try:
                 row_map = resolve(connection, VERSIONS, value, "artifact version", by_name=False)
             except EntityNotFoundError:
@@ -159,7 +159,7 @@ class ArtifactMethods(SqlStoreBase):
             artifact_name = connection.scalar(
                 select(ARTIFACTS.c.name).where(ARTIFACTS.c.id == row_map["artifact_id"])
             )
-        return version_response(row_map, artifact_name or "", self)
+        return version_response(row_map, artifact_name or "", self._store())
 
     def list_artifact_versions(
         self,
@@ -184,13 +184,13 @@ class ArtifactMethods(SqlStoreBase):
         statement = statement.offset(check_page(page, size)).limit(size)
         with self._db.read() as connection:
             rows = connection.execute(statement).all()
-        return [version_response(row._mapping, row.artifact_name, self) for row in rows]
+        return [version_response(row._mapping, row.artifact_name, self._store()) for row in rows]
 
     def get_artifact(self, name_or_id: str | UUID) -> ArtifactResponse:
         """An artifact by name, id or unique id prefix."""
         with self._db.read() as connection:
             row = resolve(connection, ARTIFACTS, name_or_id, "artifact")
-        return artifact_response(row, self)
+        return artifact_response(row, self._store())
 
     def list_artifacts(self, *, page: int = 1, size: int = 50) -> list[ArtifactResponse]:
         """Artifacts, oldest first."""
@@ -202,4 +202,4 @@ class ArtifactMethods(SqlStoreBase):
         )
         with self._db.read() as connection:
             rows = connection.execute(statement).all()
-        return [artifact_response(row._mapping, self) for row in rows]
+        return [artifact_response(row._mapping, self._store()) for row in rows]

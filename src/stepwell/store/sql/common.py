@@ -1,11 +1,13 @@
-"""Pieces every part of the SQL metadata store shares (layer: store): the base of its mixins,
-status rules and error translation.
+"""What every part of the SQL metadata store shares (layer: store): base class, status rules.
 
-Used by the "store" stage of the define -> compile -> orchestrate -> launch -> store -> read
-flow; `SqlStore` is assembled from `SqlStoreBase` subclasses, one per group of entities.
+Also the translation of database errors into stepwell's. Used by the "store" stage of the
+define -> compile -> orchestrate -> launch -> store -> read flow; `SqlStore` is assembled
+from `SqlStoreBase` subclasses, one per group of entities.
 """
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING, cast
 
 from sqlalchemy.exc import IntegrityError
 
@@ -13,12 +15,19 @@ from stepwell.enums import ExecutionStatus
 from stepwell.exceptions import StoreError
 from stepwell.store.sql.engine import Database
 
+if TYPE_CHECKING:
+    from stepwell.store.base import Store
+
 
 class SqlStoreBase:
     """What every part of `SqlStore` relies on: the store URL and its database."""
 
     url: str
     _db: Database
+
+    def _store(self) -> Store:
+        """This object as the `Store` its responses are bound to (the assembled SqlStore)."""
+        return cast("Store", self)
 
 
 def to_status(value: ExecutionStatus | str) -> ExecutionStatus:

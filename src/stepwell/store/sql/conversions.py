@@ -26,7 +26,7 @@ from stepwell.store.models import (
 )
 
 ArtifactList = dict[str, list[ArtifactVersionResponse]]
-Row = Mapping[str, Any]  # a row's `_mapping`, or the dict of values just inserted
+Row = Mapping[Any, Any]  # a row's `_mapping`, or the dict of values just inserted
 
 
 def pipeline_response(row: Row, store: Store) -> PipelineResponse:

@@ -17,7 +17,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
@@ -70,8 +70,7 @@ def _on_sqlite_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> No
 def _on_sqlite_begin(connection: Connection) -> None:
     # Straight to the driver: an SQLAlchemy-level statement would double the cost of a read.
     write = connection.get_execution_options().get(_WRITE_OPTION, False)
-    driver = connection.connection.driver_connection
-    assert driver is not None
+    driver = cast(sqlite3.Connection, connection.connection.driver_connection)
     driver.execute("BEGIN IMMEDIATE" if write else "BEGIN")
 
 
@@ -83,7 +82,7 @@ def make_engine(url: str) -> Engine:
     kwargs: dict[str, Any] = {
         "connect_args": {"check_same_thread": False, "timeout": BUSY_TIMEOUT_SECONDS}
     }
-    if _is_memory(parsed.database):
+    if _is_memory(parsed.database):  # one shared connection: for single-threaded tests only
         kwargs["poolclass"] = StaticPool
     elif parsed.database and not parsed.database.startswith("file:"):
         Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
@@ -103,7 +102,6 @@ class Database:
     def __init__(self, url: str) -> None:
         self.url = url
         self.engine = make_engine(url)
-        self.is_sqlite = self.engine.dialect.name == "sqlite"
         self.writer = self.engine.execution_options(**{_WRITE_OPTION: True})
         self._pid = os.getpid()
 

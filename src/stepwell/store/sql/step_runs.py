@@ -7,6 +7,7 @@ step run before running one; readers get a run's steps back in a constant number
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 from uuid import UUID, uuid4
@@ -66,7 +67,7 @@ class StepRunMethods(SqlStoreBase):
     """The step-run half of `SqlStore`."""
 
     def _with_links(
-        self, connection: Connection, rows: list[Row], run_id: UUID | None = None
+        self, connection: Connection, rows: Sequence[Row], run_id: UUID | None = None
     ) -> list[StepRunResponse]:
         """Responses for `rows` with inputs and outputs, loaded in one query.
 
@@ -75,11 +76,11 @@ class StepRunMethods(SqlStoreBase):
         if not rows:
             return []
         step_ids = [row["id"] for row in rows] if run_id is None else ()
-        links = load_links(connection, self, step_ids, run_id)
+        links = load_links(connection, self._store(), step_ids, run_id)
         responses = []
         for row in rows:
             inputs, outputs = links.get(row["id"]) or ({}, {})
-            responses.append(step_run_response(row, self, inputs, outputs))
+            responses.append(step_run_response(row, self._store(), inputs, outputs))
         return responses
 
     def create_step_run(
@@ -108,7 +109,7 @@ class StepRunMethods(SqlStoreBase):
         """
         output_ids = outputs or {}
         now = utc_now()
-        values = {
+        values: dict[str, Any] = {
             "id": uuid4(),
             "pipeline_run_id": pipeline_run_id,
             "name": name,
@@ -131,13 +132,13 @@ class StepRunMethods(SqlStoreBase):
 
         def work(connection: Connection) -> StepRunResponse:
             wanted = [item for ids in (*inputs.values(), *output_ids.values()) for item in ids]
-            versions = versions_with_names(connection, wanted, self)
+            versions = versions_with_names(connection, wanted, self._store())
             connection.execute(_INSERT, values)
             add_links(connection, STEP_INPUTS, values["id"], inputs)
             add_links(connection, STEP_OUTPUTS, values["id"], output_ids)
             return step_run_response(
                 values,
-                self,
+                self._store(),
                 {key: [versions[item] for item in ids] for key, ids in inputs.items()},
                 {key: [versions[item] for item in ids] for key, ids in output_ids.items()},
                 config,

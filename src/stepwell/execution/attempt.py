@@ -1,0 +1,123 @@
+"""One attempt at a step's user code: load inputs, call the function, write output bytes.
+
+This is the part of launch that runs where the step runs (a forked child, the calling
+process in debug mode, or a worker). It writes no metadata: it returns an `AttemptResult`
+(picklable) and the orchestrating process records it, so the metadata store has a single
+writer per run and children need no database connection of their own.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from stepwell.enums import ExecutionStatus
+from stepwell.exceptions import RunStoppedSignal
+from stepwell.execution.hooks import run_failure_hook, run_success_hook
+from stepwell.execution.inputs import load_inputs
+from stepwell.execution.outputs import SavedOutput, output_uris, save_output_bytes, split_outputs
+from stepwell.execution.run_context import RunContext
+from stepwell.execution.step_logs import capture_step_logs
+from stepwell.execution.user_code import failure_of, user_code
+from stepwell.logger import get_logger
+from stepwell.steps.step_context import StepContext, step_context
+from stepwell.store.models import StepRunResponse
+
+if TYPE_CHECKING:
+    from stepwell.execution.launcher import LaunchPlan
+
+logger = get_logger(__name__)
+
+
+@dataclass
+class AttemptResult:
+    """How an attempt ended: its saved outputs, or the error that stopped it."""
+
+    status: ExecutionStatus
+    outputs: list[SavedOutput] = field(default_factory=list)
+    error: BaseException | None = None
+    traceback: str | None = None
+    status_message: str | None = None
+
+
+def run_attempt(
+    ctx: RunContext, plan: LaunchPlan, step_run: StepRunResponse, last_attempt: bool = True
+) -> AttemptResult:
+    """Run the step's code once; hooks fire on success, and on the last failed attempt."""
+    invocation, step = plan.invocation, plan.step
+    uris = output_uris(ctx.artifact_store, invocation)
+    context = StepContext(
+        pipeline_run=ctx.run,
+        step_run=step_run,
+        pipeline=_PipelineView(ctx.run.pipeline_name),
+        output_uris=uris,
+        output_materializers={o.name: o.materializer for o in invocation.outputs},
+        output_types={name: out.annotation for name, out in step.outputs.items()},
+    )
+    try:
+        with _maybe_capture(ctx, step_run.logs_uri), step_context(context), _environment(plan):
+            try:
+                kwargs = load_inputs(step, invocation, plan.artifacts)
+                with user_code(f"step '{invocation.id}'"):
+                    returned = step.entrypoint(**kwargs)
+                values = split_outputs(step, invocation.id, returned)
+                saved = save_output_bytes(
+                    ctx.artifact_store, step, invocation, values, uris, context.output_metadata
+                )
+            except RunStoppedSignal:
+                raise
+            except Exception as error:
+                failure = failure_of(error)
+                logger.error(
+                    "Step %s failed (%s):\n%s", invocation.id, failure.where, failure.traceback
+                )
+                if last_attempt:
+                    run_failure_hook(invocation.config.on_failure, invocation.id, error)
+                return AttemptResult(
+                    ExecutionStatus.FAILED,
+                    error=error,
+                    traceback=failure.traceback,
+                    status_message=f"{type(error).__name__}: {error}",
+                )
+            run_success_hook(invocation.config.on_success, invocation.id)
+    except RunStoppedSignal as signal:
+        logger.warning("Step %s was stopped.", invocation.id)
+        return AttemptResult(ExecutionStatus.STOPPED, status_message=str(signal))
+    return AttemptResult(ExecutionStatus.COMPLETED, outputs=saved)
+
+
+class _PipelineView:
+    """The `pipeline` of a step context: at least its name."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+
+@contextmanager
+def _maybe_capture(ctx: RunContext, logs_uri: str | None) -> Iterator[None]:
+    if logs_uri is None:
+        yield
+        return
+    with capture_step_logs(ctx.artifact_store, logs_uri):
+        yield
+
+
+@contextmanager
+def _environment(plan: Any) -> Iterator[None]:
+    variables = plan.invocation.config.environment
+    if not variables:
+        yield
+        return
+    saved = {name: os.environ.get(name) for name in variables}
+    os.environ.update({name: str(value) for name, value in variables.items()})
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
