@@ -85,7 +85,12 @@ def plan_step(ctx: RunContext, invocation_id: str) -> LaunchPlan:
         artifact_store=ctx.artifact_store.path,
     )
     return LaunchPlan(
-        invocation, step, artifacts, input_ids, components, cache.cache_key(components),
+        invocation,
+        step,
+        artifacts,
+        input_ids,
+        components,
+        cache.cache_key(components),
         retry_delays(invocation.config.retry),
     )
 
@@ -205,7 +210,10 @@ def launch_step(
 def log_retry(plan: LaunchPlan, attempt: int) -> None:
     logger.warning(
         "Step %s failed on attempt %d of %d; retrying in %.1fs.",
-        plan.invocation.id, attempt, plan.max_attempts, plan.retry_delays[attempt - 1],
+        plan.invocation.id,
+        attempt,
+        plan.max_attempts,
+        plan.retry_delays[attempt - 1],
     )
 
 

@@ -12,10 +12,9 @@ from typing import Any
 from uuid import UUID
 
 from stepwell.artifact_stores.base import BaseArtifactStore
-
 from stepwell.compiler.spec import InvocationSpec, OutputDef
-from stepwell.exceptions import OutputTypeError
 from stepwell.enums import ArtifactType
+from stepwell.exceptions import OutputTypeError
 from stepwell.execution.user_code import user_code
 from stepwell.steps.base_step import BaseStep
 from stepwell.steps.type_checks import describe, value_matches
@@ -87,7 +86,11 @@ def save_output_bytes(
         annotation = step.outputs[out.name].annotation if out.name in step.outputs else None
         saved.append(
             write_value(
-                artifact_store, out, values[out.name], annotation, uris[out.name],
+                artifact_store,
+                out,
+                values[out.name],
+                annotation,
+                uris[out.name],
                 (metadata or {}).get(out.name, {}),
             )
         )

@@ -221,7 +221,9 @@ def _child_main(
         import traceback
 
         result = AttemptResult(
-            ExecutionStatus.FAILED, error=error, traceback=traceback.format_exc(),
+            ExecutionStatus.FAILED,
+            error=error,
+            traceback=traceback.format_exc(),
             status_message=f"{type(error).__name__}: {error}",
         )
         code = 1

@@ -57,6 +57,17 @@ def _duplicate_run_name(name: str) -> DuplicateRunNameError:
     )
 
 
+_REOPENED: dict[str, SqlStore] = {}
+
+
+def _reopen(url: str) -> SqlStore:
+    """The store for `url` that unpickled records bind to: one per URL in each process."""
+    store = _REOPENED.get(url)
+    if store is None:
+        store = _REOPENED[url] = SqlStore(url)
+    return store
+
+
 class SqlStore(StepRunMethods, ArtifactMethods):
     """The `Store` on a SQL database; `SqlStore(url)` migrates the database to the newest schema.
 
@@ -75,6 +86,10 @@ class SqlStore(StepRunMethods, ArtifactMethods):
 
     def __repr__(self) -> str:
         return f"SqlStore({self.url!r})"
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Pickled (e.g. with a response bound to it) as its URL; reopened once per process.
+        return (_reopen, (self.url,))
 
     def close(self) -> None:
         """Close this process's pooled connections; the store reconnects if used again."""
