@@ -80,6 +80,7 @@ def test_output_materializers_for_an_unknown_output_fail_at_definition():
 
 class BrokenMaterializer(BaseMaterializer):
     ASSOCIATED_TYPES = (bytes,)
+    SKIP_REGISTRATION = True  # only used where chosen; must not replace the bytes default
 
     def save(self, data: bytes) -> None:
         with self.artifact_store.open(os.path.join(self.uri, "part.bin"), "wb") as handle:

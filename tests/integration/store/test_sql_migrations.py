@@ -55,7 +55,7 @@ def test_schema_difference_would_be_noticed(sqlite_url):
     engine = create_engine(sqlite_url)
     try:
         with engine.begin() as connection:
-            connection.execute(text("DROP INDEX ix_step_runs_cache_key_created"))
+            connection.execute(text("DROP INDEX ix_step_runs_cache_key_status_created"))
         with engine.connect() as connection:
             context = MigrationContext.configure(connection, opts={"compare_type": True})
             differences = compare_metadata(context, metadata)

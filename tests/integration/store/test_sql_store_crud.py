@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pickle
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -299,3 +300,20 @@ def test_timestamps_are_aware_utc(store, make_run, make_version, make_step):
     assert fetched_run.start_time.hour == 8
     now = datetime.now(UTC)
     assert now - timedelta(minutes=5) < fetched_run.created <= now
+
+
+def test_responses_pickle_and_stay_usable(store, make_run, make_step, make_version):
+    run = make_run(store, name="pickled")
+    version = make_version(store, "model")
+    step = make_step(store, run.id, "train", inputs={"model": [version.id]})
+
+    copies = pickle.loads(pickle.dumps([run, step]))
+    try:
+        assert [c.model_dump() for c in copies] == [run.model_dump(), step.model_dump()]
+        assert copies[0]._store is copies[1]._store  # one store per URL and process
+        assert copies[0]._store.url == store.url
+        assert copies[0].refresh().name == "pickled"
+        assert list(copies[0].steps) == ["train"]
+        assert copies[1].inputs["model"][0].id == version.id
+    finally:
+        copies[0]._store.close()

@@ -168,7 +168,7 @@ class StepRunTable(Base):
     __tablename__ = "step_runs"
     __table_args__ = (
         Index("ix_step_runs_pipeline_run_id_name", "pipeline_run_id", "name"),
-        Index("ix_step_runs_cache_key_created", "cache_key", "created"),
+        Index("ix_step_runs_cache_key_status_created", "cache_key", "status", "created"),
         Index("ix_step_runs_original_step_run_id", "original_step_run_id"),
     )
 

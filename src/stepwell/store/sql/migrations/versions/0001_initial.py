@@ -168,7 +168,9 @@ def upgrade() -> None:
         ),
     )
     op.create_index("ix_step_runs_pipeline_run_id_name", "step_runs", ["pipeline_run_id", "name"])
-    op.create_index("ix_step_runs_cache_key_created", "step_runs", ["cache_key", "created"])
+    op.create_index(
+        "ix_step_runs_cache_key_status_created", "step_runs", ["cache_key", "status", "created"]
+    )
     op.create_index("ix_step_runs_original_step_run_id", "step_runs", ["original_step_run_id"])
     op.create_table(
         "artifact_versions",
