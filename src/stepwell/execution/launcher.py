@@ -61,6 +61,17 @@ class LaunchPlan:
     def max_attempts(self) -> int:
         return len(self.retry_delays) + 1
 
+    def __getstate__(self) -> dict[str, Any]:
+        # The step object may live only in this process tree (a notebook, `__main__`);
+        # its source reference finds it again on the other side of a fork.
+        state = dict(self.__dict__)
+        state.pop("step")
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self.step = load_source(self.invocation.step_source)
+
 
 def now() -> datetime:
     return datetime.now(timezone.utc)

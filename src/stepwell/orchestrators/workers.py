@@ -1,0 +1,146 @@
+"""Step worker processes for the local orchestrator, forked from the orchestrating process.
+
+A worker receives one step attempt at a time over a pipe, runs it (`run_attempt`: user code
+and artifact bytes only) and sends back the `AttemptResult`. Forking a Python process costs
+several milliseconds here, so a worker serves further steps of the same run unless
+`reuse_processes` is off, in which case every step gets a fresh process. A worker whose step
+was stopped, or that died, is never reused. Workers are forked after the run's steps are
+loaded, so steps from `__main__` or a notebook need no importable module path.
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+import pickle
+import signal
+import sys
+import traceback
+from multiprocessing.connection import Connection
+from typing import Any
+
+from stepwell.enums import ExecutionStatus
+from stepwell.exceptions import RunStoppedSignal, StepFailedError
+from stepwell.execution.attempt import AttemptResult, run_attempt
+from stepwell.execution.run_context import RunContext
+
+Task = tuple[Any, Any, bool]  # (LaunchPlan, StepRunResponse, last attempt?)
+
+
+class Worker:
+    """One forked worker process and the pipe to it."""
+
+    def __init__(self, fork_context: Any, ctx: RunContext, max_tasks: int | None) -> None:
+        self.connection, child_end = fork_context.Pipe(duplex=True)
+        self.process = fork_context.Process(
+            target=_worker_main, args=(ctx, child_end, max_tasks), name="stepwell-step-worker"
+        )
+        self.process.start()
+        child_end.close()
+        self.tasks_left = max_tasks
+        self.busy_with: str | None = None
+
+    def submit(self, invocation_id: str, task: Task) -> None:
+        self.busy_with = invocation_id
+        if self.tasks_left is not None:
+            self.tasks_left -= 1
+        self.connection.send(task)
+
+    @property
+    def reusable(self) -> bool:
+        return self.process.is_alive() and (self.tasks_left is None or self.tasks_left > 0)
+
+    def receive(self) -> AttemptResult | None:
+        """The finished attempt's result, or None if the worker died without one."""
+        try:
+            if self.connection.poll():
+                return self.connection.recv()  # type: ignore[no-any-return]
+        except (EOFError, OSError, pickle.UnpicklingError):
+            pass
+        return None
+
+    def stop_step(self) -> None:
+        if self.process.is_alive():
+            self.process.terminate()
+
+    def close(self, wait: bool = True) -> None:
+        if self.process.is_alive():
+            try:
+                self.connection.send(None)
+            except OSError:
+                self.process.terminate()
+        self.connection.close()
+        if wait:
+            self.process.join(5)
+            if self.process.is_alive():
+                self.process.kill()
+                self.process.join()
+
+
+def _raise_stop(signum: int, frame: Any) -> None:
+    raise RunStoppedSignal(f"Stopped by signal {signal.Signals(signum).name}.")
+
+
+def _worker_main(ctx: RunContext, connection: Connection, max_tasks: int | None) -> None:
+    """Serve step attempts until told to stop, stopped mid-step, or out of tasks."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the orchestrator decides what Ctrl-C stops
+    code = 0
+    served = 0
+    try:
+        signal.signal(signal.SIGTERM, _raise_stop)
+        while max_tasks is None or served < max_tasks:
+            task = connection.recv()
+            if task is None:
+                break
+            served += 1
+            result = _run(ctx, task)
+            if result.error is not None:
+                result.error = _picklable(result.error)
+            connection.send(result)
+            if result.status is ExecutionStatus.STOPPED:
+                break
+            gc.collect()
+    except (RunStoppedSignal, EOFError, OSError):
+        pass
+    except BaseException:
+        code = 1
+    finally:
+        connection.close()
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+
+
+def _run(ctx: RunContext, task: Task) -> AttemptResult:
+    plan, step_run, last = task
+    try:
+        return run_attempt(ctx, plan, step_run, last_attempt=last)
+    except RunStoppedSignal as stop:
+        return AttemptResult(ExecutionStatus.STOPPED, status_message=str(stop))
+    except BaseException as error:  # a framework error: report it rather than die silently
+        return AttemptResult(
+            ExecutionStatus.FAILED,
+            error=error,
+            traceback=traceback.format_exc(),
+            status_message=f"{type(error).__name__}: {error}",
+        )
+
+
+def _picklable(error: BaseException) -> BaseException:
+    try:
+        pickle.loads(pickle.dumps(error))
+        return error
+    except Exception:
+        return StepFailedError(f"{type(error).__name__}: {error}")
+
+
+def describe_exit(invocation_id: str, exitcode: int | None) -> AttemptResult:
+    """The result of a step whose process died without reporting."""
+    if exitcode is not None and exitcode < 0:
+        cause = f"killed by signal {signal.Signals(-exitcode).name}"
+    else:
+        cause = f"exited with code {exitcode}"
+    text = f"The process of step '{invocation_id}' died without reporting: {cause}."
+    return AttemptResult(
+        ExecutionStatus.FAILED, error=StepFailedError(text), traceback=text, status_message=text
+    )
