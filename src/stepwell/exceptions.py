@@ -3,7 +3,8 @@
     StepwellError
     ├── ConfigurationError           (also ValueError)
     │   ├── EnvironmentConfigError
-    │   └── RunNameError
+    │   ├── RunNameError
+    │   └── CachePolicyError
     ├── StepDefinitionError          (also TypeError)
     │   ├── OutputAnnotationError
     │   ├── MissingAnnotationError
@@ -65,6 +66,10 @@ class EnvironmentConfigError(ConfigurationError):
 
 class RunNameError(ConfigurationError):
     """Raised when a run name template uses a placeholder with no substitution."""
+
+
+class CachePolicyError(ConfigurationError):
+    """Raised when a step's cache policy names unknown inputs, missing files or a bad cache_func."""
 
 
 class StepDefinitionError(StepwellError, TypeError):

@@ -6,6 +6,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from stepwell.config.cache_policy import CachePolicy
 from stepwell.config.retry_config import StepRetryConfig
 from stepwell.enums import ExecutionMode
 
@@ -30,4 +31,4 @@ class PipelineConfig(BaseModel):
     on_success: str | None = None
     on_failure: str | None = None
     retry: StepRetryConfig | None = None
-    cache_policy: dict[str, Any] | None = None
+    cache_policy: CachePolicy | None = None

@@ -1,9 +1,11 @@
 """Cache keys: one pure function from what determines a step's outputs to a digest.
 
-A step run's key covers its code, its parameters, the content of its inputs, the names and
-materializers of its outputs, the configuration that changes what it produces (environment,
-settings) and the artifact store. Same key, same outputs; change any of them and it is a
-miss. Each component's digest is stored too, so a miss can be explained.
+A step run's key covers its code (and the user code it reaches), its parameters, the content
+of its inputs, the names and materializers of its outputs, the configuration that changes
+what it produces (environment, settings), the artifact store, and whatever its
+`CachePolicy` adds (files, sources, a `cache_func` value) or leaves out (code, parameters,
+ignored inputs). Same key, same outputs; change any part and it is a miss. Each part's
+digest is stored with the step run, so a miss can be explained part by part.
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ import json
 from typing import Any
 
 import xxhash
+
+from stepwell.config.cache_policy import CachePolicy
 
 
 def digest(value: Any) -> str:
@@ -22,24 +26,53 @@ def digest(value: Any) -> str:
 
 def cache_components(
     *,
-    code: str,
+    policy: CachePolicy,
+    code: str | None,
     parameters: dict[str, Any],
-    input_hashes: dict[str, list[str]],
+    inputs: dict[str, list[tuple[str | None, str]]],
     outputs: dict[str, str | None],
     environment: dict[str, str],
     settings: dict[str, Any],
     artifact_store: str,
+    files: dict[str, str] | None = None,
+    sources: dict[str, str] | None = None,
+    cache_func_value: str | None = None,
 ) -> dict[str, str]:
-    """The digest of each part of the key, by part name."""
-    return {
-        "code": code,
-        "parameters": digest(parameters),
-        "inputs": digest(input_hashes),
+    """The digest of each part of the key, by part name.
+
+    `inputs` maps each input to its artifact versions as (content hash, id) pairs; `files`
+    and `sources` map file dependencies and source dependencies to their digests.
+    """
+    ignored = set(policy.ignored_inputs)
+    parts: dict[str, str] = {
         "outputs": digest(outputs),
         "environment": digest(environment),
         "settings": digest(settings),
         "artifact_store": digest(artifact_store),
     }
+    if policy.include_step_code and code is not None:
+        parts["code"] = code
+    if policy.include_step_parameters:
+        for name, value in parameters.items():
+            if name not in ignored:
+                parts[f"parameter:{name}"] = digest(value)
+    for name, versions in inputs.items():
+        if name in ignored:
+            continue
+        identity: list[Any] = []
+        if policy.include_artifact_values:
+            identity.append([content or artifact_id for content, artifact_id in versions])
+        if policy.include_artifact_ids:
+            identity.append([artifact_id for _, artifact_id in versions])
+        if identity:
+            parts[f"input:{name}"] = digest(identity)
+    for path, value in (files or {}).items():
+        parts[f"file:{path}"] = value
+    for source, value in (sources or {}).items():
+        parts[f"source:{source}"] = value
+    if cache_func_value is not None:
+        parts["cache_func"] = digest(cache_func_value)
+    return parts
 
 
 def cache_key(components: dict[str, str]) -> str:
@@ -48,5 +81,5 @@ def cache_key(components: dict[str, str]) -> str:
 
 
 def explain_difference(old: dict[str, str], new: dict[str, str]) -> list[str]:
-    """Names of the components that differ between two step runs' keys."""
+    """Names of the key parts that differ between two step runs (`code`, `input:data`, ...)."""
     return sorted(name for name in set(old) | set(new) if old.get(name) != new.get(name))

@@ -16,9 +16,16 @@ from typing import Any
 from uuid import UUID, uuid4
 
 from stepwell.compiler.spec import InvocationSpec
+from stepwell.config.cache_policy import CachePolicy
 from stepwell.enums import ExecutionStatus
 from stepwell.execution import cache
 from stepwell.execution.attempt import AttemptResult, run_attempt
+from stepwell.execution.fingerprints import (
+    cache_func_value,
+    file_dependency_digests,
+    source_dependency_digests,
+    step_code_fingerprint,
+)
 from stepwell.execution.inputs import resolve_inputs
 from stepwell.execution.outputs import record_outputs
 from stepwell.execution.retry import retry_delays
@@ -27,10 +34,10 @@ from stepwell.execution.step_logs import logs_uri_for
 from stepwell.logger import get_logger
 from stepwell.steps.base_step import BaseStep
 from stepwell.store.models import ArtifactVersionResponse, StepRunResponse
-from stepwell.utils.code_hash import function_source_hash
 from stepwell.utils.sources import load_source
 
 logger = get_logger(__name__)
+DEFAULT_POLICY = CachePolicy()
 
 
 @dataclass
@@ -83,18 +90,7 @@ def plan_step(ctx: RunContext, invocation_id: str) -> LaunchPlan:
     step = step_object(ctx, invocation)
     artifacts = resolve_inputs(ctx, invocation)
     input_ids = {name: [v.id for v in versions] for name, versions in artifacts.items()}
-    components = cache.cache_components(
-        code=function_source_hash(step.entrypoint),
-        parameters=invocation.config.parameters,
-        input_hashes={
-            name: [v.content_hash or str(v.id) for v in versions]
-            for name, versions in artifacts.items()
-        },
-        outputs={o.name: o.materializer or o.data_type for o in invocation.outputs},
-        environment=invocation.config.environment,
-        settings=invocation.config.settings,
-        artifact_store=ctx.artifact_store.path,
-    )
+    components = key_components(ctx, step, invocation, artifacts)
     return LaunchPlan(
         invocation,
         step,
@@ -106,6 +102,38 @@ def plan_step(ctx: RunContext, invocation_id: str) -> LaunchPlan:
     )
 
 
+def key_components(
+    ctx: RunContext,
+    step: BaseStep[Any, Any],
+    invocation: InvocationSpec,
+    artifacts: dict[str, list[ArtifactVersionResponse]],
+) -> dict[str, str]:
+    """The cache key's parts for this invocation, under its cache policy."""
+    policy = invocation.config.cache_policy or DEFAULT_POLICY
+    root = ctx.source_root
+    code = step_code_fingerprint(step.entrypoint, root) if policy.include_step_code else None
+    return cache.cache_components(
+        policy=policy,
+        code=code,
+        parameters=invocation.config.parameters,
+        inputs={
+            name: [(v.content_hash, str(v.id)) for v in versions]
+            for name, versions in artifacts.items()
+        },
+        outputs={o.name: o.materializer or o.data_type for o in invocation.outputs},
+        environment=invocation.config.environment,
+        settings=invocation.config.settings,
+        artifact_store=ctx.artifact_store.path,
+        files=file_dependency_digests(policy, invocation.id, root)
+        if policy.file_dependencies
+        else None,
+        sources=source_dependency_digests(policy, invocation.id)
+        if policy.source_dependencies
+        else None,
+        cache_func_value=cache_func_value(policy, invocation.id),
+    )
+
+
 def try_cached(ctx: RunContext, plan: LaunchPlan) -> StepOutcome | None:
     """Reuse an earlier identical step run when caching allows; None on a miss."""
     invocation = plan.invocation
@@ -114,6 +142,14 @@ def try_cached(ctx: RunContext, plan: LaunchPlan) -> StepOutcome | None:
     original = ctx.store.find_cached_step_run(plan.key)
     if original is None or set(original.outputs) != {o.name for o in invocation.outputs}:
         return None
+    policy = invocation.config.cache_policy or DEFAULT_POLICY
+    if policy.expires_after is not None and original.end_time is not None:
+        age = (now() - original.end_time).total_seconds()
+        if age > policy.expires_after:
+            logger.info(
+                "The cached result of step %s has expired; running it again.", invocation.id
+            )
+            return None
     versions = [v for vs in original.outputs.values() for v in vs]
     if not all(ctx.artifact_store.exists(v.uri) for v in versions):
         logger.info("Cached outputs of step %s are gone; running it again.", invocation.id)

@@ -7,12 +7,14 @@ the outputs of finished steps so that downstream steps find their inputs without
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from stepwell.artifact_stores.base import BaseArtifactStore
 from stepwell.compiler.spec import PipelineSpec
 from stepwell.store.base import Store
 from stepwell.store.models import ArtifactVersionResponse, PipelineRunResponse
+from stepwell.utils.source_root import source_root
 
 OutputsByName = dict[str, list[ArtifactVersionResponse]]
 
@@ -27,6 +29,7 @@ class RunContext:
     spec: PipelineSpec
     outputs: dict[str, OutputsByName] = field(default_factory=dict)
     step_objects: dict[str, Any] = field(default_factory=dict)
+    source_root: Path = field(default_factory=source_root)
 
     def upstream_outputs(self, invocation_id: str) -> OutputsByName:
         """The outputs of a finished upstream invocation (from memory, else from the store)."""

@@ -40,7 +40,6 @@ from stepwell.execution.run_context import RunContext
 from stepwell.orchestrators.base import BaseOrchestrator, record_unrun_step
 from stepwell.orchestrators.workers import Worker, describe_exit
 from stepwell.store.models import StepRunResponse
-from stepwell.utils.code_hash import function_source_hash
 
 
 def default_max_parallelism() -> int:
@@ -89,7 +88,7 @@ class LocalOrchestrator(BaseOrchestrator):
 
         materializer_registry.get_materializer_for_type(int)
         for invocation in ctx.spec.invocations:
-            function_source_hash(step_object(ctx, invocation).entrypoint)
+            step_object(ctx, invocation)
         self._ctx = ctx
         # Workers would otherwise touch every inherited object on their first garbage
         # collection, copying most of this process's memory page by page.

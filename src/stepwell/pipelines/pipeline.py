@@ -13,6 +13,7 @@ from typing import Any, Callable, Generic, ParamSpec, TypeVar
 from stepwell.compiler import tracing
 from stepwell.compiler.compile import compile_pipeline
 from stepwell.compiler.spec import PipelineSpec
+from stepwell.config.cache_policy import CachePolicy
 from stepwell.config.pipeline_config import PipelineConfig
 from stepwell.config.retry_config import StepRetryConfig
 from stepwell.enums import ExecutionMode
@@ -113,8 +114,8 @@ def merge_pipeline_options(
             value = _execution_mode(value, owner)
         elif key == "retry" and isinstance(value, dict):
             value = StepRetryConfig(**value)
-        elif key == "cache_policy" and value is not None and hasattr(value, "model_dump"):
-            value = value.model_dump()
+        elif key == "cache_policy" and isinstance(value, dict):
+            value = CachePolicy(**value)
         if merge and isinstance(value, dict) and isinstance(current.get(key), dict):
             value = {**current[key], **value}
         current[key] = value

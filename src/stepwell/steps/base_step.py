@@ -12,9 +12,10 @@ import functools
 from typing import Any, Callable, Generic, ParamSpec, TypeVar
 
 from stepwell.config import environment
+from stepwell.config.cache_policy import CachePolicy
 from stepwell.config.retry_config import StepRetryConfig
 from stepwell.config.step_config import StepConfig
-from stepwell.exceptions import MaterializerError, StepDefinitionError
+from stepwell.exceptions import CachePolicyError, MaterializerError, StepDefinitionError
 from stepwell.steps.hooks import HookSpec, resolve_hook
 from stepwell.steps.signature import InputSpec, OutputSpec, parse_inputs, parse_outputs
 from stepwell.utils.sources import get_source
@@ -102,6 +103,20 @@ class BaseStep(Generic[P, R]):
                 f"Step '{self.name}' sets materializers for unknown output(s) "
                 f"{sorted(unknown)}; its outputs are {sorted(self.outputs)}."
             )
+        policy = config.cache_policy
+        if policy is not None:
+            unknown_ignored = set(policy.ignored_inputs) - set(self.inputs)
+            if unknown_ignored:
+                raise CachePolicyError(
+                    f"Step '{self.name}': cache policy ignores unknown input(s) "
+                    f"{sorted(unknown_ignored)}; its inputs are {sorted(self.inputs)}."
+                )
+            if policy.file_dependencies:
+                from stepwell.utils.source_root import source_root
+
+                root = source_root()
+                for entry in policy.file_dependencies:
+                    check_file_dependency(entry, self.name, root)
         unknown_params = set(config.parameters) - set(self.inputs)
         if unknown_params:
             raise StepDefinitionError(
@@ -130,6 +145,20 @@ STEP_OPTIONS = {
 }
 
 
+def check_file_dependency(entry: str, step_name: str, root: Any) -> None:
+    """A cache policy's file dependency must be an existing file inside the source root."""
+    path = (root / entry).resolve()
+    if not str(path).startswith(str(root) + "/"):
+        raise CachePolicyError(
+            f"Step '{step_name}': file dependency '{entry}' is outside the source root {root}; "
+            "list files inside your project (set STEPWELL_SOURCE_ROOT if the root is wrong)."
+        )
+    if not path.is_file():
+        raise CachePolicyError(
+            f"Step '{step_name}': file dependency '{entry}' does not exist (looked for {path})."
+        )
+
+
 def normalise_step_options(options: dict[str, Any], owner: str) -> dict[str, Any]:
     """Turn user-facing step options (callables, classes) into `StepConfig` data."""
     unknown = set(options) - STEP_OPTIONS
@@ -148,8 +177,8 @@ def normalise_step_options(options: dict[str, Any], owner: str) -> dict[str, Any
             value = _materializer_sources(value, owner)
         elif key == "retry" and isinstance(value, dict):
             value = StepRetryConfig(**value)
-        elif key == "cache_policy" and value is not None and not isinstance(value, dict):
-            value = value.model_dump() if hasattr(value, "model_dump") else dict(value)
+        elif key == "cache_policy" and isinstance(value, dict):
+            value = CachePolicy(**value)
         result[key] = value
     return result
 
