@@ -1,4 +1,4 @@
-"""Enumerations shared by every layer: run statuses and execution modes.
+"""Enumerations shared by every layer: run statuses, execution modes, stack component types.
 
 Values match ZenML's so that stored data and user code read the same.
 """
@@ -91,3 +91,16 @@ class ArtifactType(StrEnum):
     STATISTICS = "StatisticsArtifact"
     SERVICE = "ServiceArtifact"
     BASE = "BaseArtifact"
+
+
+class StackComponentType(StrEnum):
+    """The kinds of stack component a stack is made of (values as in ZenML)."""
+
+    ORCHESTRATOR = "orchestrator"
+    ARTIFACT_STORE = "artifact_store"
+    ALERTER = "alerter"
+
+    @property
+    def plural(self) -> str:
+        """The type's name for messages: 'orchestrators', 'artifact stores', 'alerters'."""
+        return self.value.replace("_", " ") + "s"

@@ -4,7 +4,10 @@
     ├── ConfigurationError           (also ValueError)
     │   ├── EnvironmentConfigError
     │   ├── RunNameError
-    │   └── CachePolicyError
+    │   ├── CachePolicyError
+    │   ├── UnknownFlavorError
+    │   ├── StackComponentConfigError
+    │   └── StackValidationError
     ├── StepDefinitionError          (also TypeError)
     │   ├── OutputAnnotationError
     │   ├── MissingAnnotationError
@@ -20,7 +23,11 @@
     ├── StoreError
     │   ├── EntityExistsError
     │   │   └── DuplicateRunNameError
-    │   └── EntityNotFoundError      (also KeyError)
+    │   ├── EntityNotFoundError      (also KeyError)
+    │   └── EntityInUseError
+    ├── AlerterError
+    │   ├── AlerterDeliveryError
+    │   └── AlerterNotSupportedError (also NotImplementedError)
     ├── StepContextError             (also RuntimeError)
     ├── OutputTypeError              (also TypeError)
     ├── StepFailedError              (also RuntimeError)
@@ -70,6 +77,18 @@ class RunNameError(ConfigurationError):
 
 class CachePolicyError(ConfigurationError):
     """Raised when a step's cache policy names unknown inputs, missing files or a bad cache_func."""
+
+
+class UnknownFlavorError(ConfigurationError):
+    """Raised when a stack component names a flavor no registry or plugin provides."""
+
+
+class StackComponentConfigError(ConfigurationError):
+    """Raised when a stack component's configuration does not fit its flavor's config model."""
+
+
+class StackValidationError(ConfigurationError):
+    """Raised when a stack lacks a required component or is given one of the wrong type."""
 
 
 class StepDefinitionError(StepwellError, TypeError):
@@ -137,6 +156,22 @@ class EntityNotFoundError(StoreError, KeyError):
 
     def __str__(self) -> str:
         return self.message
+
+
+class EntityInUseError(StoreError):
+    """Raised when deleting something still in use: a component of a stack, a needed stack."""
+
+
+class AlerterError(StepwellError):
+    """Raised when an alerter cannot do what was asked."""
+
+
+class AlerterDeliveryError(AlerterError):
+    """Raised when an alerter's message does not arrive (HTTP error, unreachable endpoint)."""
+
+
+class AlerterNotSupportedError(AlerterError, NotImplementedError):
+    """Raised when an alerter flavor is asked for something it cannot do (e.g. `ask`)."""
 
 
 class StepContextError(StepwellError, RuntimeError):

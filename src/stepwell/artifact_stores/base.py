@@ -146,9 +146,29 @@ class BaseArtifactStore:
             self.remove(staging)
             raise
         if self.is_local:
+            # Bytes reach the disk before the folder gets its final name, and the name before
+            # the metadata record is committed: even a power cut leaves no visible half-artifact.
+            _fsync_tree(staging)
             os.replace(staging, final_uri)
+            _fsync_path(parent)
         else:
             self.fs.mv(staging, final_uri, recursive=True)
+
+
+def _fsync_path(path: str) -> None:
+    descriptor = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+
+
+def _fsync_tree(folder: str) -> None:
+    """Flush every file and folder under `folder` to disk."""
+    for root, _dirs, files in os.walk(folder):
+        for name in files:
+            _fsync_path(os.path.join(root, name))
+        _fsync_path(root)
 
 
 def _safe_segment(text: str) -> str:

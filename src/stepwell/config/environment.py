@@ -9,6 +9,7 @@
 | STEPWELL_RUN_SINGLE_STEPS_WITHOUT_STACK| `True`: a step called alone runs as a plain call   |
 | STEPWELL_LOGGING_VERBOSITY             | DEBUG, INFO (default), WARNING, ERROR                |
 | STEPWELL_DEBUG                         | `True`: run steps in the calling process, one by one |
+| STEPWELL_ACTIVE_STACK                  | name or id of the stack to run on (else config.yaml) |
 
 The home folder is, in order: STEPWELL_HOME; a project-local `.stepwell/` folder found in the
 current directory or a parent (made by `stepwell init`); the per-user data folder
@@ -29,6 +30,7 @@ ENV_ENFORCE_TYPE_ANNOTATIONS = "STEPWELL_ENFORCE_TYPE_ANNOTATIONS"
 ENV_RUN_SINGLE_STEPS_WITHOUT_STACK = "STEPWELL_RUN_SINGLE_STEPS_WITHOUT_STACK"
 ENV_LOGGING_VERBOSITY = "STEPWELL_LOGGING_VERBOSITY"
 ENV_DEBUG = "STEPWELL_DEBUG"
+ENV_ACTIVE_STACK = "STEPWELL_ACTIVE_STACK"
 
 PROJECT_FOLDER = ".stepwell"
 _TRUE = {"1", "true", "yes", "on"}
@@ -93,6 +95,12 @@ def run_single_steps_without_stack() -> bool:
 
 def debug_mode() -> bool:
     return flag(ENV_DEBUG)
+
+
+def active_stack_override() -> str | None:
+    """The stack STEPWELL_ACTIVE_STACK names, if it is set (and not blank)."""
+    value = os.environ.get(ENV_ACTIVE_STACK, "").strip()
+    return value or None
 
 
 def logging_verbosity() -> str:

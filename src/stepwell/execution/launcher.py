@@ -167,8 +167,9 @@ def try_cached(ctx: RunContext, plan: LaunchPlan) -> StepOutcome | None:
         cache_key=plan.key,
         cache_components=plan.components,
         original_step_run_id=original.id,
-        source_code_hash=plan.components["code"],
+        source_code_hash=plan.components.get("code"),
         outputs={name: [v.id for v in vs] for name, vs in original.outputs.items()},
+        hydrate=False,
     )
     logger.info("Using cached version of step %s.", invocation.id)
     return StepOutcome(invocation.id, ExecutionStatus.CACHED, step_run.id, original.outputs)
@@ -192,7 +193,7 @@ def start_attempt(ctx: RunContext, plan: LaunchPlan, attempt: int) -> StepRunRes
         attempt=attempt,
         cache_key=plan.key,
         cache_components=plan.components,
-        source_code_hash=plan.components["code"],
+        source_code_hash=plan.components.get("code"),
         logs_uri=logs_uri,
     )
 

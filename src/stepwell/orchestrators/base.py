@@ -15,6 +15,7 @@ from stepwell.execution.launcher import StepOutcome
 from stepwell.execution.run_context import RunContext
 from stepwell.execution.scheduler import Decision, Scheduler
 from stepwell.logger import get_logger
+from stepwell.store.models import StepRunResponse
 
 logger = get_logger(__name__)
 
@@ -99,11 +100,13 @@ class BaseOrchestrator(ABC):
             self._report(ctx, scheduler, outcome)
 
 
-def record_unrun_step(ctx: RunContext, invocation_id: str, status: ExecutionStatus) -> None:
-    """Record a step that never ran (skipped or stopped before starting)."""
+def record_unrun_step(
+    ctx: RunContext, invocation_id: str, status: ExecutionStatus, attempt: int = 1
+) -> StepRunResponse:
+    """Record a step (attempt) that never ran: skipped, or stopped before it started."""
     invocation = ctx.spec.by_id[invocation_id]
     stamp = datetime.now(timezone.utc)
-    ctx.store.create_step_run(
+    return ctx.store.create_step_run(
         pipeline_run_id=ctx.run.id,
         name=invocation_id,
         step_name=invocation.step_name,
@@ -112,4 +115,5 @@ def record_unrun_step(ctx: RunContext, invocation_id: str, status: ExecutionStat
         inputs={},
         start_time=None,
         end_time=stamp,
+        attempt=attempt,
     )

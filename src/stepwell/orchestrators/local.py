@@ -38,7 +38,7 @@ from stepwell.execution.launcher import (
 )
 from stepwell.execution.run_context import RunContext
 from stepwell.orchestrators.base import BaseOrchestrator, record_unrun_step
-from stepwell.orchestrators.workers import Worker, describe_exit
+from stepwell.orchestrators.workers import Worker, describe_exit, describe_stop
 from stepwell.store.models import StepRunResponse
 
 
@@ -72,6 +72,7 @@ class LocalOrchestrator(BaseOrchestrator):
         self._idle: list[Worker] = []
         self._done: deque[StepOutcome] = deque()
         self._retries: list[tuple[float, str, int, LaunchPlan]] = []
+        self._stopping: set[str] = set()  # steps whose workers were told to stop
         self._ctx: RunContext | None = None
 
     @classmethod
@@ -141,12 +142,20 @@ class LocalOrchestrator(BaseOrchestrator):
 
     def _collect(self, ctx: RunContext, running: _Running) -> StepOutcome | None:
         worker = running.worker
+        invocation_id = running.plan.invocation.id
+        was_stopped = invocation_id in self._stopping
+        self._stopping.discard(invocation_id)
         result = worker.receive()
         if result is None:
             worker.process.join()
-            result = describe_exit(running.plan.invocation.id, worker.process.exitcode)
+            if was_stopped:
+                # SIGTERM may land before the worker's handler is installed, or while it is
+                # still reading the task: either way the step ended because we stopped it.
+                result = describe_stop(invocation_id, worker.process.exitcode)
+            else:
+                result = describe_exit(invocation_id, worker.process.exitcode)
         worker.busy_with = None
-        if result.status is not ExecutionStatus.STOPPED and worker.reusable:
+        if not was_stopped and result.status is not ExecutionStatus.STOPPED and worker.reusable:
             self._idle.append(worker)
         else:
             worker.close(wait=False)
@@ -169,14 +178,17 @@ class LocalOrchestrator(BaseOrchestrator):
     def stop(self, ctx: RunContext, invocation_id: str) -> None:
         running = self._running.get(invocation_id)
         if running is not None:
+            self._stopping.add(invocation_id)
             running.worker.stop_step()
             return
         for entry in list(self._retries):
             if entry[1] == invocation_id:  # a retry was pending: cancel it
                 self._retries.remove(entry)
                 heapq.heapify(self._retries)
-                record_unrun_step(ctx, invocation_id, ExecutionStatus.STOPPED)
-                self._done.append(StepOutcome(invocation_id, ExecutionStatus.STOPPED))
+                step_run = record_unrun_step(
+                    ctx, invocation_id, ExecutionStatus.STOPPED, attempt=entry[2]
+                )
+                self._done.append(StepOutcome(invocation_id, ExecutionStatus.STOPPED, step_run.id))
 
     def shutdown(self) -> None:
         for running in self._running.values():
@@ -187,4 +199,5 @@ class LocalOrchestrator(BaseOrchestrator):
         self._running.clear()
         self._idle.clear()
         self._retries.clear()
+        self._stopping.clear()
         gc.unfreeze()

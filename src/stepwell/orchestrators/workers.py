@@ -96,7 +96,7 @@ def _worker_main(ctx: RunContext, connection: Connection, max_tasks: int | None)
             result = _run(ctx, task)
             if result.error is not None:
                 result.error = _picklable(result.error)
-            connection.send(result)
+            _send_whole(connection, result)
             if result.status is ExecutionStatus.STOPPED:
                 break
             gc.collect()
@@ -109,6 +109,18 @@ def _worker_main(ctx: RunContext, connection: Connection, max_tasks: int | None)
         sys.stdout.flush()
         sys.stderr.flush()
         os._exit(code)
+
+
+def _send_whole(connection: Connection, result: AttemptResult) -> None:
+    """Send a result with SIGTERM held back, so a stop can't cut the message in half.
+
+    A stop that arrives meanwhile is delivered once the result is sent, ending the worker.
+    """
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM})
+    try:
+        connection.send(result)
+    finally:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM})
 
 
 def _run(ctx: RunContext, task: Task) -> AttemptResult:
@@ -132,6 +144,13 @@ def _picklable(error: BaseException) -> BaseException:
         return error
     except Exception:
         return StepFailedError(f"{type(error).__name__}: {error}")
+
+
+def describe_stop(invocation_id: str, exitcode: int | None) -> AttemptResult:
+    """The result of a step that was told to stop and whose process ended without reporting."""
+    how = f"signal {signal.Signals(-exitcode).name}" if exitcode and exitcode < 0 else "SIGTERM"
+    text = f"Step '{invocation_id}' was stopped ({how}) before it could report."
+    return AttemptResult(ExecutionStatus.STOPPED, status_message=text)
 
 
 def describe_exit(invocation_id: str, exitcode: int | None) -> AttemptResult:

@@ -7,19 +7,22 @@ artifact store are committed only after those bytes are complete.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any, Protocol
 from uuid import UUID
 
 from stepwell.config.pipeline_config import PipelineConfig
 from stepwell.config.step_config import StepConfig
-from stepwell.enums import ArtifactType, ExecutionStatus
+from stepwell.enums import ArtifactType, ExecutionStatus, StackComponentType
 from stepwell.store.models import (
     ArtifactResponse,
     ArtifactVersionResponse,
     PipelineResponse,
     PipelineRunResponse,
     SnapshotResponse,
+    StackComponentResponse,
+    StackResponse,
     StepRunResponse,
 )
 
@@ -64,6 +67,7 @@ class Store(Protocol):
         is_unlisted: bool = False,
         start_time: datetime | None = None,
         orchestrator_pid: int | None = None,
+        stack_id: UUID | None = None,
     ) -> PipelineRunResponse: ...
     def get_run(self, name_or_id: str | UUID) -> PipelineRunResponse: ...
     def list_runs(
@@ -111,6 +115,7 @@ class Store(Protocol):
         logs_uri: str | None = None,
         outputs: dict[str, list[UUID]] | None = None,
         status_message: str | None = None,
+        hydrate: bool = True,
     ) -> StepRunResponse: ...
     def update_step_run(
         self,
@@ -157,3 +162,42 @@ class Store(Protocol):
     ) -> list[ArtifactVersionResponse]: ...
     def get_artifact(self, name_or_id: str | UUID) -> ArtifactResponse: ...
     def list_artifacts(self, *, page: int = 1, size: int = 50) -> list[ArtifactResponse]: ...
+
+    # -- stacks ------------------------------------------------------------------------------
+    def create_stack_component(
+        self,
+        *,
+        name: str,
+        type: StackComponentType | str,
+        flavor: str,
+        configuration: Mapping[str, Any],
+    ) -> StackComponentResponse: ...
+    def get_stack_component(
+        self, type: StackComponentType | str, name_or_id: str | UUID
+    ) -> StackComponentResponse: ...
+    def list_stack_components(
+        self,
+        *,
+        type: StackComponentType | str | None = None,
+        flavor: str | None = None,
+        name: str | None = None,
+    ) -> list[StackComponentResponse]: ...
+    def update_stack_component(
+        self,
+        component_id: UUID,
+        *,
+        name: str | None = None,
+        configuration: Mapping[str, Any] | None = None,
+    ) -> StackComponentResponse: ...
+    def delete_stack_component(self, component_id: UUID) -> None: ...
+    def create_stack(
+        self, *, name: str, components: Mapping[StackComponentType | str, UUID]
+    ) -> StackResponse: ...
+    def get_stack(self, name_or_id: str | UUID) -> StackResponse: ...
+    def list_stacks(
+        self, *, name: str | None = None, component_id: UUID | None = None
+    ) -> list[StackResponse]: ...
+    def update_stack(
+        self, stack_id: UUID, *, components: Mapping[StackComponentType | str, UUID | None]
+    ) -> StackResponse: ...
+    def delete_stack(self, stack_id: UUID) -> None: ...

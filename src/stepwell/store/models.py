@@ -15,8 +15,8 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
 from stepwell.config.pipeline_config import PipelineConfig
 from stepwell.config.step_config import StepConfig
-from stepwell.enums import ArtifactType, ExecutionStatus
-from stepwell.exceptions import StoreError
+from stepwell.enums import ArtifactType, ExecutionStatus, StackComponentType
+from stepwell.exceptions import EntityNotFoundError, StoreError
 
 if TYPE_CHECKING:
     from stepwell.store.base import Store
@@ -187,6 +187,7 @@ class PipelineRunResponse(_Record):
     status_message: str | None = None
     orchestrator_pid: int | None = None
     heartbeat: datetime | None = None
+    stack_id: UUID | None = None
     _steps: dict[str, StepRunResponse] | None = PrivateAttr(default=None)
 
     @property
@@ -210,6 +211,41 @@ class PipelineRunResponse(_Record):
     def parameters(self) -> dict[str, Any]:
         return dict(self.config.parameters)
 
+    @property
+    def stack(self) -> StackResponse | None:
+        """The stack this run ran on; None if unrecorded or since deleted."""
+        if self.stack_id is None:
+            return None
+        try:
+            return self._require_store().get_stack(self.stack_id)
+        except EntityNotFoundError:
+            return None
+
     def refresh(self) -> PipelineRunResponse:
         """A fresh copy of this run from the store."""
         return self._require_store().get_run(self.id)
+
+
+class StackComponentResponse(_Record):
+    """A registered stack component: its type, flavor and (validated) configuration."""
+
+    id: UUID
+    name: str
+    type: StackComponentType
+    flavor: str
+    configuration: dict[str, Any] = Field(default_factory=dict)
+    created: datetime
+    updated: datetime
+
+
+class StackResponse(_Record):
+    """A stack: a name and its components, at most one of each type.
+
+    `updated` also moves when one of its components changes, so it versions the whole stack.
+    """
+
+    id: UUID
+    name: str
+    components: dict[StackComponentType, StackComponentResponse] = Field(default_factory=dict)
+    created: datetime
+    updated: datetime

@@ -25,6 +25,9 @@ TABLES = {
     "artifact_versions",
     "step_run_input_artifacts",
     "step_run_output_artifacts",
+    "stack_components",
+    "stacks",
+    "stack_composition",
 }
 
 

@@ -14,7 +14,7 @@ from uuid import UUID
 
 from stepwell.config.pipeline_config import PipelineConfig
 from stepwell.config.step_config import StepConfig
-from stepwell.enums import ArtifactType, ExecutionStatus
+from stepwell.enums import ArtifactType, ExecutionStatus, StackComponentType
 from stepwell.store.base import Store
 from stepwell.store.models import (
     ArtifactResponse,
@@ -22,9 +22,12 @@ from stepwell.store.models import (
     PipelineResponse,
     PipelineRunResponse,
     SnapshotResponse,
+    StackComponentResponse,
+    StackResponse,
     StepRunResponse,
 )
 
+_TYPE_ORDER = {kind: position for position, kind in enumerate(StackComponentType)}
 ArtifactList = dict[str, list[ArtifactVersionResponse]]
 Row = Mapping[Any, Any]  # a row's `_mapping`, or the dict of values just inserted
 
@@ -80,6 +83,7 @@ def run_response(
         status_message=row["status_message"],
         orchestrator_pid=row["orchestrator_pid"],
         heartbeat=row["heartbeat"],
+        stack_id=row["stack_id"],
     )
     response.bind(store)
     return response
@@ -147,6 +151,39 @@ def version_response(row: Row, name: str, store: Store) -> ArtifactVersionRespon
         producer_step_run_id=row["producer_step_run_id"],
         created=row["created"],
         run_metadata=dict(row["run_metadata"] or {}),
+    )
+    response.bind(store)
+    return response
+
+
+def component_response(row: Row, store: Store) -> StackComponentResponse:
+    """The response for a `stack_components` row."""
+    response = StackComponentResponse.model_construct(
+        id=row["id"],
+        name=row["name"],
+        type=StackComponentType(row["type"]),
+        flavor=row["flavor"],
+        configuration=dict(row["configuration"] or {}),
+        created=row["created"],
+        updated=row["updated"],
+    )
+    response.bind(store)
+    return response
+
+
+def stack_response(
+    row: Row, components: list[StackComponentResponse], store: Store
+) -> StackResponse:
+    """The response for a `stacks` row made of `components`."""
+    response = StackResponse.model_construct(
+        id=row["id"],
+        name=row["name"],
+        components={
+            component.type: component
+            for component in sorted(components, key=lambda item: _TYPE_ORDER[item.type])
+        },
+        created=row["created"],
+        updated=row["updated"],
     )
     response.bind(store)
     return response

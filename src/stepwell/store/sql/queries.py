@@ -13,6 +13,7 @@ from typing import Any
 from uuid import UUID
 
 from sqlalchemy import (
+    ColumnElement,
     CompoundSelect,
     Connection,
     Select,
@@ -38,6 +39,8 @@ from stepwell.store.sql.tables import (
     PIPELINES,
     RUNS,
     SNAPSHOTS,
+    STACK_COMPONENTS,
+    STACKS,
     STEP_INPUTS,
     STEP_OUTPUTS,
     STEP_RUNS,
@@ -78,7 +81,7 @@ def _prebuilt(table: Table, column: str, lock: bool = False) -> Select[Any]:
 
 
 # Statements built once: SQLAlchemy then skips building, caching and compiling them per call.
-_TABLES = (PIPELINES, SNAPSHOTS, RUNS, STEP_RUNS, ARTIFACTS, VERSIONS)
+_TABLES = (PIPELINES, SNAPSHOTS, RUNS, STEP_RUNS, ARTIFACTS, VERSIONS, STACK_COMPONENTS, STACKS)
 _BY_ID = {table.name: _prebuilt(table, "id") for table in _TABLES}
 _BY_ID_LOCKED = {table.name: _prebuilt(table, "id", lock=True) for table in _TABLES}
 _BY_NAME = {
@@ -97,24 +100,33 @@ def by_id(
     return row._mapping
 
 
+def _scoped(statement: Select[Any], scope: ColumnElement[bool] | None) -> Select[Any]:
+    return statement if scope is None else statement.where(scope)
+
+
 def resolve(
     connection: Connection,
     table: Table,
     name_or_id: str | UUID,
     kind: str,
     by_name: bool = True,
+    scope: ColumnElement[bool] | None = None,
 ) -> Row:
-    """The row of `table` whose id, name (if `by_name`) or unique id prefix is `name_or_id`."""
-    if isinstance(name_or_id, UUID):
+    """The row of `table` whose id, name (if `by_name`) or unique id prefix is `name_or_id`.
+
+    `scope`, a condition on `table`, limits every lookup (e.g. to components of one type).
+    """
+    if isinstance(name_or_id, UUID) and scope is None:
         return by_id(connection, table, name_or_id, kind)
     value = str(name_or_id).strip()
     full_id = parse_uuid(value)
     if full_id is not None:
-        row = connection.execute(_BY_ID[table.name], {"key": full_id}).first()
+        row = connection.execute(_scoped(_BY_ID[table.name], scope), {"key": full_id}).first()
         if row is not None:
             return row._mapping
     if by_name:
-        rows = connection.execute(_BY_NAME[table.name], {"key": value}).all()
+        statement = _scoped(_BY_NAME[table.name], scope)
+        rows = connection.execute(statement, {"key": value}).all()
         if len(rows) == 1:
             return rows[0]._mapping
         if rows:
@@ -123,7 +135,7 @@ def resolve(
     prefix = id_prefix(value)
     if prefix is not None:
         hex_id = func.replace(cast(table.c.id, String), "-", "", type_=String)
-        statement = select(table).where(hex_id.like(f"{prefix}%")).limit(11)
+        statement = _scoped(select(table).where(hex_id.like(f"{prefix}%")), scope).limit(11)
         rows = connection.execute(statement).all()
         if len(rows) == 1:
             return rows[0]._mapping

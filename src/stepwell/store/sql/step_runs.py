@@ -102,10 +102,13 @@ class StepRunMethods(SqlStoreBase):
         logs_uri: str | None = None,
         outputs: dict[str, list[UUID]] | None = None,
         status_message: str | None = None,
+        hydrate: bool = True,
     ) -> StepRunResponse:
         """Record one attempt of step invocation `name`, linked to its input artifact versions.
 
         `outputs` links output versions right away (a cached step run reuses its original's).
+        With `hydrate=False` the returned record leaves `inputs` and `outputs` empty, which
+        saves a query on hot paths that already know them.
         """
         output_ids = outputs or {}
         now = utc_now()
@@ -131,11 +134,15 @@ class StepRunMethods(SqlStoreBase):
         }
 
         def work(connection: Connection) -> StepRunResponse:
-            wanted = [item for ids in (*inputs.values(), *output_ids.values()) for item in ids]
-            versions = versions_with_names(connection, wanted, self._store())
+            versions = {}
+            if hydrate:
+                wanted = [i for ids in (*inputs.values(), *output_ids.values()) for i in ids]
+                versions = versions_with_names(connection, wanted, self._store())
             connection.execute(_INSERT, values)
             add_links(connection, STEP_INPUTS, values["id"], inputs)
             add_links(connection, STEP_OUTPUTS, values["id"], output_ids)
+            if not hydrate:
+                return step_run_response(values, self._store(), {}, {}, config)
             return step_run_response(
                 values,
                 self._store(),

@@ -3,7 +3,8 @@
 In the define -> compile -> orchestrate -> launch -> store -> read flow the orchestrator and
 step launchers record pipelines, snapshots, runs, step runs and artifact versions here, and
 the Client, CLI and server read them back. This module holds the store itself plus pipelines,
-snapshots and runs; step runs and artifacts live in `step_runs.py` and `artifacts.py`.
+snapshots and runs; step runs, artifacts and stacks live in `step_runs.py`, `artifacts.py`
+and `stacks.py`.
 Each method is one short transaction with a handful of statements.
 """
 
@@ -37,6 +38,7 @@ from stepwell.store.sql.conversions import (
 from stepwell.store.sql.engine import Database
 from stepwell.store.sql.migrate import ensure_schema
 from stepwell.store.sql.queries import by_id, check_page, delete_runs, resolve
+from stepwell.store.sql.stacks import StackMethods
 from stepwell.store.sql.step_runs import StepRunMethods
 from stepwell.store.sql.tables import PIPELINES, RUNS, SNAPSHOTS, as_utc, utc_now
 
@@ -68,7 +70,7 @@ def _reopen(url: str) -> SqlStore:
     return store
 
 
-class SqlStore(StepRunMethods, ArtifactMethods):
+class SqlStore(StepRunMethods, ArtifactMethods, StackMethods):
     """The `Store` on a SQL database; `SqlStore(url)` migrates the database to the newest schema.
 
     `url` is any SQLAlchemy URL: `sqlite:///path/stepwell.db` (the folder is created) or
@@ -220,6 +222,7 @@ class SqlStore(StepRunMethods, ArtifactMethods):
         is_unlisted: bool = False,
         start_time: datetime | None = None,
         orchestrator_pid: int | None = None,
+        stack_id: UUID | None = None,
     ) -> PipelineRunResponse:
         """Record a new run; its name must be unused (DuplicateRunNameError otherwise)."""
         now = utc_now()
@@ -239,6 +242,7 @@ class SqlStore(StepRunMethods, ArtifactMethods):
             "status_message": None,
             "orchestrator_pid": orchestrator_pid,
             "heartbeat": None,
+            "stack_id": stack_id,
         }
 
         def work(connection: Connection) -> None:

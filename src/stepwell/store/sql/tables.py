@@ -2,7 +2,8 @@
 
 In the define -> compile -> orchestrate -> launch -> store -> read flow these tables are what
 "store" writes and "read" queries: pipelines, snapshots, runs, step runs, artifacts, artifact
-versions and the links between step runs and the artifact versions they read and wrote. The
+versions and the links between step runs and the artifact versions they read and wrote; and
+the stacks (named sets of stack components) that runs run on. The
 declarative classes define the schema; the store queries their Core `Table`s (PIPELINES, ...).
 
 The Alembic migrations in `migrations/versions/` are written by hand to match this module; a
@@ -139,6 +140,7 @@ class PipelineRunTable(Base):
         Index("ix_pipeline_runs_pipeline_name_created", "pipeline_name", "created"),
         Index("ix_pipeline_runs_pipeline_id", "pipeline_id"),
         Index("ix_pipeline_runs_snapshot_id", "snapshot_id"),
+        Index("ix_pipeline_runs_stack_id", "stack_id"),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
@@ -160,6 +162,9 @@ class PipelineRunTable(Base):
     status_message: Mapped[str | None] = mapped_column(Text)
     orchestrator_pid: Mapped[int | None] = mapped_column(Integer)
     heartbeat: Mapped[datetime | None]
+    # No foreign key: SQLite cannot add one to an existing table without rebuilding it (and
+    # rebuilding a table that step runs cascade from). Deleting a stack clears this column.
+    stack_id: Mapped[uuid.UUID | None]
 
 
 class StepRunTable(Base):
@@ -269,6 +274,47 @@ class StepRunOutputArtifactTable(Base):
     )
 
 
+class StackComponentTable(Base):
+    """A configured orchestrator, artifact store, alerter, ...: its flavor and configuration."""
+
+    __tablename__ = "stack_components"
+    __table_args__ = (UniqueConstraint("type", "name"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(255))
+    type: Mapped[str] = mapped_column(String(64))
+    flavor: Mapped[str] = mapped_column(String(255))
+    configuration: Mapped[dict[str, Any]]
+    created: Mapped[datetime]
+    updated: Mapped[datetime]
+
+
+class StackTable(Base):
+    """A named set of stack components, at most one of each type."""
+
+    __tablename__ = "stacks"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(255), unique=True)
+    created: Mapped[datetime]
+    # Also moves when a component of the stack changes: readers cache stacks by it.
+    updated: Mapped[datetime]
+
+
+class StackCompositionTable(Base):
+    """Stack `stack_id` contains component `component_id` (which cannot go while it does)."""
+
+    __tablename__ = "stack_composition"
+    __table_args__ = (Index("ix_stack_composition_component_id", "component_id"),)
+
+    stack_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("stacks.id", ondelete="CASCADE"), primary_key=True
+    )
+    component_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("stack_components.id"), primary_key=True
+    )
+
+
 metadata = Base.metadata
 
 # The Core tables, for the store's queries (Core statements skip the ORM's per-row overhead).
@@ -280,3 +326,6 @@ ARTIFACTS = cast(Table, ArtifactTable.__table__)
 VERSIONS = cast(Table, ArtifactVersionTable.__table__)
 STEP_INPUTS = cast(Table, StepRunInputArtifactTable.__table__)
 STEP_OUTPUTS = cast(Table, StepRunOutputArtifactTable.__table__)
+STACK_COMPONENTS = cast(Table, StackComponentTable.__table__)
+STACKS = cast(Table, StackTable.__table__)
+STACK_COMPOSITION = cast(Table, StackCompositionTable.__table__)

@@ -1,0 +1,84 @@
+"""The `webhook` alerter flavor: each message is POSTed as JSON to an URL.
+
+The payload is `{"text": message}` (plus any `params`), which Slack incoming webhooks and
+the many services that copy them (Mattermost, Rocket.Chat, Discord's /slack endpoint, ...)
+accept as is. Uses only the standard library (`urllib.request`). Webhook URLs usually
+carry their secret in the path or query, so error messages show only the scheme, host and
+first path segment.
+"""
+
+from __future__ import annotations
+
+import json
+import urllib.error
+import urllib.request
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import urlsplit
+
+from stepwell.alerters.base import BaseAlerter, params_as_dict
+from stepwell.exceptions import AlerterDeliveryError
+
+DEFAULT_TIMEOUT = 10.0
+_DETAIL_LIMIT = 200
+
+
+def redact_url(url: str) -> str:
+    """`url` without what may be secret: credentials, query, and the path after its first part."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    if ":" in host:
+        host = f"[{host}]"
+    port = f":{parts.port}" if parts.port else ""
+    segments = [segment for segment in parts.path.split("/") if segment]
+    path = f"/{segments[0]}" if segments else ""
+    if len(segments) > 1 or parts.query:
+        path += "/..."
+    return f"{parts.scheme}://{host}{port}{path}"
+
+
+class WebhookAlerter(BaseAlerter):
+    """POSTs `{"text": message}` as JSON to `url`, with extra `headers`, within `timeout` s."""
+
+    def __init__(
+        self, url: str, headers: Mapping[str, str] | None = None, timeout: float = DEFAULT_TIMEOUT
+    ) -> None:
+        self.url = url
+        self.headers = dict(headers or {})
+        self.timeout = timeout
+
+    def __repr__(self) -> str:
+        return f"WebhookAlerter({redact_url(self.url)!r})"
+
+    def post(self, message: str, params: Any = None) -> bool:
+        """Send `message`; `params` (e.g. `{"channel": "#ml"}`) are merged into the payload."""
+        payload = {"text": str(message), **params_as_dict(params)}
+        self._send(json.dumps(payload, default=str).encode("utf-8"))
+        return True
+
+    def _send(self, body: bytes) -> None:
+        from stepwell import __version__
+
+        headers = {"Content-Type": "application/json", "User-Agent": f"stepwell/{__version__}"}
+        request = urllib.request.Request(
+            self.url, data=body, headers={**headers, **self.headers}, method="POST"
+        )
+        where = redact_url(self.url)
+        try:
+            with urllib.request.urlopen(request, timeout=self.timeout) as response:
+                response.read()
+        except urllib.error.HTTPError as error:
+            with error:
+                detail = error.read(_DETAIL_LIMIT).decode("utf-8", "replace").strip()
+            raise AlerterDeliveryError(
+                f"The webhook at {where} refused the message: HTTP {error.code} {error.reason}"
+                + (f" ({detail})" if detail else "")
+                + ".",
+                status=error.code,
+            ) from None
+        except (urllib.error.URLError, OSError) as error:
+            reason = getattr(error, "reason", None) or error
+            raise AlerterDeliveryError(
+                f"Cannot reach the webhook at {where}: {reason}. Check the alerter's url and "
+                "that the service is reachable from where the step runs."
+            ) from None

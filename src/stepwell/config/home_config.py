@@ -1,0 +1,67 @@
+"""Settings kept in the home folder's `config.yaml` (bottom layer: config).
+
+Choices that outlive a process but belong to the user or project rather than to the metadata
+store, such as which stack is active, are written here by the Client and read back before a
+run is orchestrated. The file is small YAML mapping; it is written atomically (a temporary
+file moved into place), so a reader in another process never sees half of it.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from stepwell.config.environment import home_folder
+from stepwell.exceptions import ConfigurationError
+
+CONFIG_FILE = "config.yaml"
+
+
+def home_config_path() -> Path:
+    """Where the home folder's settings file is (it may not exist yet)."""
+    return home_folder() / CONFIG_FILE
+
+
+def read_home_config() -> dict[str, Any]:
+    """The settings in `config.yaml`; empty when there is no file yet."""
+    import yaml
+
+    path = home_config_path()
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return {}
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        raise ConfigurationError(f"{path} is not valid YAML: {error}. Fix or delete it.") from None
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise ConfigurationError(
+            f"{path} must hold a mapping of settings, not {type(data).__name__}."
+        )
+    return data
+
+
+def write_home_config_value(key: str, value: Any) -> None:
+    """Set one setting in `config.yaml`, keeping the others (None removes the setting)."""
+    import yaml
+
+    data = read_home_config()
+    if value is None:
+        data.pop(key, None)
+    else:
+        data[key] = value
+    path = home_config_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=".config-", suffix=".yaml", dir=path.parent)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            yaml.safe_dump(data, stream, sort_keys=True)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
