@@ -168,12 +168,18 @@ def test_fail_fast_interrupts_a_retry_wait():
 @pytest.mark.parametrize(
     ("options", "message"),
     [
-        ({"delay": -1}, "delay"),
-        ({"backoff": 0.5}, "backoff"),
-        ({"max_retries": 0}, "max_retries"),
+        ({"delay": -1}, "delay is the wait .* must be 0 or more"),
+        ({"backoff": 0.5}, "backoff multiplies the delay .* must be at least 1"),
+        ({"max_retries": 0}, "max_retries is how many times .* must be at least 1"),
     ],
 )
 def test_bad_retry_settings_are_rejected_with_a_clear_message(options, message):
     with pytest.raises(pydantic.ValidationError, match=message) as caught:
         StepRetryConfig(**options)
     assert "StepRetryConfig" in str(caught.value)
+
+
+def test_a_bad_retry_setting_fails_before_any_run_is_created():
+    with pytest.raises(pydantic.ValidationError, match="backoff"):
+        hopeless_pipeline.with_options(retry={"max_retries": 2, "backoff": 0})()
+    assert Client().list_pipeline_runs() == []

@@ -1,0 +1,117 @@
+"""stepwell's own stack component flavors and their configuration models.
+
+Orchestrators `local` (steps in parallel processes) and `inline` (one by one in the calling
+process, for debugging); artifact store `local` (a folder, or any fsspec URL); alerters `log`
+and `webhook`. Implementations are named by source and imported only when a stack builds
+them, so reading or validating a configuration imports no orchestrator or HTTP code.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any, Literal
+
+from pydantic import Field, PositiveFloat, PositiveInt, field_validator
+
+from stepwell.config.environment import artifact_store_path
+from stepwell.enums import StackComponentType
+from stepwell.stack.flavors import ComponentConfig, Flavor
+
+
+class LocalOrchestratorConfig(ComponentConfig):
+    """How the local orchestrator runs steps (its settings in a run's config win)."""
+
+    max_parallelism: PositiveInt | None = None
+    reuse_processes: bool = True
+    synchronous: bool = True
+
+
+class LocalOrchestratorFlavor(Flavor):
+    type = StackComponentType.ORCHESTRATOR
+    name = "local"
+    config_class = LocalOrchestratorConfig
+    implementation_source = "stepwell.orchestrators.local:LocalOrchestrator"
+
+    @classmethod
+    def implementation_kwargs(cls, config: Any) -> dict[str, Any]:
+        # `synchronous` is about how a run is submitted, not how the orchestrator launches.
+        return {
+            "max_parallelism": config.max_parallelism,
+            "reuse_processes": config.reuse_processes,
+        }
+
+
+class InlineOrchestratorFlavor(Flavor):
+    type = StackComponentType.ORCHESTRATOR
+    name = "inline"
+    implementation_source = "stepwell.orchestrators.inline:InlineOrchestrator"
+
+
+class LocalArtifactStoreConfig(ComponentConfig):
+    """Where artifact bytes go: a folder or any fsspec URL (default: the home folder's)."""
+
+    path: str | None = None
+
+    @field_validator("path")
+    @classmethod
+    def _absolute(cls, value: str | None) -> str | None:
+        # A relative folder means the one relative to where the component was registered.
+        if value is None or "://" in value:
+            return value
+        if not value.strip():
+            raise ValueError("must not be empty; leave it out for the default folder")
+        return os.path.abspath(os.path.expanduser(value))
+
+
+class LocalArtifactStoreFlavor(Flavor):
+    type = StackComponentType.ARTIFACT_STORE
+    name = "local"
+    config_class = LocalArtifactStoreConfig
+    implementation_source = "stepwell.artifact_stores.base:BaseArtifactStore"
+
+    @classmethod
+    def implementation_kwargs(cls, config: Any) -> dict[str, Any]:
+        # Unset, the default folder is found at build time (it follows STEPWELL_HOME).
+        return {"path": config.path or artifact_store_path()}
+
+
+class LogAlerterConfig(ComponentConfig):
+    level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+
+
+class LogAlerterFlavor(Flavor):
+    type = StackComponentType.ALERTER
+    name = "log"
+    config_class = LogAlerterConfig
+    implementation_source = "stepwell.alerters.log_alerter:LogAlerter"
+
+
+class WebhookAlerterConfig(ComponentConfig):
+    """Where the webhook alerter posts; `headers` may carry an authorization token."""
+
+    url: str
+    headers: dict[str, str] = Field(default_factory=dict)
+    timeout: PositiveFloat = 10.0
+
+    @field_validator("url")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")) or len(value) <= len("https://"):
+            raise ValueError("must be an http:// or https:// URL")
+        return value
+
+
+class WebhookAlerterFlavor(Flavor):
+    type = StackComponentType.ALERTER
+    name = "webhook"
+    config_class = WebhookAlerterConfig
+    implementation_source = "stepwell.alerters.webhook_alerter:WebhookAlerter"
+
+
+BUILTIN_FLAVORS: tuple[type[Flavor], ...] = (
+    LocalOrchestratorFlavor,
+    InlineOrchestratorFlavor,
+    LocalArtifactStoreFlavor,
+    LogAlerterFlavor,
+    WebhookAlerterFlavor,
+)
