@@ -23,7 +23,7 @@ BIN := $(VENV)/bin
 PY := $(BIN)/python
 
 EXAMPLE_EXTRAS := examples
-TEST_EXTRAS := dev,examples,numpy,pandas,postgres
+TEST_EXTRAS := dev,examples,numpy,pandas,postgres,s3
 
 # $(call setup,extras): make sure .venv exists and holds this project with those extras.
 define setup

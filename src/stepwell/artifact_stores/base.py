@@ -136,23 +136,32 @@ class BaseArtifactStore:
 
     @contextlib.contextmanager
     def staged_directory(self, final_uri: str) -> Iterator[str]:
-        """Yield a staging folder; on success move it to `final_uri`, on error remove it."""
-        parent, name = os.path.split(final_uri) if self.is_local else posixpath.split(final_uri)
-        staging = self.join(parent, f"{STAGING_PREFIX}{name}")
+        """Yield a folder to write into that becomes `final_uri` only when complete.
+
+        Locally: a hidden staging folder, flushed to disk and renamed into place. Object
+        stores have no rename: bytes go straight to `final_uri`, which nothing points to
+        until the metadata record is committed, and a failed write is removed.
+        """
+        if not self.is_local:
+            try:
+                yield final_uri
+            except BaseException:
+                self.remove(final_uri)
+                raise
+            return
+        parent, name = os.path.split(final_uri)
+        staging = os.path.join(parent, f"{STAGING_PREFIX}{name}")
         self.makedirs(staging)
         try:
             yield staging
         except BaseException:
             self.remove(staging)
             raise
-        if self.is_local:
-            # Bytes reach the disk before the folder gets its final name, and the name before
-            # the metadata record is committed: even a power cut leaves no visible half-artifact.
-            _fsync_tree(staging)
-            os.replace(staging, final_uri)
-            _fsync_path(parent)
-        else:
-            self.fs.mv(staging, final_uri, recursive=True)
+        # Bytes reach the disk before the folder gets its final name, and the name before
+        # the metadata record is committed: even a power cut leaves no visible half-artifact.
+        _fsync_tree(staging)
+        os.replace(staging, final_uri)
+        _fsync_path(parent)
 
 
 def _fsync_path(path: str) -> None:

@@ -41,7 +41,7 @@ def resolve_hook(hook: HookSpec, kind: HookKind, owner: str) -> str:
 def check_hook_signature(function: Callable[..., Any], kind: HookKind, owner: str) -> None:
     """Raise `HookSignatureError` unless `function` can be called as a `kind` hook."""
     try:
-        parameters = list(inspect.signature(function).parameters.values())
+        parameters = list(_signature(function).parameters.values())
     except (TypeError, ValueError) as error:
         raise HookSignatureError(
             f"The {kind} hook of {owner} has no readable signature."
@@ -67,12 +67,21 @@ def check_hook_signature(function: Callable[..., Any], kind: HookKind, owner: st
     if required:
         annotation = required[0].annotation
         if annotation is not inspect.Parameter.empty and not (
-            isinstance(annotation, type) and issubclass(annotation, BaseException)
+            isinstance(annotation, str)  # a name that cannot be resolved here: trust it
+            or (isinstance(annotation, type) and issubclass(annotation, BaseException))
         ):
             raise HookSignatureError(
                 f"Failure hook '{name}' of {owner}: its argument '{required[0].name}' must be "
                 f"typed BaseException (or a subclass), not {annotation!r}."
             )
+
+
+def _signature(function: Callable[..., Any]) -> inspect.Signature:
+    """The signature with string annotations (`from __future__ import annotations`) resolved."""
+    try:
+        return inspect.signature(function, eval_str=True)
+    except (NameError, SyntaxError, TypeError):  # names that only exist for type checkers
+        return inspect.signature(function)
 
 
 def hook_takes_exception(function: Callable[..., Any]) -> bool:

@@ -1,0 +1,61 @@
+"""Stack components as a stack uses them: a stored component plus its flavor and config.
+
+`StackComponent` wraps the store's `StackComponentResponse` and, on first use, looks up its
+flavor and validates its configuration, so a stack whose alerter plugin is missing can still
+name its orchestrator. `build()` makes an instance of the flavor's implementation: what the
+orchestrate and launch stages of the define -> compile -> orchestrate -> launch -> store ->
+read flow actually call.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+from typing import Any
+from uuid import UUID
+
+from stepwell.enums import StackComponentType
+from stepwell.stack.flavors import ComponentConfig, Flavor, FlavorRegistry, flavor_registry
+from stepwell.store.models import StackComponentResponse
+
+
+class StackComponent:
+    """One component of a stack: name, type, flavor and validated configuration."""
+
+    def __init__(
+        self, model: StackComponentResponse, registry: FlavorRegistry | None = None
+    ) -> None:
+        self.model = model
+        self._registry = registry
+
+    def __repr__(self) -> str:
+        return f"StackComponent({self.type.value}, {self.name!r}, flavor={self.model.flavor!r})"
+
+    @property
+    def id(self) -> UUID:
+        return self.model.id
+
+    @property
+    def name(self) -> str:
+        return self.model.name
+
+    @property
+    def type(self) -> StackComponentType:
+        return self.model.type
+
+    @cached_property
+    def flavor(self) -> type[Flavor]:
+        """The flavor class (UnknownFlavorError if no registry or plugin provides it)."""
+        return (self._registry or flavor_registry()).get(self.type, self.model.flavor)
+
+    @cached_property
+    def config(self) -> ComponentConfig:
+        """The configuration, validated by the flavor's config model."""
+        return self.flavor.validate_config(self.model.configuration, self.name)
+
+    def build(self, **overrides: Any) -> Any:
+        """A new instance of the implementation; `overrides` replace configuration values."""
+        config = self.config
+        if overrides:
+            merged = {**config.model_dump(exclude_unset=True), **overrides}
+            config = self.flavor.validate_config(merged, self.name)
+        return self.flavor.build(config)
