@@ -26,6 +26,7 @@ def stepwell_home(tmp_path, monkeypatch):
         "STEPWELL_ENFORCE_TYPE_ANNOTATIONS",
         "STEPWELL_RUN_SINGLE_STEPS_WITHOUT_STACK",
         "STEPWELL_DEBUG",
+        "STEPWELL_ACTIVE_STACK",
     ):
         monkeypatch.delenv(name, raising=False)
     _reset_active_store()

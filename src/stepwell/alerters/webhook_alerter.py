@@ -4,7 +4,7 @@ The payload is `{"text": message}` (plus any `params`), which Slack incoming web
 the many services that copy them (Mattermost, Rocket.Chat, Discord's /slack endpoint, ...)
 accept as is. Uses only the standard library (`urllib.request`). Webhook URLs usually
 carry their secret in the path or query, so error messages show only the scheme, host and
-first path segment.
+port.
 """
 
 from __future__ import annotations
@@ -24,17 +24,14 @@ _DETAIL_LIMIT = 200
 
 
 def redact_url(url: str) -> str:
-    """`url` without what may be secret: credentials, query, and the path after its first part."""
+    """`url` without what may be secret (credentials, path, query): scheme, host and port."""
     parts = urlsplit(url)
     host = parts.hostname or ""
     if ":" in host:
         host = f"[{host}]"
     port = f":{parts.port}" if parts.port else ""
-    segments = [segment for segment in parts.path.split("/") if segment]
-    path = f"/{segments[0]}" if segments else ""
-    if len(segments) > 1 or parts.query:
-        path += "/..."
-    return f"{parts.scheme}://{host}{port}{path}"
+    hidden = "/..." if parts.path.strip("/") or parts.query else ""
+    return f"{parts.scheme}://{host}{port}{hidden}"
 
 
 class WebhookAlerter(BaseAlerter):
@@ -57,9 +54,7 @@ class WebhookAlerter(BaseAlerter):
         return True
 
     def _send(self, body: bytes) -> None:
-        from stepwell import __version__
-
-        headers = {"Content-Type": "application/json", "User-Agent": f"stepwell/{__version__}"}
+        headers = {"Content-Type": "application/json", "User-Agent": "stepwell-alerter"}
         request = urllib.request.Request(
             self.url, data=body, headers={**headers, **self.headers}, method="POST"
         )

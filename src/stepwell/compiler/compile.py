@@ -12,15 +12,27 @@ from typing import Any, Callable
 
 from stepwell.compiler.checks import execution_order, run_checks
 from stepwell.compiler.spec import PipelineSpec
-from stepwell.compiler.tracing import PipelineTrace, tracing
+from stepwell.compiler.tracing import PipelineTrace, annotation_problem, tracing
 from stepwell.config.pipeline_config import PipelineConfig
-from stepwell.exceptions import ParameterNotSerializableError, PipelineDefinitionError
+from stepwell.config.precedence import apply_to_pipeline
+from stepwell.config.run_config import PipelineRunConfiguration
+from stepwell.exceptions import (
+    ConfigurationError,
+    ParameterNotSerializableError,
+    PipelineDefinitionError,
+)
 
 
 def bind_pipeline_parameters(
-    func: Callable[..., Any], config: PipelineConfig, args: tuple[Any, ...], kwargs: dict[str, Any]
+    func: Callable[..., Any],
+    config: PipelineConfig,
+    args: tuple[Any, ...],
+    kwargs: dict[str, Any],
+    overrides: dict[str, Any] | None = None,
+    source: str = "run configuration",
 ) -> dict[str, Any]:
-    """The pipeline's parameters: call arguments over configured values over defaults."""
+    """The pipeline's parameters: run configuration over call arguments over configured
+    values over defaults."""
     signature = inspect.signature(func)
     try:
         bound = signature.bind_partial(*args, **kwargs).arguments
@@ -35,9 +47,20 @@ def bind_pipeline_parameters(
             f"Pipeline '{config.name}' is configured with parameter(s) {sorted(unknown)} it "
             f"does not take; its parameters are {sorted(signature.parameters)}."
         )
+    for name, value in (overrides or {}).items():
+        if name not in signature.parameters:
+            raise ConfigurationError(
+                f"{source}: parameters.{name}: pipeline '{config.name}' takes no parameter "
+                f"'{name}'; its parameters are {sorted(signature.parameters)}."
+            )
+        problem = annotation_problem(value, signature.parameters[name].annotation)
+        if problem:
+            raise ConfigurationError(f"{source}: parameters.{name}: {problem}")
     parameters: dict[str, Any] = {}
     for name, param in signature.parameters.items():
-        if name in bound:
+        if overrides and name in overrides:
+            parameters[name] = overrides[name]
+        elif name in bound:
             parameters[name] = bound[name]
         elif name in config.parameters:
             parameters[name] = config.parameters[name]
@@ -57,13 +80,28 @@ def compile_pipeline(
     args: tuple[Any, ...] = (),
     kwargs: dict[str, Any] | None = None,
     source: str | None = None,
+    run_config: PipelineRunConfiguration | None = None,
+    run_config_source: str = "run configuration",
 ) -> tuple[PipelineSpec, PipelineConfig]:
-    """Trace `func` into a checked spec; return it with the config carrying its parameters."""
-    parameters = bind_pipeline_parameters(func, config, args, kwargs or {})
+    """Trace `func` into a checked spec; return it with the config carrying its parameters.
+
+    `run_config` (a YAML file's or a trigger's) is laid over the code's configuration.
+    """
+    if run_config is not None:
+        config = apply_to_pipeline(config, run_config)
+    parameters = bind_pipeline_parameters(
+        func,
+        config,
+        args,
+        kwargs or {},
+        overrides=run_config.parameters if run_config else None,
+        source=run_config_source,
+    )
     jsonable = _jsonable_parameters(config.name, parameters)
-    trace = PipelineTrace(config)
+    trace = PipelineTrace(config, run_config, run_config_source)
     with tracing(trace):
         returned = func(**parameters)
+    trace.check_run_config_steps()
     spec = PipelineSpec(
         name=config.name,
         source=source,

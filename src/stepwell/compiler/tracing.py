@@ -17,15 +17,18 @@ from typing import TYPE_CHECKING, Any
 
 from stepwell.compiler.spec import ArtifactRef, InputBinding, InvocationSpec, OutputDef
 from stepwell.config.pipeline_config import PipelineConfig
+from stepwell.config.precedence import apply_to_step
+from stepwell.config.run_config import PipelineRunConfiguration, StepRunConfiguration
 from stepwell.config.step_config import StepConfig
 from stepwell.exceptions import (
+    ConfigurationError,
     DuplicateInvocationIdError,
     InputTypeError,
     ParameterNotSerializableError,
     PipelineDefinitionError,
     StepDefinitionError,
 )
-from stepwell.steps.type_checks import describe, type_fits, value_matches
+from stepwell.steps.type_checks import describe, is_unchecked, type_fits, value_matches
 from stepwell.utils.sources import get_source
 
 if TYPE_CHECKING:
@@ -77,8 +80,15 @@ class ExternalArtifact:
 class PipelineTrace:
     """The invocations recorded while one pipeline function runs."""
 
-    def __init__(self, config: PipelineConfig) -> None:
+    def __init__(
+        self,
+        config: PipelineConfig,
+        run_config: PipelineRunConfiguration | None = None,
+        run_config_source: str = "run configuration",
+    ) -> None:
         self.config = config
+        self.run_config = run_config
+        self.run_config_source = run_config_source
         self.invocations: dict[str, InvocationSpec] = {}
         self._outputs: dict[str, dict[str, Any]] = {}
 
@@ -97,7 +107,16 @@ class PipelineTrace:
         inputs: dict[str, InputBinding] = {}
         parameters: dict[str, Any] = {}
         configured = step.config.parameters
+        run_step = self.run_config.steps.get(invocation_id) if self.run_config else None
+        overrides = run_step.parameters if run_step is not None else {}
+        self._check_overrides(step, invocation_id, overrides)
         for name, spec in step.inputs.items():
+            if name in overrides and not self._is_artifact(bound.get(name)):
+                # A run configuration (YAML file, trigger) outranks the code.
+                parameters[name] = overrides[name]
+                _check_parameter(invocation_id, name, parameters[name], spec.annotation)
+                inputs[name] = InputBinding(kind="parameter")
+                continue
             if name in bound:
                 value = bound[name]
                 if isinstance(value, ExternalArtifact):
@@ -153,7 +172,10 @@ class PipelineTrace:
             inputs=inputs,
             after=_after_ids(after, invocation_id),
             outputs=outputs,
-            config=_merge_config(step.config, self.config, _jsonable_parameters(parameters)),
+            config=apply_to_step(
+                _merge_config(step.config, self.config, _jsonable_parameters(parameters)),
+                _without_parameters(run_step),
+            ),
         )
         self.invocations[invocation_id] = invocation
         placeholders = {
@@ -165,6 +187,42 @@ class PipelineTrace:
             return InvocationHandle(invocation_id)
         values = tuple(placeholders.values())
         return values[0] if len(values) == 1 else values
+
+    def _is_artifact(self, value: Any) -> bool:
+        return isinstance(value, (StepOutput, ExternalArtifact)) or (
+            isinstance(value, (list, tuple))
+            and bool(value)
+            and all(isinstance(item, StepOutput) for item in value)
+        )
+
+    def _check_overrides(
+        self, step: BaseStep[Any, Any], invocation_id: str, overrides: dict[str, Any]
+    ) -> None:
+        unknown = sorted(set(overrides) - set(step.inputs))
+        if unknown:
+            raise ConfigurationError(
+                f"{self.run_config_source}: steps.{invocation_id}.parameters.{unknown[0]}: step "
+                f"'{step.name}' takes no parameter '{unknown[0]}'; its inputs are "
+                f"{sorted(step.inputs)}."
+            )
+        for name, value in overrides.items():
+            problem = annotation_problem(value, step.inputs[name].annotation)
+            if problem:
+                raise ConfigurationError(
+                    f"{self.run_config_source}: steps.{invocation_id}.parameters.{name}: {problem}"
+                )
+
+    def check_run_config_steps(self) -> None:
+        """Every `steps.<id>` of the run configuration names an invocation of this pipeline."""
+        if self.run_config is None:
+            return
+        unknown = sorted(set(self.run_config.steps) - set(self.invocations))
+        if unknown:
+            raise ConfigurationError(
+                f"{self.run_config_source}: steps.{unknown[0]}: pipeline '{self.config.name}' has "
+                f"no step invocation '{unknown[0]}'; its invocations are "
+                f"{sorted(self.invocations)}."
+            )
 
     def _new_id(self, name: str, custom_id: str | None) -> str:
         if custom_id is not None:
@@ -230,6 +288,30 @@ def _bind(
             f"Step invocation '{inv}' is called with arguments that do not fit "
             f"`{step.name}{signature}`: {error}."
         ) from None
+
+
+def _without_parameters(run_step: StepRunConfiguration | None) -> StepRunConfiguration | None:
+    if run_step is None or "parameters" not in run_step.model_fields_set:
+        return run_step
+    data = {name: getattr(run_step, name) for name in run_step.model_fields_set}
+    data.pop("parameters")
+    return StepRunConfiguration(**data)
+
+
+def annotation_problem(value: Any, annotation: Any) -> str | None:
+    """Why `value` does not fit `annotation` (pydantic's words), or None when it does."""
+    if is_unchecked(annotation):
+        return None
+    from pydantic import TypeAdapter, ValidationError
+
+    try:
+        TypeAdapter(annotation).validate_python(value)
+    except ValidationError as error:
+        message = error.errors()[0]["msg"]
+        return f"{message[0].lower()}{message[1:]} (got {value!r})"
+    except Exception:
+        return None
+    return None
 
 
 def _check_parameter(invocation_id: str, name: str, value: Any, annotation: Any) -> None:

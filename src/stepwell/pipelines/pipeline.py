@@ -15,7 +15,10 @@ from stepwell.compiler.compile import compile_pipeline
 from stepwell.compiler.spec import PipelineSpec
 from stepwell.config.cache_policy import CachePolicy
 from stepwell.config.pipeline_config import PipelineConfig
+from stepwell.config.precedence import merge_run_configurations
 from stepwell.config.retry_config import StepRetryConfig
+from stepwell.config.run_config import PipelineRunConfiguration
+from stepwell.config.yaml_loader import load_run_configuration, parse_run_configuration
 from stepwell.enums import ExecutionMode
 from stepwell.exceptions import ConfigurationError
 from stepwell.steps.hooks import resolve_hook
@@ -51,6 +54,8 @@ class Pipeline(Generic[P, R]):
         self.entrypoint = entrypoint
         functools.update_wrapper(self, entrypoint)  # type: ignore[arg-type]
         self._config = config
+        self._run_config: PipelineRunConfiguration | None = None
+        self._run_config_source = "run configuration"
         self.source = get_source(self)
 
     @property
@@ -72,23 +77,66 @@ class Pipeline(Generic[P, R]):
 
         return run_pipeline(self, args, kwargs)
 
+    @property
+    def run_configuration(self) -> PipelineRunConfiguration | None:
+        """The run configuration given with `config_path=` (or a trigger), if any."""
+        return self._run_config
+
     def compile(self, *args: Any, **kwargs: Any) -> tuple[PipelineSpec, PipelineConfig]:
         """Trace the pipeline into a checked spec without running anything."""
-        return compile_pipeline(self.entrypoint, self._config, args, kwargs, source=self.source)
+        return compile_pipeline(
+            self.entrypoint,
+            self._config,
+            args,
+            kwargs,
+            source=self.source,
+            run_config=self._run_config,
+            run_config_source=self._run_config_source,
+        )
+
+    def write_run_configuration_template(self, path: str, stack: Any = None) -> None:
+        """Write a commented YAML template of every run configuration key for this pipeline."""
+        from stepwell.pipelines.run_config_template import render_template
+
+        try:
+            spec, _ = self.compile()
+        except Exception:  # parameters without defaults: a template without steps
+            spec = None
+        with open(path, "w", encoding="utf-8") as handle:
+            handle.write(render_template(self, spec))
 
     # -- configuration ------------------------------------------------------------------------
     def configure(self, **options: Any) -> Pipeline[P, R]:
         """Change this pipeline's configuration in place; returns the pipeline."""
         merge = options.pop("merge", True)
+        self._take_run_configuration(options)
         self._config = merge_pipeline_options(self._config, options, merge)
         return self
 
     def with_options(self, **options: Any) -> Pipeline[P, R]:
-        """A copy of this pipeline with a changed configuration; the original is untouched."""
+        """A copy of this pipeline with a changed configuration; the original is untouched.
+
+        `config_path=` names a YAML run configuration, which outranks the code's settings.
+        """
         merge = options.pop("merge", True)
         clone = copy.copy(self)
+        clone._take_run_configuration(options)
         clone._config = merge_pipeline_options(self._config, options, merge)
         return clone
+
+    def _take_run_configuration(self, options: dict[str, Any]) -> None:
+        config_path = options.pop("config_path", None)
+        run_configuration = options.pop("run_configuration", None)
+        layers = [self._run_config]
+        if config_path is not None:
+            layers.append(load_run_configuration(config_path))
+            self._run_config_source = str(config_path)
+        if run_configuration is not None:
+            if isinstance(run_configuration, dict):
+                run_configuration = parse_run_configuration(run_configuration)
+            layers.append(run_configuration)
+        if len(layers) > 1:
+            self._run_config = merge_run_configurations(*layers)
 
     def __repr__(self) -> str:
         return f"<pipeline {self.name}>"

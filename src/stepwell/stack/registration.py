@@ -104,12 +104,12 @@ def _component_ids(
 
 
 def _check_required(name: str, kinds: set[StackComponentType]) -> None:
-    missing = [kind.value for kind in REQUIRED_TYPES if kind not in kinds]
+    missing = [kind.value.replace("_", " ") for kind in REQUIRED_TYPES if kind not in kinds]
     if missing:
         raise StackValidationError(
-            f"Stack '{name}' needs an orchestrator and an artifact store; it has no "
-            f"{' and no '.join(missing)}. Pass components={{'orchestrator': ..., "
-            "'artifact_store': ...}} with the names of registered components."
+            f"Stack '{name}' needs an orchestrator and an artifact store; it would have no "
+            f"{' and no '.join(missing)}. Give components={{'orchestrator': ..., "
+            "'artifact_store': ...} with the names or ids of registered components."
         )
 
 

@@ -1,0 +1,72 @@
+"""The run configuration: what a YAML file (or a trigger) may set for one pipeline run.
+
+Key names follow ZenML's run-configuration schema. Every model forbids unknown keys, so a
+misspelt key is an error naming its path. Values here override the code's configuration
+(see `config/precedence.py`).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from stepwell.config.cache_policy import CachePolicy
+from stepwell.config.retry_config import StepRetryConfig
+from stepwell.enums import ExecutionMode
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class StepRunConfiguration(_Strict):
+    """What a run configuration may set for one step invocation (`steps.<invocation id>`)."""
+
+    parameters: dict[str, Any] = Field(default_factory=dict)
+    enable_cache: bool | None = None
+    enable_artifact_metadata: bool | None = None
+    enable_step_logs: bool | None = None
+    cache_policy: CachePolicy | None = None
+    retry: StepRetryConfig | None = None
+    settings: dict[str, Any] = Field(default_factory=dict)
+    environment: dict[str, str] = Field(default_factory=dict)
+    on_success: str | None = None
+    on_failure: str | None = None
+    output_materializers: dict[str, str] = Field(default_factory=dict)
+    extra: dict[str, Any] = Field(default_factory=dict)
+
+
+class ScheduleConfiguration(_Strict):
+    """A schedule, stored with the run configuration (running schedules comes later)."""
+
+    name: str | None = None
+    cron_expression: str | None = None
+    interval_second: float | None = Field(default=None, gt=0)
+    start_time: datetime | None = None
+    end_time: datetime | None = None
+    run_once_start_time: datetime | None = None
+    catchup: bool = False
+
+
+class PipelineRunConfiguration(_Strict):
+    """Everything a YAML run configuration file or a trigger may set for a run."""
+
+    run_name: str | None = None
+    enable_cache: bool | None = None
+    enable_artifact_metadata: bool | None = None
+    enable_step_logs: bool | None = None
+    execution_mode: ExecutionMode | None = None
+    parameters: dict[str, Any] = Field(default_factory=dict)
+    steps: dict[str, StepRunConfiguration] = Field(default_factory=dict)
+    settings: dict[str, Any] = Field(default_factory=dict)
+    environment: dict[str, str] = Field(default_factory=dict)
+    tags: list[str] = Field(default_factory=list)
+    extra: dict[str, Any] = Field(default_factory=dict)
+    retry: StepRetryConfig | None = None
+    cache_policy: CachePolicy | None = None
+    substitutions: dict[str, str] = Field(default_factory=dict)
+    schedule: ScheduleConfiguration | None = None
+    on_success: str | None = None
+    on_failure: str | None = None
