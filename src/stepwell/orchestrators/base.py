@@ -15,6 +15,7 @@ from stepwell.execution.launcher import StepOutcome
 from stepwell.execution.run_context import RunContext
 from stepwell.execution.scheduler import Decision, Scheduler
 from stepwell.logger import get_logger
+from stepwell.orchestrators.interrupts import HeldInterrupts, held_interrupts
 from stepwell.store.models import StepRunResponse
 
 logger = get_logger(__name__)
@@ -24,6 +25,8 @@ class BaseOrchestrator(ABC):
     """Runs a whole pipeline run; subclasses say how a single step is launched."""
 
     max_parallelism: int | None = None
+    # Where a Ctrl-C may strike while `run` is in progress (see `orchestrators.interrupts`).
+    interrupts: HeldInterrupts = HeldInterrupts(active=False)
 
     @abstractmethod
     def launch(self, ctx: RunContext, invocation_id: str) -> None:
@@ -34,7 +37,8 @@ class BaseOrchestrator(ABC):
         """Block until one launched step has finished; return how it ended."""
 
     def stop(self, ctx: RunContext, invocation_id: str) -> None:  # noqa: B027 - optional
-        """Stop a running step (orchestrators that can't leave it to finish)."""
+        """Stop a running step (orchestrators that can't leave it to finish); a second call
+        for the same step may stop it harder. Its outcome still comes from `wait`."""
 
     def prepare(self, ctx: RunContext) -> None:  # noqa: B027 - optional
         """Get ready to launch this run's steps (warm caches, start workers)."""
@@ -48,22 +52,24 @@ class BaseOrchestrator(ABC):
         mode = ExecutionMode(ctx.run.config.execution_mode)
         scheduler = Scheduler(spec.dependencies(), mode, self.max_parallelism)
         outcomes: dict[str, StepOutcome] = {}
-        self.prepare(ctx)
-        decision = scheduler.start()
-        try:
-            while True:
-                self._apply(ctx, decision)
-                if scheduler.is_finished:
-                    break
-                outcome = self.wait(ctx)
-                outcomes[outcome.invocation_id] = outcome
-                decision = self._report(ctx, scheduler, outcome)
-        except KeyboardInterrupt:
-            logger.warning("Stopping run %s: interrupted.", ctx.run.name)
-            self._stop_everything(ctx, scheduler, outcomes)
-            raise
-        finally:
-            self.shutdown()
+        with held_interrupts() as self.interrupts:
+            self.prepare(ctx)
+            decision = scheduler.start()
+            try:
+                while True:
+                    self._apply(ctx, decision)
+                    self.interrupts.check()
+                    if scheduler.is_finished:
+                        break
+                    outcome = self.wait(ctx)
+                    outcomes[outcome.invocation_id] = outcome
+                    decision = self._report(ctx, scheduler, outcome)
+            except KeyboardInterrupt:
+                logger.warning("Stopping run %s: interrupted.", ctx.run.name)
+                self._stop_everything(ctx, scheduler, outcomes)
+                raise
+            finally:
+                self.shutdown()
         return outcomes
 
     def _report(self, ctx: RunContext, scheduler: Scheduler, outcome: StepOutcome) -> Decision:
@@ -94,7 +100,10 @@ class BaseOrchestrator(ABC):
         while scheduler.running:
             try:
                 outcome = self.wait(ctx)
-            except KeyboardInterrupt:
+            except KeyboardInterrupt:  # asked again: stop again (harder, where possible)
+                logger.warning("Interrupted again; stopping %s.", ", ".join(scheduler.running))
+                for invocation_id in scheduler.running:
+                    self.stop(ctx, invocation_id)
                 continue
             outcomes[outcome.invocation_id] = outcome
             self._report(ctx, scheduler, outcome)

@@ -5,8 +5,8 @@ CPU count, so waiting steps overlap beyond the core count). Workers only run use
 write artifact bytes; this process records everything in the store, so the store has one
 writer per run and workers need no database connection. A step that kills its interpreter
 fails only itself (recorded with the signal's name); stopping a step sends its worker
-SIGTERM, raising `RunStoppedSignal` inside it. Retries wait on a timer here, so a
-FAIL_FAST stop also cancels a pending retry.
+SIGTERM, raising `RunStoppedSignal` inside it (SIGKILL if asked twice). Retries wait on a
+timer here, so a FAIL_FAST stop (or Ctrl-C) also cancels a pending retry.
 
 Settings (`settings={"orchestrator": {...}}`): `max_parallelism`, and `reuse_processes`
 (default True: a worker serves several steps of a run; False: a fresh process per step).
@@ -120,15 +120,19 @@ class LocalOrchestrator(BaseOrchestrator):
             if self._done:
                 return self._done.popleft()
             self._start_due_retries(ctx)
+            if not self._running and not self._retries:
+                raise RuntimeError("wait() was called with no step running or due to retry.")
             if not self._running:
-                time.sleep(max(0.0, self._retries[0][0] - time.monotonic()))
+                with self.interrupts.deliverable():
+                    time.sleep(max(0.0, self._retries[0][0] - time.monotonic()))
                 continue
             timeout = max(0.0, self._retries[0][0] - time.monotonic()) if self._retries else None
             handles: dict[Any, str] = {}
             for invocation_id, running in self._running.items():
                 handles[running.worker.connection] = invocation_id
                 handles[running.worker.process.sentinel] = invocation_id
-            ready = wait(list(handles), timeout)
+            with self.interrupts.deliverable():
+                ready = wait(list(handles), timeout)
             if not ready:
                 continue
             # Prefer a readable pipe over a bare sentinel: a worker may report, then exit.
@@ -178,8 +182,11 @@ class LocalOrchestrator(BaseOrchestrator):
     def stop(self, ctx: RunContext, invocation_id: str) -> None:
         running = self._running.get(invocation_id)
         if running is not None:
-            self._stopping.add(invocation_id)
-            running.worker.stop_step()
+            if invocation_id in self._stopping:  # asked before: it ignored SIGTERM
+                running.worker.kill()
+            else:
+                self._stopping.add(invocation_id)
+                running.worker.stop_step()
             return
         for entry in list(self._retries):
             if entry[1] == invocation_id:  # a retry was pending: cancel it

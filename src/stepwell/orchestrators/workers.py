@@ -63,6 +63,10 @@ class Worker:
         if self.process.is_alive():
             self.process.terminate()
 
+    def kill(self) -> None:
+        if self.process.is_alive():
+            self.process.kill()
+
     def close(self, wait: bool = True) -> None:
         if self.process.is_alive():
             try:

@@ -15,7 +15,12 @@ from uuid import UUID
 
 from stepwell.enums import StackComponentType
 from stepwell.exceptions import EntityInUseError, EntityNotFoundError, StackValidationError
-from stepwell.stack.active import DEFAULT_STACK, active_stack_model, find_stack
+from stepwell.stack.active import (
+    DEFAULT_STACK,
+    active_stack_model,
+    ensure_default_stack,
+    find_stack,
+)
 from stepwell.stack.flavors import flavor_registry
 from stepwell.stack.stack import REQUIRED_TYPES
 from stepwell.store.base import Store
@@ -50,6 +55,7 @@ def register_component(
     )
     kind = parse_component_type(component_type, swapped)
     config = flavor_registry().get(kind, flavor).validate_config(dict(configuration or {}), name)
+    ensure_default_stack(store)  # first, so a user's component named "default" stays theirs
     return store.create_stack_component(
         name=name,
         type=kind,
@@ -90,6 +96,7 @@ def _component_ids(
     store: Store, components: Mapping[StackComponentType | str, ComponentRef]
 ) -> dict[StackComponentType, UUID | None]:
     """Type -> component id; a component is given by name, id, or a list of at most one."""
+    ensure_default_stack(store)  # its components may be named
     ids: dict[StackComponentType, UUID | None] = {}
     for key, value in components.items():
         kind = parse_component_type(key)
