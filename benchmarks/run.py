@@ -1,6 +1,6 @@
 """stepwell benchmarks: import time, per-step orchestration overhead, caching, fan-out.
 
-    python benchmarks/run.py [--json results.json] [--only import,chain,cached,fanout]
+    python benchmarks/run.py [--json results.json] [--only import,chain,cached,fanout,fanin,cpu]
 
 Parts (each runs even if another one fails; a failing part prints its error):
 
@@ -13,6 +13,12 @@ Parts (each runs even if another one fails; a failing part prints its error):
            time divided by the number of steps (every step is a cache hit).
 - fanout:  independent steps that each sleep 1 s; median wall time of the run (1 s would be
            perfect parallelism).
+- fanin:   the spec's fan-out/fan-in pipeline (load -> 8 process steps -> combine, which looks
+           the 8 outputs up with the Client), with each process step sleeping 1 s; median
+           wall time of the run (target < 1.5 s).
+- cpu:     two CPU-bound steps (a pure-Python loop of about 2 s each) in one run, against one
+           such step alone; ratio of the median run wall times (1.0 would be perfect
+           parallelism, 2.0 running one after the other; target < 1.3).
 
 Runs use the embedded defaults (SQLite store + local artifact folder) in a fresh temporary
 STEPWELL_HOME, which is removed afterwards.
@@ -38,7 +44,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 REPO = Path(__file__).resolve().parents[1]
-PARTS = ("import", "chain", "cached", "fanout")
+PARTS = ("import", "chain", "cached", "fanout", "fanin", "cpu")
 
 # Measure the embedded defaults, quietly: set before stepwell is first imported.
 for _name in ("STEPWELL_STORE_URL", "STEPWELL_ARTIFACT_STORE_PATH", "STEPWELL_DEBUG"):
@@ -53,7 +59,8 @@ if importlib.util.find_spec("stepwell") is None:  # running from a checkout with
     _EXTRA_PATH = str(REPO / "src")
     sys.path.insert(0, _EXTRA_PATH)
 
-from stepwell import pipeline, step  # noqa: E402
+from stepwell import get_step_context, pipeline, step  # noqa: E402
+from stepwell.client import Client  # noqa: E402
 
 CHAIN_STEPS = 20
 FANOUT_WIDTH = 8
@@ -82,6 +89,65 @@ def nap(i: int) -> int:
 def fan_out() -> None:
     for i in range(FANOUT_WIDTH):
         nap(i)
+
+
+# The spec's fan-out/fan-in example, with 1-second process steps.
+@step
+def load_step() -> str:
+    return "Hello from stepwell!"
+
+
+@step
+def process_step(input_data: str) -> str:
+    time.sleep(1)
+    return input_data
+
+
+@step
+def combine_step(step_prefix: str, output_name: str) -> None:
+    run = Client().get_pipeline_run(get_step_context().pipeline_run.name)
+    processed_results = {}
+    for step_name, step_info in run.steps.items():
+        if step_name.startswith(step_prefix):
+            processed_results[step_info.name] = step_info.outputs[output_name][0].load()
+    if len(processed_results) != FANOUT_WIDTH:
+        raise RuntimeError(f"combine_step saw {len(processed_results)} process steps")
+
+
+@pipeline(enable_cache=False)
+def fan_out_fan_in_pipeline(parallel_count: int) -> None:
+    input_data = load_step()
+    after = []
+    for i in range(parallel_count):
+        after.append(process_step(input_data, id=f"process_{i}"))
+    combine_step(step_prefix="process_", output_name="output", after=after)
+
+
+# Two CPU-bound steps: a pure-Python loop (holds the GIL), sized to about CPU_STEP_S each.
+CPU_STEP_S = 2.0
+
+
+def spin_loop(iterations: int) -> int:
+    total = 0
+    for i in range(iterations):
+        total += i * i
+    return total
+
+
+@step(enable_cache=False)
+def spin(iterations: int) -> int:
+    return spin_loop(iterations)
+
+
+@pipeline(enable_cache=False)
+def one_spin(iterations: int) -> None:
+    spin(iterations=iterations)
+
+
+@pipeline(enable_cache=False)
+def two_spins(iterations: int) -> None:
+    spin(iterations=iterations)
+    spin(iterations=iterations)
 
 
 # -- measurements ------------------------------------------------------------------------------
@@ -167,6 +233,49 @@ def bench_fanout(runs: int) -> dict[str, Any]:
     }
 
 
+def bench_fanin(runs: int) -> dict[str, Any]:
+    """Median wall time of the spec's fan-out/fan-in run with 1-second process steps."""
+    times = _timed_runs(lambda: fan_out_fan_in_pipeline(parallel_count=FANOUT_WIDTH), runs, 0)
+    return {
+        "value": statistics.median(times),
+        "unit": "s",
+        "min_run_s": min(times),
+        "width": FANOUT_WIDTH,
+        "ideal_s": 1.0,
+        "measured_runs": len(times),
+    }
+
+
+def _spin_iterations(seconds: float) -> int:
+    """How many loop iterations take about `seconds` here (calibrated in this process)."""
+    probe = 100_000
+    while True:  # grow the probe until it is long enough to time well
+        start = time.perf_counter()
+        spin_loop(probe)
+        elapsed = time.perf_counter() - start
+        if elapsed >= 0.25:
+            return int(probe * seconds / elapsed)
+        probe *= 2
+
+
+def bench_cpu(runs: int) -> dict[str, Any]:
+    """Run wall time of two ~2 s CPU-bound steps side by side over that of one alone."""
+    iterations = _spin_iterations(CPU_STEP_S)
+    alone, pair = [], []
+    for _ in range(runs):  # interleaved, so drift in machine load affects both alike
+        alone.extend(_timed_runs(lambda: one_spin(iterations=iterations), 1, 0))
+        pair.extend(_timed_runs(lambda: two_spins(iterations=iterations), 1, 0))
+    alone_s, pair_s = statistics.median(alone), statistics.median(pair)
+    return {
+        "value": pair_s / alone_s,
+        "unit": "x",
+        "one_step_run_s": alone_s,
+        "two_steps_run_s": pair_s,
+        "iterations": iterations,
+        "measured_runs": len(pair),
+    }
+
+
 # -- reporting ---------------------------------------------------------------------------------
 def machine() -> dict[str, Any]:
     cpu = platform.processor() or "unknown"
@@ -194,6 +303,8 @@ LABELS = {
     "chain": f"orchestration overhead per step ({CHAIN_STEPS}-step chain, no cache)",
     "cached": f"per cached step ({CHAIN_STEPS}-step chain, all cache hits)",
     "fanout": f"{FANOUT_WIDTH}-way fan-out of 1 s sleeps, run wall time",
+    "fanin": f"spec fan-out/fan-in, {FANOUT_WIDTH} x 1 s process steps, run wall time",
+    "cpu": f"2 CPU-bound ~{CPU_STEP_S:.0f} s steps side by side / one alone",
 }
 
 
@@ -228,6 +339,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--import-repeats", type=int, default=15)
     parser.add_argument("--chain-runs", type=int, default=7, help="including one warm-up run")
     parser.add_argument("--fanout-runs", type=int, default=3)
+    parser.add_argument("--fanin-runs", type=int, default=3)
+    parser.add_argument("--cpu-runs", type=int, default=3)
     args = parser.parse_args(argv)
     parts = [part.strip() for part in args.only.split(",") if part.strip()]
     unknown = set(parts) - set(PARTS)
@@ -239,6 +352,8 @@ def main(argv: list[str] | None = None) -> int:
         "chain": lambda: bench_chain(args.chain_runs, cached=False),
         "cached": lambda: bench_chain(args.chain_runs, cached=True),
         "fanout": lambda: bench_fanout(args.fanout_runs),
+        "fanin": lambda: bench_fanin(args.fanin_runs),
+        "cpu": lambda: bench_cpu(args.cpu_runs),
     }
     results: dict[str, dict[str, Any]] = {}
     for part in parts:

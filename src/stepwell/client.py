@@ -17,6 +17,7 @@ from stepwell.stack import active, registration
 from stepwell.stack.registration import ComponentRef
 from stepwell.stack.stack import Stack
 from stepwell.store.base import Store
+from stepwell.store.liveness import checked, wait_for_run
 from stepwell.store.models import (
     ArtifactResponse,
     ArtifactVersionResponse,
@@ -62,8 +63,15 @@ class Client:
 
     # -- runs --------------------------------------------------------------------------------
     def get_pipeline_run(self, name_or_id: str | UUID) -> PipelineRunResponse:
-        """A run by name, id or unique id prefix."""
-        return self.store.get_run(name_or_id)
+        """A run by name, id or unique id prefix (a run found dead is marked failed first)."""
+        return checked(self.store, self.store.get_run(name_or_id))
+
+    def wait_for_pipeline_run(
+        self, name_or_id: str | UUID, timeout: float | None = None, poll_interval: float = 0.2
+    ) -> PipelineRunResponse:
+        """Block until a run has finished; return its final record."""
+        run = self.store.get_run(name_or_id)
+        return wait_for_run(self.store, run.id, timeout, poll_interval)
 
     def list_pipeline_runs(
         self,
@@ -86,7 +94,7 @@ class Client:
         )
         if filters:
             raise TypeError(f"Unknown filter(s) for list_pipeline_runs: {sorted(filters)}.")
-        return self.store.list_runs(
+        runs = self.store.list_runs(
             pipeline=pipeline_name,
             status=status,
             created_after=created_after,
@@ -97,6 +105,7 @@ class Client:
             page=page,
             size=size,
         )
+        return [checked(self.store, run) for run in runs]
 
     def delete_pipeline_run(self, name_or_id: str | UUID) -> None:
         """Delete a run and its step runs; artifact bytes go only when nothing else uses them."""

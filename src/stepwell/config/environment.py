@@ -9,6 +9,8 @@
 | STEPWELL_RUN_SINGLE_STEPS_WITHOUT_STACK| `True`: a step called alone runs as a plain call   |
 | STEPWELL_LOGGING_VERBOSITY             | DEBUG, INFO (default), WARNING, ERROR                |
 | STEPWELL_DEBUG                         | `True`: run steps in the calling process, one by one |
+| STEPWELL_HEARTBEAT_INTERVAL            | seconds between a running run's heartbeats (5)       |
+| STEPWELL_SOURCE_ROOT                   | the folder whose code counts as the user's own        |
 | STEPWELL_ACTIVE_STACK                  | name or id of the stack to run on (else config.yaml) |
 
 The home folder is, in order: STEPWELL_HOME; a project-local `.stepwell/` folder found in the
@@ -30,6 +32,8 @@ ENV_ENFORCE_TYPE_ANNOTATIONS = "STEPWELL_ENFORCE_TYPE_ANNOTATIONS"
 ENV_RUN_SINGLE_STEPS_WITHOUT_STACK = "STEPWELL_RUN_SINGLE_STEPS_WITHOUT_STACK"
 ENV_LOGGING_VERBOSITY = "STEPWELL_LOGGING_VERBOSITY"
 ENV_DEBUG = "STEPWELL_DEBUG"
+ENV_HEARTBEAT_INTERVAL = "STEPWELL_HEARTBEAT_INTERVAL"
+ENV_SOURCE_ROOT = "STEPWELL_SOURCE_ROOT"
 ENV_ACTIVE_STACK = "STEPWELL_ACTIVE_STACK"
 
 PROJECT_FOLDER = ".stepwell"
@@ -108,5 +112,19 @@ def logging_verbosity() -> str:
     if value not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
         raise EnvironmentConfigError(
             f"{ENV_LOGGING_VERBOSITY}={value!r} is not a level; use DEBUG, INFO, WARNING or ERROR."
+        )
+    return value
+
+
+def heartbeat_interval() -> float:
+    """Seconds between heartbeats of a running run; missing three marks the run dead."""
+    raw = os.environ.get(ENV_HEARTBEAT_INTERVAL, "5")
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1.0
+    if value <= 0:
+        raise EnvironmentConfigError(
+            f"{ENV_HEARTBEAT_INTERVAL}={raw!r} must be a positive number of seconds."
         )
     return value

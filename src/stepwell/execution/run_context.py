@@ -6,12 +6,15 @@ the outputs of finished steps so that downstream steps find their inputs without
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
 from stepwell.artifact_stores.base import BaseArtifactStore
 from stepwell.compiler.spec import PipelineSpec
+from stepwell.config.environment import heartbeat_interval
 from stepwell.store.base import Store
 from stepwell.store.models import ArtifactVersionResponse, PipelineRunResponse
 from stepwell.utils.source_root import source_root
@@ -30,6 +33,14 @@ class RunContext:
     outputs: dict[str, OutputsByName] = field(default_factory=dict)
     step_objects: dict[str, Any] = field(default_factory=dict)
     source_root: Path = field(default_factory=source_root)
+    last_beat: float = 0.0
+
+    def beat(self, force: bool = False) -> None:
+        """Record that this run's orchestrator is alive (at most once per interval)."""
+        now = time.monotonic()
+        if force or now - self.last_beat >= heartbeat_interval():
+            self.last_beat = now
+            self.store.update_run(self.run.id, heartbeat=datetime.now(timezone.utc))
 
     def upstream_outputs(self, invocation_id: str) -> OutputsByName:
         """The outputs of a finished upstream invocation (from memory, else from the store)."""

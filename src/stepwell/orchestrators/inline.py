@@ -8,10 +8,12 @@ attempt is recorded `stopped` before the interrupt goes on to stop the run.
 
 from __future__ import annotations
 
+import threading
 import time
 from collections import deque
 from collections.abc import Callable
 
+from stepwell.config.environment import heartbeat_interval
 from stepwell.enums import ExecutionStatus
 from stepwell.execution.attempt import AttemptResult, run_attempt
 from stepwell.execution.launcher import (
@@ -37,6 +39,23 @@ class InlineOrchestrator(BaseOrchestrator):
         self._queue: deque[str] = deque()
         self._done: deque[StepOutcome] = deque()
         self._sleep = sleep
+        self._stop_beating = threading.Event()
+        self._beater: threading.Thread | None = None
+
+    def prepare(self, ctx: RunContext) -> None:
+        # Steps run on this thread, so heartbeats come from a small helper thread.
+        def beat() -> None:
+            while not self._stop_beating.wait(heartbeat_interval()):
+                ctx.beat(force=True)
+
+        self._beater = threading.Thread(target=beat, name="stepwell-heartbeat", daemon=True)
+        self._beater.start()
+
+    def shutdown(self) -> None:
+        self._stop_beating.set()
+        if self._beater is not None:
+            self._beater.join()
+            self._beater = None
 
     def launch(self, ctx: RunContext, invocation_id: str) -> None:
         self._queue.append(invocation_id)

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from multiprocessing.connection import wait
 from typing import Any
 
+from stepwell.config.environment import heartbeat_interval
 from stepwell.enums import ExecutionStatus
 from stepwell.exceptions import ConfigurationError
 from stepwell.execution.launcher import (
@@ -59,7 +60,9 @@ class LocalOrchestrator(BaseOrchestrator):
 
     def __init__(self, max_parallelism: int | None = None, reuse_processes: bool = True) -> None:
         if max_parallelism is not None and (
-            not isinstance(max_parallelism, int) or max_parallelism < 1
+            not isinstance(max_parallelism, int)
+            or isinstance(max_parallelism, bool)
+            or max_parallelism < 1
         ):
             raise ConfigurationError(
                 f"max_parallelism must be a whole number of at least 1, got {max_parallelism!r}; "
@@ -126,13 +129,16 @@ class LocalOrchestrator(BaseOrchestrator):
                 with self.interrupts.deliverable():
                     time.sleep(max(0.0, self._retries[0][0] - time.monotonic()))
                 continue
-            timeout = max(0.0, self._retries[0][0] - time.monotonic()) if self._retries else None
+            timeout = heartbeat_interval()
+            if self._retries:
+                timeout = min(timeout, max(0.0, self._retries[0][0] - time.monotonic()))
             handles: dict[Any, str] = {}
             for invocation_id, running in self._running.items():
                 handles[running.worker.connection] = invocation_id
                 handles[running.worker.process.sentinel] = invocation_id
             with self.interrupts.deliverable():
                 ready = wait(list(handles), timeout)
+            ctx.beat()
             if not ready:
                 continue
             # Prefer a readable pipe over a bare sentinel: a worker may report, then exit.

@@ -6,6 +6,7 @@ place that ties the layers together: compiler -> store -> orchestrator -> store.
 
 from __future__ import annotations
 
+import os
 import time
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
@@ -21,6 +22,7 @@ from stepwell.execution.launcher import StepOutcome
 from stepwell.execution.run_context import RunContext
 from stepwell.logger import get_logger
 from stepwell.orchestrators.base import BaseOrchestrator
+from stepwell.orchestrators.interrupts import held_interrupts
 from stepwell.store.base import Store
 from stepwell.store.models import PipelineRunResponse
 
@@ -55,7 +57,7 @@ def active_orchestrator(config: PipelineConfig) -> BaseOrchestrator:
     """The orchestrator for a run: inline in debug mode, else the local process orchestrator."""
     from stepwell.orchestrators.inline import InlineOrchestrator
 
-    settings = config.settings.get("orchestrator", {}) if config.settings else {}
+    settings = orchestrator_settings(config)
     if environment.debug_mode() or settings.get("debug"):
         return InlineOrchestrator()
     from stepwell.orchestrators.local import LocalOrchestrator
@@ -77,60 +79,107 @@ def submit(
     *,
     is_unlisted: bool = False,
     raise_on_failure: bool = True,
+    snapshot_id: Any = None,
 ) -> PipelineRunResponse:
-    """Store a compiled pipeline as a snapshot and a run, then orchestrate the run."""
+    """Store a compiled pipeline as a snapshot and a run, then orchestrate the run.
+
+    With the orchestrator setting `synchronous: False` the run goes on in a detached
+    background process and this returns at once with the run (status `initializing`).
+    """
     started = datetime.now(timezone.utc)
     run_name = format_run_name(config.run_name or None, config.name, started, config.substitutions)
     orchestrator = active_orchestrator(config)
+    synchronous = is_synchronous(config)
     store = active_store()
     _check_run_name_free(store, run_name)
     pipeline_id = None if is_unlisted else store.get_or_create_pipeline(config.name).id
-    snapshot = None
-    if pipeline_id is not None:
-        snapshot = store.create_snapshot(
+    if pipeline_id is not None and snapshot_id is None:
+        snapshot_id = store.create_snapshot(
             pipeline_id=pipeline_id,
             spec=spec.model_dump(mode="json"),
             config=config.model_dump(mode="json"),
-        )
+        ).id
     run = store.create_run(
         name=run_name,
         pipeline_id=pipeline_id,
         pipeline_name=config.name,
-        snapshot_id=snapshot.id if snapshot else None,
+        snapshot_id=snapshot_id,
         config=config,
-        status=ExecutionStatus.RUNNING,
+        status=ExecutionStatus.RUNNING if synchronous else ExecutionStatus.INITIALIZING,
         is_unlisted=is_unlisted,
         start_time=started,
+        orchestrator_pid=os.getpid() if synchronous else None,
     )
     logger.info("Initiating a new run for the pipeline: %s.", config.name)
     ctx = RunContext(store=store, artifact_store=active_artifact_store(), run=run, spec=spec)
+    if not synchronous:
+        from stepwell.orchestrators.background import start_in_background
+
+        start_in_background(ctx, orchestrator)
+        logger.info("Run %s goes on in the background.", run.name)
+        return store.get_run(run.id)
+    return execute_run(ctx, orchestrator, raise_on_failure=raise_on_failure)
+
+
+def execute_run(
+    ctx: RunContext, orchestrator: BaseOrchestrator, raise_on_failure: bool = True
+) -> PipelineRunResponse:
+    """Orchestrate a stored run to its end and record how it ended."""
+    store, run = ctx.store, ctx.run
     clock = time.perf_counter()
-    try:
-        outcomes = orchestrator.run(ctx)
-    except KeyboardInterrupt:
-        store.update_run(
-            run.id,
-            status=ExecutionStatus.STOPPED,
-            end_time=_now(),
-            status_message="Interrupted by the user.",
+    # Until the run's end is recorded, Ctrl-C is held back to the points where stopping
+    # leaves the store whole (see `orchestrators.interrupts`); it is never lost.
+    with held_interrupts():
+        try:
+            outcomes = orchestrator.run(ctx)
+        except KeyboardInterrupt:
+            store.update_run(
+                run.id,
+                status=ExecutionStatus.STOPPED,
+                end_time=_now(),
+                status_message="Interrupted by the user.",
+            )
+            raise
+        except BaseException as error:
+            store.update_run(
+                run.id,
+                status=ExecutionStatus.FAILED,
+                end_time=_now(),
+                status_message=f"Orchestration failed: {error}",
+            )
+            raise
+        status = final_status(outcomes)
+        failed = [o for o in outcomes.values() if o.status is ExecutionStatus.FAILED]
+        message = (
+            f"Failed step(s): {', '.join(o.invocation_id for o in failed)}" if failed else None
         )
-        raise
-    except BaseException as error:
-        store.update_run(
-            run.id,
-            status=ExecutionStatus.FAILED,
-            end_time=_now(),
-            status_message=f"Orchestration failed: {error}",
-        )
-        raise
-    status = final_status(outcomes)
-    failed = [o for o in outcomes.values() if o.status is ExecutionStatus.FAILED]
-    message = f"Failed step(s): {', '.join(o.invocation_id for o in failed)}" if failed else None
-    finished = store.update_run(run.id, status=status, end_time=_now(), status_message=message)
+        finished = store.update_run(run.id, status=status, end_time=_now(), status_message=message)
     _log_summary(finished, outcomes, time.perf_counter() - clock)
     if failed and raise_on_failure:
         raise_for_failure(finished, failed)
     return finished
+
+
+def is_synchronous(config: PipelineConfig) -> bool:
+    """Whether the caller waits for the run: the orchestrator setting `synchronous`."""
+    settings = orchestrator_settings(config)
+    value = settings.get("synchronous", True)
+    if not isinstance(value, bool):
+        from stepwell.exceptions import ConfigurationError
+
+        raise ConfigurationError(
+            f"settings.orchestrator.synchronous must be true or false, not {value!r}."
+        )
+    return value
+
+
+def orchestrator_settings(config: PipelineConfig) -> dict[str, Any]:
+    """The run's orchestrator settings: `orchestrator`, then `orchestrator.<stack name>` keys."""
+    settings = dict(config.settings.get("orchestrator") or {})
+    for key, value in config.settings.items():
+        if key.startswith("orchestrator.") and isinstance(value, dict):
+            settings.update(value)
+    return settings
 
 
 def final_status(outcomes: dict[str, StepOutcome]) -> ExecutionStatus:

@@ -25,6 +25,7 @@ from stepwell.execution.attempt import AttemptResult, run_attempt
 from stepwell.execution.run_context import RunContext
 
 Task = tuple[Any, Any, bool]  # (LaunchPlan, StepRunResponse, last attempt?)
+ORPHAN_CHECK_SECONDS = 1.0
 
 
 class Worker:
@@ -33,7 +34,9 @@ class Worker:
     def __init__(self, fork_context: Any, ctx: RunContext, max_tasks: int | None) -> None:
         self.connection, child_end = fork_context.Pipe(duplex=True)
         self.process = fork_context.Process(
-            target=_worker_main, args=(ctx, child_end, max_tasks), name="stepwell-step-worker"
+            target=_worker_main,
+            args=(ctx, child_end, self.connection, max_tasks),
+            name="stepwell-step-worker",
         )
         self.process.start()
         child_end.close()
@@ -85,14 +88,23 @@ def _raise_stop(signum: int, frame: Any) -> None:
     raise RunStoppedSignal(f"Stopped by signal {signal.Signals(signum).name}.")
 
 
-def _worker_main(ctx: RunContext, connection: Connection, max_tasks: int | None) -> None:
-    """Serve step attempts until told to stop, stopped mid-step, or out of tasks."""
+def _worker_main(
+    ctx: RunContext, connection: Connection, parent_end: Connection, max_tasks: int | None
+) -> None:
+    """Serve step attempts until told to stop, stopped mid-step, out of tasks, or orphaned."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the orchestrator decides what Ctrl-C stops
+    parent_end.close()  # so that the orchestrator's death reads as end-of-file here
+    parent = os.getppid()
     code = 0
     served = 0
     try:
         signal.signal(signal.SIGTERM, _raise_stop)
         while max_tasks is None or served < max_tasks:
+            # Sibling workers may hold copies of our pipe, so also watch for the
+            # orchestrator's death directly: an orphaned worker leaves.
+            while not connection.poll(ORPHAN_CHECK_SECONDS):
+                if os.getppid() != parent:
+                    return
             task = connection.recv()
             if task is None:
                 break

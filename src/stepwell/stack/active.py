@@ -38,7 +38,7 @@ logger = get_logger(__name__)
 _pinned: ContextVar[Stack | None] = ContextVar("stepwell_pinned_stack", default=None)
 _lock = threading.Lock()
 _stacks: dict[tuple[str, UUID], tuple[datetime, Stack]] = {}
-_warned: set[str] = set()
+_warned: set[tuple[str, str]] = set()
 
 
 def _default_store(store: Store | None) -> Store:
@@ -106,8 +106,8 @@ def active_stack_model(store: Store | None = None) -> StackResponse:
             raise EntityNotFoundError(
                 f"{ENV_ACTIVE_STACK}={reference!r} names no stack. {error.message}"
             ) from None
-        if reference not in _warned:  # the config file may come from another store
-            _warned.add(reference)
+        if (store.url, reference) not in _warned:  # config.yaml may be from another store
+            _warned.add((store.url, reference))
             logger.warning(
                 "The active stack '%s' (from %s) is not in the store at %s; using '%s'.",
                 reference,

@@ -82,7 +82,9 @@ def describe_errors(error: ValidationError, model: type[BaseModel]) -> str:
         elif item["type"] == "missing":
             problems.append(f"'{key}' is required")
         else:
-            problems.append(f"'{key}': {item['msg']} (got {item.get('input')!r})")
+            given = repr(item.get("input"))
+            given = given if len(given) <= 60 else given[:57] + "..."
+            problems.append(f"'{key}': {item['msg']} (got {given})")
     return "; ".join(problems)
 
 

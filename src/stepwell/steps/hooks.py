@@ -64,6 +64,11 @@ def check_hook_signature(function: Callable[..., Any], kind: HookKind, owner: st
             f"Failure hook '{name}' of {owner} may take at most one argument (the exception); "
             f"it takes {', '.join(p.name for p in required)}."
         )
+    if required and required[0].kind is inspect.Parameter.KEYWORD_ONLY:
+        raise HookSignatureError(
+            f"Failure hook '{name}' of {owner}: its argument '{required[0].name}' is "
+            "keyword-only, but the exception is passed positionally; drop the `*`."
+        )
     if required:
         annotation = required[0].annotation
         if annotation is not inspect.Parameter.empty and not (
@@ -85,10 +90,6 @@ def _signature(function: Callable[..., Any]) -> inspect.Signature:
 
 
 def hook_takes_exception(function: Callable[..., Any]) -> bool:
-    """Whether a failure hook wants the exception passed in."""
-    parameters = [
-        p
-        for p in inspect.signature(function).parameters.values()
-        if p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)
-    ]
-    return bool(parameters)
+    """Whether a failure hook wants the exception passed in (as its first positional argument)."""
+    positional = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+    return any(p.kind in positional for p in inspect.signature(function).parameters.values())

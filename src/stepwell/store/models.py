@@ -225,6 +225,12 @@ class PipelineRunResponse(_Record):
         """A fresh copy of this run from the store."""
         return self._require_store().get_run(self.id)
 
+    def wait(self, timeout: float | None = None, poll_interval: float = 0.2) -> PipelineRunResponse:
+        """Block until this run has finished; return its final record."""
+        from stepwell.store.liveness import wait_for_run
+
+        return wait_for_run(self._require_store(), self.id, timeout, poll_interval)
+
 
 class StackComponentResponse(_Record):
     """A registered stack component: its type, flavor and (validated) configuration."""

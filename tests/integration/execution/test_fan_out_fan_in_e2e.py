@@ -66,9 +66,9 @@ def test_fan_out_steps_run_side_by_side_and_fan_in_sees_all_outputs():
 
 
 def test_fan_out_is_sequential_with_max_parallelism_one():
-    run = fan_out_fan_in_pipeline.with_options(
-        settings={"orchestrator": {"max_parallelism": 1}}
-    )(parallel_count=3)
+    run = fan_out_fan_in_pipeline.with_options(settings={"orchestrator": {"max_parallelism": 1}})(
+        parallel_count=3
+    )
     processes = sorted(
         (run.steps[f"process_{i}"] for i in range(3)), key=lambda step_run: step_run.start_time
     )

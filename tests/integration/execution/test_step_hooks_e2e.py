@@ -58,6 +58,10 @@ def hook_by_name():
     record(f"named hook {get_step_context().step_run.name}")
 
 
+def failure_hook_with_optional_keyword(*, note: str = "no exception passed"):
+    record(f"keyword hook {note}")
+
+
 def broken_hook(*args):
     record("broken hook ran")
     raise RuntimeError("the hook itself broke")
@@ -74,6 +78,16 @@ def hooked(some_parameter: int = 1, fail: bool = False) -> int:
 @step(enable_cache=False, on_failure=failure_hook_without_argument)
 def fails_with_bare_hook() -> int:
     raise ValueError("bare")
+
+
+@step(enable_cache=False, on_failure=failure_hook_with_optional_keyword)
+def fails_with_keyword_hook() -> int:
+    raise ValueError("keyword")
+
+
+@pipeline
+def keyword_hook_pipeline():
+    fails_with_keyword_hook()
 
 
 @step(enable_cache=False)
@@ -154,6 +168,12 @@ def test_a_failure_hook_may_take_no_argument(hook_log):
     assert lines(hook_log) == ["bare failure fails_with_bare_hook"]
 
 
+def test_a_failure_hook_with_only_optional_keywords_is_called_without_the_exception(hook_log):
+    with pytest.raises(PipelineRunFailedError):
+        keyword_hook_pipeline()
+    assert lines(hook_log) == ["keyword hook no exception passed"]
+
+
 def test_pipeline_hooks_apply_to_every_step_and_step_hooks_take_precedence(hook_log):
     with pytest.raises(PipelineRunFailedError):
         pipeline_with_hooks(fail_plain=True)
@@ -208,6 +228,10 @@ def failure_hook_with_wrong_type(exception: int):
     pass
 
 
+def failure_hook_with_keyword_only_exception(*, exception: BaseException):
+    pass
+
+
 @pytest.mark.parametrize(
     ("options", "message"),
     [
@@ -217,6 +241,7 @@ def failure_hook_with_wrong_type(exception: int):
             "may take at most one argument .* exception, extra",
         ),
         ({"on_failure": failure_hook_with_wrong_type}, "must be typed BaseException"),
+        ({"on_failure": failure_hook_with_keyword_only_exception}, "keyword-only"),
         ({"on_success": "no_such_module_xyz.hook"}, "cannot be imported"),
         ({"on_success": 42}, "must be a function or a 'module.function' string"),
     ],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import subprocess
 import sys
@@ -22,9 +23,11 @@ from stepwell.exceptions import (
     StackValidationError,
     UnknownFlavorError,
 )
+from stepwell.logger import get_logger
 from stepwell.orchestrators.inline import InlineOrchestrator
 from stepwell.orchestrators.local import LocalOrchestrator
-from stepwell.stack import active
+from stepwell.stack import active, flavors
+from stepwell.stack.flavors import ComponentConfig, Flavor
 from stepwell.store.sql import SqlStore
 
 SRC = str(Path(__file__).resolve().parents[3] / "src")
@@ -90,7 +93,9 @@ def test_default_stack_creation_is_race_safe(stepwell_home):
 
 # -- components ---------------------------------------------------------------------------------
 def test_register_alerter_with_valid_config(client):
-    component = client.create_stack_component("ops", "webhook", "alerter", {"url": "https://x.io/h"})
+    component = client.create_stack_component(
+        "ops", "webhook", "alerter", {"url": "https://x.io/h"}
+    )
 
     assert component.type is StackComponentType.ALERTER
     assert component.configuration == {"url": "https://x.io/h"}
@@ -100,7 +105,9 @@ def test_register_alerter_with_valid_config(client):
 
 def test_unknown_config_key_names_component_flavor_and_key(client):
     with pytest.raises(StackComponentConfigError) as caught:
-        client.create_stack_component("ops", "webhook", "alerter", {"url": "https://x", "tmeout": 3})
+        client.create_stack_component(
+            "ops", "webhook", "alerter", {"url": "https://x", "tmeout": 3}
+        )
 
     message = str(caught.value)
     assert "alerter 'ops'" in message
@@ -136,12 +143,16 @@ def test_component_names_are_unique_per_type(client):
 def test_update_component_merges_and_validates(client):
     client.create_stack_component("o", "local", "orchestrator", {"max_parallelism": 2})
 
-    updated = client.update_stack_component("o", "orchestrator", configuration={"reuse_processes": False})
+    updated = client.update_stack_component(
+        "o", "orchestrator", configuration={"reuse_processes": False}
+    )
 
     assert updated.configuration == {"max_parallelism": 2, "reuse_processes": False}
     with pytest.raises(StackComponentConfigError, match="unknown key 'bogus'"):
         client.update_stack_component("o", "orchestrator", configuration={"bogus": 1})
-    unset = client.update_stack_component("o", "orchestrator", configuration={"max_parallelism": None})
+    unset = client.update_stack_component(
+        "o", "orchestrator", configuration={"max_parallelism": None}
+    )
     assert unset.configuration == {"reuse_processes": False}
 
 
@@ -214,11 +225,21 @@ def test_env_var_chooses_the_stack(client, monkeypatch):
         client.active_stack
 
 
-def test_configured_stack_missing_from_store_falls_back_to_default(client, stepwell_home):
-    (stepwell_home / "config.yaml").parent.mkdir(parents=True, exist_ok=True)
+def test_configured_stack_missing_from_store_falls_back_to_default(client, stepwell_home, caplog):
+    stepwell_home.mkdir(parents=True, exist_ok=True)
     (stepwell_home / "config.yaml").write_text("active_stack: gone\n")
+    logger = get_logger()
+    added = caplog.handler not in logger.handlers  # pytest may have attached it already
+    if added:
+        logger.addHandler(caplog.handler)
+    try:
+        name = client.active_stack.name
+    finally:
+        if added:
+            logger.removeHandler(caplog.handler)
 
-    assert client.active_stack.name == "default"
+    assert name == "default"
+    assert "The active stack 'gone'" in caplog.text
 
 
 def test_update_stack_swaps_and_removes_components(client):
@@ -310,3 +331,49 @@ def test_using_stack_pins_the_active_stack(client):
         assert client.active_stack is prod
         assert client.active_stack_model.name == "prod"
     assert client.active_stack.name == "default"
+
+
+# -- flavors from other packages --------------------------------------------------------------------
+class CarrierPigeonConfig(ComponentConfig):
+    loft: str
+
+
+class CarrierPigeonFlavor(Flavor):
+    type = StackComponentType.ALERTER
+    name = "pigeon"
+    config_class = CarrierPigeonConfig
+    implementation_source = "stepwell.alerters.log_alerter:LogAlerter"
+
+    @classmethod
+    def implementation_kwargs(cls, config):
+        return {"level": "WARNING"}
+
+
+def test_flavor_from_an_entry_point_can_be_registered_and_used(client, monkeypatch):
+    monkeypatch.setattr(flavors, "_registry", None)  # a fresh process-wide registry
+    monkeypatch.setattr(
+        flavors, "load_entry_point_flavors", lambda: [("pigeon", CarrierPigeonFlavor)]
+    )
+
+    client.create_stack_component("coop", "pigeon", "alerter", {"loft": "roof"})
+    client.update_stack("default", components={"alerter": "coop"})
+
+    alerter = client.active_stack.alerter
+    assert type(alerter) is LogAlerter
+    assert alerter.level == logging.WARNING
+    with pytest.raises(StackComponentConfigError, match="alerter 'coop2' \\(flavor 'pigeon'\\)"):
+        client.create_stack_component("coop2", "pigeon", "alerter", {})
+
+
+def test_stack_whose_alerter_flavor_is_gone_still_runs_its_orchestrator(client):
+    client.active_stack  # creates the default stack
+    gone = client.store.create_stack_component(
+        name="old", type="alerter", flavor="uninstalled", configuration={}
+    )
+    client.store.update_stack(client.get_stack("default").id, components={"alerter": gone.id})
+
+    stack = client.active_stack
+
+    assert type(stack.orchestrator) is LocalOrchestrator
+    with pytest.raises(UnknownFlavorError, match="no alerter flavor named 'uninstalled'"):
+        stack.alerter

@@ -3,8 +3,8 @@
 import pytest
 
 from stepwell import pipeline, step
-from stepwell.config.precedence import apply_to_pipeline, apply_to_step, merge_run_configurations
 from stepwell.config.pipeline_config import PipelineConfig
+from stepwell.config.precedence import apply_to_pipeline, apply_to_step, merge_run_configurations
 from stepwell.config.run_config import PipelineRunConfiguration, StepRunConfiguration
 from stepwell.config.step_config import StepConfig
 from stepwell.enums import ExecutionMode
@@ -27,7 +27,9 @@ def test_later_run_configurations_win_and_dicts_merge():
 
 def test_a_falsy_value_that_was_set_still_counts():
     base = PipelineConfig(name="p", enable_cache=True)
-    assert apply_to_pipeline(base, PipelineRunConfiguration(enable_cache=False)).enable_cache is False
+    assert (
+        apply_to_pipeline(base, PipelineRunConfiguration(enable_cache=False)).enable_cache is False
+    )
     assert apply_to_pipeline(base, PipelineRunConfiguration()).enable_cache is True
 
 
@@ -93,11 +95,26 @@ def test_every_layer_in_order(tmp_path):
         ("enable_cach: true\n", r"config.yaml: enable_cach: unknown key"),
         ("enable_cache: maybe\n", r"config.yaml: enable_cache: input should be a valid boolean"),
         ("execution_mode: sometimes\n", r"config.yaml: execution_mode: input should be"),
-        ("steps:\n  trainer:\n    parameters: {lr: 0.1}\n", r"config.yaml: steps.trainer: pipeline 'layered' has no step invocation 'trainer'.*\['train'\]"),
-        ("steps:\n  train:\n    parameters: {lr: abc}\n", r"config.yaml: steps.train.parameters.lr: input should be a valid number"),
-        ("steps:\n  train:\n    parameters: {momentum: 1}\n", r"config.yaml: steps.train.parameters.momentum: step 'train' takes no parameter 'momentum'"),
-        ("parameters: {depth: 3}\n", r"config.yaml: parameters.depth: pipeline 'layered' takes no parameter 'depth'"),
-        ("steps:\n  train:\n    retry: {max_retries: 2, delay: -1}\n", r"config.yaml: steps.train.retry.delay: .*must be 0 or more"),
+        (
+            "steps:\n  trainer:\n    parameters: {lr: 0.1}\n",
+            r"config.yaml: steps.trainer: pipeline 'layered' has no step invocation 'trainer'.*\['train'\]",
+        ),
+        (
+            "steps:\n  train:\n    parameters: {lr: abc}\n",
+            r"config.yaml: steps.train.parameters.lr: input should be a valid number",
+        ),
+        (
+            "steps:\n  train:\n    parameters: {momentum: 1}\n",
+            r"config.yaml: steps.train.parameters.momentum: step 'train' takes no parameter 'momentum'",
+        ),
+        (
+            "parameters: {depth: 3}\n",
+            r"config.yaml: parameters.depth: pipeline 'layered' takes no parameter 'depth'",
+        ),
+        (
+            "steps:\n  train:\n    retry: {max_retries: 2, delay: -1}\n",
+            r"config.yaml: steps.train.retry.delay: .*must be 0 or more",
+        ),
         ("- just\n- a list\n", r"config.yaml: a run configuration must be a mapping"),
     ],
 )

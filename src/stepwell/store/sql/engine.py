@@ -10,6 +10,7 @@ inherited connections before its first query.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import random
 import sqlite3
@@ -78,7 +79,10 @@ def make_engine(url: str) -> Engine:
     """An engine for `url`, tuned for SQLite (file or memory) or any other SQLAlchemy backend."""
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
-        return create_engine(url, pool_pre_ping=True)
+        engine = create_engine(url, pool_pre_ping=True)
+        event.listen(engine, "connect", _remember_connection)
+        event.listen(engine, "close", _forget_connection)
+        return engine
     kwargs: dict[str, Any] = {
         "connect_args": {"check_same_thread": False, "timeout": BUSY_TIMEOUT_SECONDS}
     }
@@ -88,8 +92,23 @@ def make_engine(url: str) -> Engine:
         Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(url, **kwargs)
     event.listen(engine, "connect", _on_sqlite_connect)
+    event.listen(engine, "connect", _remember_connection)
+    event.listen(engine, "close", _forget_connection)
     event.listen(engine, "begin", _on_sqlite_begin)
     return engine
+
+
+# Every open connection of this process, held strongly, so that a forked child never lets an
+# inherited one be garbage-collected at some later moment (see `Database.check_fork`).
+_OPEN_CONNECTIONS: dict[int, Any] = {}
+
+
+def _remember_connection(dbapi_connection: Any, _record: Any) -> None:
+    _OPEN_CONNECTIONS[id(dbapi_connection)] = dbapi_connection
+
+
+def _forget_connection(dbapi_connection: Any, _record: Any) -> None:
+    _OPEN_CONNECTIONS.pop(id(dbapi_connection), None)
 
 
 class Database:
@@ -106,11 +125,29 @@ class Database:
         self._pid = os.getpid()
 
     def check_fork(self) -> None:
-        """Drop connections inherited from a parent process, once, without closing them."""
+        """Drop connections inherited from a parent process, once, before opening any.
+
+        SQLite: the inherited connections are closed right away. SQLite keeps per-process lock
+        bookkeeping in memory; a child that copied the parent's would skip taking real locks
+        for its own connections, and the parent closing the database could then checkpoint
+        and delete the WAL under the child, losing its writes. Closing them first, before the
+        child holds any lock, resets that bookkeeping and touches nothing of the parent's.
+        Network databases: closing would end the parent's sessions, so they are only
+        dropped, and kept referenced so that garbage collection never closes them either.
+        """
         pid = os.getpid()
-        if pid != self._pid:
+        if pid == self._pid:
+            return
+        self._pid = pid
+        if self.engine.dialect.name == "sqlite":
+            inherited = list(_OPEN_CONNECTIONS.values())
+            _OPEN_CONNECTIONS.clear()
             self.engine.dispose(close=False)
-            self._pid = pid
+            for connection in inherited:
+                with contextlib.suppress(Exception):
+                    connection.close()
+        else:
+            self.engine.dispose(close=False)
 
     @contextmanager
     def read(self) -> Iterator[Connection]:

@@ -1,0 +1,91 @@
+"""Background runs: the orchestration of a run goes on in a detached process.
+
+The caller's process double-forks: the grandchild starts a new session (so it outlives the
+caller and its terminal), sends its output to a run log in the artifact store, and drives
+the run exactly as a synchronous call would. Forking (rather than starting a fresh
+interpreter) keeps steps defined in `__main__` or a notebook runnable. SIGTERM stops the run
+cleanly (steps `stopped`); a run whose process is killed outright stops sending heartbeats
+and is recognised as dead when read (`orchestrators/liveness.py`).
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+from typing import Any
+
+from stepwell.execution.run_context import RunContext
+from stepwell.orchestrators.base import BaseOrchestrator
+
+
+def run_log_uri(ctx: RunContext) -> str:
+    """Where a background run's own output (not its steps') is written."""
+    return ctx.artifact_store.join(ctx.artifact_store.path, "logs", str(ctx.run.id), "run.log")
+
+
+def start_in_background(ctx: RunContext, orchestrator: BaseOrchestrator) -> int:
+    """Start orchestrating `ctx.run` in a detached process; return that process's id."""
+    read_end, write_end = os.pipe()
+    child = os.fork()
+    if child == 0:  # first child: detach, fork the daemon, report its pid, leave
+        try:
+            os.close(read_end)
+            os.setsid()
+            daemon = os.fork()
+            if daemon == 0:
+                os.close(write_end)
+                _daemon_main(ctx, orchestrator)
+            os.write(write_end, str(daemon).encode())
+        finally:
+            os._exit(0)
+    os.close(write_end)
+    os.waitpid(child, 0)
+    with os.fdopen(read_end) as reader:
+        return int(reader.read() or 0)
+
+
+def _raise_interrupt(signum: int, frame: Any) -> None:
+    raise KeyboardInterrupt(f"signal {signal.Signals(signum).name}")
+
+
+def _daemon_main(ctx: RunContext, orchestrator: BaseOrchestrator) -> None:
+    """Body of the background process: redirect output, run, exit without cleanup."""
+    from stepwell.enums import ExecutionStatus
+    from stepwell.orchestrators.submit import execute_run
+
+    code = 0
+    try:
+        _redirect_output(ctx)
+        signal.signal(signal.SIGTERM, _raise_interrupt)
+        signal.signal(signal.SIGINT, _raise_interrupt)
+        ctx.store.update_run(ctx.run.id, status=ExecutionStatus.RUNNING, heartbeat=None)
+        ctx.run = ctx.store.get_run(ctx.run.id)
+        execute_run(ctx, orchestrator, raise_on_failure=False)
+    except BaseException:
+        import traceback
+
+        traceback.print_exc()
+        code = 1
+    finally:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+
+
+def _redirect_output(ctx: RunContext) -> None:
+    devnull = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(devnull, 0)
+    os.close(devnull)
+    store = ctx.artifact_store
+    if store.is_local:
+        path = run_log_uri(ctx)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        log = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+    else:
+        log = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(log, 1)
+    os.dup2(log, 2)
+    os.close(log)
+    sys.stdout = open(1, "w", buffering=1, closefd=False)  # noqa: SIM115
+    sys.stderr = open(2, "w", buffering=1, closefd=False)  # noqa: SIM115

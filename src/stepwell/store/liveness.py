@@ -1,0 +1,65 @@
+"""Is a run still alive? Runs that stopped sending heartbeats are marked failed when read.
+
+A running run's orchestrator records a heartbeat every STEPWELL_HEARTBEAT_INTERVAL seconds
+(5 by default). A reader that finds an unfinished run whose last sign of life is older than
+three intervals marks it (and its unfinished step runs) `failed`, so a run whose process
+was killed outright is never left `running` forever.
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import datetime, timezone
+from uuid import UUID
+
+from stepwell.config.environment import heartbeat_interval
+from stepwell.enums import ExecutionStatus
+from stepwell.exceptions import StepwellError
+from stepwell.store.base import Store
+from stepwell.store.models import PipelineRunResponse
+
+MISSED_HEARTBEATS = 3
+
+
+def is_dead(run: PipelineRunResponse, now: datetime | None = None) -> bool:
+    """Whether an unfinished run has missed too many heartbeats (pure)."""
+    if run.status.is_finished:
+        return False
+    last = run.heartbeat or run.start_time or run.created
+    now = now or datetime.now(timezone.utc)
+    return (now - last).total_seconds() > MISSED_HEARTBEATS * heartbeat_interval()
+
+
+def checked(store: Store, run: PipelineRunResponse) -> PipelineRunResponse:
+    """`run`, marked failed first if its orchestrator is gone."""
+    if not is_dead(run):
+        return run
+    message = (
+        "The run's orchestrating process stopped sending heartbeats (it was killed or its "
+        "machine went down); marked failed when read."
+    )
+    stamp = datetime.now(timezone.utc)
+    for step_run in store.get_run_steps(run.id).values():
+        if not step_run.status.is_finished:
+            store.update_step_run(
+                step_run.id, status=ExecutionStatus.FAILED, end_time=stamp, status_message=message
+            )
+    return store.update_run(
+        run.id, status=ExecutionStatus.FAILED, end_time=stamp, status_message=message
+    )
+
+
+def wait_for_run(
+    store: Store, run_id: UUID, timeout: float | None = None, poll_interval: float = 0.2
+) -> PipelineRunResponse:
+    """Block until a run has finished (or is found dead); return its final record."""
+    deadline = None if timeout is None else time.monotonic() + timeout
+    while True:
+        run = checked(store, store.get_run(run_id))
+        if run.status.is_finished:
+            return run
+        if deadline is not None and time.monotonic() >= deadline:
+            raise StepwellError(
+                f"Run '{run.name}' is still {run.status.value} after {timeout} s of waiting."
+            )
+        time.sleep(poll_interval)
