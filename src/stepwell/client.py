@@ -143,7 +143,49 @@ class Client:
 
     # -- snapshots ---------------------------------------------------------------------------
     def get_snapshot(self, name_or_id: str | UUID) -> SnapshotResponse:
+        """A snapshot by id, id prefix or (unambiguous) name."""
         return self.store.get_snapshot(name_or_id)
+
+    def list_snapshots(
+        self,
+        pipeline_name_or_id: str | UUID | None = None,
+        named_only: bool = True,
+        page: int = 1,
+        size: int = 50,
+    ) -> list[SnapshotResponse]:
+        """Snapshots, newest first (only named ones unless `named_only=False`)."""
+        return self.store.list_snapshots(
+            pipeline=pipeline_name_or_id, named_only=named_only, page=page, size=size
+        )
+
+    def update_snapshot(
+        self, name_or_id: str | UUID, name: str | None = None, description: str | None = None
+    ) -> SnapshotResponse:
+        """Rename a snapshot or change its description."""
+        snapshot = self.get_snapshot(name_or_id)
+        return self.store.update_snapshot(snapshot.id, name=name, description=description)
+
+    def delete_snapshot(self, name_or_id: str | UUID) -> None:
+        """Delete a snapshot; runs made from it are kept."""
+        self.store.delete_snapshot(self.get_snapshot(name_or_id).id)
+
+    def trigger_pipeline(
+        self,
+        snapshot_name_or_id: str | UUID | None = None,
+        pipeline_name_or_id: str | UUID | None = None,
+        run_configuration: Any = None,
+        synchronous: bool = False,
+        timeout: float | None = None,
+    ) -> PipelineRunResponse:
+        """Run a snapshot (or a pipeline's newest named snapshot) in a fresh process.
+
+        `run_configuration` (a dict or `PipelineRunConfiguration`) outranks the snapshot's
+        configuration. Returns the run at once, or the finished run when `synchronous`.
+        """
+        from stepwell.snapshots.trigger import find_snapshot, trigger
+
+        snapshot = find_snapshot(self.store, snapshot_name_or_id, pipeline_name_or_id)
+        return trigger(self.store, snapshot, run_configuration, synchronous, timeout)
 
     # -- stacks ------------------------------------------------------------------------------
     @property
@@ -157,15 +199,19 @@ class Client:
         return active.active_stack_model(self.store)
 
     def activate_stack(self, stack_name_id_or_prefix: str | UUID) -> None:
-        """Make a stack the active one, for this and later processes (STEPWELL_ACTIVE_STACK
-        still wins where it is set)."""
+        """Make a stack the active one, here and in later processes (config.yaml).
+
+        Where STEPWELL_ACTIVE_STACK is set, it still wins.
+        """
         active.activate_stack(stack_name_id_or_prefix, self.store)
 
     def create_stack(
         self, name: str, components: dict[StackComponentType | str, ComponentRef]
     ) -> StackResponse:
-        """Register a stack: `components` maps each type to a registered component's name or id;
-        an orchestrator and an artifact store are required."""
+        """Register a stack of registered components (type -> name or id of each).
+
+        An orchestrator and an artifact store are required; an alerter is optional.
+        """
         return registration.register_stack(self.store, name, components)
 
     def get_stack(self, name_id_or_prefix: str | UUID | None = None) -> StackResponse:

@@ -30,6 +30,7 @@
     │   └── AlerterNotSupportedError (also NotImplementedError)
     ├── StepContextError             (also RuntimeError)
     ├── OutputTypeError              (also TypeError)
+    ├── TriggerError                 (also RuntimeError)
     ├── StepFailedError              (also RuntimeError)
     └── PipelineRunFailedError       (also RuntimeError)
     RunStoppedSignal                 (BaseException: a step's `except Exception` cannot swallow it)
@@ -180,6 +181,10 @@ class StepContextError(StepwellError, RuntimeError):
 
 class OutputTypeError(StepwellError, TypeError):
     """Raised when a step returns values that do not match its declared outputs."""
+
+
+class TriggerError(StepwellError, RuntimeError):
+    """Raised when a triggered run could not be started from its snapshot's code."""
 
 
 class StepFailedError(StepwellError, RuntimeError):

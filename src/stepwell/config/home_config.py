@@ -24,11 +24,36 @@ def home_config_path() -> Path:
     return home_folder() / CONFIG_FILE
 
 
+_cache: dict[Path, tuple[tuple[int, int, int], dict[str, Any]]] = {}
+
+
+def _version(stat: os.stat_result) -> tuple[int, int, int]:
+    # Every write replaces the file, so the inode changes even where mtimes are coarse.
+    return (stat.st_mtime_ns, stat.st_size, stat.st_ino)
+
+
 def read_home_config() -> dict[str, Any]:
-    """The settings in `config.yaml`; empty when there is no file yet."""
+    """The settings in `config.yaml`; empty when there is no file yet.
+
+    Parsed again only when the file has changed.
+    """
+    path = home_config_path()
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        return {}
+    version = _version(stat)
+    cached = _cache.get(path)
+    if cached is not None and cached[0] == version:
+        return dict(cached[1])
+    data = _parse(path)
+    _cache[path] = (version, data)
+    return dict(data)
+
+
+def _parse(path: Path) -> dict[str, Any]:
     import yaml
 
-    path = home_config_path()
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -62,6 +87,7 @@ def write_home_config_value(key: str, value: Any) -> None:
         with os.fdopen(handle, "w", encoding="utf-8") as stream:
             yaml.safe_dump(data, stream, sort_keys=True)
         os.replace(temporary, path)
+        _cache[path] = (_version(path.stat()), data)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise

@@ -26,6 +26,7 @@ from stepwell.execution.launcher import (
 )
 from stepwell.execution.run_context import RunContext
 from stepwell.orchestrators.base import BaseOrchestrator, record_unrun_step
+from stepwell.orchestrators.workers import escaped_failure
 
 INTERRUPTED = "Interrupted by the user (Ctrl-C)."
 
@@ -79,6 +80,8 @@ class InlineOrchestrator(BaseOrchestrator):
                 stopped = AttemptResult(ExecutionStatus.STOPPED, status_message=INTERRUPTED)
                 self._done.append(finish_attempt(ctx, plan, step_run, stopped))
                 raise
+            except BaseException as error:  # sys.exit() in a step fails it, as in a worker
+                result = escaped_failure(error)
             outcome = finish_attempt(ctx, plan, step_run, result, final=final)
             if outcome.status is not ExecutionStatus.RETRIED:
                 return outcome

@@ -80,6 +80,7 @@ def submit(
     is_unlisted: bool = False,
     raise_on_failure: bool = True,
     snapshot_id: Any = None,
+    background: bool | None = None,
 ) -> PipelineRunResponse:
     """Store a compiled pipeline as a snapshot and a run, then orchestrate the run.
 
@@ -89,7 +90,7 @@ def submit(
     started = datetime.now(timezone.utc)
     run_name = format_run_name(config.run_name or None, config.name, started, config.substitutions)
     orchestrator = active_orchestrator(config)
-    synchronous = is_synchronous(config)
+    synchronous = is_synchronous(config) if background is None else not background
     store = active_store()
     _check_run_name_free(store, run_name)
     pipeline_id = None if is_unlisted else store.get_or_create_pipeline(config.name).id

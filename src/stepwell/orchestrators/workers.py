@@ -145,13 +145,19 @@ def _run(ctx: RunContext, task: Task) -> AttemptResult:
         return run_attempt(ctx, plan, step_run, last_attempt=last)
     except RunStoppedSignal as stop:
         return AttemptResult(ExecutionStatus.STOPPED, status_message=str(stop))
-    except BaseException as error:  # a framework error: report it rather than die silently
-        return AttemptResult(
-            ExecutionStatus.FAILED,
-            error=error,
-            traceback=traceback.format_exc(),
-            status_message=f"{type(error).__name__}: {error}",
-        )
+    except BaseException as error:  # report it rather than die silently
+        return escaped_failure(error)
+
+
+def escaped_failure(error: BaseException) -> AttemptResult:
+    """A failed attempt whose error got past `run_attempt`: `sys.exit()` in the step's code
+    (only `Exception`s are caught there) or a framework error."""
+    return AttemptResult(
+        ExecutionStatus.FAILED,
+        error=error,
+        traceback="".join(traceback.format_exception(type(error), error, error.__traceback__)),
+        status_message=f"{type(error).__name__}: {error}",
+    )
 
 
 def _picklable(error: BaseException) -> BaseException:

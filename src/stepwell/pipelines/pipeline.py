@@ -94,6 +94,18 @@ class Pipeline(Generic[P, R]):
             run_config_source=self._run_config_source,
         )
 
+    def create_snapshot(
+        self, name: str, description: str | None = None, replace: bool = False
+    ) -> Any:
+        """Store this pipeline (spec, configuration, code) as a named snapshot to run later.
+
+        Names are unique per pipeline; `replace=True` renames an older snapshot of the same
+        name to `<name>@<its creation time>` (it stays runnable) and takes the name.
+        """
+        from stepwell.snapshots.create import create_snapshot
+
+        return create_snapshot(self, name, description, replace)
+
     def write_run_configuration_template(self, path: str, stack: Any = None) -> None:
         """Write a commented YAML template of every run configuration key for this pipeline."""
         from stepwell.pipelines.run_config_template import render_template

@@ -2,13 +2,14 @@
 
 `StackComponent` wraps the store's `StackComponentResponse` and, on first use, looks up its
 flavor and validates its configuration, so a stack whose alerter plugin is missing can still
-name its orchestrator. `build()` makes an instance of the flavor's implementation: what the
-orchestrate and launch stages of the define -> compile -> orchestrate -> launch -> store ->
-read flow actually call.
+name its orchestrator. `build()` makes an instance of the flavor's implementation (and
+`shared()` reuses one): what the orchestrate and launch stages of the define -> compile ->
+orchestrate -> launch -> store -> read flow actually call.
 """
 
 from __future__ import annotations
 
+import builtins
 from functools import cached_property
 from typing import Any
 from uuid import UUID
@@ -26,6 +27,7 @@ class StackComponent:
     ) -> None:
         self.model = model
         self._registry = registry
+        self._shared: tuple[dict[str, Any], Any] | None = None
 
     def __repr__(self) -> str:
         return f"StackComponent({self.type.value}, {self.name!r}, flavor={self.model.flavor!r})"
@@ -43,7 +45,7 @@ class StackComponent:
         return self.model.type
 
     @cached_property
-    def flavor(self) -> type[Flavor]:
+    def flavor(self) -> builtins.type[Flavor]:
         """The flavor class (UnknownFlavorError if no registry or plugin provides it)."""
         return (self._registry or flavor_registry()).get(self.type, self.model.flavor)
 
@@ -59,3 +61,13 @@ class StackComponent:
             merged = {**config.model_dump(exclude_unset=True), **overrides}
             config = self.flavor.validate_config(merged, self.name)
         return self.flavor.build(config)
+
+    def shared(self) -> Any:
+        """One instance for repeated use, remade when the arguments it is built with change.
+
+        (An unset artifact store path follows STEPWELL_ARTIFACT_STORE_PATH, for example.)
+        """
+        kwargs = self.flavor.implementation_kwargs(self.config)
+        if self._shared is None or self._shared[0] != kwargs:
+            self._shared = (kwargs, self.flavor.build(self.config))
+        return self._shared[1]

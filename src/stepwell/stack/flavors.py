@@ -13,6 +13,7 @@ when components are registered (before the store) and used when a stack is built
 
 from __future__ import annotations
 
+import builtins
 import threading
 from typing import Any, ClassVar
 
@@ -43,7 +44,7 @@ class Flavor:
 
     type: ClassVar[StackComponentType]
     name: ClassVar[str]
-    config_class: ClassVar[type[ComponentConfig]] = ComponentConfig
+    config_class: ClassVar[builtins.type[ComponentConfig]] = ComponentConfig
     implementation_source: ClassVar[str]
 
     @classmethod

@@ -94,10 +94,10 @@ def delete_component(
 
 def _component_ids(
     store: Store, components: Mapping[StackComponentType | str, ComponentRef]
-) -> dict[StackComponentType, UUID | None]:
+) -> dict[StackComponentType | str, UUID | None]:
     """Type -> component id; a component is given by name, id, or a list of at most one."""
     ensure_default_stack(store)  # its components may be named
-    ids: dict[StackComponentType, UUID | None] = {}
+    ids: dict[StackComponentType | str, UUID | None] = {}
     for key, value in components.items():
         kind = parse_component_type(key)
         if isinstance(value, (list, tuple)):
@@ -124,8 +124,10 @@ def register_stack(
     store: Store, name: str, components: Mapping[StackComponentType | str, ComponentRef]
 ) -> StackResponse:
     """Record a stack of registered components (by type: name or id of each)."""
-    ids = {kind: item for kind, item in _component_ids(store, components).items() if item}
-    _check_required(name, set(ids))
+    ids: dict[StackComponentType | str, UUID] = {
+        kind: item for kind, item in _component_ids(store, components).items() if item
+    }
+    _check_required(name, {StackComponentType(kind) for kind in ids})
     return store.create_stack(name=name, components=ids)
 
 
@@ -138,7 +140,8 @@ def update_stack(
     current = find_stack(store, name_or_id)
     changes = _component_ids(store, components)
     kept = {kind for kind in current.components if kind not in changes}
-    _check_required(current.name, kept | {kind for kind, item in changes.items() if item})
+    added = {StackComponentType(kind) for kind, item in changes.items() if item}
+    _check_required(current.name, kept | added)
     return store.update_stack(current.id, components=changes)
 
 

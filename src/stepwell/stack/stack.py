@@ -4,13 +4,12 @@ Where the orchestrate and launch stages of the define -> compile -> orchestrate 
 store -> read flow get their orchestrator, artifact store and alerter. Built from the store's
 `StackResponse`; implementations are made on first use. Orchestrators hold the state of the
 run they drive, so `orchestrator` makes a new one on each access; the artifact store and the
-alerter are made once per `Stack`.
+alerter are made once and reused.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
-from functools import cached_property
 from typing import Any
 from uuid import UUID
 
@@ -71,17 +70,17 @@ class Stack:
         """A new orchestrator; `overrides` (e.g. a run's settings) replace configured values."""
         return self.component(StackComponentType.ORCHESTRATOR).build(**overrides)
 
-    @cached_property
+    @property
     def artifact_store(self) -> BaseArtifactStore:
         """Where this stack keeps artifact bytes."""
-        store: BaseArtifactStore = self.component(StackComponentType.ARTIFACT_STORE).build()
+        store: BaseArtifactStore = self.component(StackComponentType.ARTIFACT_STORE).shared()
         return store
 
-    @cached_property
+    @property
     def alerter(self) -> BaseAlerter | None:
         """The stack's alerter, or None if it has none."""
         component = self.components.get(StackComponentType.ALERTER)
         if component is None:
             return None
-        alerter: BaseAlerter = component.build()
+        alerter: BaseAlerter = component.shared()
         return alerter

@@ -53,6 +53,18 @@ class Store(Protocol):
         code_uri: str | None = None,
     ) -> SnapshotResponse: ...
     def get_snapshot(self, name_or_id: str | UUID) -> SnapshotResponse: ...
+    def list_snapshots(
+        self,
+        *,
+        pipeline: str | UUID | None = None,
+        named_only: bool = False,
+        page: int = 1,
+        size: int = 50,
+    ) -> list[SnapshotResponse]: ...
+    def update_snapshot(
+        self, snapshot_id: UUID, *, name: str | None = None, description: str | None = None
+    ) -> SnapshotResponse: ...
+    def delete_snapshot(self, snapshot_id: UUID) -> None: ...
 
     # -- runs --------------------------------------------------------------------------------
     def create_run(

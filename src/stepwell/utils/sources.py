@@ -17,7 +17,10 @@ from typing import Any
 from stepwell.exceptions import SourceError
 
 _LIVE: dict[str, Any] = {}
-_MAIN_ALIAS = "__stepwell_main__"
+# Module names to read others as: a process that runs a snapshot loads the defining script
+# under another name (so its `if __name__ == "__main__":` block stays quiet) and maps
+# `__main__:...` references onto it.
+MODULE_ALIASES: dict[str, str] = {}
 
 
 def get_source(obj: Any) -> str:
@@ -52,6 +55,7 @@ def load_source(source: str) -> Any:
             )
     else:
         module_name, qualname = source.split(":", 1)
+    module_name = MODULE_ALIASES.get(module_name, module_name)
     try:
         module = sys.modules.get(module_name) or importlib.import_module(module_name)
     except Exception as error:

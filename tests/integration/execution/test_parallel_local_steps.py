@@ -8,7 +8,7 @@ import pytest
 from stepwell import pipeline, step
 from stepwell.client import Client
 from stepwell.enums import ExecutionMode, ExecutionStatus
-from stepwell.exceptions import ConfigurationError
+from stepwell.exceptions import ConfigurationError, PipelineRunFailedError
 
 
 @step(enable_cache=False)
@@ -90,3 +90,32 @@ def test_a_run_of_parallel_steps_is_completed_when_all_are():
     run = four_spins()
     assert run.status is ExecutionStatus.COMPLETED
     assert all(s.status is ExecutionStatus.COMPLETED for s in run.steps.values())
+
+
+@step(enable_cache=False)
+def calls_sys_exit() -> int:
+    raise SystemExit(3)
+
+
+@step(enable_cache=False)
+def runs_anyway() -> int:
+    return 1
+
+
+@pipeline
+def exiting_pipeline():
+    calls_sys_exit()
+    runs_anyway()
+
+
+@pytest.mark.parametrize("debug", [False, True], ids=["workers", "debug"])
+def test_sys_exit_in_a_step_fails_only_that_step(monkeypatch, debug):
+    if debug:
+        monkeypatch.setenv("STEPWELL_DEBUG", "True")
+    with pytest.raises(PipelineRunFailedError, match="calls_sys_exit"):
+        exiting_pipeline()
+    run = Client().list_pipeline_runs(pipeline_name="exiting_pipeline")[0]
+    assert run.status is ExecutionStatus.FAILED
+    assert run.steps["calls_sys_exit"].status is ExecutionStatus.FAILED
+    assert run.steps["calls_sys_exit"].status_message == "SystemExit: 3"
+    assert run.steps["runs_anyway"].status is ExecutionStatus.COMPLETED

@@ -261,3 +261,27 @@ def test_bad_pipeline_hooks_fail_before_any_run(options):
     with pytest.raises(HookSignatureError):
         pipeline(**options)(hooked_pipeline.entrypoint)
     assert Client().list_pipeline_runs() == []
+
+
+@step(enable_cache=False, on_failure=step_failure_hook)
+def exits_with_hook() -> int:
+    raise SystemExit(4)
+
+
+@pipeline
+def exit_hook_pipeline():
+    exits_with_hook()
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason=(
+        "execution/attempt.py run_attempt catches only Exception, so a step ending in "
+        "SystemExit (sys.exit()) fails without its on_failure hook being called"
+    ),
+)
+def test_failure_hook_fires_when_a_step_calls_sys_exit(hook_log):
+    with pytest.raises(PipelineRunFailedError):
+        exit_hook_pipeline()
+    assert len(lines(hook_log)) == 1
+    assert "SystemExit: 4" in lines(hook_log)[0]

@@ -50,6 +50,26 @@ def fails_once_without_retry() -> int:
     raise ValueError("no retry for me")
 
 
+def record_final_failure(exception: BaseException):
+    with Path(os.environ["RETRY_COUNTER"]).open("a") as handle:
+        handle.write(f"hook: {exception}\n")
+
+
+@step(
+    enable_cache=False,
+    retry=StepRetryConfig(max_retries=2),
+    on_failure=record_final_failure,
+)
+def always_fails_with_hook() -> int:
+    count_attempt()
+    raise ConnectionError("down")
+
+
+@pipeline
+def hooked_retry_pipeline():
+    always_fails_with_hook()
+
+
 @pipeline
 def flaky_pipeline():
     fails_twice_then_succeeds()
@@ -91,6 +111,12 @@ def test_a_step_that_always_fails_fails_once_retries_are_exhausted(counter):
     assert run.steps["always_fails"].status is ExecutionStatus.FAILED
     assert run.status is ExecutionStatus.FAILED
     assert len(counter.read_text().splitlines()) == 3
+
+
+def test_the_failure_hook_fires_once_after_the_last_attempt(counter):
+    with pytest.raises(PipelineRunFailedError):
+        hooked_retry_pipeline()
+    assert counter.read_text().splitlines() == ["attempt", "attempt", "attempt", "hook: down"]
 
 
 def test_retries_wait_delay_then_delay_times_backoff(counter):

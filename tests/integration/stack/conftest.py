@@ -72,7 +72,7 @@ def webhook_server(monkeypatch) -> Iterator[WebhookServer]:
     port = server.server_address[1]
     hook = WebhookServer(url=f"http://127.0.0.1:{port}/services/T000/SECRET-TOKEN", port=port)
     server.hook = hook  # type: ignore[attr-defined]
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
     thread.start()
     try:
         yield hook

@@ -323,6 +323,18 @@ def test_active_stack_is_reused_until_it_changes(client):
     assert changed.orchestrator.max_parallelism == 2
 
 
+def test_default_artifact_store_is_reused_and_follows_the_environment(
+    client, tmp_path, monkeypatch
+):
+    stack = client.active_stack
+    first = stack.artifact_store
+
+    assert stack.artifact_store is first
+    monkeypatch.setenv("STEPWELL_ARTIFACT_STORE_PATH", str(tmp_path / "elsewhere"))
+    assert client.active_stack is stack
+    assert stack.artifact_store.path == str(tmp_path / "elsewhere")
+
+
 def test_using_stack_pins_the_active_stack(client):
     make_stack(client, "prod")
     prod = active.stack_from_model(client.store.url, client.get_stack("prod"))

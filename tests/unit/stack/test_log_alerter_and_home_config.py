@@ -70,3 +70,14 @@ def test_broken_home_config_is_a_clear_error(stepwell_home):
 
     with pytest.raises(ConfigurationError, match="config.yaml must hold a mapping"):
         read_home_config()
+
+
+def test_home_config_sees_changes_made_by_other_processes(stepwell_home):
+    write_home_config_value("active_stack", "dev")
+    assert read_home_config() == {"active_stack": "dev"}
+
+    replacement = stepwell_home / "other.yaml"  # another process writes the same way
+    replacement.write_text("active_stack: prd\n")
+    replacement.replace(stepwell_home / "config.yaml")
+
+    assert read_home_config() == {"active_stack": "prd"}

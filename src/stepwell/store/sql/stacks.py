@@ -186,8 +186,7 @@ class StackMethods(SqlStoreBase):
         name: str | None = None,
         configuration: Mapping[str, Any] | None = None,
     ) -> StackComponentResponse:
-        """Rename a component or replace its configuration; the stacks using it count as
-        updated too."""
+        """Rename a component or replace its configuration; its stacks' `updated` moves too."""
 
         def work(connection: Connection) -> Row:
             row = by_id(

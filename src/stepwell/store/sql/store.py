@@ -38,6 +38,7 @@ from stepwell.store.sql.conversions import (
 from stepwell.store.sql.engine import Database
 from stepwell.store.sql.migrate import ensure_schema
 from stepwell.store.sql.queries import by_id, check_page, delete_runs, resolve
+from stepwell.store.sql.snapshots import SnapshotMethods
 from stepwell.store.sql.stacks import StackMethods
 from stepwell.store.sql.step_runs import StepRunMethods
 from stepwell.store.sql.tables import PIPELINES, RUNS, SNAPSHOTS, as_utc, utc_now
@@ -70,7 +71,7 @@ def _reopen(url: str) -> SqlStore:
     return store
 
 
-class SqlStore(StepRunMethods, ArtifactMethods, StackMethods):
+class SqlStore(StepRunMethods, ArtifactMethods, StackMethods, SnapshotMethods):
     """The `Store` on a SQL database; `SqlStore(url)` migrates the database to the newest schema.
 
     `url` is any SQLAlchemy URL: `sqlite:///path/stepwell.db` (the folder is created) or

@@ -1,0 +1,146 @@
+"""Trigger a run of a stored snapshot, from any process (a script, a step, the CLI, a server).
+
+The run's configuration is checked against the snapshot before anything starts (unknown
+keys, steps or parameters fail here, and no run is created). A fresh process then imports
+the snapshot's code and records the run; the caller gets the run at once, or the finished
+run with `synchronous=True`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import uuid
+from typing import Any
+from uuid import UUID
+
+from stepwell.config.environment import artifact_store_path, home_folder, store_url
+from stepwell.config.run_config import PipelineRunConfiguration
+from stepwell.config.yaml_loader import parse_run_configuration
+from stepwell.exceptions import ConfigurationError, EntityNotFoundError, TriggerError
+from stepwell.snapshots.runner import ENV_REQUEST
+from stepwell.store.base import Store
+from stepwell.store.liveness import wait_for_run
+from stepwell.store.models import PipelineRunResponse, SnapshotResponse
+
+
+def find_snapshot(
+    store: Store, snapshot_name_or_id: str | UUID | None, pipeline_name_or_id: str | UUID | None
+) -> SnapshotResponse:
+    """The snapshot to run: given directly, or the newest named one of a pipeline."""
+    if snapshot_name_or_id is not None:
+        return store.get_snapshot(snapshot_name_or_id)
+    if pipeline_name_or_id is None:
+        raise ConfigurationError(
+            "Pass snapshot_name_or_id or pipeline_name_or_id to trigger a run."
+        )
+    pipeline = store.get_pipeline(pipeline_name_or_id)
+    snapshots = store.list_snapshots(pipeline=pipeline.id, named_only=True, size=1)
+    if not snapshots:
+        raise EntityNotFoundError(
+            f"Pipeline '{pipeline.name}' has no snapshot to trigger; create one with "
+            f"`{pipeline.name}.create_snapshot(name=...)`."
+        )
+    return snapshots[0]
+
+
+def check_against_snapshot(
+    snapshot: SnapshotResponse, run_config: PipelineRunConfiguration
+) -> None:
+    """Fail before starting anything if the run configuration names what the snapshot lacks."""
+    source = "run_configuration"
+    invocations = {inv["id"]: inv for inv in snapshot.spec.get("invocations", [])}
+    pipeline_parameters = set(snapshot.config.get("parameters", {}))
+    for name in run_config.parameters:
+        if name not in pipeline_parameters:
+            raise ConfigurationError(
+                f"{source}: parameters.{name}: pipeline '{snapshot.pipeline_name}' takes no "
+                f"parameter '{name}'; its parameters are {sorted(pipeline_parameters)}."
+            )
+    for step_id, step_config in run_config.steps.items():
+        invocation = invocations.get(step_id)
+        if invocation is None:
+            raise ConfigurationError(
+                f"{source}: steps.{step_id}: snapshot '{snapshot.name}' has no step invocation "
+                f"'{step_id}'; its invocations are {sorted(invocations)}."
+            )
+        known = set(invocation.get("inputs", {}))
+        for name in step_config.parameters:
+            if name not in known:
+                raise ConfigurationError(
+                    f"{source}: steps.{step_id}.parameters.{name}: step '{step_id}' takes no "
+                    f"parameter '{name}'; its inputs are {sorted(known)}."
+                )
+
+
+def trigger(
+    store: Store,
+    snapshot: SnapshotResponse,
+    run_configuration: dict[str, Any] | PipelineRunConfiguration | None,
+    synchronous: bool = False,
+    timeout: float | None = None,
+) -> PipelineRunResponse:
+    """Start a run of `snapshot` in a fresh process; return it (finished if synchronous)."""
+    if snapshot.code_uri is None:
+        raise ConfigurationError(
+            f"Snapshot '{snapshot.name or snapshot.id}' has no code archive and cannot be "
+            "triggered; create one with `pipeline.create_snapshot(name=...)`."
+        )
+    if run_configuration is None:
+        run_config = PipelineRunConfiguration()
+    elif isinstance(run_configuration, PipelineRunConfiguration):
+        run_config = run_configuration
+    else:
+        run_config = parse_run_configuration(dict(run_configuration), source="run_configuration")
+    check_against_snapshot(snapshot, run_config)
+    run_id = _start_runner(snapshot, run_config)
+    run = store.get_run(run_id)
+    if synchronous:
+        return wait_for_run(store, run.id, timeout)
+    return run
+
+
+def _start_runner(snapshot: SnapshotResponse, run_config: PipelineRunConfiguration) -> str:
+    read_end, write_end = os.pipe()
+    logs = home_folder() / "logs" / "triggers"
+    logs.mkdir(parents=True, exist_ok=True)
+    log_path = logs / f"{uuid.uuid4().hex}.log"
+    request = {
+        "snapshot_id": str(snapshot.id),
+        "run_configuration": run_config.model_dump(mode="json", exclude_unset=True),
+        "report_fd": write_end,
+    }
+    env = {
+        **os.environ,
+        ENV_REQUEST: json.dumps(request),
+        "STEPWELL_STORE_URL": store_url(),
+        "STEPWELL_ARTIFACT_STORE_PATH": artifact_store_path(),
+        "STEPWELL_HOME": str(home_folder()),
+    }
+    with open(log_path, "ab") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "stepwell.snapshots.runner"],
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=log,
+            pass_fds=(write_end,),
+            start_new_session=True,
+        )
+    os.close(write_end)
+    with os.fdopen(read_end) as reader:
+        text = reader.read()
+    process.wait()
+    message = json.loads(text) if text else {}
+    if "run_id" in message:
+        return str(message["run_id"])
+    tail = log_path.read_text(encoding="utf-8", errors="replace")[-2000:]
+    error = message.get("error", f"the runner exited with code {process.returncode}")
+    if message.get("type") in ("ConfigurationError", "PipelineDefinitionError", "InputTypeError"):
+        raise ConfigurationError(f"Cannot trigger snapshot '{snapshot.name}': {error}")
+    raise TriggerError(
+        f"Cannot start a run of snapshot '{snapshot.name or snapshot.id}': {error}. "
+        f"Runner output ({log_path}):\n{tail}"
+    )

@@ -1,0 +1,82 @@
+"""Listing, renaming and deleting snapshots (layer: store; the `SqlStore` mixin for them).
+
+Snapshot names are unique within a pipeline. Deleting a snapshot keeps the runs made from it
+(their `snapshot_id` becomes empty).
+"""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from sqlalchemy import Connection, delete, select, update
+from sqlalchemy.exc import IntegrityError
+
+from stepwell.exceptions import EntityExistsError
+from stepwell.store.models import SnapshotResponse
+from stepwell.store.sql.common import SqlStoreBase, integrity_error, is_unique_violation
+from stepwell.store.sql.conversions import snapshot_response
+from stepwell.store.sql.queries import resolve
+from stepwell.store.sql.tables import PIPELINES, SNAPSHOTS
+
+
+class SnapshotMethods(SqlStoreBase):
+    """The snapshot-listing half of `SqlStore`."""
+
+    def list_snapshots(
+        self,
+        *,
+        pipeline: str | UUID | None = None,
+        named_only: bool = False,
+        page: int = 1,
+        size: int = 50,
+    ) -> list[SnapshotResponse]:
+        """Snapshots, newest first, optionally of one pipeline and only named ones."""
+        query = (
+            select(SNAPSHOTS, PIPELINES.c.name.label("pipeline_name"))
+            .join(PIPELINES, PIPELINES.c.id == SNAPSHOTS.c.pipeline_id)
+            .order_by(SNAPSHOTS.c.created.desc())
+            .limit(size)
+            .offset((max(page, 1) - 1) * size)
+        )
+        with self._db.read() as connection:
+            if pipeline is not None:
+                row = resolve(connection, PIPELINES, pipeline, "pipeline")
+                query = query.where(SNAPSHOTS.c.pipeline_id == row["id"])
+            if named_only:
+                query = query.where(SNAPSHOTS.c.name.is_not(None))
+            rows = [row._mapping for row in connection.execute(query)]
+        return [snapshot_response(row, row["pipeline_name"], self._store()) for row in rows]
+
+    def update_snapshot(
+        self, snapshot_id: UUID, *, name: str | None = None, description: str | None = None
+    ) -> SnapshotResponse:
+        """Rename a snapshot or change its description (only what is given changes)."""
+        values = {}
+        if name is not None:
+            values["name"] = name
+        if description is not None:
+            values["description"] = description
+
+        def work(connection: Connection) -> None:
+            if values:
+                connection.execute(
+                    update(SNAPSHOTS).where(SNAPSHOTS.c.id == snapshot_id).values(**values)
+                )
+
+        try:
+            self._db.write(work)
+        except IntegrityError as error:
+            if is_unique_violation(error):
+                raise EntityExistsError(
+                    f"The pipeline already has a snapshot named '{name}'; pick another name."
+                ) from error
+            raise integrity_error("update the snapshot", error) from error
+        return self._store().get_snapshot(snapshot_id)
+
+    def delete_snapshot(self, snapshot_id: UUID) -> None:
+        """Delete a snapshot; runs made from it are kept."""
+
+        def work(connection: Connection) -> None:
+            connection.execute(delete(SNAPSHOTS).where(SNAPSHOTS.c.id == snapshot_id))
+
+        self._db.write(work)
