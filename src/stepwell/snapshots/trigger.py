@@ -119,6 +119,8 @@ def _start_runner(snapshot: SnapshotResponse, run_config: PipelineRunConfigurati
         "STEPWELL_ARTIFACT_STORE_PATH": artifact_store_path(),
         "STEPWELL_HOME": str(home_folder()),
     }
+    # A fresh interpreter per trigger: let it keep compiled bytecode, so the next is quick.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     with open(log_path, "ab") as log:
         process = subprocess.Popen(
             [sys.executable, "-m", "stepwell.snapshots.runner"],

@@ -1,0 +1,95 @@
+"""The CLI's one error boundary: exceptions in, one-line messages and exit codes out (read).
+
+Every command runs inside `StepwellGroup.invoke`, so a command only raises; it never prints
+its own error. What the user sees:
+
+| raised                                         | shown on stderr                    | exit |
+|------------------------------------------------|------------------------------------|------|
+| `StepwellError`, `KeyError`, `ValueError`,     | `Error: <message>` (one line)      | 1    |
+| `OSError`, `CliError`                          |                                    |      |
+| any other exception                            | `Error: <type>: <message>` + hint  | 1    |
+| `KeyboardInterrupt` (Ctrl-C)                   | `Interrupted.`                     | 130  |
+| Click/Typer usage errors (`UsageError`, ...)   | Click's usage message              | 2    |
+
+With the global `--debug` flag the Python traceback is printed too.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+import traceback
+from collections.abc import Iterator
+from typing import Any
+
+import click
+import typer
+from typer.core import TyperGroup
+
+EXIT_OK = 0
+EXIT_ERROR = 1
+EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130
+
+
+class CliError(ValueError):
+    """Raised by commands for bad input the CLI itself detects (a malformed `key=value`)."""
+
+
+class StepwellGroup(TyperGroup):
+    """The root command group: runs every command inside the error boundary."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        debug = bool(ctx.params.get("debug"))
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+            raise
+        except KeyboardInterrupt:
+            print_error("Interrupted.", prefix="")
+            raise typer.Exit(EXIT_INTERRUPTED) from None
+        except Exception as error:
+            if debug:
+                traceback.print_exc(file=sys.stderr)
+            print_error(describe(error, debug))
+            raise typer.Exit(EXIT_ERROR) from None
+
+
+def describe(error: BaseException, debug: bool = False) -> str:
+    """The one line shown for `error`."""
+    from stepwell.exceptions import StepwellError
+
+    if isinstance(error, (StepwellError, CliError)):
+        message = str(error)
+    elif isinstance(error, KeyError):
+        # str(KeyError('x')) is "'x'": show the key itself.
+        message = str(error.args[0]) if error.args else "not found"
+    elif isinstance(error, (ValueError, OSError)):
+        message = str(error)
+    else:
+        message = f"{type(error).__name__}: {error}"
+        if not debug:
+            message += " (run again with --debug for the traceback)"
+    return " ".join(message.split()) or type(error).__name__
+
+
+def print_error(message: str, prefix: str = "Error: ") -> None:
+    """Write one message to stderr, in red on a terminal, never wrapped."""
+    from rich.text import Text
+
+    from stepwell.cli.output import stderr_console
+
+    text = Text(prefix, style="bold red") if prefix else Text()
+    text.append(message)
+    stderr_console().print(text, soft_wrap=True, highlight=False)
+
+
+@contextlib.contextmanager
+def hint(text: str) -> Iterator[None]:
+    """Add `text` (how to find valid names) to a not-found error raised inside the block."""
+    from stepwell.exceptions import EntityNotFoundError
+
+    try:
+        yield
+    except EntityNotFoundError as error:
+        raise CliError(f"{error} {text}") from error

@@ -1,0 +1,175 @@
+"""Rendering for the CLI (read layer): tables for people, JSON for scripts.
+
+Commands build plain rows (dicts of JSON-ready values) and hand them to `show`, which prints
+a Rich table or, with `--output json`, the rows as JSON. Colours appear only on a terminal
+(Rich's detection, which also honours NO_COLOR); in pipes tables are plain text and wide
+enough that values are not cut.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Sequence
+from datetime import datetime
+from enum import Enum
+from typing import Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+PIPE_WIDTH = 240
+
+STATUS_STYLES = {
+    "initializing": "dim",
+    "provisioning": "dim",
+    "queued": "dim",
+    "running": "blue",
+    "retrying": "yellow",
+    "completed": "green",
+    "cached": "cyan",
+    "failed": "bold red",
+    "retried": "yellow",
+    "skipped": "yellow",
+    "stopping": "magenta",
+    "stopped": "magenta",
+}
+
+
+class OutputFormat(str, Enum):
+    """How list and describe commands print their result."""
+
+    table = "table"
+    json = "json"
+
+
+OUTPUT_OPTION = typer.Option(
+    OutputFormat.table, "--output", "-o", help="table for people, json for scripts."
+)
+
+
+def _console(stream: Any) -> Console:
+    width = None
+    if not stream.isatty() and not os.environ.get("COLUMNS"):
+        width = PIPE_WIDTH  # a pipe has no width: don't fold values at 80 columns
+    return Console(file=stream, width=width, highlight=False, soft_wrap=False)
+
+
+def stdout_console() -> Console:
+    """A console on the current stdout (made per call: tests swap sys.stdout)."""
+    return _console(sys.stdout)
+
+
+def stderr_console() -> Console:
+    """A console on the current stderr, for errors, notes and live progress."""
+    return _console(sys.stderr)
+
+
+def note(message: str) -> None:
+    """A short remark for people (stderr, so stdout stays clean for scripts)."""
+    stderr_console().print(Text(message, style="dim"), soft_wrap=True)
+
+
+def say(message: str | Text) -> None:
+    """A result line on stdout."""
+    stdout_console().print(message, soft_wrap=True)
+
+
+def print_json(data: Any) -> None:
+    """Print `data` as indented JSON on stdout."""
+    typer.echo(json.dumps(data, indent=2, default=_json_default))
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, Enum):
+        return value.value
+    return str(value)
+
+
+def show(
+    rows: Sequence[dict[str, Any]],
+    columns: Sequence[str],
+    output: OutputFormat,
+    title: str | None = None,
+    empty: str = "Nothing to show.",
+) -> None:
+    """Print `rows` as a table of `columns` (keys of each row), or all of each row as JSON."""
+    if output is OutputFormat.json:
+        print_json(list(rows))
+        return
+    if not rows:
+        note(empty)
+        return
+    table = Table(title=title, header_style="bold", title_justify="left")
+    for column in columns:
+        table.add_column(column.replace("_", " ").upper(), overflow="fold")
+    for row in rows:
+        table.add_row(*(cell(column, row.get(column)) for column in columns))
+    stdout_console().print(table)
+
+
+def show_record(fields: dict[str, Any], output: OutputFormat, title: str | None = None) -> None:
+    """Print one record as a two-column table of field and value, or as JSON."""
+    if output is OutputFormat.json:
+        print_json(fields)
+        return
+    table = Table(title=title, show_header=False, title_justify="left", box=None)
+    table.add_column(style="bold")
+    table.add_column(overflow="fold")
+    for key, value in fields.items():
+        if isinstance(value, (list, dict)):
+            continue
+        table.add_row(key.replace("_", " "), cell(key, value))
+    stdout_console().print(table)
+
+
+def cell(column: str, value: Any) -> Text:
+    """One table cell: statuses coloured, times local and short, None as a dash."""
+    if value is None or value == "":
+        return Text("-", style="dim")
+    if isinstance(value, bool):
+        return Text("yes" if value else "no")
+    if column in ("status", "active") and isinstance(value, str):
+        return Text(value, style=STATUS_STYLES.get(value, ""))
+    if column.startswith("duration") and isinstance(value, (int, float)):
+        return Text(format_duration(value))
+    if isinstance(value, str) and column in ("created", "updated", "start_time", "end_time"):
+        return Text(format_time(value))
+    if isinstance(value, datetime):
+        return Text(format_time(value.isoformat()))
+    return Text(str(value))
+
+
+def format_duration(seconds: float | None) -> str:
+    """`0.42s`, `12.3s`, `4m05s`, `1h02m`."""
+    if seconds is None:
+        return "-"
+    if seconds < 10:
+        return f"{seconds:.2f}s"
+    if seconds < 60:
+        return f"{seconds:.1f}s"
+    minutes, secs = divmod(int(seconds), 60)
+    if minutes < 60:
+        return f"{minutes}m{secs:02d}s"
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}h{minutes:02d}m"
+
+
+def format_time(iso: str) -> str:
+    """An ISO time as `YYYY-MM-DD HH:MM:SS` in local time."""
+    try:
+        moment = datetime.fromisoformat(iso)
+    except ValueError:
+        return iso
+    if moment.tzinfo is not None:
+        moment = moment.astimezone()
+    return moment.strftime("%Y-%m-%d %H:%M:%S")
+
+
+def iso(value: datetime | None) -> str | None:
+    return None if value is None else value.isoformat()
