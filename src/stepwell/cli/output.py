@@ -173,3 +173,8 @@ def format_time(iso: str) -> str:
 
 def iso(value: datetime | None) -> str | None:
     return None if value is None else value.isoformat()
+
+
+def is_quiet(ctx: typer.Context) -> bool:
+    """Whether the global `--quiet` flag was given."""
+    return bool(getattr(ctx.find_root().obj, "quiet", False))

@@ -1,0 +1,82 @@
+"""The `stepwell` command: the root group, its global options and its command groups (read).
+
+`stepwell = "stepwell.cli.app:main"` in pyproject.toml. Only typer and rich are imported up
+front; each command imports the Client (and with it the store) when it runs, so that
+`stepwell --help` and shell completion stay quick.
+
+    stepwell [--quiet] [--debug] [--version]
+      init | status | clean | run MODULE:PIPELINE
+      pipeline list | delete
+      pipeline runs list | describe | delete | logs | stop
+      artifact list | describe | export
+      snapshot list | describe | trigger | delete
+      stack list | describe | register | set | delete
+      stack component list | describe | register | delete
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import typer
+
+from stepwell.cli import artifacts, init_status, pipelines, run_cmd, snapshots, stacks
+from stepwell.cli.errors import StepwellGroup
+
+
+@dataclass
+class CliState:
+    """The global options, kept on the root context for the commands."""
+
+    quiet: bool = False
+    debug: bool = False
+
+
+app = typer.Typer(
+    name="stepwell",
+    cls=StepwellGroup,
+    help="stepwell: run ML pipelines and read their runs, artifacts and stacks.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        from stepwell import __version__
+
+        typer.echo(f"stepwell {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    ctx: typer.Context,
+    quiet: bool = typer.Option(
+        False, "--quiet", "-q", help="Show only results and errors (no live progress)."
+    ),
+    debug: bool = typer.Option(False, "--debug", help="Show Python tracebacks of errors."),
+    version: bool = typer.Option(
+        False, "--version", callback=_show_version, is_eager=True, help="Show the version."
+    ),
+) -> None:
+    """stepwell: run ML pipelines and read their runs, artifacts and stacks.
+
+    Where data lives: STEPWELL_HOME, else a `.stepwell/` folder here or above (`stepwell
+    init`), else ~/.local/share/stepwell. STEPWELL_LOGGING_VERBOSITY=WARNING quiets runs.
+    """
+    ctx.obj = CliState(quiet=quiet, debug=debug)
+
+
+init_status.register(app)
+run_cmd.register(app)
+app.add_typer(pipelines.app, name="pipeline")
+app.add_typer(artifacts.app, name="artifact")
+app.add_typer(snapshots.app, name="snapshot")
+app.add_typer(stacks.app, name="stack")
+
+
+def main() -> None:
+    """Entry point of the `stepwell` console script."""
+    app(prog_name="stepwell")
