@@ -50,6 +50,7 @@ class StepOutcome:
     outputs: dict[str, list[ArtifactVersionResponse]] = field(default_factory=dict)
     error: BaseException | None = None
     traceback: str | None = None
+    duration: float | None = None
 
 
 @dataclass
@@ -208,6 +209,7 @@ def finish_attempt(
     """Record how an attempt ended: outputs and `completed`, `failed`, `retried` or `stopped`."""
     invocation_id = plan.invocation.id
     ended = now()
+    seconds = (ended - (step_run.start_time or ended)).total_seconds()
     if result.status is ExecutionStatus.COMPLETED:
         outputs = record_outputs(ctx.store, result.outputs, step_run.id)
         ctx.store.update_step_run(
@@ -216,9 +218,10 @@ def finish_attempt(
             end_time=ended,
             outputs={name: [v.id for v in versions] for name, versions in outputs.items()},
         )
-        seconds = (ended - (step_run.start_time or ended)).total_seconds()
         logger.info("Step %s has finished in %.3fs.", invocation_id, seconds)
-        return StepOutcome(invocation_id, ExecutionStatus.COMPLETED, step_run.id, outputs)
+        return StepOutcome(
+            invocation_id, ExecutionStatus.COMPLETED, step_run.id, outputs, duration=seconds
+        )
     status = result.status
     if status is ExecutionStatus.FAILED and not final:
         status = ExecutionStatus.RETRIED
@@ -230,7 +233,12 @@ def finish_attempt(
         status_message=result.status_message,
     )
     return StepOutcome(
-        invocation_id, status, step_run.id, error=result.error, traceback=result.traceback
+        invocation_id,
+        status,
+        step_run.id,
+        error=result.error,
+        traceback=result.traceback,
+        duration=seconds,
     )
 
 

@@ -15,6 +15,7 @@ from stepwell.execution.launcher import StepOutcome
 from stepwell.execution.run_context import RunContext
 from stepwell.execution.scheduler import Decision, Scheduler
 from stepwell.logger import get_logger
+from stepwell.orchestrators.events import emit
 from stepwell.orchestrators.interrupts import HeldInterrupts, held_interrupts
 from stepwell.store.models import StepRunResponse
 
@@ -54,6 +55,7 @@ class BaseOrchestrator(ABC):
         outcomes: dict[str, StepOutcome] = {}
         with held_interrupts() as self.interrupts:
             self.prepare(ctx)
+            emit("run_started", ctx.run, [inv.id for inv in spec.invocations])
             decision = scheduler.start()
             try:
                 while True:
@@ -73,6 +75,7 @@ class BaseOrchestrator(ABC):
         return outcomes
 
     def _report(self, ctx: RunContext, scheduler: Scheduler, outcome: StepOutcome) -> Decision:
+        emit("step_changed", outcome.invocation_id, outcome.status, outcome.duration)
         if outcome.status.is_successful:
             ctx.outputs[outcome.invocation_id] = outcome.outputs
             return scheduler.succeeded(outcome.invocation_id)
@@ -83,10 +86,12 @@ class BaseOrchestrator(ABC):
     def _apply(self, ctx: RunContext, decision: Decision) -> None:
         for invocation_id in decision.skip:
             record_unrun_step(ctx, invocation_id, ExecutionStatus.SKIPPED)
+            emit("step_changed", invocation_id, ExecutionStatus.SKIPPED, None)
             logger.info("Skipping step %s.", invocation_id)
         for invocation_id in decision.stop:
             self.stop(ctx, invocation_id)
         for invocation_id in decision.launch:
+            emit("step_changed", invocation_id, ExecutionStatus.RUNNING, None)
             self.launch(ctx, invocation_id)
 
     def _stop_everything(

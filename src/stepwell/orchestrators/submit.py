@@ -22,6 +22,7 @@ from stepwell.execution.launcher import StepOutcome
 from stepwell.execution.run_context import RunContext
 from stepwell.logger import get_logger
 from stepwell.orchestrators.base import BaseOrchestrator
+from stepwell.orchestrators.events import emit
 from stepwell.orchestrators.interrupts import held_interrupts
 from stepwell.store.base import Store
 from stepwell.store.models import PipelineRunResponse
@@ -156,6 +157,7 @@ def execute_run(
         )
         finished = store.update_run(run.id, status=status, end_time=_now(), status_message=message)
     _log_summary(finished, outcomes, time.perf_counter() - clock)
+    emit("run_finished", finished)
     if failed and raise_on_failure:
         raise_for_failure(finished, failed)
     return finished

@@ -1,0 +1,109 @@
+"""`stepwell init`, `stepwell status`, `stepwell clean`: where the data lives (read layer).
+
+`init` makes a project-local `.stepwell/` folder (the home folder of this project from then
+on: see `stepwell.config.environment.home_folder`), `status` says which store, artifact
+store, home folder and stack are in use, and `clean` deletes the home folder's store and
+artifacts.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+from typing import Any
+
+import typer
+
+from stepwell.cli.errors import CliError
+from stepwell.cli.output import OUTPUT_OPTION, OutputFormat, note, say, show_record
+from stepwell.config import environment
+
+DB_FILES = ("stepwell.db", "stepwell.db-wal", "stepwell.db-shm", "config.yaml")
+ARTIFACTS_FOLDER = "artifacts"
+
+
+def register(app: typer.Typer) -> None:
+    """Add the three commands to the root app."""
+    app.command("init")(init)
+    app.command("status")(status)
+    app.command("clean")(clean)
+
+
+def init() -> None:
+    """Make a project-local `.stepwell/` folder here: runs started here or below use it."""
+    folder = Path.cwd() / environment.PROJECT_FOLDER
+    if folder.is_dir():
+        note(f"{folder} already exists; nothing to do.")
+    else:
+        folder.mkdir()
+        say(f"Initialised a stepwell project in {folder}")
+    if os.environ.get(environment.ENV_HOME):
+        note(
+            f"{environment.ENV_HOME} is set ({os.environ[environment.ENV_HOME]}) and wins over "
+            f"{folder}; unset it to use the project folder."
+        )
+        return
+    from stepwell.client import Client
+
+    Client().store  # noqa: B018 - creates the database, so `status` shows it at once
+    say(f"Store: {environment.store_url()}")
+
+
+def home_origin() -> str:
+    """Why the home folder is the one it is."""
+    if os.environ.get(environment.ENV_HOME):
+        return environment.ENV_HOME
+    if environment.find_project_folder() is not None:
+        return "project folder (stepwell init)"
+    return "user data folder"
+
+
+def status(output: OutputFormat = OUTPUT_OPTION) -> None:
+    """Show the store, artifact store, home folder, active stack and what the store holds."""
+    from stepwell.client import Client
+
+    client = Client()
+    stack = client.active_stack
+    fields: dict[str, Any] = {
+        "store_url": client.store.url,
+        "artifact_store": stack.artifact_store.path,
+        "home": str(environment.home_folder()),
+        "home_from": home_origin(),
+        "active_stack": stack.name,
+        "pipelines": len(client.list_pipelines(size=1_000_000)),
+        "runs": len(client.list_pipeline_runs(size=1_000_000)),
+        "artifacts": len(client.list_artifacts(size=1_000_000)),
+    }
+    show_record(fields, output, title="stepwell status")
+
+
+def clean(
+    yes: bool = typer.Option(False, "--yes", "-y", help="Don't ask for confirmation."),
+) -> None:
+    """Delete the store and the artifacts of the current home folder (asks first)."""
+    home = environment.home_folder()
+    if os.environ.get(environment.ENV_STORE_URL):
+        raise CliError(
+            f"{environment.ENV_STORE_URL} points to a store outside the home folder; clean "
+            "only deletes the home folder's own store. Unset it, or delete that store yourself."
+        )
+    targets = [home / name for name in DB_FILES if (home / name).exists()]
+    artifacts = home / ARTIFACTS_FOLDER
+    if artifacts.exists():
+        targets.append(artifacts)
+    if not targets:
+        say(f"Nothing to delete in {home}.")
+        return
+    if not yes:
+        listing = ", ".join(path.name for path in targets)
+        typer.confirm(f"Delete {listing} in {home}?", abort=True, err=True)
+    from stepwell.store.active import reset_store
+
+    reset_store()  # close this process's connections before the file goes
+    for path in targets:
+        if path.is_dir():
+            shutil.rmtree(path)
+        else:
+            path.unlink()
+    say(f"Deleted the store and artifacts in {home}.")

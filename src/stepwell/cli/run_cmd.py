@@ -1,0 +1,237 @@
+"""`stepwell run MODULE:PIPELINE`: import a pipeline, run it, show its progress (read layer).
+
+The CLI's one entry into define -> compile -> orchestrate: it imports the user's module,
+configures the pipeline (`with_options(config_path=...)`), calls it with `--param` values
+and watches the run through `stepwell.orchestrators.events` while it goes on.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import os
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import typer
+
+from stepwell.cli.errors import CliError
+from stepwell.cli.output import is_quiet, note, say, stderr_console
+
+TARGET_HELP = "MODULE:PIPELINE, e.g. `training:train_pipeline` or `pipelines/train.py:train`."
+
+
+def register(app: typer.Typer) -> None:
+    app.command("run")(run)
+
+
+def run(
+    ctx: typer.Context,
+    target: str = typer.Argument(..., metavar="MODULE:PIPELINE", help=TARGET_HELP),
+    config: Path | None = typer.Option(
+        None, "--config", "-c", help="A YAML run configuration file.", dir_okay=False
+    ),
+    param: list[str] = typer.Option(
+        [],
+        "--param",
+        "-p",
+        help="key=value pipeline parameter (value read as YAML: 0.1 is a float).",
+    ),
+) -> None:
+    """Run a pipeline: import MODULE (a module name or a .py path) and call PIPELINE."""
+    parameters = parse_assignments(param, "--param")
+    pipeline = load_pipeline(target)
+    if config is not None:
+        if not config.is_file():
+            raise CliError(f"Run configuration {config} does not exist; check the path.")
+        pipeline = pipeline.with_options(config_path=str(config))
+    quiet = is_quiet(ctx) or _verbosity_above_info()
+    started = datetime.now(timezone.utc)
+    with _run_display(quiet) as observer:
+        try:
+            run_record = pipeline(**parameters)
+        except Exception as error:
+            failed = _failed_run(observer, pipeline.name, started)
+            if failed is None:
+                raise
+            _report(failed, quiet)
+            raise CliError(
+                f"Run '{failed.name}' {failed.status.value}: {error}. See its logs with "
+                f"`stepwell pipeline runs logs {failed.name}`."
+            ) from error
+    _report(run_record, quiet)
+
+
+def parse_assignments(items: list[str], option: str) -> dict[str, Any]:
+    """`key=value` strings as a dict; values are parsed as YAML scalars (`0.1` -> 0.1)."""
+    import yaml
+
+    result: dict[str, Any] = {}
+    for item in items:
+        key, sep, raw = item.partition("=")
+        key = key.strip()
+        if not sep or not key.isidentifier():
+            raise CliError(
+                f"{option} {item!r} is not key=value; write it as {option} name=value "
+                "(e.g. lr=0.1)."
+            )
+        try:
+            result[key] = yaml.safe_load(raw) if raw.strip() else ""
+        except yaml.YAMLError:
+            result[key] = raw  # not YAML (e.g. `a: b: c`): keep the text as it is
+    return result
+
+
+def load_pipeline(target: str) -> Any:
+    """The `Pipeline` that `MODULE:PIPELINE` names (a module may be a path to a .py file)."""
+    from stepwell.pipelines.pipeline import Pipeline
+
+    module_ref, _, attribute = target.rpartition(":") if ":" in target else (target, "", "")
+    module = import_target_module(module_ref)
+    pipelines = {name: value for name, value in vars(module).items() if isinstance(value, Pipeline)}
+    if not attribute:
+        if len(pipelines) != 1:
+            raise CliError(
+                f"{module_ref!r} defines {len(pipelines)} pipelines "
+                f"({', '.join(sorted(pipelines)) or 'none'}); name one as {module_ref}:PIPELINE."
+            )
+        (attribute,) = pipelines
+    if not hasattr(module, attribute):
+        raise CliError(
+            f"Module {module.__name__!r} has no attribute {attribute!r}; pipelines in it: "
+            f"{', '.join(sorted(pipelines)) or 'none'}."
+        )
+    value = getattr(module, attribute)
+    if not isinstance(value, Pipeline):
+        raise CliError(
+            f"{module.__name__}:{attribute} is a {type(value).__name__}, not a pipeline; "
+            "decorate the function with @pipeline, or name a pipeline: "
+            f"{', '.join(sorted(pipelines)) or 'none in this module'}."
+        )
+    return value
+
+
+def import_target_module(module_ref: str) -> ModuleType:
+    """Import a module by name (from the working directory or sys.path) or by file path."""
+    if not module_ref:
+        raise CliError(f"Give the pipeline as {TARGET_HELP}")
+    path = Path(module_ref)
+    is_path = module_ref.endswith(".py") or os.sep in module_ref or "/" in module_ref
+    if is_path:
+        if not path.is_file():
+            raise CliError(f"{module_ref} is not a file; give the path of a .py file.")
+        folder, name = str(path.resolve().parent), path.stem
+    else:
+        folder, name = os.getcwd(), module_ref
+    # A console script's sys.path lacks the working directory; the user's code is there.
+    if folder not in sys.path:
+        sys.path.insert(0, folder)
+    try:
+        return importlib.import_module(name)
+    except ModuleNotFoundError as error:
+        if error.name and name.startswith(error.name):
+            raise CliError(
+                f"Cannot import {name!r}: no such module in {folder} or on sys.path. Run "
+                "stepwell from the folder that holds it, or give the path of its .py file."
+            ) from None
+        raise CliError(f"Importing {name!r} failed: {error}.") from error
+    except Exception as error:
+        raise CliError(
+            f"Importing {name!r} failed: {type(error).__name__}: {error}. "
+            "Fix the module (run again with --debug for the traceback)."
+        ) from error
+
+
+def _verbosity_above_info() -> bool:
+    from stepwell.config.environment import logging_verbosity
+
+    return logging_verbosity() in ("WARNING", "ERROR", "CRITICAL")
+
+
+@contextmanager
+def _run_display(quiet: bool) -> Iterator[Any]:
+    """Observe the run: live view on a terminal, plain lines elsewhere, nothing if quiet."""
+    from stepwell.cli.progress import LiveProgress, PlainProgress, RunTracker
+    from stepwell.orchestrators.events import observing
+
+    tracker = RunTracker()
+    observers: list[Any] = [tracker]
+    if not quiet:
+        console = stderr_console()
+        observers.append(LiveProgress(console) if console.is_terminal else PlainProgress(console))
+    with _quiet_library_logs(quiet), _observing_all(observing, observers):
+        try:
+            yield tracker
+        finally:
+            for observer in observers[1:]:
+                observer.close()
+
+
+@contextmanager
+def _observing_all(observing: Any, observers: list[Any]) -> Iterator[None]:
+    if not observers:
+        yield
+        return
+    with observing(observers[0]), _observing_all(observing, observers[1:]):
+        yield
+
+
+@contextmanager
+def _quiet_library_logs(quiet: bool) -> Iterator[None]:
+    """With --quiet, stepwell's own info lines are held back too (warnings still show)."""
+    from stepwell.logger import get_logger
+
+    logger = get_logger()
+    previous = logger.level
+    if quiet:
+        logger.setLevel(max(previous, logging.WARNING))
+    try:
+        yield
+    finally:
+        logger.setLevel(previous)
+
+
+def _failed_run(tracker: Any, pipeline_name: str, started: datetime) -> Any:
+    """The run a failed pipeline call made, if it got as far as making one."""
+    from stepwell.client import Client
+
+    client = Client()
+    if tracker.run is not None:
+        return client.get_pipeline_run(tracker.run.id)
+    runs = client.list_pipeline_runs(pipeline_name=pipeline_name, size=1)
+    if runs and runs[0].created >= started.replace(microsecond=0):
+        return runs[0]
+    return None
+
+
+def _report(run_record: Any, quiet: bool) -> None:
+    """The end of a run: a summary table and where the logs are (one line if quiet)."""
+    from stepwell.cli.progress import summary_table
+
+    run_record = run_record.refresh() if hasattr(run_record, "refresh") else run_record
+    status = run_record.status.value
+    if not run_record.status.is_finished:
+        say(f"{run_record.name} {status}")
+        note(
+            f"The run goes on in the background; follow it with "
+            f"`stepwell pipeline runs logs {run_record.name} --follow`."
+        )
+        return
+    if quiet:
+        say(f"{run_record.name} {status}")
+        return
+    console = stderr_console() if run_record.status.is_failed else None
+    from stepwell.cli.output import stdout_console
+
+    (console or stdout_console()).print(summary_table(run_record))
+    note(f"Logs: stepwell pipeline runs logs {run_record.name} [--step STEP]")
+    _ = time  # durations come from the store's records
+
+
+__all__ = ["load_pipeline", "parse_assignments", "register", "run"]
