@@ -130,9 +130,13 @@ class BaseArtifactStore:
 
     # -- atomic publication ---------------------------------------------------------------
     def new_artifact_uri(self, *parts: str) -> str:
-        """A fresh, unused location for one artifact version's bytes."""
-        safe = [_safe_segment(p) for p in parts]
-        return self.join(self.path, *safe, uuid.uuid4().hex)
+        """A fresh, unused location for one artifact version's bytes.
+
+        Flat (`<root>/<parts>-<uuid>`): a folder per step would cost extra directory
+        creations on every step, and readers find artifacts through the store anyway.
+        """
+        hint = "-".join(_safe_segment(p) for p in parts)
+        return self.join(self.path, f"{hint}-{uuid.uuid4().hex}" if hint else uuid.uuid4().hex)
 
     @contextlib.contextmanager
     def staged_directory(self, final_uri: str) -> Iterator[str]:

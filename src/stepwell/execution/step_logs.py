@@ -20,6 +20,33 @@ from typing import IO, Any
 from stepwell.artifact_stores.base import BaseArtifactStore
 
 
+class _LazyLog(io.TextIOBase):
+    """The log file, created on the first write: silent steps cost no file at all."""
+
+    def __init__(self, path: str) -> None:
+        self._path = path
+        self._file: IO[str] | None = None
+
+    def write(self, text: str) -> int:
+        if self._file is None:
+            os.makedirs(os.path.dirname(self._path), exist_ok=True)
+            self._file = open(self._path, "a", encoding="utf-8", buffering=1)  # noqa: SIM115
+        return self._file.write(text)
+
+    def flush(self) -> None:
+        if self._file is not None:
+            self._file.flush()
+
+    def close(self) -> None:
+        if self._file is not None:
+            self._file.close()
+        super().close()
+
+    @property
+    def written(self) -> bool:
+        return self._file is not None
+
+
 class _Tee(io.TextIOBase):
     """A text stream that writes to the original stream and to the log file."""
 
@@ -58,12 +85,11 @@ def logs_uri_for(artifact_store: BaseArtifactStore, run_id: Any, step_run_id: An
 def capture_step_logs(artifact_store: BaseArtifactStore, uri: str) -> Iterator[None]:
     """Tee stdout, stderr and root-logger records into the log file at `uri`."""
     if artifact_store.is_local:
-        os.makedirs(os.path.dirname(uri), exist_ok=True)
         local_path = uri
     else:
         handle, local_path = tempfile.mkstemp(suffix=".log")
         os.close(handle)
-    log = open(local_path, "a", encoding="utf-8", buffering=1)  # noqa: SIM115
+    log = _LazyLog(local_path)
     handler = logging.StreamHandler(log)
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root = logging.getLogger()
@@ -77,5 +103,6 @@ def capture_step_logs(artifact_store: BaseArtifactStore, uri: str) -> Iterator[N
         root.removeHandler(handler)
         log.close()
         if not artifact_store.is_local:
-            artifact_store.put_local(local_path, uri)
+            if log.written:
+                artifact_store.put_local(local_path, uri)
             os.remove(local_path)
