@@ -34,13 +34,13 @@ class _LazyLog(io.TextIOBase):
         return self._file.write(text)
 
     def flush(self) -> None:
-        if self._file is not None:
+        if self._file is not None and not self._file.closed:
             self._file.flush()
 
     def close(self) -> None:
+        super().close()  # flushes first
         if self._file is not None:
             self._file.close()
-        super().close()
 
     @property
     def written(self) -> bool:
