@@ -22,8 +22,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 PY := $(BIN)/python
 
-EXAMPLE_EXTRAS := examples
-TEST_EXTRAS := dev,examples,numpy,pandas,postgres,s3
+EXAMPLE_EXTRAS := examples,cli
+TEST_EXTRAS := dev,examples,numpy,pandas,postgres,s3,cli
 
 # $(call setup,extras): make sure .venv exists and holds this project with those extras.
 define setup

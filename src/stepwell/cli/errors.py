@@ -22,7 +22,6 @@ import traceback
 from collections.abc import Iterator
 from typing import Any
 
-import click
 import typer
 from typer.core import TyperGroup
 
@@ -32,6 +31,14 @@ EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
 
 
+# Typer's own control flow (usage errors, --help's exit, a declined confirmation) passes
+# through. Found from the class tree: newer typer vendors click, older typer uses click.
+_CLICK_EXCEPTION = next(
+    base for base in typer.BadParameter.__mro__ if base.__name__ == "ClickException"
+)
+PASS_THROUGH = (typer.Exit, typer.Abort, _CLICK_EXCEPTION)
+
+
 class CliError(ValueError):
     """Raised by commands for bad input the CLI itself detects (a malformed `key=value`)."""
 
@@ -39,11 +46,11 @@ class CliError(ValueError):
 class StepwellGroup(TyperGroup):
     """The root command group: runs every command inside the error boundary."""
 
-    def invoke(self, ctx: click.Context) -> Any:
+    def invoke(self, ctx: Any) -> Any:
         debug = bool(ctx.params.get("debug"))
         try:
             return super().invoke(ctx)
-        except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+        except PASS_THROUGH:
             raise
         except KeyboardInterrupt:
             print_error("Interrupted.", prefix="")

@@ -11,7 +11,6 @@ import importlib
 import logging
 import os
 import sys
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
@@ -53,18 +52,22 @@ def run(
         pipeline = pipeline.with_options(config_path=str(config))
     quiet = is_quiet(ctx) or _verbosity_above_info()
     started = datetime.now(timezone.utc)
-    with _run_display(quiet) as observer:
+    failure: Exception | None = None
+    with _run_display(quiet) as tracker:
         try:
             run_record = pipeline(**parameters)
         except Exception as error:
-            failed = _failed_run(observer, pipeline.name, started)
-            if failed is None:
-                raise
-            _report(failed, quiet)
-            raise CliError(
-                f"Run '{failed.name}' {failed.status.value}: {error}. See its logs with "
-                f"`stepwell pipeline runs logs {failed.name}`."
-            ) from error
+            failure = error
+    if failure is not None:
+        failed = _failed_run(failure, tracker, pipeline.name, started)
+        if failed is None:  # failed before a run was made (e.g. it does not compile)
+            raise failure
+        _report(failed, quiet)
+        first_line = (str(failure).strip().splitlines() or [type(failure).__name__])[0]
+        raise CliError(
+            f"Run '{failed.name}' {failed.status.value}: {first_line.rstrip('.')}. See its logs with "
+            f"`stepwell pipeline runs logs {failed.name}`."
+        ) from failure
     _report(run_record, quiet)
 
 
@@ -165,7 +168,7 @@ def _run_display(quiet: bool) -> Iterator[Any]:
     if not quiet:
         console = stderr_console()
         observers.append(LiveProgress(console) if console.is_terminal else PlainProgress(console))
-    with _quiet_library_logs(quiet), _observing_all(observing, observers):
+    with _quiet_library_logs(), _observing_all(observing, observers):
         try:
             yield tracker
         finally:
@@ -183,13 +186,15 @@ def _observing_all(observing: Any, observers: list[Any]) -> Iterator[None]:
 
 
 @contextmanager
-def _quiet_library_logs(quiet: bool) -> Iterator[None]:
-    """With --quiet, stepwell's own info lines are held back too (warnings still show)."""
+def _quiet_library_logs() -> Iterator[None]:
+    """The CLI shows the run itself: stepwell's own info lines are held back (warnings and
+    errors, such as a failed step's traceback, still show), unless the verbosity is DEBUG."""
+    from stepwell.config.environment import logging_verbosity
     from stepwell.logger import get_logger
 
     logger = get_logger()
     previous = logger.level
-    if quiet:
+    if logging_verbosity() != "DEBUG":
         logger.setLevel(max(previous, logging.WARNING))
     try:
         yield
@@ -197,11 +202,14 @@ def _quiet_library_logs(quiet: bool) -> Iterator[None]:
         logger.setLevel(previous)
 
 
-def _failed_run(tracker: Any, pipeline_name: str, started: datetime) -> Any:
+def _failed_run(error: Exception, tracker: Any, pipeline_name: str, started: datetime) -> Any:
     """The run a failed pipeline call made, if it got as far as making one."""
     from stepwell.client import Client
 
     client = Client()
+    run_name = getattr(error, "details", {}).get("run_name")
+    if run_name:
+        return client.get_pipeline_run(run_name)
     if tracker.run is not None:
         return client.get_pipeline_run(tracker.run.id)
     runs = client.list_pipeline_runs(pipeline_name=pipeline_name, size=1)
@@ -212,26 +220,20 @@ def _failed_run(tracker: Any, pipeline_name: str, started: datetime) -> Any:
 
 def _report(run_record: Any, quiet: bool) -> None:
     """The end of a run: a summary table and where the logs are (one line if quiet)."""
+    from stepwell.cli.output import stdout_console
     from stepwell.cli.progress import summary_table
 
-    run_record = run_record.refresh() if hasattr(run_record, "refresh") else run_record
+    run_record = run_record.refresh()
     status = run_record.status.value
     if not run_record.status.is_finished:
         say(f"{run_record.name} {status}")
         note(
-            f"The run goes on in the background; follow it with "
+            "The run goes on in the background; follow it with "
             f"`stepwell pipeline runs logs {run_record.name} --follow`."
         )
         return
     if quiet:
         say(f"{run_record.name} {status}")
         return
-    console = stderr_console() if run_record.status.is_failed else None
-    from stepwell.cli.output import stdout_console
-
-    (console or stdout_console()).print(summary_table(run_record))
+    stdout_console().print(summary_table(run_record))
     note(f"Logs: stepwell pipeline runs logs {run_record.name} [--step STEP]")
-    _ = time  # durations come from the store's records
-
-
-__all__ = ["load_pipeline", "parse_assignments", "register", "run"]

@@ -18,10 +18,11 @@ class _Frozen(BaseModel):
 
 
 class ArtifactRef(_Frozen):
-    """An output of an upstream invocation."""
+    """An output of an upstream invocation (or, with `index`, one element of it)."""
 
     invocation_id: str
     output_name: str
+    index: int | None = None
 
 
 class InputBinding(_Frozen):

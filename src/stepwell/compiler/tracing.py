@@ -103,7 +103,11 @@ class PipelineTrace:
     ) -> Any:
         """Record one call of `step`; return placeholders for its outputs."""
         invocation_id = self._new_id(step.name, custom_id)
-        bound = _bind(step, args, kwargs, invocation_id)
+        bound = {
+            name: self.prepare_value(step, name, value)
+            for name, value in _bind(step, args, kwargs, invocation_id).items()
+        }
+        after = self.prepare_value(step, "after", after) if after is not None else None
         inputs: dict[str, InputBinding] = {}
         parameters: dict[str, Any] = {}
         configured = step.config.parameters
@@ -130,7 +134,11 @@ class PipelineTrace:
                         self._check_artifact_type(invocation_id, name, spec.annotation, value)
                     kind = "artifact" if isinstance(value, StepOutput) else "artifact_list"
                     refs = tuple(
-                        ArtifactRef(invocation_id=a.invocation_id, output_name=a.output_name)
+                        ArtifactRef(
+                            invocation_id=a.invocation_id,
+                            output_name=a.output_name,
+                            index=getattr(a, "index", None),
+                        )
                         for a in artifacts
                     )
                     inputs[name] = InputBinding(kind=kind, artifacts=refs)
@@ -187,6 +195,10 @@ class PipelineTrace:
             return InvocationHandle(invocation_id)
         values = tuple(placeholders.values())
         return values[0] if len(values) == 1 else values
+
+    def prepare_value(self, step: BaseStep[Any, Any], name: str, value: Any) -> Any:
+        """A hook for richer traces (dynamic runs turn futures into outputs); identity here."""
+        return value
 
     def _is_artifact(self, value: Any) -> bool:
         return isinstance(value, (StepOutput, ExternalArtifact)) or (

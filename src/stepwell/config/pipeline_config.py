@@ -17,6 +17,7 @@ class PipelineConfig(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     name: str
+    dynamic: bool = False
     run_name: str | None = None
     enable_cache: bool | None = None
     enable_artifact_metadata: bool | None = None

@@ -51,7 +51,10 @@ def load_inputs(
         if binding.kind == "parameter":
             values[name] = restore_parameter(invocation.config.parameters.get(name), annotation)
             continue
-        loaded = [version.load() for version in artifacts[name]]
+        loaded = [
+            _element(version.load(), ref.index) if ref.index is not None else version.load()
+            for version, ref in zip(artifacts[name], _refs(binding, artifacts[name]), strict=True)
+        ]
         if binding.kind == "artifact_list":
             values[name] = loaded
             continue
@@ -64,6 +67,25 @@ def load_inputs(
             )
         values[name] = value
     return values
+
+
+def _refs(binding: Any, versions: list[Any]) -> list[Any]:
+    """The refs behind each loaded version (external inputs have none)."""
+    if binding.artifacts:
+        return list(binding.artifacts)
+    return [_NO_REF] * len(versions)
+
+
+class _NoRef:
+    index = None
+
+
+_NO_REF = _NoRef()
+
+
+def _element(value: Any, index: int) -> Any:
+    """Element `index` of a sequence output (a mapped step's input)."""
+    return value[index]
 
 
 def restore_parameter(value: Any, annotation: Any) -> Any:

@@ -87,7 +87,7 @@ def now() -> datetime:
 
 def plan_step(ctx: RunContext, invocation_id: str) -> LaunchPlan:
     """Resolve a step's inputs and compute its cache key (no user code runs)."""
-    invocation = ctx.spec.by_id[invocation_id]
+    invocation = ctx.invocation(invocation_id)
     step = step_object(ctx, invocation)
     artifacts = resolve_inputs(ctx, invocation)
     input_ids = {name: [v.id for v in versions] for name, versions in artifacts.items()}
@@ -118,7 +118,10 @@ def key_components(
         code=code,
         parameters=invocation.config.parameters,
         inputs={
-            name: [(v.content_hash, str(v.id)) for v in versions]
+            name: [
+                (_element_key(v.content_hash, ref), _element_key(str(v.id), ref))
+                for v, ref in zip(versions, _binding_refs(invocation, name, versions), strict=True)
+            ]
             for name, versions in artifacts.items()
         },
         outputs={o.name: o.materializer or o.data_type for o in invocation.outputs},
@@ -133,6 +136,18 @@ def key_components(
         else None,
         cache_func_value=cache_func_value(policy, invocation.id),
     )
+
+
+def _binding_refs(invocation: InvocationSpec, name: str, versions: list[Any]) -> list[Any]:
+    refs = list(invocation.inputs[name].artifacts)
+    return refs if len(refs) == len(versions) else [None] * len(versions)
+
+
+def _element_key(identity: str | None, ref: Any) -> str | None:
+    """An input's identity; a mapped element also names its index."""
+    if ref is None or ref.index is None or identity is None:
+        return identity
+    return f"{identity}[{ref.index}]"
 
 
 def try_cached(ctx: RunContext, plan: LaunchPlan) -> StepOutcome | None:

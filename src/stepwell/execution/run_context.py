@@ -34,6 +34,7 @@ class RunContext:
     step_objects: dict[str, Any] = field(default_factory=dict)
     source_root: Path = field(default_factory=source_root)
     last_beat: float = 0.0
+    _by_id: Any = None
 
     def beat(self, force: bool = False) -> None:
         """Record that this run's orchestrator is alive (at most once per interval)."""
@@ -41,6 +42,13 @@ class RunContext:
         if force or now - self.last_beat >= heartbeat_interval():
             self.last_beat = now
             self.store.update_run(self.run.id, heartbeat=datetime.now(timezone.utc))
+
+    def invocation(self, invocation_id: str) -> Any:
+        """The spec of one invocation (dynamic runs add invocations as they go)."""
+        cached = self._by_id
+        if cached is None or cached[0] is not self.spec:
+            cached = self._by_id = (self.spec, self.spec.by_id)
+        return cached[1][invocation_id]
 
     def upstream_outputs(self, invocation_id: str) -> OutputsByName:
         """The outputs of a finished upstream invocation (from memory, else from the store)."""

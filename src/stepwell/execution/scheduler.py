@@ -110,6 +110,28 @@ class Scheduler:
         decision = Decision(skip=self._skip_dependants(step))
         return self._launch_ready(decision)
 
+    def add_step(self, step: str, upstream: Iterable[str] = ()) -> Decision:
+        """A step created while the run goes on (dynamic pipelines): launch, queue or skip it."""
+        if step in self.state:
+            raise ValueError(f"Step '{step}' is already part of this run.")
+        deps = tuple(upstream)
+        unknown = [dep for dep in deps if dep not in self.state]
+        if unknown:
+            raise ValueError(f"Step '{step}' depends on unknown step(s) {unknown}.")
+        self.upstream[step] = deps
+        self.downstream[step] = []
+        for dep in deps:
+            self.downstream[dep].append(step)
+        self.order.append(step)
+        self.state[step] = StepState.PENDING
+        if self.halted or any(
+            self.state[dep] in (StepState.FAILED, StepState.SKIPPED, StepState.STOPPED)
+            for dep in deps
+        ):
+            self.state[step] = StepState.SKIPPED
+            return Decision(skip=[step])
+        return self._launch_ready(Decision())
+
     def request_stop(self) -> Decision:
         """The user asked to stop the run: stop what runs, skip what has not started."""
         self.halted = True

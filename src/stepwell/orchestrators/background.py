@@ -24,7 +24,7 @@ def run_log_uri(ctx: RunContext) -> str:
     return ctx.artifact_store.join(ctx.artifact_store.path, "logs", str(ctx.run.id), "run.log")
 
 
-def start_in_background(ctx: RunContext, orchestrator: BaseOrchestrator) -> int:
+def start_in_background(ctx: RunContext, orchestrator: BaseOrchestrator, driver: Any = None) -> int:
     """Start orchestrating `ctx.run` in a detached process; return that process's id."""
     read_end, write_end = os.pipe()
     child = os.fork()
@@ -35,7 +35,7 @@ def start_in_background(ctx: RunContext, orchestrator: BaseOrchestrator) -> int:
             daemon = os.fork()
             if daemon == 0:
                 os.close(write_end)
-                _daemon_main(ctx, orchestrator)
+                _daemon_main(ctx, orchestrator, driver)
             os.write(write_end, str(daemon).encode())
         finally:
             os._exit(0)
@@ -49,7 +49,7 @@ def _raise_interrupt(signum: int, frame: Any) -> None:
     raise KeyboardInterrupt(f"signal {signal.Signals(signum).name}")
 
 
-def _daemon_main(ctx: RunContext, orchestrator: BaseOrchestrator) -> None:
+def _daemon_main(ctx: RunContext, orchestrator: BaseOrchestrator, driver: Any = None) -> None:
     """Body of the background process: redirect output, run, exit without cleanup."""
     from stepwell.enums import ExecutionStatus
     from stepwell.orchestrators.submit import execute_run
@@ -61,7 +61,7 @@ def _daemon_main(ctx: RunContext, orchestrator: BaseOrchestrator) -> None:
         signal.signal(signal.SIGINT, _raise_interrupt)
         ctx.store.update_run(ctx.run.id, status=ExecutionStatus.RUNNING, heartbeat=None)
         ctx.run = ctx.store.get_run(ctx.run.id)
-        execute_run(ctx, orchestrator, raise_on_failure=False)
+        execute_run(ctx, orchestrator, raise_on_failure=False, driver=driver)
     except BaseException:
         import traceback
 

@@ -118,7 +118,7 @@ def record_unrun_step(
     ctx: RunContext, invocation_id: str, status: ExecutionStatus, attempt: int = 1
 ) -> StepRunResponse:
     """Record a step (attempt) that never ran: skipped, or stopped before it started."""
-    invocation = ctx.spec.by_id[invocation_id]
+    invocation = ctx.invocation(invocation_id)
     stamp = datetime.now(timezone.utc)
     return ctx.store.create_step_run(
         pipeline_run_id=ctx.run.id,

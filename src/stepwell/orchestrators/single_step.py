@@ -38,9 +38,7 @@ def compile_single_step(
         ) from None
     config = PipelineConfig(name=step.name)
     prepared = {
-        name: value
-        if _is_plain(value)
-        else _save_external(step, name, value, store, artifact_store)
+        name: value if _is_plain(value) else save_external(step, name, value, store, artifact_store)
         for name, value in bound.items()
     }
     trace = PipelineTrace(config)
@@ -61,7 +59,7 @@ def _is_plain(value: Any) -> bool:
     return True
 
 
-def _save_external(
+def save_external(
     step: BaseStep[Any, Any], name: str, value: Any, store: Store, artifact_store: BaseArtifactStore
 ) -> ExternalArtifact:
     annotation = step.inputs[name].annotation if name in step.inputs else None

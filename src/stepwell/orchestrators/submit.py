@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Callable
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
@@ -70,6 +71,10 @@ def run_pipeline(
     pipeline: Pipeline[Any, Any], args: tuple[Any, ...], kwargs: dict[str, Any]
 ) -> PipelineRunResponse:
     """Compile `pipeline` with these arguments, run it, and return its run record."""
+    if pipeline.config.dynamic:
+        from stepwell.orchestrators.dynamic import run_dynamic
+
+        return run_dynamic(pipeline, args, kwargs)
     spec, config = pipeline.compile(*args, **kwargs)
     return submit(spec, config)
 
@@ -82,8 +87,11 @@ def submit(
     raise_on_failure: bool = True,
     snapshot_id: Any = None,
     background: bool | None = None,
+    driver: Callable[[RunContext, BaseOrchestrator], dict[str, StepOutcome]] | None = None,
 ) -> PipelineRunResponse:
     """Store a compiled pipeline as a snapshot and a run, then orchestrate the run.
+
+    `driver` replaces the orchestrator's own loop (dynamic pipelines drive it themselves).
 
     With the orchestrator setting `synchronous: False` the run goes on in a detached
     background process and this returns at once with the run (status `initializing`).
@@ -117,14 +125,17 @@ def submit(
     if not synchronous:
         from stepwell.orchestrators.background import start_in_background
 
-        start_in_background(ctx, orchestrator)
+        start_in_background(ctx, orchestrator, driver)
         logger.info("Run %s goes on in the background.", run.name)
         return store.get_run(run.id)
-    return execute_run(ctx, orchestrator, raise_on_failure=raise_on_failure)
+    return execute_run(ctx, orchestrator, raise_on_failure=raise_on_failure, driver=driver)
 
 
 def execute_run(
-    ctx: RunContext, orchestrator: BaseOrchestrator, raise_on_failure: bool = True
+    ctx: RunContext,
+    orchestrator: BaseOrchestrator,
+    raise_on_failure: bool = True,
+    driver: Callable[[RunContext, BaseOrchestrator], dict[str, StepOutcome]] | None = None,
 ) -> PipelineRunResponse:
     """Orchestrate a stored run to its end and record how it ended."""
     store, run = ctx.store, ctx.run
@@ -133,7 +144,7 @@ def execute_run(
     # leaves the store whole (see `orchestrators.interrupts`); it is never lost.
     with held_interrupts():
         try:
-            outcomes = orchestrator.run(ctx)
+            outcomes = driver(ctx, orchestrator) if driver else orchestrator.run(ctx)
         except KeyboardInterrupt:
             store.update_run(
                 run.id,

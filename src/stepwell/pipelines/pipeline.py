@@ -29,6 +29,7 @@ R = TypeVar("R")
 
 PIPELINE_OPTIONS = {
     "name",
+    "dynamic",
     "run_name",
     "enable_cache",
     "enable_artifact_metadata",

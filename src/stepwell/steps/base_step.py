@@ -70,6 +70,31 @@ class BaseStep(Generic[P, R]):
 
         return run_single_step(self, args, kwargs)
 
+    # -- dynamic pipelines -------------------------------------------------------------------
+    def submit(self, *args: Any, id: str | None = None, after: Any = None, **kwargs: Any) -> Any:
+        """Start this step without waiting; returns a future (`.result()`, `.load()`, `.wait()`)."""
+        return self._dynamic_trace("submit").submit(self, args, kwargs, custom_id=id, after=after)
+
+    def map(self, *, after: Any = None, **kwargs: Any) -> Any:
+        """One run of this step per element of the sequence inputs (zipped); `unmapped(x)`
+        passes an input whole. Returns the futures, usable as one list input downstream."""
+        return self._dynamic_trace("map").map(self, kwargs, product=False, after=after)
+
+    def product(self, *, after: Any = None, **kwargs: Any) -> Any:
+        """Like `map`, over the cartesian product of the sequence inputs."""
+        return self._dynamic_trace("product").map(self, kwargs, product=True, after=after)
+
+    def _dynamic_trace(self, method: str) -> Any:
+        from stepwell.compiler import tracing
+
+        trace = tracing.current_trace()
+        if trace is None or not hasattr(trace, "map"):
+            raise StepDefinitionError(
+                f"`{self.name}.{method}(...)` only works inside a dynamic pipeline: decorate the "
+                "pipeline with @pipeline(dynamic=True)."
+            )
+        return trace
+
     # -- configuration ------------------------------------------------------------------------
     def configure(self, **options: Any) -> BaseStep[P, R]:
         """Change this step's configuration in place; returns the step."""

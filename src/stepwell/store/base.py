@@ -62,7 +62,12 @@ class Store(Protocol):
         size: int = 50,
     ) -> list[SnapshotResponse]: ...
     def update_snapshot(
-        self, snapshot_id: UUID, *, name: str | None = None, description: str | None = None
+        self,
+        snapshot_id: UUID,
+        *,
+        name: str | None = None,
+        description: str | None = None,
+        spec: dict[str, Any] | None = None,
     ) -> SnapshotResponse: ...
     def delete_snapshot(self, snapshot_id: UUID) -> None: ...
 

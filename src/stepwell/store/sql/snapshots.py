@@ -6,6 +6,7 @@ Snapshot names are unique within a pipeline. Deleting a snapshot keeps the runs 
 
 from __future__ import annotations
 
+from typing import Any
 from uuid import UUID
 
 from sqlalchemy import Connection, delete, select, update
@@ -48,14 +49,21 @@ class SnapshotMethods(SqlStoreBase):
         return [snapshot_response(row, row["pipeline_name"], self._store()) for row in rows]
 
     def update_snapshot(
-        self, snapshot_id: UUID, *, name: str | None = None, description: str | None = None
+        self,
+        snapshot_id: UUID,
+        *,
+        name: str | None = None,
+        description: str | None = None,
+        spec: dict[str, Any] | None = None,
     ) -> SnapshotResponse:
-        """Rename a snapshot or change its description (only what is given changes)."""
-        values = {}
+        """Rename a snapshot, change its description, or (dynamic runs) record its final spec."""
+        values: dict[str, Any] = {}
         if name is not None:
             values["name"] = name
         if description is not None:
             values["description"] = description
+        if spec is not None:
+            values["spec"] = spec
 
         def work(connection: Connection) -> None:
             if values:

@@ -1,0 +1,128 @@
+"""`stepwell artifact ...`: list, describe and export artifact versions (read layer).
+
+Artifacts are named; each name has versions 1, 2, ... `NAME[:VERSION]` picks one (the
+latest without a version); an artifact version's id works too.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import typer
+
+from stepwell.cli.errors import CliError, hint
+from stepwell.cli.output import OUTPUT_OPTION, OutputFormat, iso, say, show, show_record
+
+app = typer.Typer(help="Artifacts: the stored outputs of steps.", no_args_is_help=True)
+
+ARTIFACT_ARGUMENT = typer.Argument(
+    ..., metavar="NAME[:VERSION]", help="Artifact name (latest version) or name:version, or id."
+)
+LIST_HINT = "See `stepwell artifact list` for the artifacts there are."
+
+
+def split_reference(reference: str) -> tuple[str, int | None]:
+    """`name:3` -> ("name", 3); `name` -> ("name", None) (a non-numeric suffix is the name)."""
+    name, sep, version = reference.rpartition(":")
+    if sep and version.isdigit() and name:
+        return name, int(version)
+    return reference, None
+
+
+def version_row(version: Any) -> dict[str, Any]:
+    """An artifact version as JSON-ready fields."""
+    return {
+        "name": version.name,
+        "version": version.version,
+        "id": str(version.id),
+        "type": version.type.value,
+        "data_type": version.data_type,
+        "materializer": version.materializer,
+        "uri": version.uri,
+        "size": version.size,
+        "content_hash": version.content_hash,
+        "created": iso(version.created),
+        "producer_step_run_id": (
+            str(version.producer_step_run_id) if version.producer_step_run_id else None
+        ),
+    }
+
+
+def get_version(client: Any, reference: str) -> Any:
+    """The artifact version `NAME[:VERSION]` (or id) names."""
+    name, number = split_reference(reference)
+    with hint(LIST_HINT):
+        return client.get_artifact_version(name, number)
+
+
+@app.command("list")
+def list_artifacts(
+    limit: int = typer.Option(50, "--limit", "-n", min=1, help="At most this many."),
+    output: OutputFormat = OUTPUT_OPTION,
+) -> None:
+    """List artifacts with their latest version."""
+    from stepwell.client import Client
+
+    client = Client()
+    rows = []
+    for artifact in client.list_artifacts(size=limit):
+        versions = client.list_artifact_versions(name=artifact.name, size=1_000_000)
+        latest = versions[-1] if versions else None
+        rows.append(
+            {
+                "name": artifact.name,
+                "id": str(artifact.id),
+                "versions": len(versions),
+                "latest_version": latest.version if latest else None,
+                "data_type": latest.data_type if latest else None,
+                "created": iso(artifact.created),
+            }
+        )
+    show(
+        rows,
+        ["name", "latest_version", "versions", "data_type", "created"],
+        output,
+        empty="No artifacts yet.",
+    )
+
+
+@app.command("describe")
+def describe_artifact(
+    reference: str = ARTIFACT_ARGUMENT, output: OutputFormat = OUTPUT_OPTION
+) -> None:
+    """Show an artifact version: type, materializer, size, content hash, producer."""
+    from stepwell.client import Client
+
+    client = Client()
+    version = get_version(client, reference)
+    fields = version_row(version)
+    fields["producer_step"] = fields["producer_run"] = None
+    if version.producer_step_run_id is not None:
+        step_run = client.get_run_step(version.producer_step_run_id)
+        fields["producer_step"] = step_run.name
+        fields["producer_run"] = client.get_pipeline_run(step_run.pipeline_run_id).name
+    fields["run_metadata"] = version.run_metadata
+    show_record(fields, output, title=f"Artifact {version.name}:{version.version}")
+
+
+@app.command("export")
+def export_artifact(
+    reference: str = ARTIFACT_ARGUMENT,
+    path: Path = typer.Argument(..., help="Where to copy the artifact's files (must not exist)."),
+) -> None:
+    """Copy an artifact version's files out of the artifact store to PATH."""
+    from stepwell.artifact_stores.base import artifact_store_for_uri
+    from stepwell.client import Client
+
+    version = get_version(Client(), reference)
+    if path.exists() and not (path.is_dir() and not any(path.iterdir())):
+        raise CliError(f"{path} already exists; give a new path or an empty folder.")
+    store = artifact_store_for_uri(version.uri)
+    if not store.exists(version.uri):
+        raise CliError(
+            f"The files of {version.name}:{version.version} are missing from the artifact "
+            f"store ({version.uri})."
+        )
+    store.get_local(version.uri, str(path))
+    say(f"Exported {version.name}:{version.version} to {path}")

@@ -1,0 +1,73 @@
+"""`stepwell pipeline ...`: the pipelines in the store (read layer, over the Client).
+
+`pipeline list` and `pipeline delete`; the runs of pipelines are under `pipeline runs`
+(`stepwell.cli.runs`), as in ZenML's CLI.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import typer
+
+from stepwell.cli import runs
+from stepwell.cli.errors import hint
+from stepwell.cli.output import OUTPUT_OPTION, OutputFormat, iso, say, show
+
+app = typer.Typer(help="Pipelines and their runs.", no_args_is_help=True)
+app.add_typer(runs.app, name="runs")
+
+LIST_HINT = "See `stepwell pipeline list` for the pipelines there are."
+
+
+def pipeline_row(pipeline: Any, client: Any) -> dict[str, Any]:
+    """A pipeline as JSON-ready fields, with its newest run."""
+    newest = client.list_pipeline_runs(pipeline_name=pipeline.name, size=1)
+    return {
+        "name": pipeline.name,
+        "id": str(pipeline.id),
+        "created": iso(pipeline.created),
+        "updated": iso(pipeline.updated),
+        "description": pipeline.description,
+        "latest_run": newest[0].name if newest else None,
+        "status": newest[0].status.value if newest else None,
+    }
+
+
+@app.command("list")
+def list_pipelines(
+    name: str | None = typer.Option(None, "--name", help="Only the pipeline with this name."),
+    limit: int = typer.Option(50, "--limit", "-n", min=1, help="At most this many."),
+    output: OutputFormat = OUTPUT_OPTION,
+) -> None:
+    """List pipelines, with the status of each one's newest run."""
+    from stepwell.client import Client
+
+    client = Client()
+    rows = [pipeline_row(p, client) for p in client.list_pipelines(name=name, size=limit)]
+    show(
+        rows,
+        ["name", "latest_run", "status", "created"],
+        output,
+        empty="No pipelines yet; run one with `stepwell run MODULE:PIPELINE`.",
+    )
+
+
+@app.command("delete")
+def delete_pipeline(
+    name: str = typer.Argument(..., help="Name or id of the pipeline."),
+    yes: bool = typer.Option(False, "--yes", "-y", help="Don't ask for confirmation."),
+) -> None:
+    """Delete a pipeline with all its runs (artifacts nothing else uses go too)."""
+    from stepwell.client import Client
+
+    client = Client()
+    with hint(LIST_HINT):
+        pipeline = client.get_pipeline(name)
+    count = len(client.list_pipeline_runs(pipeline_name=pipeline.name, size=1_000_000))
+    if not yes:
+        typer.confirm(
+            f"Delete pipeline '{pipeline.name}' and its {count} run(s)?", abort=True, err=True
+        )
+    client.delete_pipeline(pipeline.id)
+    say(f"Deleted pipeline '{pipeline.name}' and {count} run(s).")

@@ -1,0 +1,201 @@
+"""Live progress of a run in the CLI: observers of the orchestrator's run events (read layer).
+
+The orchestration loop tells observers (`stepwell.orchestrators.events.observing`) when a run
+starts, when one of its steps changes state and when it ends. `LiveProgress` turns that into
+a line per state change and a progress bar on a terminal; `PlainProgress` prints plain lines
+(`[step] load: running`) where there is no terminal (CI, pipes). `summary_table` renders the
+finished run from the store. Both observers take the clock as an argument, so tests render
+them deterministically.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+from rich.console import Console, Group
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TextColumn,
+    TimeElapsedColumn,
+)
+from rich.table import Table
+from rich.text import Text
+
+from stepwell.cli.output import STATUS_STYLES, format_duration
+
+# States after which a step is done for this run (a `retried` attempt is followed by another).
+DONE = frozenset({"completed", "cached", "failed", "skipped", "stopped"})
+ICONS = {
+    "queued": "○",
+    "running": "▶",
+    "retrying": "↻",
+    "retried": "↻",
+    "completed": "✓",
+    "cached": "✓",
+    "failed": "✗",
+    "skipped": "-",
+    "stopping": "■",
+    "stopped": "■",
+}
+
+Clock = Callable[[], float]
+
+
+def _status(value: Any) -> str:
+    return str(getattr(value, "value", value))
+
+
+class RunTracker:
+    """Remembers the run being observed (so a failed call can still report it)."""
+
+    def __init__(self) -> None:
+        self.run: Any = None
+
+    def run_started(self, run: Any, step_ids: list[str]) -> None:
+        self.run = run
+
+
+class _StepClock:
+    """Step durations where the event gives none: from `running` to the end, by `clock`."""
+
+    def __init__(self, clock: Clock) -> None:
+        self.clock = clock
+        self.started: dict[str, float] = {}
+        self.run_started = clock()
+
+    def duration(self, invocation_id: str, status: str, given: float | None) -> float | None:
+        if status == "running":
+            self.started[invocation_id] = self.clock()
+        if given is not None or status not in DONE:
+            return given
+        begun = self.started.get(invocation_id)
+        return None if begun is None else self.clock() - begun
+
+
+class PlainProgress:
+    """One plain line per event, for logs and pipes."""
+
+    def __init__(self, console: Console, clock: Clock = time.monotonic) -> None:
+        self.console = console
+        self.clock = clock
+        self.steps = _StepClock(clock)
+
+    def _line(self, text: str) -> None:
+        self.console.print(Text(text), soft_wrap=True, highlight=False)
+
+    def run_started(self, run: Any, step_ids: list[str]) -> None:
+        self.steps = _StepClock(self.clock)
+        self._line(f"[run] {run.name}: started ({len(step_ids)} steps)")
+
+    def step_changed(self, invocation_id: str, status: Any, duration: float | None) -> None:
+        state = _status(status)
+        seconds = self.steps.duration(invocation_id, state, duration)
+        suffix = f" ({format_duration(seconds)})" if seconds is not None else ""
+        self._line(f"[step] {invocation_id}: {state}{suffix}")
+
+    def run_finished(self, run: Any) -> None:
+        seconds = self.clock() - self.steps.run_started
+        self._line(f"[run] {run.name}: {_status(run.status)} ({format_duration(seconds)})")
+
+    def close(self) -> None:
+        """Nothing to tidy up (the live view has a display to stop)."""
+
+
+class LiveProgress:
+    """A line per step state change above a progress bar of the run's steps."""
+
+    def __init__(
+        self, console: Console, clock: Clock = time.monotonic, auto_refresh: bool = True
+    ) -> None:
+        self.console = console
+        self.clock = clock
+        self.steps = _StepClock(clock)
+        self.progress = Progress(
+            SpinnerColumn(),
+            TextColumn("{task.description}", markup=False),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("steps"),
+            TimeElapsedColumn(),
+            console=console,
+            get_time=clock,
+            auto_refresh=auto_refresh,
+        )
+        self.task: Any = None
+        self.width = 0
+        self.states: dict[str, str] = {}
+
+    def run_started(self, run: Any, step_ids: list[str]) -> None:
+        self.steps = _StepClock(self.clock)
+        self.width = max((len(step) for step in step_ids), default=0)
+        self.states = dict.fromkeys(step_ids, "")
+        self.console.print(
+            Text.assemble("Running ", (run.pipeline_name, "bold"), f" as {run.name}"),
+            soft_wrap=True,
+        )
+        self.task = self.progress.add_task(run.name, total=len(step_ids))
+        self.progress.start()
+
+    def step_changed(self, invocation_id: str, status: Any, duration: float | None) -> None:
+        state = _status(status)
+        seconds = self.steps.duration(invocation_id, state, duration)
+        was_done = self.states.get(invocation_id) in DONE
+        self.states[invocation_id] = state
+        self.console.print(self.line(invocation_id, state, seconds), soft_wrap=True)
+        if self.task is None:
+            return
+        if state in DONE and not was_done:
+            self.progress.advance(self.task)
+        running = [step for step, now in self.states.items() if now in ("running", "retrying")]
+        description = f"running {', '.join(running)}" if running else "waiting"
+        self.progress.update(self.task, description=description)
+        self.progress.refresh()  # show the change now, not at the next tick
+
+    def line(self, invocation_id: str, state: str, seconds: float | None) -> Text:
+        """`  ✓ load      completed  0.52s`, coloured by state."""
+        style = STATUS_STYLES.get(state, "")
+        text = Text("  ")
+        text.append(ICONS.get(state, "?"), style=style)
+        text.append(f" {invocation_id.ljust(self.width)}  ")
+        text.append(state.ljust(9), style=style)
+        if seconds is not None:
+            text.append(f"  {format_duration(seconds)}", style="dim")
+        return text.rstrip() or text
+
+    def run_finished(self, run: Any) -> None:
+        if self.task is not None:
+            state = _status(run.status)
+            self.progress.update(self.task, description=f"{run.name} {state}")
+        self.close()
+
+    def close(self) -> None:
+        """Stop the live display (safe to call twice)."""
+        if self.progress.live.is_started:
+            self.progress.refresh()
+            self.progress.stop()
+
+
+def summary_table(run: Any) -> Group:
+    """The steps of a finished run (status, duration, cached or not) under a title line."""
+    state = _status(run.status)
+    title = Text.assemble("Run ", (run.name, "bold"), " ", (state, STATUS_STYLES.get(state, "")))
+    if run.duration is not None:
+        title.append(f" in {format_duration(run.duration)}")
+    table = Table(header_style="bold")
+    for column in ("STEP", "STATUS", "DURATION", "CACHED"):
+        table.add_column(column)
+    for invocation_id, step_run in run.steps.items():
+        step_state = _status(step_run.status)
+        cached = step_state == "cached" or step_run.original_step_run_id is not None
+        table.add_row(
+            invocation_id,
+            Text(step_state, style=STATUS_STYLES.get(step_state, "")),
+            format_duration(step_run.duration),
+            "yes" if cached else "no",
+        )
+    return Group(title, table)

@@ -1,0 +1,191 @@
+"""`stepwell pipeline runs ...`: list, describe, delete, follow the logs of and stop runs.
+
+The read end of define -> compile -> orchestrate -> launch -> store -> read for pipeline
+runs: every command is a call or two on the Client, rendered by `stepwell.cli.output`.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import typer
+
+from stepwell.cli.errors import CliError, hint
+from stepwell.cli.output import (
+    OUTPUT_OPTION,
+    OutputFormat,
+    iso,
+    say,
+    show,
+    show_record,
+)
+from stepwell.enums import ExecutionStatus
+
+app = typer.Typer(help="Runs of pipelines.", no_args_is_help=True)
+
+RUN_ARGUMENT = typer.Argument(..., metavar="RUN", help="Run name, id or id prefix.")
+LIST_HINT = "See `stepwell pipeline runs list` for the runs there are."
+
+
+def run_row(run: Any) -> dict[str, Any]:
+    """A run as JSON-ready fields."""
+    return {
+        "name": run.name,
+        "id": str(run.id),
+        "pipeline": run.pipeline_name,
+        "status": run.status.value,
+        "created": iso(run.created),
+        "start_time": iso(run.start_time),
+        "end_time": iso(run.end_time),
+        "duration": run.duration,
+        "status_message": run.status_message,
+    }
+
+
+def step_row(invocation_id: str, step_run: Any) -> dict[str, Any]:
+    """A step run as JSON-ready fields, with its outputs as `name:version` of artifacts."""
+    outputs = {
+        name: [f"{version.name}:{version.version}" for version in versions]
+        for name, versions in step_run.outputs.items()
+    }
+    return {
+        "step": invocation_id,
+        "id": str(step_run.id),
+        "step_name": step_run.step_name,
+        "status": step_run.status.value,
+        "attempt": step_run.attempt,
+        "start_time": iso(step_run.start_time),
+        "end_time": iso(step_run.end_time),
+        "duration": step_run.duration,
+        "cached": step_run.status is ExecutionStatus.CACHED
+        or step_run.original_step_run_id is not None,
+        "outputs": outputs,
+        "status_message": step_run.status_message,
+    }
+
+
+def _get_run(client: Any, name: str) -> Any:
+    with hint(LIST_HINT):
+        return client.get_pipeline_run(name)
+
+
+@app.command("list")
+def list_runs(
+    pipeline: str | None = typer.Option(None, "--pipeline", "-p", help="Only this pipeline's."),
+    status: ExecutionStatus | None = typer.Option(None, "--status", "-s", help="Only these."),
+    limit: int = typer.Option(50, "--limit", "-n", min=1, help="At most this many."),
+    output: OutputFormat = OUTPUT_OPTION,
+) -> None:
+    """List runs, newest first."""
+    from stepwell.client import Client
+
+    client = Client()
+    if pipeline is not None:
+        with hint("See `stepwell pipeline list` for the pipelines there are."):
+            client.get_pipeline(pipeline)
+    runs = client.list_pipeline_runs(pipeline_name=pipeline, status=status, size=limit)
+    show(
+        [run_row(run) for run in runs],
+        ["name", "pipeline", "status", "created", "duration"],
+        output,
+        empty="No runs found.",
+    )
+
+
+@app.command("describe")
+def describe_run(run: str = RUN_ARGUMENT, output: OutputFormat = OUTPUT_OPTION) -> None:
+    """Show a run and its steps: status, duration, cached or not, and outputs."""
+    from stepwell.client import Client
+
+    record = _get_run(Client(), run)
+    steps = [step_row(invocation, step_run) for invocation, step_run in record.steps.items()]
+    fields = {**run_row(record), "parameters": record.parameters, "steps": steps}
+    if output is OutputFormat.json:
+        show_record(fields, output)
+        return
+    show_record(fields, output, title=f"Run {record.name}")
+    for step in steps:
+        step["outputs"] = ", ".join(
+            f"{name} -> {', '.join(versions)}" for name, versions in step["outputs"].items()
+        )
+    show(steps, ["step", "status", "duration", "cached", "outputs"], output, empty="No steps.")
+
+
+@app.command("delete")
+def delete_run(
+    run: str = RUN_ARGUMENT,
+    yes: bool = typer.Option(False, "--yes", "-y", help="Don't ask for confirmation."),
+) -> None:
+    """Delete a run and its step runs (artifacts nothing else uses go too)."""
+    from stepwell.client import Client
+
+    client = Client()
+    record = _get_run(client, run)
+    if not yes:
+        typer.confirm(f"Delete run '{record.name}'?", abort=True, err=True)
+    client.delete_pipeline_run(record.id)
+    say(f"Deleted run '{record.name}'.")
+
+
+@app.command("logs")
+def run_logs(
+    run: str = RUN_ARGUMENT,
+    step: str | None = typer.Option(None, "--step", "-s", help="Only this step's logs."),
+    follow: bool = typer.Option(
+        False, "--follow", "-f", help="Keep printing new output until the run has finished."
+    ),
+    interval: float = typer.Option(0.5, "--interval", min=0.01, help="Seconds between polls."),
+) -> None:
+    """Print the captured output of a run's steps."""
+    from stepwell.client import Client
+
+    client = Client()
+    record = _get_run(client, run)
+    printed: dict[Any, int] = {}
+    last_header: list[str] = []
+    while True:
+        record = client.get_pipeline_run(record.id)  # status first: logs read after it are whole
+        steps = record.steps
+        if step is not None and step not in steps and (not follow or record.status.is_finished):
+            raise CliError(
+                f"Run '{record.name}' has no step '{step}'; its steps are "
+                f"{', '.join(steps) or 'none yet'}."
+            )
+        for invocation_id, step_run in steps.items():
+            if step is not None and invocation_id != step:
+                continue
+            text = step_run.logs
+            new = text[printed.get(step_run.id, 0) :]
+            printed[step_run.id] = len(text)
+            if not new:
+                continue
+            if step is None and last_header != [invocation_id]:
+                typer.echo(f"==> {invocation_id} <==")
+                last_header[:] = [invocation_id]
+            # A partial line may go on at the next poll; a finished log gets its last newline.
+            typer.echo(new, nl=not follow and not new.endswith("\n"))
+        if not follow or record.status.is_finished:
+            return
+        time.sleep(interval)
+
+
+@app.command("stop")
+def stop_run(run: str = RUN_ARGUMENT) -> None:
+    """Stop a run that is still going: its running steps end `stopped`."""
+    from stepwell.client import Client
+
+    client = Client()
+    record = _get_run(client, run)
+    if record.status.is_finished:
+        raise CliError(
+            f"Run '{record.name}' has already {record.status.value}; there is nothing to stop."
+        )
+    stop = getattr(client, "stop_pipeline_run", None)
+    if stop is None:
+        raise CliError(
+            f"Run '{record.name}' cannot be stopped from here: this stepwell's Client has no "
+            "stop_pipeline_run yet. Press Ctrl-C where the run was started."
+        )
+    stopped = stop(record.id)
+    say(f"Run '{record.name}' {getattr(stopped, 'status', 'stopping')}.")
