@@ -113,7 +113,7 @@ def load_pipeline(target: str) -> Any:
     value = getattr(module, attribute)
     if not isinstance(value, Pipeline):
         raise CliError(
-            f"{module.__name__}:{attribute} is a {type(value).__name__}, not a pipeline; "
+            f"{module.__name__}:{attribute} is not a pipeline (type {type(value).__name__}); "
             "decorate the function with @pipeline, or name a pipeline: "
             f"{', '.join(sorted(pipelines)) or 'none in this module'}."
         )

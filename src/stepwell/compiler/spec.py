@@ -23,6 +23,7 @@ class ArtifactRef(_Frozen):
     invocation_id: str
     output_name: str
     index: int | None = None
+    element_hash: str | None = None  # the element's own content digest (mapped inputs)
 
 
 class InputBinding(_Frozen):

@@ -138,6 +138,7 @@ class PipelineTrace:
                             invocation_id=a.invocation_id,
                             output_name=a.output_name,
                             index=getattr(a, "index", None),
+                            element_hash=getattr(a, "element_hash", None),
                         )
                         for a in artifacts
                     )

@@ -144,10 +144,10 @@ def _binding_refs(invocation: InvocationSpec, name: str, versions: list[Any]) ->
 
 
 def _element_key(identity: str | None, ref: Any) -> str | None:
-    """An input's identity; a mapped element also names its index."""
+    """An input's identity; a mapped element is identified by its own content."""
     if ref is None or ref.index is None or identity is None:
         return identity
-    return f"{identity}[{ref.index}]"
+    return ref.element_hash or f"{identity}[{ref.index}]"
 
 
 def try_cached(ctx: RunContext, plan: LaunchPlan) -> StepOutcome | None:

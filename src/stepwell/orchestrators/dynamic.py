@@ -41,7 +41,7 @@ def unmapped(value: Any) -> Unmapped:
 class StepHandle(StepOutput):
     """An output of a step of a dynamic run: pass it on, or `.load()` its value."""
 
-    __slots__ = ("_engine", "index")
+    __slots__ = ("_engine", "element_hash", "index")
 
     def __init__(
         self,
@@ -50,10 +50,12 @@ class StepHandle(StepOutput):
         output_name: str,
         annotation: Any,
         index: int | None = None,
+        element_hash: str | None = None,
     ) -> None:
         super().__init__(invocation_id, output_name, annotation)
         self._engine = engine
         self.index = index
+        self.element_hash = element_hash
 
     def load(self) -> Any:
         """Wait for the step, then read this output back from the artifact store."""
@@ -148,11 +150,14 @@ class DynamicEngine:
             self.pump()
         state = self.scheduler.state[invocation_id]
         if state is not StepState.SUCCEEDED:
-            outcome = self.outcomes.get(invocation_id)
+            failures = "; ".join(
+                f"{name}: {self.outcomes[name].error}" if name in self.outcomes else name
+                for name in self.scheduler.failed
+            )
             raise StepFailedError(
-                f"Step '{invocation_id}' {state.value}"
-                + (f": {outcome.error}" if outcome and outcome.error else "")
-                + "; its outputs cannot be loaded.",
+                f"Step '{invocation_id}' {state.value}, so its outputs cannot be loaded"
+                + (f" (failed: {failures})" if failures else "")
+                + ".",
                 invocation_id=invocation_id,
             )
 
@@ -272,13 +277,36 @@ class DynamicTrace(PipelineTrace):
                     f"'{value.invocation_id}', a {type(loaded).__name__}, not a sequence to map "
                     "over. Pass it with unmapped(...) to give every step the whole value."
                 )
-            return [value[index] for index in range(len(loaded))]
+            return [
+                StepHandle(
+                    self.engine,
+                    value.invocation_id,
+                    value.output_name,
+                    Any,
+                    index,
+                    _content_digest(item),
+                )
+                for index, item in enumerate(loaded)
+            ]
         if isinstance(value, (list, tuple)):
             return list(value)
         raise PipelineDefinitionError(
             f"`{step.name}.map(...)`: input '{name}' is a {type(value).__name__}, not a sequence "
             "or a step output to map over. Pass it with unmapped(...) to give it whole."
         )
+
+
+def _content_digest(value: Any) -> str:
+    """A digest of one element's content, for the mapped step's cache key."""
+    import xxhash
+
+    try:
+        data = json.dumps(value, sort_keys=True, separators=(",", ":")).encode()
+    except (TypeError, ValueError):
+        import cloudpickle
+
+        data = cloudpickle.dumps(value)
+    return xxhash.xxh3_128_hexdigest(data)
 
 
 def new_engine(ctx: RunContext, orchestrator: BaseOrchestrator, mode: Any) -> DynamicEngine:

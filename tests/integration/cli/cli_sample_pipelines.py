@@ -2,16 +2,8 @@
 
 import os
 import time
-from pathlib import Path
 
 from stepwell import pipeline, step
-
-SAMPLE = Path(__file__)
-
-
-def target(name: str) -> str:
-    """The `stepwell run` target of one of these pipelines, by file path."""
-    return f"{SAMPLE}:{name}"
 
 
 @step
@@ -63,4 +55,3 @@ not_a_pipeline = 42
 
 def plain_function() -> None:
     """A function without @pipeline."""
-

@@ -7,9 +7,8 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from cli_helpers import target
 from typer.testing import CliRunner, Result
-
-from cli_sample_pipelines import target
 
 from stepwell.cli.app import app
 

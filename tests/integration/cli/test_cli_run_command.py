@@ -3,7 +3,7 @@
 import sys
 
 import pytest
-from cli_sample_pipelines import SAMPLE, target
+from cli_helpers import SAMPLE, table_rows, target
 
 from stepwell.cli.errors import CliError
 from stepwell.cli.run_cmd import parse_assignments
@@ -37,11 +37,10 @@ def test_run_prints_plain_progress_lines_and_a_summary_off_a_terminal(cli):
     assert f"stepwell pipeline runs logs {run.name}" in result.stderr
     # The summary table (stdout) lists every step with its status and whether it was cached.
     assert f"Run {run.name} completed" in result.stdout
-    assert any(
-        line.split("│")[1:3] == [" make_number ", " completed "]
-        for line in result.stdout.splitlines()
-        if "│" in line
-    )
+    rows = table_rows(result.stdout)
+    assert [row[0] for row in rows] == ["make_number", "scale"]
+    assert [row[1] for row in rows] == ["completed", "completed"]
+    assert [row[3] for row in rows] == ["no", "no"]
 
 
 def test_a_second_run_shows_its_steps_as_cached(cli):
@@ -49,8 +48,9 @@ def test_a_second_run_shows_its_steps_as_cached(cli):
     result = cli("run", target("arithmetic"))
     assert result.exit_code == 0, result.output
     assert "[step] scale: cached" in result.stderr
-    rows = [line.split("│")[1:5] for line in result.stdout.splitlines() if "│ scale" in line]
-    assert [cell.strip() for cell in rows[0]] == ["scale", "cached", rows[0][2].strip(), "yes"]
+    rows = {row[0]: row for row in table_rows(result.stdout)}
+    assert rows["scale"][1] == "cached"
+    assert rows["scale"][3] == "yes"
 
 
 def test_quiet_prints_only_the_run_name_and_status(cli):
@@ -126,7 +126,7 @@ def test_a_failed_run_exits_1_and_names_the_run_and_its_logs(cli):
         f"Error: Run '{run.name}' failed: Pipeline run has failed due to failure in step(s): "
         f"explode. See its logs with `stepwell pipeline runs logs {run.name}`."
     ]
-    assert "explode │ failed" in " ".join(result.stdout.split("  "))
+    assert [row[:2] for row in table_rows(result.stdout)] == [["explode", "failed"]]
 
 
 def test_a_background_run_returns_at_once_and_says_how_to_follow_it(cli, tmp_path):
@@ -147,9 +147,9 @@ def test_a_background_run_returns_at_once_and_says_how_to_follow_it(cli, tmp_pat
         ("no_such_module_here:pipe", "Cannot import 'no_such_module_here'"),
         ("missing/file.py:pipe", "missing/file.py is not a file"),
         (f"{SAMPLE}:nothing_by_this_name", "has no attribute 'nothing_by_this_name'"),
-        (f"{SAMPLE}:not_a_pipeline", "is a int, not a pipeline"),
-        (f"{SAMPLE}:plain_function", "is a function, not a pipeline"),
-        (str(SAMPLE), "defines 4 pipelines"),
+        (f"{SAMPLE}:not_a_pipeline", "not_a_pipeline is not a pipeline (type int)"),
+        (f"{SAMPLE}:plain_function", "plain_function is not a pipeline (type function)"),
+        (str(SAMPLE), "defines 3 pipelines (arithmetic, failing, in_background)"),
     ],
 )
 def test_a_target_that_is_not_a_pipeline_exits_1_with_a_fix(cli, given, message):
@@ -193,4 +193,3 @@ def test_param_values_are_yaml_scalars():
 def test_parse_assignments_rejects_a_missing_equals_sign():
     with pytest.raises(CliError, match="'lr' is not key=value"):
         parse_assignments(["lr"], "--param")
-
