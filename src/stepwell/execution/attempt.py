@@ -69,7 +69,7 @@ def run_attempt(
                 )
             except RunStoppedSignal:
                 raise
-            except Exception as error:
+            except (Exception, SystemExit) as error:  # sys.exit() in a step is a failure too
                 failure = failure_of(error)
                 logger.error(
                     "Step %s failed (%s):\n%s", invocation.id, failure.where, failure.traceback

@@ -29,7 +29,7 @@ def user_code(where: str) -> Iterator[None]:
     """Run user code; on failure attach `where` and the traceback text to the exception."""
     try:
         yield
-    except (RunStoppedSignal, KeyboardInterrupt, SystemExit):
+    except (RunStoppedSignal, KeyboardInterrupt):
         raise
     except BaseException as error:
         error.__stepwell_failure__ = UserCodeFailure(  # type: ignore[attr-defined]

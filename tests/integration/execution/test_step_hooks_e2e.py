@@ -273,13 +273,6 @@ def exit_hook_pipeline():
     exits_with_hook()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "execution/attempt.py run_attempt catches only Exception, so a step ending in "
-        "SystemExit (sys.exit()) fails without its on_failure hook being called"
-    ),
-)
 def test_failure_hook_fires_when_a_step_calls_sys_exit(hook_log):
     with pytest.raises(PipelineRunFailedError):
         exit_hook_pipeline()
