@@ -9,72 +9,35 @@ inside another simply runs its function under the same trace, so its steps are i
 from __future__ import annotations
 
 import contextvars
-import inspect
-import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
+from stepwell.compiler.bindings import (
+    after_ids,
+    annotation_problem,
+    bind,
+    check_parameter,
+    jsonable_parameters,
+    merge_config,
+    type_source,
+    without_parameters,
+)
+from stepwell.compiler.placeholders import ExternalArtifact, InvocationHandle, StepOutput
 from stepwell.compiler.spec import ArtifactRef, InputBinding, InvocationSpec, OutputDef
 from stepwell.config.pipeline_config import PipelineConfig
 from stepwell.config.precedence import apply_to_step
-from stepwell.config.run_config import PipelineRunConfiguration, StepRunConfiguration
-from stepwell.config.step_config import StepConfig
+from stepwell.config.run_config import PipelineRunConfiguration
 from stepwell.exceptions import (
     ConfigurationError,
     DuplicateInvocationIdError,
     InputTypeError,
-    ParameterNotSerializableError,
     PipelineDefinitionError,
-    StepDefinitionError,
 )
-from stepwell.steps.type_checks import describe, is_unchecked, type_fits, value_matches
-from stepwell.utils.sources import get_source
+from stepwell.steps.type_checks import describe, type_fits
 
 if TYPE_CHECKING:
     from stepwell.steps.base_step import BaseStep
-
-
-class StepOutput:
-    """Placeholder for an output of a step invocation, while the pipeline is compiled."""
-
-    __slots__ = ("annotation", "invocation_id", "output_name")
-
-    def __init__(self, invocation_id: str, output_name: str, annotation: Any) -> None:
-        self.invocation_id = invocation_id
-        self.output_name = output_name
-        self.annotation = annotation
-
-    def __iter__(self) -> Iterator[Any]:
-        raise StepDefinitionError(
-            f"Output '{self.output_name}' of '{self.invocation_id}' is one artifact and cannot be "
-            "unpacked while the pipeline is compiled. To get several outputs, annotate the step "
-            "`-> Tuple[A, B]` and `return a, b` (a tuple literal)."
-        )
-
-    def __repr__(self) -> str:
-        return f"<output {self.invocation_id}.{self.output_name}>"
-
-
-class InvocationHandle:
-    """What calling a step without outputs returns: usable in `after=`."""
-
-    __slots__ = ("invocation_id",)
-
-    def __init__(self, invocation_id: str) -> None:
-        self.invocation_id = invocation_id
-
-    def __repr__(self) -> str:
-        return f"<invocation {self.invocation_id}>"
-
-
-class ExternalArtifact:
-    """A value saved as an artifact before the run (single-step calls with real objects)."""
-
-    __slots__ = ("artifact_version_id",)
-
-    def __init__(self, artifact_version_id: str) -> None:
-        self.artifact_version_id = artifact_version_id
 
 
 class PipelineTrace:
@@ -105,7 +68,7 @@ class PipelineTrace:
         invocation_id = self._new_id(step.name, custom_id)
         bound = {
             name: self.prepare_value(step, name, value)
-            for name, value in _bind(step, args, kwargs, invocation_id).items()
+            for name, value in bind(step, args, kwargs, invocation_id).items()
         }
         after = self.prepare_value(step, "after", after) if after is not None else None
         inputs: dict[str, InputBinding] = {}
@@ -118,7 +81,7 @@ class PipelineTrace:
             if name in overrides and not self._is_artifact(bound.get(name)):
                 # A run configuration (YAML file, trigger) outranks the code.
                 parameters[name] = overrides[name]
-                _check_parameter(invocation_id, name, parameters[name], spec.annotation)
+                check_parameter(invocation_id, name, parameters[name], spec.annotation)
                 inputs[name] = InputBinding(kind="parameter")
                 continue
             if name in bound:
@@ -160,7 +123,7 @@ class PipelineTrace:
                     f"Input '{name}' of step invocation '{invocation_id}' has no value: pass it "
                     "in the pipeline, configure it with parameters={...}, or give it a default."
                 )
-            _check_parameter(invocation_id, name, parameters[name], spec.annotation)
+            check_parameter(invocation_id, name, parameters[name], spec.annotation)
             inputs[name] = InputBinding(kind="parameter")
         outputs = tuple(
             OutputDef(
@@ -169,7 +132,7 @@ class PipelineTrace:
                 if out.has_custom_name
                 else f"{self.config.name}::{invocation_id}::{out.name}",
                 has_custom_name=out.has_custom_name,
-                data_type=_type_source(out.annotation),
+                data_type=type_source(out.annotation),
                 materializer=step.config.output_materializers.get(out.name),
             )
             for out in step.outputs.values()
@@ -179,11 +142,11 @@ class PipelineTrace:
             step_name=step.name,
             step_source=step.source,
             inputs=inputs,
-            after=_after_ids(after, invocation_id),
+            after=after_ids(after, invocation_id),
             outputs=outputs,
             config=apply_to_step(
-                _merge_config(step.config, self.config, _jsonable_parameters(parameters)),
-                _without_parameters(run_step),
+                merge_config(step.config, self.config, jsonable_parameters(parameters)),
+                without_parameters(run_step),
             ),
         )
         self.invocations[invocation_id] = invocation
@@ -288,123 +251,6 @@ class PipelineTrace:
             for item in items
             if isinstance(item, StepOutput)
         )
-
-
-def _bind(
-    step: BaseStep[Any, Any], args: tuple[Any, ...], kwargs: dict[str, Any], inv: str
-) -> dict[str, Any]:
-    signature = inspect.signature(step.entrypoint)
-    try:
-        return dict(signature.bind_partial(*args, **kwargs).arguments)
-    except TypeError as error:
-        raise PipelineDefinitionError(
-            f"Step invocation '{inv}' is called with arguments that do not fit "
-            f"`{step.name}{signature}`: {error}."
-        ) from None
-
-
-def _without_parameters(run_step: StepRunConfiguration | None) -> StepRunConfiguration | None:
-    if run_step is None or "parameters" not in run_step.model_fields_set:
-        return run_step
-    data = {name: getattr(run_step, name) for name in run_step.model_fields_set}
-    data.pop("parameters")
-    return StepRunConfiguration(**data)
-
-
-def annotation_problem(value: Any, annotation: Any) -> str | None:
-    """Why `value` does not fit `annotation` (pydantic's words), or None when it does."""
-    if is_unchecked(annotation):
-        return None
-    from pydantic import TypeAdapter, ValidationError
-
-    try:
-        TypeAdapter(annotation).validate_python(value)
-    except ValidationError as error:
-        message = error.errors()[0]["msg"]
-        return f"{message[0].lower()}{message[1:]} (got {value!r})"
-    except Exception:
-        return None
-    return None
-
-
-def _check_parameter(invocation_id: str, name: str, value: Any, annotation: Any) -> None:
-    try:
-        json.dumps(_to_jsonable(value))
-    except (TypeError, ValueError) as error:
-        raise ParameterNotSerializableError(
-            f"Parameter '{name}' of step invocation '{invocation_id}' is a "
-            f"{type(value).__name__}, which is not JSON-serialisable ({error}). Pass plain "
-            "values (numbers, strings, lists, dicts), or produce the object in a step and pass "
-            "its output."
-        ) from None
-    if not value_matches(value, annotation):
-        raise InputTypeError(
-            f"Parameter '{name}' of step invocation '{invocation_id}' expects "
-            f"{describe(annotation)}, but got {value!r} ({type(value).__name__})."
-        )
-
-
-def _to_jsonable(value: Any) -> Any:
-    from pydantic_core import to_jsonable_python
-
-    return to_jsonable_python(value)
-
-
-def _jsonable_parameters(parameters: dict[str, Any]) -> dict[str, Any]:
-    return {name: _to_jsonable(value) for name, value in parameters.items()}
-
-
-def _after_ids(after: Any, invocation_id: str) -> tuple[str, ...]:
-    if after is None:
-        return ()
-    items = after if isinstance(after, (list, tuple)) else [after]
-    ids: list[str] = []
-    for item in items:
-        if isinstance(item, (StepOutput, InvocationHandle)):
-            ids.append(item.invocation_id)
-        elif isinstance(item, str):
-            ids.append(item)
-        else:
-            raise PipelineDefinitionError(
-                f"after= of step invocation '{invocation_id}' takes step outputs, invocation "
-                f"ids or lists of them, not {type(item).__name__}."
-            )
-    return tuple(dict.fromkeys(ids))
-
-
-def _type_source(annotation: Any) -> str | None:
-    if isinstance(annotation, type) and annotation is not object:
-        try:
-            return get_source(annotation)
-        except Exception:
-            return None
-    return None
-
-
-def _merge_config(
-    step: StepConfig, pipeline: PipelineConfig, parameters: dict[str, Any]
-) -> StepConfig:
-    """A step's own settings win over its pipeline's; dict settings merge, step keys on top."""
-    data = step.model_dump(exclude_unset=True)
-    for key in (
-        "enable_cache",
-        "enable_artifact_metadata",
-        "enable_step_logs",
-        "on_success",
-        "on_failure",
-        "retry",
-        "cache_policy",
-    ):
-        if data.get(key) is None:
-            inherited = getattr(pipeline, key)
-            if inherited is not None:
-                data[key] = inherited
-    for key in ("settings", "environment", "extra"):
-        merged = {**getattr(pipeline, key), **data.get(key, {})}
-        if merged:
-            data[key] = merged
-    data["parameters"] = parameters
-    return StepConfig.model_validate(data)
 
 
 _CURRENT: contextvars.ContextVar[PipelineTrace | None] = contextvars.ContextVar(

@@ -1,0 +1,142 @@
+"""Binding helpers for tracing: parameters, `after=` targets, types and merged step configs.
+
+Pure functions used by `compiler/tracing.py` while it records step invocations (compile).
+"""
+
+from __future__ import annotations
+
+import inspect
+import json
+from typing import TYPE_CHECKING, Any
+
+from stepwell.compiler.placeholders import InvocationHandle, StepOutput
+from stepwell.config.pipeline_config import PipelineConfig
+from stepwell.config.run_config import StepRunConfiguration
+from stepwell.config.step_config import StepConfig
+from stepwell.exceptions import (
+    InputTypeError,
+    ParameterNotSerializableError,
+    PipelineDefinitionError,
+)
+from stepwell.steps.type_checks import describe, is_unchecked, value_matches
+from stepwell.utils.sources import get_source
+
+if TYPE_CHECKING:
+    from stepwell.steps.base_step import BaseStep
+
+
+def bind(
+    step: BaseStep[Any, Any], args: tuple[Any, ...], kwargs: dict[str, Any], inv: str
+) -> dict[str, Any]:
+    signature = inspect.signature(step.entrypoint)
+    try:
+        return dict(signature.bind_partial(*args, **kwargs).arguments)
+    except TypeError as error:
+        raise PipelineDefinitionError(
+            f"Step invocation '{inv}' is called with arguments that do not fit "
+            f"`{step.name}{signature}`: {error}."
+        ) from None
+
+
+def without_parameters(run_step: StepRunConfiguration | None) -> StepRunConfiguration | None:
+    if run_step is None or "parameters" not in run_step.model_fields_set:
+        return run_step
+    data = {name: getattr(run_step, name) for name in run_step.model_fields_set}
+    data.pop("parameters")
+    return StepRunConfiguration(**data)
+
+
+def annotation_problem(value: Any, annotation: Any) -> str | None:
+    """Why `value` does not fit `annotation` (pydantic's words), or None when it does."""
+    if is_unchecked(annotation):
+        return None
+    from pydantic import TypeAdapter, ValidationError
+
+    try:
+        TypeAdapter(annotation).validate_python(value)
+    except ValidationError as error:
+        message = error.errors()[0]["msg"]
+        return f"{message[0].lower()}{message[1:]} (got {value!r})"
+    except Exception:
+        return None
+    return None
+
+
+def check_parameter(invocation_id: str, name: str, value: Any, annotation: Any) -> None:
+    try:
+        json.dumps(to_jsonable(value))
+    except (TypeError, ValueError) as error:
+        raise ParameterNotSerializableError(
+            f"Parameter '{name}' of step invocation '{invocation_id}' is a "
+            f"{type(value).__name__}, which is not JSON-serialisable ({error}). Pass plain "
+            "values (numbers, strings, lists, dicts), or produce the object in a step and pass "
+            "its output."
+        ) from None
+    if not value_matches(value, annotation):
+        raise InputTypeError(
+            f"Parameter '{name}' of step invocation '{invocation_id}' expects "
+            f"{describe(annotation)}, but got {value!r} ({type(value).__name__})."
+        )
+
+
+def to_jsonable(value: Any) -> Any:
+    from pydantic_core import to_jsonable_python
+
+    return to_jsonable_python(value)
+
+
+def jsonable_parameters(parameters: dict[str, Any]) -> dict[str, Any]:
+    return {name: to_jsonable(value) for name, value in parameters.items()}
+
+
+def after_ids(after: Any, invocation_id: str) -> tuple[str, ...]:
+    if after is None:
+        return ()
+    items = after if isinstance(after, (list, tuple)) else [after]
+    ids: list[str] = []
+    for item in items:
+        if isinstance(item, (StepOutput, InvocationHandle)):
+            ids.append(item.invocation_id)
+        elif isinstance(item, str):
+            ids.append(item)
+        else:
+            raise PipelineDefinitionError(
+                f"after= of step invocation '{invocation_id}' takes step outputs, invocation "
+                f"ids or lists of them, not {type(item).__name__}."
+            )
+    return tuple(dict.fromkeys(ids))
+
+
+def type_source(annotation: Any) -> str | None:
+    if isinstance(annotation, type) and annotation is not object:
+        try:
+            return get_source(annotation)
+        except Exception:
+            return None
+    return None
+
+
+def merge_config(
+    step: StepConfig, pipeline: PipelineConfig, parameters: dict[str, Any]
+) -> StepConfig:
+    """A step's own settings win over its pipeline's; dict settings merge, step keys on top."""
+    data = step.model_dump(exclude_unset=True)
+    for key in (
+        "enable_cache",
+        "enable_artifact_metadata",
+        "enable_step_logs",
+        "on_success",
+        "on_failure",
+        "retry",
+        "cache_policy",
+    ):
+        if data.get(key) is None:
+            inherited = getattr(pipeline, key)
+            if inherited is not None:
+                data[key] = inherited
+    for key in ("settings", "environment", "extra"):
+        merged = {**getattr(pipeline, key), **data.get(key, {})}
+        if merged:
+            data[key] = merged
+    data["parameters"] = parameters
+    return StepConfig.model_validate(data)
