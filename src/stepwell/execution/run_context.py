@@ -34,6 +34,7 @@ class RunContext:
     step_objects: dict[str, Any] = field(default_factory=dict)
     source_root: Path = field(default_factory=source_root)
     last_beat: float = 0.0
+    stack: Any = None
     _by_id: Any = None
 
     def beat(self, force: bool = False) -> None:

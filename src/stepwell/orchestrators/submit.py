@@ -6,6 +6,7 @@ place that ties the layers together: compiler -> store -> orchestrator -> store.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import time
 from collections.abc import Callable
@@ -55,16 +56,32 @@ def _artifact_store(path: str) -> BaseArtifactStore:
     return store
 
 
-def active_orchestrator(config: PipelineConfig) -> BaseOrchestrator:
-    """The orchestrator for a run: inline in debug mode, else the local process orchestrator."""
+def active_orchestrator(config: PipelineConfig, stack: Any = None) -> BaseOrchestrator:
+    """The run's orchestrator: the stack's, with the run's orchestrator settings on top
+    (inline, one step at a time in this process, in debug mode)."""
     from stepwell.orchestrators.inline import InlineOrchestrator
 
-    settings = orchestrator_settings(config)
-    if environment.debug_mode() or settings.get("debug"):
+    stack = stack or run_stack()
+    settings = orchestrator_settings(config, stack)
+    settings.pop("synchronous", None)  # how the run is submitted, not how steps launch
+    if environment.debug_mode() or settings.pop("debug", False):
         return InlineOrchestrator()
-    from stepwell.orchestrators.local import LocalOrchestrator
+    return stack.make_orchestrator(**settings)  # type: ignore[no-any-return]
 
-    return LocalOrchestrator.from_settings(settings)
+
+def run_stack() -> Any:
+    """The active stack (its components say where and how runs go)."""
+    from stepwell.stack.active import get_active_stack
+
+    return get_active_stack(active_store())
+
+
+def stack_artifact_store(stack: Any) -> BaseArtifactStore:
+    """The stack's artifact store; the default local one follows STEPWELL_ARTIFACT_STORE_PATH."""
+    component = stack.component("artifact_store")
+    if component.model.flavor == "local" and not getattr(component.config, "path", None):
+        return active_artifact_store()
+    return stack.artifact_store  # type: ignore[no-any-return]
 
 
 def run_pipeline(
@@ -98,9 +115,10 @@ def submit(
     """
     started = datetime.now(timezone.utc)
     run_name = format_run_name(config.run_name or None, config.name, started, config.substitutions)
-    orchestrator = active_orchestrator(config)
-    synchronous = is_synchronous(config) if background is None else not background
     store = active_store()
+    stack = run_stack()
+    orchestrator = active_orchestrator(config, stack)
+    synchronous = is_synchronous(config, stack) if background is None else not background
     _check_run_name_free(store, run_name)
     pipeline_id = None if is_unlisted else store.get_or_create_pipeline(config.name).id
     if pipeline_id is not None and snapshot_id is None:
@@ -119,9 +137,11 @@ def submit(
         is_unlisted=is_unlisted,
         start_time=started,
         orchestrator_pid=os.getpid() if synchronous else None,
+        stack_id=stack.id,
     )
     logger.info("Initiating a new run for the pipeline: %s.", config.name)
-    ctx = RunContext(store=store, artifact_store=active_artifact_store(), run=run, spec=spec)
+    ctx = RunContext(store=store, artifact_store=stack_artifact_store(stack), run=run, spec=spec)
+    ctx.stack = stack
     if not synchronous:
         from stepwell.orchestrators.background import start_in_background
 
@@ -144,7 +164,8 @@ def execute_run(
     # leaves the store whole (see `orchestrators.interrupts`); it is never lost.
     with held_interrupts():
         try:
-            outcomes = driver(ctx, orchestrator) if driver else orchestrator.run(ctx)
+            with _pinned_stack(ctx):
+                outcomes = driver(ctx, orchestrator) if driver else orchestrator.run(ctx)
         except KeyboardInterrupt:
             store.update_run(
                 run.id,
@@ -174,10 +195,13 @@ def execute_run(
     return finished
 
 
-def is_synchronous(config: PipelineConfig) -> bool:
-    """Whether the caller waits for the run: the orchestrator setting `synchronous`."""
-    settings = orchestrator_settings(config)
-    value = settings.get("synchronous", True)
+def is_synchronous(config: PipelineConfig, stack: Any = None) -> bool:
+    """Whether the caller waits for the run: the run's orchestrator setting `synchronous`,
+    else the stack orchestrator's own `synchronous` configuration."""
+    stack = stack or run_stack()
+    settings = orchestrator_settings(config, stack)
+    default = getattr(stack.component("orchestrator").config, "synchronous", True)
+    value = settings.get("synchronous", default)
     if not isinstance(value, bool):
         from stepwell.exceptions import ConfigurationError
 
@@ -187,12 +211,26 @@ def is_synchronous(config: PipelineConfig) -> bool:
     return value
 
 
-def orchestrator_settings(config: PipelineConfig) -> dict[str, Any]:
-    """The run's orchestrator settings: `orchestrator`, then `orchestrator.<stack name>` keys."""
+def orchestrator_settings(config: PipelineConfig, stack: Any = None) -> dict[str, Any]:
+    """The run's orchestrator settings: `orchestrator`, then `orchestrator.<stack name>` and
+    `orchestrator.<flavor>` keys. Keys for other stacks or flavors are ignored with a warning
+    (users switch stacks without editing every configuration)."""
     settings = dict(config.settings.get("orchestrator") or {})
+    mine = set()
+    if stack is not None:
+        mine = {
+            f"orchestrator.{stack.name}",
+            f"orchestrator.{stack.component('orchestrator').model.flavor}",
+        }
     for key, value in config.settings.items():
-        if key.startswith("orchestrator.") and isinstance(value, dict):
+        if not key.startswith("orchestrator.") or not isinstance(value, dict):
+            continue
+        if stack is None or key in mine:
             settings.update(value)
+        else:
+            logger.warning(
+                "Ignoring settings '%s': the active stack '%s' does not use it.", key, stack.name
+            )
     return settings
 
 
@@ -235,6 +273,18 @@ def _log_summary(
         logger.info("All steps of the pipeline run were cached.")
     verb = "has finished" if run.status is ExecutionStatus.COMPLETED else f"has {run.status.value}"
     logger.info("Pipeline run %s %s in %.3fs.", run.name, verb, seconds)
+
+
+@contextlib.contextmanager
+def _pinned_stack(ctx: RunContext) -> Any:
+    stack = getattr(ctx, "stack", None)
+    if stack is None:
+        yield
+        return
+    from stepwell.stack.active import using_stack
+
+    with using_stack(stack):
+        yield
 
 
 def _now() -> datetime:

@@ -9,9 +9,9 @@ them, so reading or validating a configuration imports no orchestrator or HTTP c
 from __future__ import annotations
 
 import os
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import Field, PositiveFloat, PositiveInt, field_validator
+from pydantic import Field, PositiveFloat, field_validator
 
 from stepwell.config.environment import artifact_store_path
 from stepwell.enums import StackComponentType
@@ -21,9 +21,10 @@ from stepwell.stack.flavors import ComponentConfig, Flavor
 class LocalOrchestratorConfig(ComponentConfig):
     """How the local orchestrator runs steps (its settings in a run's config win)."""
 
-    max_parallelism: PositiveInt | None = None
-    reuse_processes: bool = True
-    synchronous: bool = True
+    # Strict: "2" or True is a mistake in a config file, not a number of processes.
+    max_parallelism: Annotated[int, Field(ge=1, strict=True)] | None = None
+    reuse_processes: Annotated[bool, Field(strict=True)] = True
+    synchronous: Annotated[bool, Field(strict=True)] = True
 
 
 class LocalOrchestratorFlavor(Flavor):
