@@ -177,11 +177,17 @@ def _fsync_path(path: str) -> None:
 
 
 def _fsync_tree(folder: str) -> None:
-    """Flush every file and folder under `folder` to disk."""
+    """Flush every file under `folder`, and its subfolders, to disk.
+
+    The staging folder itself is not flushed: its entries reach the disk with the fsync of
+    its parent after the rename (one journal commit on ext4 and XFS), saving one fsync per
+    artifact on the hot path.
+    """
     for root, _dirs, files in os.walk(folder):
         for name in files:
             _fsync_path(os.path.join(root, name))
-        _fsync_path(root)
+        if root != folder:
+            _fsync_path(root)
 
 
 def _safe_segment(text: str) -> str:

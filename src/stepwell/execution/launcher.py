@@ -232,6 +232,7 @@ def finish_attempt(
             status=ExecutionStatus.COMPLETED,
             end_time=ended,
             outputs={name: [v.id for v in versions] for name, versions in outputs.items()},
+            hydrate=False,
         )
         logger.info("Step %s has finished in %.3fs.", invocation_id, seconds)
         return StepOutcome(

@@ -167,8 +167,11 @@ class StepRunMethods(SqlStoreBase):
         status_message: str | None = None,
         cache_key: str | None = None,
         cache_components: dict[str, str] | None = None,
+        hydrate: bool = True,
     ) -> StepRunResponse:
-        """Change the given fields of a step run and link more output artifact versions."""
+        """Change the given fields of a step run and link more output artifact versions.
+
+        With `hydrate=False` the returned record leaves `inputs` and `outputs` empty."""
         new_status = to_status(status) if status is not None else None
         given = {
             "end_time": as_utc(end_time),
@@ -192,6 +195,8 @@ class StepRunMethods(SqlStoreBase):
                 ).all()
                 start = {output: position + 1 for output, position in last}
                 add_links(connection, STEP_OUTPUTS, row["id"], outputs, start)
+            if not hydrate:
+                return step_run_response({**row, **values}, self._store(), {}, {})
             (response,) = self._with_links(connection, [{**row, **values}])
             return response
 
