@@ -45,8 +45,13 @@ def start_in_background(ctx: RunContext, orchestrator: BaseOrchestrator, driver:
         return int(reader.read() or 0)
 
 
-def _raise_interrupt(signum: int, frame: Any) -> None:
-    raise KeyboardInterrupt(f"signal {signal.Signals(signum).name}")
+def _as_interrupt(signum: int, frame: Any) -> None:
+    """Treat SIGTERM like Ctrl-C: hand it to whatever handles SIGINT right now."""
+    handler = signal.getsignal(signal.SIGINT)
+    if callable(handler):
+        handler(signal.SIGINT, frame)
+    else:
+        raise KeyboardInterrupt(f"signal {signal.Signals(signum).name}")
 
 
 def _daemon_main(ctx: RunContext, orchestrator: BaseOrchestrator, driver: Any = None) -> None:
@@ -57,8 +62,10 @@ def _daemon_main(ctx: RunContext, orchestrator: BaseOrchestrator, driver: Any = 
     code = 0
     try:
         _redirect_output(ctx)
-        signal.signal(signal.SIGTERM, _raise_interrupt)
-        signal.signal(signal.SIGINT, _raise_interrupt)
+        # Python's own SIGINT handler, so the orchestrator can hold Ctrl-C back to the points
+        # where stopping leaves the store whole; SIGTERM takes the same path.
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        signal.signal(signal.SIGTERM, _as_interrupt)
         ctx.store.update_run(ctx.run.id, status=ExecutionStatus.RUNNING, heartbeat=None)
         ctx.run = ctx.store.get_run(ctx.run.id)
         execute_run(ctx, orchestrator, raise_on_failure=False, driver=driver)
