@@ -33,3 +33,4 @@ class PipelineConfig(BaseModel):
     on_failure: str | None = None
     retry: StepRetryConfig | None = None
     cache_policy: CachePolicy | None = None
+    schedule: dict[str, Any] | None = None  # stored with the run; running schedules comes later

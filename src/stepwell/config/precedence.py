@@ -62,7 +62,7 @@ def apply_to_pipeline(config: PipelineConfig, run: PipelineRunConfiguration) -> 
     """The pipeline's config with the run configuration's run-level keys on top."""
     data = config.model_dump(exclude_unset=True)
     data["name"] = config.name
-    skipped = ("steps", "schedule", "parameters")  # parameters are bound by the compiler
+    skipped = ("steps", "parameters")  # parameters are bound by the compiler
     values = {k: v for k, v in _set_fields(run).items() if k not in skipped}
     for name, value in values.items():
         if isinstance(value, BaseModel):

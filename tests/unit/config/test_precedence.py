@@ -139,3 +139,18 @@ def test_template_lists_parameters_and_steps_and_loads_back(tmp_path):
     assert data == {"parameters": {"epochs": 1}, "steps": {"train": {"parameters": {"lr": 0.01}}}}
     spec, _ = layered.with_options(config_path=str(path)).compile()
     assert spec.by_id["train"].config.parameters == {"lr": 0.01}
+
+
+def test_yaml_switches_caching_and_stores_the_schedule(tmp_path):
+    path = write(
+        tmp_path,
+        "enable_cache: false\nschedule: {cron_expression: '0 * * * *'}\n"
+        "steps:\n  train:\n    enable_cache: true\n"
+        "    cache_policy: {include_step_parameters: false}\n",
+    )
+    spec, config = layered.with_options(config_path=path).compile()
+    assert config.enable_cache is False
+    assert config.schedule["cron_expression"] == "0 * * * *"
+    train_config = spec.by_id["train"].config
+    assert train_config.enable_cache is True  # the step's own setting wins
+    assert train_config.cache_policy.include_step_parameters is False
