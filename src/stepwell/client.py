@@ -107,6 +107,30 @@ class Client:
         )
         return [checked(self.store, run) for run in runs]
 
+    def stop_pipeline_run(self, name_or_id: str | UUID) -> PipelineRunResponse:
+        """Ask a running run to stop (as Ctrl-C would): its running steps end `stopped`.
+
+        Works for runs orchestrated on this machine (the run records its orchestrating
+        process); returns the run as it is now (`run.wait()` waits for the stop to land).
+        """
+        import os
+        import signal
+
+        from stepwell.exceptions import StepwellError
+
+        run = self.get_pipeline_run(name_or_id)
+        if run.status.is_finished:
+            raise StepwellError(f"Run '{run.name}' has already ended ({run.status.value}).")
+        if not run.orchestrator_pid:
+            raise StepwellError(
+                f"Run '{run.name}' has no orchestrating process recorded yet; try again shortly."
+            )
+        try:
+            os.kill(run.orchestrator_pid, signal.SIGINT)
+        except ProcessLookupError:
+            return self.get_pipeline_run(run.id)  # gone: the heartbeat check settles it
+        return run
+
     def delete_pipeline_run(self, name_or_id: str | UUID) -> None:
         """Delete a run and its step runs; artifact bytes go only when nothing else uses them."""
         run = self.get_pipeline_run(name_or_id)

@@ -66,7 +66,9 @@ def _daemon_main(ctx: RunContext, orchestrator: BaseOrchestrator, driver: Any = 
         # where stopping leaves the store whole; SIGTERM takes the same path.
         signal.signal(signal.SIGINT, signal.default_int_handler)
         signal.signal(signal.SIGTERM, _as_interrupt)
-        ctx.store.update_run(ctx.run.id, status=ExecutionStatus.RUNNING, heartbeat=None)
+        ctx.store.update_run(
+            ctx.run.id, status=ExecutionStatus.RUNNING, orchestrator_pid=os.getpid()
+        )
         ctx.run = ctx.store.get_run(ctx.run.id)
         execute_run(ctx, orchestrator, raise_on_failure=False, driver=driver)
     except BaseException:

@@ -109,6 +109,7 @@ class Store(Protocol):
         end_time: datetime | None = None,
         status_message: str | None = None,
         heartbeat: datetime | None = None,
+        orchestrator_pid: int | None = None,
     ) -> PipelineRunResponse: ...
     def delete_run(self, run_id: UUID) -> list[str]: ...
 

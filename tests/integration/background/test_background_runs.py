@@ -140,3 +140,19 @@ def test_synchronous_must_be_a_boolean():
             flag_file="x"
         )
     assert Client().list_pipeline_runs() == []
+
+
+def test_the_client_stops_a_background_run(tmp_path):
+    flag, pid_file = tmp_path / "go", tmp_path / "pid"
+    run = background_pipeline(flag_file=str(flag), pid_file=str(pid_file))
+    wait_for(lambda: pid_file.exists())
+    wait_for(lambda: Client().get_pipeline_run(run.id).orchestrator_pid)
+    try:
+        Client().stop_pipeline_run(run.id)
+        stopped = Client().wait_for_pipeline_run(run.id, timeout=30)
+    finally:
+        flag.write_text("go")
+    assert stopped.status is ExecutionStatus.STOPPED
+    assert stopped.steps["gated"].status is ExecutionStatus.STOPPED
+    with pytest.raises(Exception, match="already ended"):
+        Client().stop_pipeline_run(run.id)

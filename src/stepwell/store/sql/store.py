@@ -314,6 +314,7 @@ class SqlStore(StepRunMethods, ArtifactMethods, StackMethods, SnapshotMethods):
         end_time: datetime | None = None,
         status_message: str | None = None,
         heartbeat: datetime | None = None,
+        orchestrator_pid: int | None = None,
     ) -> PipelineRunResponse:
         """Change the given fields of a run; a finished status cannot go back (StoreError)."""
         new_status = to_status(status) if status is not None else None
@@ -322,6 +323,7 @@ class SqlStore(StepRunMethods, ArtifactMethods, StackMethods, SnapshotMethods):
             "end_time": as_utc(end_time),
             "status_message": status_message,
             "heartbeat": as_utc(heartbeat),
+            "orchestrator_pid": orchestrator_pid,
         }
         changes = {key: value for key, value in given.items() if value is not None}
 
