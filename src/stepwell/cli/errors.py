@@ -25,18 +25,16 @@ from typing import Any
 import typer
 from typer.core import TyperGroup
 
-EXIT_OK = 0
 EXIT_ERROR = 1
-EXIT_USAGE = 2
-EXIT_INTERRUPTED = 130
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report Ctrl-C
 
 
 # Typer's own control flow (usage errors, --help's exit, a declined confirmation) passes
 # through. Found from the class tree: newer typer vendors click, older typer uses click.
-_CLICK_EXCEPTION = next(
+_CLICK_EXCEPTION: type[Exception] = next(
     base for base in typer.BadParameter.__mro__ if base.__name__ == "ClickException"
 )
-PASS_THROUGH = (typer.Exit, typer.Abort, _CLICK_EXCEPTION)
+PASS_THROUGH: tuple[type[BaseException], ...] = (typer.Exit, typer.Abort, _CLICK_EXCEPTION)
 
 
 class CliError(ValueError):

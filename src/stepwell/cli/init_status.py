@@ -100,10 +100,10 @@ def clean(
         typer.confirm(f"Delete {listing} in {home}?", abort=True, err=True)
     from stepwell.store.active import reset_store
 
-    reset_store()  # close this process's connections before the file goes
+    reset_store()  # close this process's connections first (that also ends the WAL files)
     for path in targets:
         if path.is_dir():
-            shutil.rmtree(path)
+            shutil.rmtree(path, ignore_errors=True)
         else:
-            path.unlink()
+            path.unlink(missing_ok=True)
     say(f"Deleted the store and artifacts in {home}.")

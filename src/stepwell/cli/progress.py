@@ -10,9 +10,13 @@ them deterministically.
 
 from __future__ import annotations
 
+import io
+import os
+import re
+import sys
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import IO, Any
 
 from rich.console import Console, Group
 from rich.progress import (
@@ -44,6 +48,58 @@ ICONS = {
 }
 
 Clock = Callable[[], float]
+
+
+class _AboveTheBar(io.TextIOBase):
+    """A terminal stream for a forked child: each new line first clears the bar's line.
+
+    The parent redraws the bar below the text at its next refresh, so a step's output
+    scrolls up above the live view instead of being appended to the bar.
+    """
+
+    def __init__(self, stream: IO[str]) -> None:
+        self._stream = stream
+        self._line_start = True
+
+    def write(self, text: str) -> int:
+        pieces = []
+        for line in re.findall(r"[^\n]*\n|[^\n]+", text):
+            if self._line_start:
+                pieces.append("\r\x1b[2K")
+            pieces.append(line)
+            self._line_start = line.endswith("\n")
+        self._stream.write("".join(pieces))
+        return len(text)
+
+    def flush(self) -> None:
+        self._stream.flush()
+
+    def isatty(self) -> bool:
+        return True
+
+    def fileno(self) -> int:
+        return self._stream.fileno()
+
+    @property
+    def encoding(self) -> str:  # type: ignore[override]
+        return getattr(self._stream, "encoding", "utf-8") or "utf-8"
+
+
+def _plain_streams_in_child() -> None:
+    """In a forked child (a step's worker, a background run), write to the real streams.
+
+    While the live view runs, Rich replaces sys.stdout and sys.stderr in this process with
+    proxies that print through its console; a child must not use that console (its lock
+    may have been held by the refresh thread at the fork), so it gets the files back.
+    """
+    for name in ("stdout", "stderr"):
+        proxied = getattr(getattr(sys, name), "rich_proxied_file", None)
+        if proxied is not None:
+            setattr(sys, name, _AboveTheBar(proxied) if proxied.isatty() else proxied)
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_plain_streams_in_child)
 
 
 def _status(value: Any) -> str:
@@ -81,16 +137,19 @@ class PlainProgress:
     """One plain line per event, for logs and pipes."""
 
     def __init__(self, console: Console, clock: Clock = time.monotonic) -> None:
+        self.pid = os.getpid()
         self.console = console
         self.clock = clock
         self.steps = _StepClock(clock)
 
     def _line(self, text: str) -> None:
-        self.console.print(Text(text), soft_wrap=True, highlight=False)
+        if os.getpid() == self.pid:  # not in a forked background run: that one logs itself
+            self.console.print(Text(text), soft_wrap=True, highlight=False)
 
     def run_started(self, run: Any, step_ids: list[str]) -> None:
         self.steps = _StepClock(self.clock)
-        self._line(f"[run] {run.name}: started ({len(step_ids)} steps)")
+        count = len(step_ids)
+        self._line(f"[run] {run.name}: started ({count} step{'' if count == 1 else 's'})")
 
     def step_changed(self, invocation_id: str, status: Any, duration: float | None) -> None:
         state = _status(status)
@@ -112,6 +171,7 @@ class LiveProgress:
     def __init__(
         self, console: Console, clock: Clock = time.monotonic, auto_refresh: bool = True
     ) -> None:
+        self.pid = os.getpid()
         self.console = console
         self.clock = clock
         self.steps = _StepClock(clock)
@@ -131,6 +191,8 @@ class LiveProgress:
         self.states: dict[str, str] = {}
 
     def run_started(self, run: Any, step_ids: list[str]) -> None:
+        if os.getpid() != self.pid:  # a forked background run: no display there
+            return
         self.steps = _StepClock(self.clock)
         self.width = max((len(step) for step in step_ids), default=0)
         self.states = dict.fromkeys(step_ids, "")
@@ -142,13 +204,13 @@ class LiveProgress:
         self.progress.start()
 
     def step_changed(self, invocation_id: str, status: Any, duration: float | None) -> None:
+        if self.task is None:  # not started (or a forked background run)
+            return
         state = _status(status)
         seconds = self.steps.duration(invocation_id, state, duration)
         was_done = self.states.get(invocation_id) in DONE
         self.states[invocation_id] = state
         self.console.print(self.line(invocation_id, state, seconds), soft_wrap=True)
-        if self.task is None:
-            return
         if state in DONE and not was_done:
             self.progress.advance(self.task)
         running = [step for step, now in self.states.items() if now in ("running", "retrying")]
@@ -165,7 +227,8 @@ class LiveProgress:
         text.append(state.ljust(9), style=style)
         if seconds is not None:
             text.append(f"  {format_duration(seconds)}", style="dim")
-        return text.rstrip() or text
+        text.rstrip()
+        return text
 
     def run_finished(self, run: Any) -> None:
         if self.task is not None:

@@ -7,13 +7,13 @@ and watches the run through `stepwell.orchestrators.events` while it goes on.
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import logging
 import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime, timezone
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -50,8 +50,8 @@ def run(
         if not config.is_file():
             raise CliError(f"Run configuration {config} does not exist; check the path.")
         pipeline = pipeline.with_options(config_path=str(config))
+        check_no_conflict(parameters, pipeline.run_configuration.parameters, config)
     quiet = is_quiet(ctx) or _verbosity_above_info()
-    started = datetime.now(timezone.utc)
     failure: Exception | None = None
     with _run_display(quiet) as tracker:
         try:
@@ -59,14 +59,14 @@ def run(
         except Exception as error:
             failure = error
     if failure is not None:
-        failed = _failed_run(failure, tracker, pipeline.name, started)
+        failed = _failed_run(failure, tracker)
         if failed is None:  # failed before a run was made (e.g. it does not compile)
             raise failure
         _report(failed, quiet)
         first_line = (str(failure).strip().splitlines() or [type(failure).__name__])[0]
         raise CliError(
-            f"Run '{failed.name}' {failed.status.value}: {first_line.rstrip('.')}. See its logs with "
-            f"`stepwell pipeline runs logs {failed.name}`."
+            f"Run '{failed.name}' {failed.status.value}: {first_line.rstrip('.')}. See its "
+            f"logs with `stepwell pipeline runs logs {failed.name}`."
         ) from failure
     _report(run_record, quiet)
 
@@ -89,6 +89,16 @@ def parse_assignments(items: list[str], option: str) -> dict[str, Any]:
         except yaml.YAMLError:
             result[key] = raw  # not YAML (e.g. `a: b: c`): keep the text as it is
     return result
+
+
+def check_no_conflict(parameters: dict[str, Any], configured: dict[str, Any], config: Path) -> None:
+    """A parameter comes from `--param` or from the file, never both (the file would win)."""
+    both = sorted(set(parameters) & set(configured))
+    if both:
+        raise CliError(
+            f"--param {', '.join(both)} is also set under `parameters` in {config}, whose "
+            "value would win; set each parameter in one place."
+        )
 
 
 def load_pipeline(target: str) -> Any:
@@ -168,21 +178,14 @@ def _run_display(quiet: bool) -> Iterator[Any]:
     if not quiet:
         console = stderr_console()
         observers.append(LiveProgress(console) if console.is_terminal else PlainProgress(console))
-    with _quiet_library_logs(), _observing_all(observing, observers):
+    with _quiet_library_logs(), contextlib.ExitStack() as stack:
+        for observer in observers:
+            stack.enter_context(observing(observer))
         try:
             yield tracker
         finally:
             for observer in observers[1:]:
                 observer.close()
-
-
-@contextmanager
-def _observing_all(observing: Any, observers: list[Any]) -> Iterator[None]:
-    if not observers:
-        yield
-        return
-    with observing(observers[0]), _observing_all(observing, observers[1:]):
-        yield
 
 
 @contextmanager
@@ -202,19 +205,15 @@ def _quiet_library_logs() -> Iterator[None]:
         logger.setLevel(previous)
 
 
-def _failed_run(error: Exception, tracker: Any, pipeline_name: str, started: datetime) -> Any:
+def _failed_run(error: Exception, tracker: Any) -> Any:
     """The run a failed pipeline call made, if it got as far as making one."""
     from stepwell.client import Client
 
-    client = Client()
     run_name = getattr(error, "details", {}).get("run_name")
     if run_name:
-        return client.get_pipeline_run(run_name)
+        return Client().get_pipeline_run(run_name)
     if tracker.run is not None:
-        return client.get_pipeline_run(tracker.run.id)
-    runs = client.list_pipeline_runs(pipeline_name=pipeline_name, size=1)
-    if runs and runs[0].created >= started.replace(microsecond=0):
-        return runs[0]
+        return Client().get_pipeline_run(tracker.run.id)
     return None
 
 

@@ -104,7 +104,8 @@ def describe_run(run: str = RUN_ARGUMENT, output: OutputFormat = OUTPUT_OPTION) 
     if output is OutputFormat.json:
         show_record(fields, output)
         return
-    show_record(fields, output, title=f"Run {record.name}")
+    parameters = ", ".join(f"{key}={value!r}" for key, value in record.parameters.items())
+    show_record({**fields, "parameters": parameters or None}, output, title=f"Run {record.name}")
     for step in steps:
         step["outputs"] = ", ".join(
             f"{name} -> {', '.join(versions)}" for name, versions in step["outputs"].items()

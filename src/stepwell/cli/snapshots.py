@@ -93,7 +93,7 @@ def trigger_snapshot(
 ) -> None:
     """Start a run of a snapshot (in a process of its own)."""
     from stepwell.cli.output import is_quiet
-    from stepwell.cli.run_cmd import parse_assignments
+    from stepwell.cli.run_cmd import check_no_conflict, parse_assignments
     from stepwell.client import Client
 
     parameters = parse_assignments(param, "--param")
@@ -104,6 +104,7 @@ def trigger_snapshot(
         if not config.is_file():
             raise CliError(f"Run configuration {config} does not exist; check the path.")
         loaded = load_run_configuration(config)
+        check_no_conflict(parameters, loaded.parameters, config)
         run_configuration = loaded.model_dump(mode="json", exclude_unset=True)
     if parameters:
         run_configuration["parameters"] = {**run_configuration.get("parameters", {}), **parameters}

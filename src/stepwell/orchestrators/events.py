@@ -9,6 +9,7 @@ run.
 from __future__ import annotations
 
 import contextlib
+import os
 from collections.abc import Iterator
 from typing import Any, Protocol
 
@@ -29,6 +30,9 @@ class RunObserver(Protocol):
 
 
 _OBSERVERS: list[Any] = []
+# Observers belong to the process that registered them (a terminal display, say): a forked
+# child (a worker, a background run) starts with none.
+os.register_at_fork(after_in_child=_OBSERVERS.clear)
 
 
 @contextlib.contextmanager

@@ -45,6 +45,11 @@ def wait_for_file(flag_file: str) -> int:
     return 1
 
 
+@pipeline
+def waiting(flag_file: str):
+    wait_for_file(flag_file=flag_file)
+
+
 @pipeline(settings={"orchestrator": {"synchronous": False}})
 def in_background(flag_file: str):
     wait_for_file(flag_file=flag_file)

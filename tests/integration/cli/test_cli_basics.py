@@ -1,8 +1,10 @@
 """The `stepwell` command itself: help everywhere, version, exit codes, the console script."""
 
 import os
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -10,6 +12,9 @@ import pytest
 from stepwell import __version__
 
 VENV_BIN = Path(sys.executable).parent
+# The installed console script, started with this interpreter (so a moved .venv, whose
+# shebangs are stale, still runs it).
+STEPWELL = [sys.executable, str(VENV_BIN / "stepwell")]
 
 COMMANDS = [
     [],
@@ -93,7 +98,7 @@ def test_console_script_runs_in_a_fresh_process(stepwell_home):
     assert script.exists(), "install the package with the cli extra: pip install -e '.[cli]'"
     env = {**os.environ, "STEPWELL_HOME": str(stepwell_home)}
     result = subprocess.run(
-        [str(script), "--help"], capture_output=True, text=True, env=env, timeout=60
+        [*STEPWELL, "--help"], capture_output=True, text=True, env=env, timeout=60
     )
     assert result.returncode == 0, result.stderr
     assert "pipeline" in result.stdout and "stack" in result.stdout
@@ -127,7 +132,7 @@ def test_help_does_not_import_the_store(stepwell_home):
 def test_shell_completion_script_is_available(stepwell_home):
     env = {**os.environ, "STEPWELL_HOME": str(stepwell_home)}
     result = subprocess.run(
-        [str(VENV_BIN / "stepwell"), "--show-completion", "bash"],
+        [*STEPWELL, "--show-completion", "bash"],
         capture_output=True,
         text=True,
         env=env,
@@ -135,3 +140,59 @@ def test_shell_completion_script_is_available(stepwell_home):
     )
     assert result.returncode == 0, result.stderr
     assert "_STEPWELL_COMPLETE" in result.stdout
+
+
+def test_ctrl_c_in_a_command_exits_130(cli, monkeypatch):
+    from stepwell.client import Client
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(Client, "list_pipeline_runs", interrupted)
+    result = cli("pipeline", "runs", "list")
+    assert result.exit_code == 130
+    assert result.stderr.strip() == "Interrupted."
+
+
+def test_ctrl_c_during_stepwell_run_stops_the_run_and_exits_130(stepwell_home, tmp_path):
+    from cli_helpers import target
+
+    from stepwell.client import Client
+    from stepwell.enums import ExecutionStatus
+
+    flag = tmp_path / "never"
+    env = {**os.environ, "STEPWELL_HOME": str(stepwell_home)}
+    process = subprocess.Popen(
+        [*STEPWELL, "run", target("waiting"), "--param", f"flag_file={flag}"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        running = False
+        while not running and time.monotonic() < deadline and process.poll() is None:
+            runs = Client().list_pipeline_runs(pipeline_name="waiting")
+            steps = runs[0].steps if runs else {}
+            running = "wait_for_file" in steps and steps["wait_for_file"].status.value == "running"
+            time.sleep(0.05)
+        assert running, "the step never started"
+        process.send_signal(signal.SIGINT)
+        _, stderr = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    assert process.returncode == 130, stderr
+    assert stderr.strip().endswith("Interrupted.")
+    (run,) = Client().list_pipeline_runs(pipeline_name="waiting")
+    assert run.status is ExecutionStatus.STOPPED
+
+
+def test_output_off_a_terminal_has_no_colour_codes(cli, finished_run):
+    for args in (("pipeline", "runs", "list"), ("pipeline", "runs", "describe", finished_run)):
+        result = cli(*args)
+        assert result.exit_code == 0
+        assert "\x1b[" not in result.stdout and "\x1b[" not in result.stderr
+    assert "\x1b[" not in cli("artifact", "describe", "missing").stderr

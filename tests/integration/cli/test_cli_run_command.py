@@ -79,6 +79,18 @@ def test_run_applies_a_yaml_run_configuration(cli, tmp_path):
     assert run.steps["scale"].output.load() == 12.0
 
 
+def test_run_combines_config_and_params_but_refuses_the_same_param_twice(cli, tmp_path):
+    config = tmp_path / "run.yaml"
+    config.write_text("parameters:\n  value: 6\n")
+    both = cli("run", target("arithmetic"), "-c", str(config), "-p", "value=2")
+    assert both.exit_code == 1
+    assert f"--param value is also set under `parameters` in {config}" in both.stderr
+    assert Client().list_pipeline_runs() == []
+    combined = cli("run", target("arithmetic"), "-c", str(config), "-p", "factor=0.5")
+    assert combined.exit_code == 0, combined.output
+    assert only_run("arithmetic").parameters == {"value": 6, "factor": 0.5}
+
+
 def test_a_misspelt_key_in_the_run_configuration_exits_1(cli, tmp_path):
     config = tmp_path / "run.yaml"
     config.write_text("run_nmae: oops\n")
@@ -149,7 +161,7 @@ def test_a_background_run_returns_at_once_and_says_how_to_follow_it(cli, tmp_pat
         (f"{SAMPLE}:nothing_by_this_name", "has no attribute 'nothing_by_this_name'"),
         (f"{SAMPLE}:not_a_pipeline", "not_a_pipeline is not a pipeline (type int)"),
         (f"{SAMPLE}:plain_function", "plain_function is not a pipeline (type function)"),
-        (str(SAMPLE), "defines 3 pipelines (arithmetic, failing, in_background)"),
+        (str(SAMPLE), "defines 4 pipelines (arithmetic, failing, in_background, waiting)"),
     ],
 )
 def test_a_target_that_is_not_a_pipeline_exits_1_with_a_fix(cli, given, message):

@@ -1,0 +1,141 @@
+"""`stepwell pipeline runs ...`: list, describe, delete, logs and stop against a real store."""
+
+import threading
+
+from cli_helpers import table_rows, target
+
+from stepwell.client import Client
+from stepwell.enums import ExecutionStatus
+
+
+def test_runs_list_shows_runs_newest_first(cli, finished_run):
+    assert cli("run", target("failing")).exit_code == 1
+    result = cli("pipeline", "runs", "list")
+    assert result.exit_code == 0, result.output
+    rows = table_rows(result.stdout)
+    assert [row[1:3] for row in rows] == [["failing", "failed"], ["arithmetic", "completed"]]
+    assert rows[1][0] == finished_run
+
+
+def test_runs_list_json_has_the_run_fields(cli_json, finished_run):
+    (row,) = cli_json("pipeline", "runs", "list")
+    assert row["name"] == finished_run
+    assert row["pipeline"] == "arithmetic"
+    assert row["status"] == "completed"
+    assert row["id"] == str(Client().get_pipeline_run(finished_run).id)
+    assert row["duration"] > 0
+    assert set(row) >= {"created", "start_time", "end_time", "status_message"}
+
+
+def test_runs_list_filters_by_pipeline_status_and_limit(cli, cli_json, finished_run):
+    assert cli("run", target("failing")).exit_code == 1
+    assert cli("run", target("failing")).exit_code == 1
+    assert [r["pipeline"] for r in cli_json("pipeline", "runs", "list", "-p", "arithmetic")] == [
+        "arithmetic"
+    ]
+    failed = cli_json("pipeline", "runs", "list", "--status", "failed")
+    assert [r["status"] for r in failed] == ["failed", "failed"]
+    assert len(cli_json("pipeline", "runs", "list", "--limit", "2")) == 2
+
+
+def test_runs_list_of_an_unknown_pipeline_exits_1(cli):
+    result = cli("pipeline", "runs", "list", "--pipeline", "nope")
+    assert result.exit_code == 1
+    assert "stepwell pipeline list" in result.stderr
+
+
+def test_runs_describe_shows_steps_durations_caching_and_outputs(cli, finished_run):
+    result = cli("pipeline", "runs", "describe", finished_run)
+    assert result.exit_code == 0, result.output
+    rows = {row[0]: row for row in table_rows(result.stdout)}
+    assert rows["make_number"][1] == "completed"
+    assert rows["make_number"][3] == "no"
+    assert rows["make_number"][4] == "output -> arithmetic::make_number::output:1"
+    assert rows["scale"][2].endswith("s")
+    assert "value=4, factor=0.5" in result.stdout
+
+
+def test_runs_describe_json_lists_steps_with_outputs(cli, cli_json, finished_run):
+    assert cli("run", target("arithmetic"), "-p", "value=4", "-p", "factor=0.5").exit_code == 0
+    newest = Client().list_pipeline_runs(pipeline_name="arithmetic")[0].name
+    described = cli_json("pipeline", "runs", "describe", newest)
+    assert described["name"] == newest
+    assert described["parameters"] == {"value": 4, "factor": 0.5}
+    steps = {step["step"]: step for step in described["steps"]}
+    assert list(steps) == ["make_number", "scale"]
+    assert steps["scale"]["status"] == "cached" and steps["scale"]["cached"] is True
+    assert steps["scale"]["outputs"] == {"output": ["arithmetic::scale::output:1"]}
+
+
+def test_runs_describe_accepts_an_id_prefix(cli_json, finished_run):
+    run_id = str(Client().get_pipeline_run(finished_run).id)
+    assert cli_json("pipeline", "runs", "describe", run_id[:8])["name"] == finished_run
+
+
+def test_runs_delete_with_yes_deletes_the_run(cli, finished_run):
+    result = cli("pipeline", "runs", "delete", finished_run, "--yes")
+    assert result.exit_code == 0, result.output
+    assert Client().list_pipeline_runs() == []
+
+
+def test_runs_delete_asks_first_and_keeps_the_run_when_declined(cli, finished_run):
+    result = cli("pipeline", "runs", "delete", finished_run, input="n\n")
+    assert result.exit_code == 1
+    assert [run.name for run in Client().list_pipeline_runs()] == [finished_run]
+    confirmed = cli("pipeline", "runs", "delete", finished_run, input="y\n")
+    assert confirmed.exit_code == 0
+    assert Client().list_pipeline_runs() == []
+
+
+def test_runs_delete_of_an_unknown_run_exits_1(cli):
+    result = cli("pipeline", "runs", "delete", "ghost", "--yes")
+    assert result.exit_code == 1
+    assert "ghost" in result.stderr and "stepwell pipeline runs list" in result.stderr
+
+
+def test_runs_logs_prints_each_steps_output(cli, finished_run):
+    result = cli("pipeline", "runs", "logs", finished_run)
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines.index("==> make_number <==") < lines.index("==> scale <==")
+    assert "making 4" in result.stdout and "scaling 4 by 0.5" in result.stdout
+
+
+def test_runs_logs_of_one_step(cli, finished_run):
+    result = cli("pipeline", "runs", "logs", finished_run, "--step", "scale")
+    assert result.exit_code == 0, result.output
+    assert "scaling 4 by 0.5" in result.stdout
+    assert "making" not in result.stdout and "==>" not in result.stdout
+
+
+def test_runs_logs_of_an_unknown_step_exits_1_listing_the_steps(cli, finished_run):
+    result = cli("pipeline", "runs", "logs", finished_run, "--step", "train")
+    assert result.exit_code == 1
+    assert "has no step 'train'; its steps are make_number, scale" in result.stderr
+
+
+def test_runs_logs_follow_prints_until_the_run_has_finished(cli, tmp_path):
+    flag = tmp_path / "go"
+    assert cli("run", target("in_background"), "-p", f"flag_file={flag}").exit_code == 0
+    (run,) = Client().list_pipeline_runs(pipeline_name="in_background")
+    timer = threading.Timer(1.0, flag.write_text, args=("go",))
+    timer.start()
+    try:
+        result = cli("pipeline", "runs", "logs", run.name, "--follow", "--interval", "0.05")
+    finally:
+        timer.cancel()
+    assert result.exit_code == 0, result.output
+    assert result.stdout.index("waiting for the flag") < result.stdout.index("flag seen")
+    assert Client().get_pipeline_run(run.id).status is ExecutionStatus.COMPLETED
+
+
+def test_runs_stop_of_a_finished_run_exits_1(cli, finished_run):
+    result = cli("pipeline", "runs", "stop", finished_run)
+    assert result.exit_code == 1
+    assert "has already completed; there is nothing to stop" in result.stderr
+
+
+def test_runs_stop_of_an_unknown_run_exits_1(cli):
+    result = cli("pipeline", "runs", "stop", "ghost")
+    assert result.exit_code == 1
+    assert "No run" in result.stderr
