@@ -198,7 +198,7 @@ def start_attempt(ctx: RunContext, plan: LaunchPlan, attempt: int) -> StepRunRes
     if invocation.config.enable_step_logs is not False:
         logs_uri = logs_uri_for(ctx.artifact_store, ctx.run.id, f"{invocation.id}-{uuid4().hex}")
     logger.info("Step %s has started.", invocation.id)
-    return ctx.store.create_step_run(
+    step_run = ctx.store.create_step_run(
         pipeline_run_id=ctx.run.id,
         name=invocation.id,
         step_name=invocation.step_name,
@@ -211,7 +211,10 @@ def start_attempt(ctx: RunContext, plan: LaunchPlan, attempt: int) -> StepRunRes
         cache_components=plan.components,
         source_code_hash=plan.components.get("code"),
         logs_uri=logs_uri,
+        hydrate=False,
     )
+    step_run.inputs = dict(plan.artifacts)  # known already: saves the store a query
+    return step_run
 
 
 def finish_attempt(
