@@ -27,7 +27,7 @@ from stepwell.execution.fingerprints import (
     step_code_fingerprint,
 )
 from stepwell.execution.inputs import resolve_inputs
-from stepwell.execution.outputs import record_outputs
+from stepwell.execution.outputs import version_fields
 from stepwell.execution.retry import retry_delays
 from stepwell.execution.run_context import RunContext
 from stepwell.execution.step_logs import logs_uri_for
@@ -229,13 +229,10 @@ def finish_attempt(
     ended = now()
     seconds = (ended - (step_run.start_time or ended)).total_seconds()
     if result.status is ExecutionStatus.COMPLETED:
-        outputs = record_outputs(ctx.store, result.outputs, step_run.id)
-        ctx.store.update_step_run(
+        outputs = ctx.store.complete_step_run(
             step_run.id,
-            status=ExecutionStatus.COMPLETED,
             end_time=ended,
-            outputs={name: [v.id for v in versions] for name, versions in outputs.items()},
-            hydrate=False,
+            outputs={item.name: [version_fields(item, step_run.id)] for item in result.outputs},
         )
         logger.info("Step %s has finished in %.3fs.", invocation_id, seconds)
         return StepOutcome(

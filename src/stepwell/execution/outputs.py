@@ -129,27 +129,30 @@ def write_value(
     )
 
 
+def version_fields(item: SavedOutput, step_run_id: UUID | None) -> dict[str, Any]:
+    """The artifact-version record of one saved output."""
+    return {
+        "name": item.artifact_name,
+        "uri": item.uri,
+        "data_type": item.data_type,
+        "materializer": item.materializer,
+        "has_custom_name": item.has_custom_name,
+        "type": ArtifactType(item.artifact_type),
+        "content_hash": item.content_hash,
+        "size": item.size,
+        "producer_step_run_id": step_run_id,
+        "run_metadata": item.metadata,
+    }
+
+
 def record_outputs(
     store: Store, saved: list[SavedOutput], step_run_id: UUID | None
 ) -> dict[str, list[ArtifactVersionResponse]]:
     """Commit an artifact version record for each saved output (bytes are already in place)."""
-    recorded: dict[str, list[ArtifactVersionResponse]] = {}
-    for item in saved:
-        recorded[item.name] = [
-            store.create_artifact_version(
-                name=item.artifact_name,
-                uri=item.uri,
-                data_type=item.data_type,
-                materializer=item.materializer,
-                has_custom_name=item.has_custom_name,
-                type=ArtifactType(item.artifact_type),
-                content_hash=item.content_hash,
-                size=item.size,
-                producer_step_run_id=step_run_id,
-                run_metadata=item.metadata,
-            )
-        ]
-    return recorded
+    return {
+        item.name: [store.create_artifact_version(**version_fields(item, step_run_id))]
+        for item in saved
+    }
 
 
 def save_artifact_version(

@@ -161,3 +161,47 @@ def test_unknown_references_are_refused(store, make_run, make_step):
     with pytest.raises(StoreError):
         store.update_step_run(step.id, outputs={"model": [UUID(int=4)]})
     assert store.get_step_run(step.id).outputs == {}
+
+
+def _version_fields(name, uri):
+    return {
+        "name": name,
+        "uri": uri,
+        "data_type": "builtins:int",
+        "materializer": "m:M",
+        "content_hash": "h",
+        "size": 1,
+    }
+
+
+def test_complete_step_run_records_outputs_and_status_together(store, make_run, make_step):
+    from datetime import datetime, timezone
+
+    run = make_run(store)
+    step = make_step(store, run.id, "train")
+    done = datetime.now(timezone.utc)
+    outputs = store.complete_step_run(
+        step.id, end_time=done, outputs={"model": [_version_fields("model", "/a/1")]}
+    )
+    assert outputs["model"][0].version == 1
+    assert outputs["model"][0].producer_step_run_id is None  # as given
+    stored = store.get_step_run(step.id)
+    assert stored.status is S.COMPLETED
+    assert stored.end_time == done
+    assert [v.id for v in stored.outputs["model"]] == [outputs["model"][0].id]
+
+
+def test_complete_step_run_refuses_a_step_that_is_not_running(store, make_run, make_step):
+    from datetime import datetime, timezone
+
+    run = make_run(store)
+    step = make_step(store, run.id, "train", status=S.FAILED)
+    with pytest.raises(StoreError, match="not running"):
+        store.complete_step_run(
+            step.id,
+            end_time=datetime.now(timezone.utc),
+            outputs={"model": [_version_fields("model", "/a/2")]},
+        )
+    # Nothing of the attempt is left behind: the version went with the failed transaction.
+    assert store.list_artifact_versions(name="model") == []
+    assert store.get_step_run(step.id).outputs == {}

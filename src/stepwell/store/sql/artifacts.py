@@ -61,6 +61,52 @@ _LATEST_OF = (
 )
 
 
+def insert_version(
+    connection: Connection,
+    *,
+    name: str,
+    uri: str,
+    data_type: str,
+    materializer: str,
+    has_custom_name: bool = False,
+    type: ArtifactType = ArtifactType.DATA,
+    content_hash: str | None = None,
+    size: int | None = None,
+    producer_step_run_id: UUID | None = None,
+    run_metadata: dict[str, Any] | None = None,
+) -> Row:
+    """Insert the next version of artifact `name` (creating the artifact on first use), inside
+    the caller's transaction. A concurrent writer taking the same number raises IntegrityError."""
+    now = utc_now()
+    artifact = connection.execute(_CURRENT, {"name": name}).first()
+    if artifact is None:
+        artifact_id, number = uuid4(), 1
+        connection.execute(
+            _INSERT_ARTIFACT,
+            {"id": artifact_id, "name": name, "has_custom_name": has_custom_name, "created": now},
+        )
+    else:
+        artifact_id, number = artifact.id, (artifact.latest or 0) + 1
+        if has_custom_name and not artifact.has_custom_name:
+            connection.execute(_MARK_CUSTOM, {"b_id": artifact_id})
+    values = {
+        "id": uuid4(),
+        "artifact_id": artifact_id,
+        "version": number,
+        "uri": uri,
+        "type": ArtifactType(type).value,
+        "data_type": data_type,
+        "materializer": materializer,
+        "content_hash": content_hash,
+        "size": size,
+        "producer_step_run_id": producer_step_run_id,
+        "created": now,
+        "run_metadata": dict(run_metadata or {}),
+    }
+    connection.execute(_INSERT_VERSION, values)
+    return values
+
+
 class ArtifactMethods(SqlStoreBase):
     """The artifact half of `SqlStore`."""
 
@@ -79,42 +125,21 @@ class ArtifactMethods(SqlStoreBase):
         run_metadata: dict[str, Any] | None = None,
     ) -> ArtifactVersionResponse:
         """Record the next version of artifact `name` (created on first use)."""
-        artifact_type = ArtifactType(type)
+        fields = {
+            "name": name,
+            "uri": uri,
+            "data_type": data_type,
+            "materializer": materializer,
+            "has_custom_name": has_custom_name,
+            "type": type,
+            "content_hash": content_hash,
+            "size": size,
+            "producer_step_run_id": producer_step_run_id,
+            "run_metadata": run_metadata,
+        }
 
         def work(connection: Connection) -> Row:
-            now = utc_now()
-            artifact = connection.execute(_CURRENT, {"name": name}).first()
-            if artifact is None:
-                artifact_id, number = uuid4(), 1
-                connection.execute(
-                    _INSERT_ARTIFACT,
-                    {
-                        "id": artifact_id,
-                        "name": name,
-                        "has_custom_name": has_custom_name,
-                        "created": now,
-                    },
-                )
-            else:
-                artifact_id, number = artifact.id, (artifact.latest or 0) + 1
-                if has_custom_name and not artifact.has_custom_name:
-                    connection.execute(_MARK_CUSTOM, {"b_id": artifact_id})
-            values = {
-                "id": uuid4(),
-                "artifact_id": artifact_id,
-                "version": number,
-                "uri": uri,
-                "type": artifact_type.value,
-                "data_type": data_type,
-                "materializer": materializer,
-                "content_hash": content_hash,
-                "size": size,
-                "producer_step_run_id": producer_step_run_id,
-                "created": now,
-                "run_metadata": dict(run_metadata or {}),
-            }
-            connection.execute(_INSERT_VERSION, values)
-            return values
+            return insert_version(connection, **fields)
 
         for attempt in range(WRITE_ATTEMPTS):
             try:

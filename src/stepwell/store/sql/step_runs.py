@@ -17,19 +17,28 @@ from sqlalchemy.exc import IntegrityError
 
 from stepwell.config.step_config import StepConfig
 from stepwell.enums import ExecutionStatus
-from stepwell.store.models import StepRunResponse
+from stepwell.exceptions import StoreError
+from stepwell.store.models import ArtifactVersionResponse, StepRunResponse
+from stepwell.store.sql.artifacts import insert_version
 from stepwell.store.sql.common import (
     SqlStoreBase,
     check_transition,
     integrity_error,
+    is_unique_violation,
     to_status,
 )
-from stepwell.store.sql.conversions import Row, as_uuid, step_run_response
+from stepwell.store.sql.conversions import Row, as_uuid, step_run_response, version_response
+from stepwell.store.sql.engine import WRITE_ATTEMPTS, backoff
 from stepwell.store.sql.queries import add_links, by_id, load_links, versions_with_names
 from stepwell.store.sql.tables import RUNS, STEP_INPUTS, STEP_OUTPUTS, STEP_RUNS, as_utc, utc_now
 
 # Statements built once (see queries.py).
 _INSERT = STEP_RUNS.insert()
+_COMPLETE = (
+    update(STEP_RUNS)
+    .where(STEP_RUNS.c.id == bindparam("b_id"), STEP_RUNS.c.status == ExecutionStatus.RUNNING.value)
+    .values(status=ExecutionStatus.COMPLETED.value)
+)
 _UPDATE = update(STEP_RUNS).where(STEP_RUNS.c.id == bindparam("b_id"))
 _LAST_POSITIONS = (
     select(STEP_OUTPUTS.c.name, func.max(STEP_OUTPUTS.c.position))
@@ -204,6 +213,57 @@ class StepRunMethods(SqlStoreBase):
             return self._db.write(work)
         except IntegrityError as error:
             raise integrity_error(f"update step run {step_run_id}", error) from error
+
+    def complete_step_run(
+        self,
+        step_run_id: UUID,
+        *,
+        end_time: datetime,
+        outputs: dict[str, list[dict[str, Any]]],
+    ) -> dict[str, list[ArtifactVersionResponse]]:
+        """Record a running step's new output versions and mark it completed, atomically.
+
+        `outputs` maps each output name to the fields of its new artifact versions (as for
+        `create_artifact_version`). One transaction: readers never see the versions without
+        the finished step, nor the finished step without its outputs.
+        """
+        run_id = as_uuid(step_run_id)
+
+        def work(connection: Connection) -> dict[str, list[Row]]:
+            rows = {
+                name: [insert_version(connection, **fields) for fields in versions]
+                for name, versions in outputs.items()
+            }
+            done = connection.execute(
+                _COMPLETE,
+                {"b_id": run_id, "end_time": as_utc(end_time), "updated": utc_now()},
+            )
+            if done.rowcount != 1:
+                raise StoreError(f"Step run {step_run_id} is not running; it cannot complete.")
+            add_links(
+                connection,
+                STEP_OUTPUTS,
+                run_id,
+                {n: [r["id"] for r in rs] for n, rs in rows.items()},
+            )
+            return rows
+
+        for attempt in range(WRITE_ATTEMPTS):
+            try:
+                rows = self._db.write(work)
+                break
+            except IntegrityError as error:
+                # A concurrent writer took the same next version number: try again.
+                if attempt == WRITE_ATTEMPTS - 1 or not is_unique_violation(error):
+                    raise integrity_error(f"complete step run {step_run_id}", error) from error
+                backoff(attempt)
+        return {
+            name: [
+                version_response(row, fields["name"], self._store())
+                for row, fields in zip(rs, outputs[name], strict=True)
+            ]
+            for name, rs in rows.items()
+        }
 
     def get_step_run(self, step_run_id: UUID) -> StepRunResponse:
         """One step run with its inputs and outputs."""
