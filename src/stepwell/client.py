@@ -158,6 +158,13 @@ class Client:
         """An artifact version by artifact name (latest, or `version`) or by id."""
         return self.store.get_artifact_version(name_id_or_prefix, version)
 
+    def list_artifact_consumers(
+        self, artifact_version: ArtifactVersionResponse | UUID | str
+    ) -> list[StepRunResponse]:
+        """The step runs that read an artifact version as an input."""
+        version_id = getattr(artifact_version, "id", artifact_version)
+        return self.store.list_artifact_consumers(UUID(str(version_id)))
+
     def list_artifact_versions(
         self, name: str | None = None, page: int = 1, size: int = 50, descending: bool = False
     ) -> list[ArtifactVersionResponse]:

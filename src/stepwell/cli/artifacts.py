@@ -91,7 +91,7 @@ def list_artifacts(
 def describe_artifact(
     reference: str = ARTIFACT_ARGUMENT, output: OutputFormat = OUTPUT_OPTION
 ) -> None:
-    """Show an artifact version: type, materializer, size, content hash, producer."""
+    """Show an artifact version: type, materializer, size, content hash, producer, consumers."""
     from stepwell.client import Client
 
     client = Client()
@@ -102,6 +102,10 @@ def describe_artifact(
         step_run = client.get_run_step(version.producer_step_run_id)
         fields["producer_step"] = step_run.name
         fields["producer_run"] = client.get_pipeline_run(step_run.pipeline_run_id).name
+    fields["consumers"] = [
+        f"{consumer.name} ({client.get_pipeline_run(consumer.pipeline_run_id).name})"
+        for consumer in client.list_artifact_consumers(version)
+    ]
     fields["run_metadata"] = version.run_metadata
     show_record(fields, output, title=f"Artifact {version.name}:{version.version}")
 

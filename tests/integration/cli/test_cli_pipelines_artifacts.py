@@ -67,6 +67,12 @@ def test_artifact_describe_json_names_type_size_hash_and_producer(cli_json, fini
     assert described["content_hash"] == version.content_hash
     assert described["producer_step"] == "scale"
     assert described["producer_run"] == finished_run
+    assert described["consumers"] == []  # nothing reads the last step's output
+
+
+def test_artifact_describe_lists_the_step_runs_that_read_it(cli_json, finished_run):
+    produced = cli_json("artifact", "describe", "arithmetic::make_number::output:1")
+    assert produced["consumers"] == [f"scale ({finished_run})"]
 
 
 def test_artifact_describe_without_version_is_the_latest(cli, cli_json, finished_run):

@@ -1,5 +1,6 @@
 """`stepwell pipeline runs ...`: list, describe, delete, logs and stop against a real store."""
 
+import os
 import threading
 
 from cli_helpers import table_rows, target
@@ -139,3 +140,40 @@ def test_runs_stop_of_an_unknown_run_exits_1(cli):
     result = cli("pipeline", "runs", "stop", "ghost")
     assert result.exit_code == 1
     assert "No run" in result.stderr
+
+
+def test_runs_stop_stops_a_background_run(cli, tmp_path):
+    import time as _time
+
+    from stepwell import pipeline, step
+    from stepwell.client import Client
+    from stepwell.enums import ExecutionStatus
+
+    flag = tmp_path / "go"
+
+    @step(enable_cache=False)
+    def waits(flag_file: str) -> int:
+        deadline = _time.monotonic() + 20
+        while not os.path.exists(flag_file) and _time.monotonic() < deadline:
+            _time.sleep(0.02)
+        return 1
+
+    @pipeline(settings={"orchestrator": {"synchronous": False}})
+    def stoppable(flag_file: str):
+        waits(flag_file=flag_file)
+
+    run = stoppable(flag_file=str(flag))
+    deadline = _time.monotonic() + 30
+    while _time.monotonic() < deadline:
+        current = Client().get_pipeline_run(run.id)
+        if current.orchestrator_pid and current.steps.get("waits") is not None:
+            break
+        _time.sleep(0.05)
+    try:
+        result = cli("pipeline", "runs", "stop", run.name)
+        assert result.exit_code == 0, result.output
+        assert "Asked run" in result.stdout
+        stopped = Client().wait_for_pipeline_run(run.id, timeout=30)
+    finally:
+        flag.write_text("go")
+    assert stopped.status is ExecutionStatus.STOPPED

@@ -265,6 +265,19 @@ class StepRunMethods(SqlStoreBase):
             for name, rs in rows.items()
         }
 
+    def list_artifact_consumers(self, artifact_version_id: UUID) -> list[StepRunResponse]:
+        """The step runs that took this artifact version as an input, oldest first."""
+        query = (
+            select(STEP_RUNS)
+            .join(STEP_INPUTS, STEP_INPUTS.c.step_run_id == STEP_RUNS.c.id)
+            .where(STEP_INPUTS.c.artifact_version_id == as_uuid(artifact_version_id))
+            .order_by(STEP_RUNS.c.created)
+            .distinct()
+        )
+        with self._db.read() as connection:
+            rows = [row._mapping for row in connection.execute(query)]
+            return self._with_links(connection, rows)
+
     def get_step_run(self, step_run_id: UUID) -> StepRunResponse:
         """One step run with its inputs and outputs."""
         with self._db.read() as connection:
