@@ -3,13 +3,11 @@
 plan (resolve inputs, cache key) -> reuse a cached run, or: start an attempt (record the
 step run) -> run the attempt where the step runs (`attempt.run_attempt`) -> finish it
 (record outputs and status). Retries repeat the middle with backoff. Orchestrators call
-these phases; `launch_step` strings them together for running in the calling process.
+these phases (the local one across worker processes, the inline one in this process).
 """
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
@@ -19,7 +17,7 @@ from stepwell.compiler.spec import InvocationSpec
 from stepwell.config.cache_policy import CachePolicy
 from stepwell.enums import ExecutionStatus
 from stepwell.execution import cache
-from stepwell.execution.attempt import AttemptResult, run_attempt
+from stepwell.execution.attempt import AttemptResult
 from stepwell.execution.fingerprints import (
     cache_func_value,
     file_dependency_digests,
@@ -256,27 +254,6 @@ def finish_attempt(
         traceback=result.traceback,
         duration=seconds,
     )
-
-
-def launch_step(
-    ctx: RunContext, invocation_id: str, sleep: Callable[[float], None] = time.sleep
-) -> StepOutcome:
-    """Run one invocation in this process, from plan to recorded outcome, retrying as set."""
-    plan = plan_step(ctx, invocation_id)
-    cached = try_cached(ctx, plan)
-    if cached is not None:
-        return cached
-    attempt = 1
-    while True:
-        final = attempt >= plan.max_attempts
-        step_run = start_attempt(ctx, plan, attempt)
-        result = run_attempt(ctx, plan, step_run, last_attempt=final)
-        outcome = finish_attempt(ctx, plan, step_run, result, final=final)
-        if outcome.status is not ExecutionStatus.RETRIED:
-            return outcome
-        log_retry(plan, attempt)
-        sleep(plan.retry_delays[attempt - 1])
-        attempt += 1
 
 
 def log_retry(plan: LaunchPlan, attempt: int) -> None:

@@ -145,16 +145,6 @@ def version_fields(item: SavedOutput, step_run_id: UUID | None) -> dict[str, Any
     }
 
 
-def record_outputs(
-    store: Store, saved: list[SavedOutput], step_run_id: UUID | None
-) -> dict[str, list[ArtifactVersionResponse]]:
-    """Commit an artifact version record for each saved output (bytes are already in place)."""
-    return {
-        item.name: [store.create_artifact_version(**version_fields(item, step_run_id))]
-        for item in saved
-    }
-
-
 def save_artifact_version(
     store: Store,
     artifact_store: BaseArtifactStore,
@@ -165,7 +155,7 @@ def save_artifact_version(
 ) -> ArtifactVersionResponse:
     """Write a value and record it at once (values saved outside a step, e.g. external inputs)."""
     saved = write_value(artifact_store, out, value, annotation, uri, {})
-    return record_outputs(store, [saved], None)[out.name][0]
+    return store.create_artifact_version(**version_fields(saved, None))
 
 
 def _materializer_class(out: OutputDef, value: Any, annotation: Any) -> Any:
