@@ -204,6 +204,30 @@ def _links(step_filter: Any) -> CompoundSelect:
 
 
 _LINKS_OF_STEPS = _links(bindparam("step_ids", expanding=True))
+# One step's outputs only, with a plain `=`: the cache-hit path runs this once per step.
+_OUTPUTS_OF_STEP = (
+    select(
+        STEP_OUTPUTS.c.name.label("link_name"),
+        ARTIFACTS.c.name.label("artifact_name"),
+        *VERSIONS.c,
+    )
+    .join(VERSIONS, VERSIONS.c.id == STEP_OUTPUTS.c.artifact_version_id)
+    .join(ARTIFACTS, ARTIFACTS.c.id == VERSIONS.c.artifact_id)
+    .where(STEP_OUTPUTS.c.step_run_id == bindparam("step_id"))
+    .order_by(STEP_OUTPUTS.c.name, STEP_OUTPUTS.c.position)
+)
+
+
+def load_outputs(connection: Connection, store: Store, step_id: UUID) -> ArtifactList:
+    """The outputs (name -> versions in position order) of one step run."""
+    outputs: ArtifactList = {}
+    for row in connection.execute(_OUTPUTS_OF_STEP, {"step_id": step_id}):
+        outputs.setdefault(row.link_name, []).append(
+            version_response(row._mapping, row.artifact_name, store)
+        )
+    return outputs
+
+
 _LINKS_OF_RUN = _links(
     select(STEP_RUNS.c.id).where(STEP_RUNS.c.pipeline_run_id == bindparam("run_id"))
 )

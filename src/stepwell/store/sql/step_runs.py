@@ -29,7 +29,13 @@ from stepwell.store.sql.common import (
 )
 from stepwell.store.sql.conversions import Row, as_uuid, step_run_response, version_response
 from stepwell.store.sql.engine import WRITE_ATTEMPTS, backoff
-from stepwell.store.sql.queries import add_links, by_id, load_links, versions_with_names
+from stepwell.store.sql.queries import (
+    add_links,
+    by_id,
+    load_links,
+    load_outputs,
+    versions_with_names,
+)
 from stepwell.store.sql.tables import RUNS, STEP_INPUTS, STEP_OUTPUTS, STEP_RUNS, as_utc, utc_now
 
 # Statements built once (see queries.py).
@@ -311,10 +317,12 @@ class StepRunMethods(SqlStoreBase):
             return self._with_links(connection, rows)
 
     def find_cached_step_run(self, cache_key: str) -> StepRunResponse | None:
-        """The newest completed (not itself cached) step run with this cache key, if any."""
+        """The newest completed (not itself cached) step run with this cache key, if any,
+        with its outputs (its `inputs` are left empty)."""
         with self._db.read() as connection:
             row = connection.execute(_CACHED, {"cache_key": cache_key}).first()
             if row is None:
                 return None
-            (response,) = self._with_links(connection, [row._mapping])
-        return response
+            # What a cache hit reuses is the outputs: their inputs are not loaded.
+            outputs = load_outputs(connection, self._store(), row.id)
+        return step_run_response(row._mapping, self._store(), {}, outputs)
