@@ -1,7 +1,7 @@
 # stepwell developer commands.
 #
 #   make example   set up .venv and run examples/training_pipeline.py
-#   make test      set up .venv with the test extras, check the import layers, run pytest
+#   make test      set up .venv with the test extras, check import layers and types, run pytest
 #   make lint      ruff check + ruff format --check
 #   make bench     run benchmarks/run.py (options: make bench BENCH_ARGS="--json out.json")
 #
@@ -73,6 +73,8 @@ test: setup-test
 	echo "lint-imports"; \
 	PYTHONPATH=src $(PY) -c "import sys; from importlinter.cli import lint_imports_command; \
 		sys.exit(lint_imports_command())" --no-cache || status=1; \
+	echo "mypy"; \
+	$(PY) -m mypy || status=1; \
 	echo "pytest tests"; \
 	PYTHONPATH=src $(PY) -m pytest tests || status=1; \
 	exit $$status

@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextvars
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from stepwell.compiler.bindings import (
     after_ids,
@@ -95,7 +95,9 @@ class PipelineTrace:
                 if artifacts is not None:
                     if isinstance(value, StepOutput):
                         self._check_artifact_type(invocation_id, name, spec.annotation, value)
-                    kind = "artifact" if isinstance(value, StepOutput) else "artifact_list"
+                    kind: Literal["artifact", "artifact_list"] = (
+                        "artifact" if isinstance(value, StepOutput) else "artifact_list"
+                    )
                     refs = tuple(
                         ArtifactRef(
                             invocation_id=a.invocation_id,

@@ -29,7 +29,7 @@ def cache_components(
     policy: CachePolicy,
     code: str | None,
     parameters: dict[str, Any],
-    inputs: dict[str, list[tuple[str | None, str]]],
+    inputs: dict[str, list[tuple[str | None, str | None]]],
     outputs: dict[str, str | None],
     environment: dict[str, str],
     settings: dict[str, Any],

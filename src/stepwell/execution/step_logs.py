@@ -50,7 +50,7 @@ class _LazyLog(io.TextIOBase):
 class _Tee(io.TextIOBase):
     """A text stream that writes to the original stream and to the log file."""
 
-    def __init__(self, original: IO[str], log: IO[str]) -> None:
+    def __init__(self, original: IO[str], log: IO[str] | _LazyLog) -> None:
         self._original = original
         self._log = log
 

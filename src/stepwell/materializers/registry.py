@@ -345,7 +345,7 @@ class MaterializerRegistry:
             candidates = [loaded] if isinstance(loaded, type) else list(vars(loaded).values())
             for candidate in candidates:
                 if _is_registrable(candidate):
-                    self.register(candidate, candidate.ASSOCIATED_TYPES, override=False)
+                    self.register(candidate, candidate.ASSOCIATED_TYPES, override=False)  # type: ignore[union-attr]
 
     def warn_fallback(self, data_type: Any) -> None:
         """Log that `data_type` (a type, or a description) falls back to cloudpickle."""

@@ -170,7 +170,7 @@ def merge_pipeline_options(
     owner = f"pipeline '{config.name}'"
     for key, value in options.items():
         if key in ("on_success", "on_failure") and value is not None:
-            value = resolve_hook(value, key, owner)
+            value = resolve_hook(value, key, owner)  # type: ignore[arg-type]
         elif key == "execution_mode" and value is not None:
             value = _execution_mode(value, owner)
         elif key == "retry" and isinstance(value, dict):

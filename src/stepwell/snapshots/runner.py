@@ -51,6 +51,8 @@ def start_run(request: dict[str, Any]) -> str:
 
     store = active_store()
     snapshot = store.get_snapshot(request["snapshot_id"])
+    if snapshot.code_uri is None:
+        raise RuntimeError(f"Snapshot {snapshot.id} has no code archive.")
     local_zip = _local_copy(snapshot.code_uri)
     digest = Path(snapshot.code_uri).stem
     code_dir = extract_archive(local_zip, home_folder() / "code_cache", digest)

@@ -125,7 +125,7 @@ class ArtifactMethods(SqlStoreBase):
         run_metadata: dict[str, Any] | None = None,
     ) -> ArtifactVersionResponse:
         """Record the next version of artifact `name` (created on first use)."""
-        fields = {
+        fields: dict[str, Any] = {
             "name": name,
             "uri": uri,
             "data_type": data_type,
