@@ -97,7 +97,7 @@ def compile_pipeline(
         overrides=run_config.parameters if run_config else None,
         source=run_config_source,
     )
-    jsonable = _jsonable_parameters(config.name, parameters)
+    jsonable = jsonable_pipeline_parameters(config.name, parameters)
     trace = PipelineTrace(config, run_config, run_config_source)
     with tracing(trace):
         returned = func(**parameters)
@@ -116,7 +116,8 @@ def compile_pipeline(
     return spec, config.model_copy(update={"parameters": jsonable})
 
 
-def _jsonable_parameters(pipeline: str, parameters: dict[str, Any]) -> dict[str, Any]:
+def jsonable_pipeline_parameters(pipeline: str, parameters: dict[str, Any]) -> dict[str, Any]:
+    """Pipeline parameters as JSON values; one that has none is an error naming it."""
     from pydantic_core import to_jsonable_python
 
     result: dict[str, Any] = {}

@@ -11,7 +11,7 @@ import functools
 from typing import Any
 from uuid import UUID
 
-from stepwell.compiler.spec import InvocationSpec
+from stepwell.compiler.spec import ArtifactRef, InputBinding, InvocationSpec
 from stepwell.exceptions import InputTypeError
 from stepwell.execution.run_context import RunContext
 from stepwell.steps.base_step import BaseStep
@@ -52,8 +52,12 @@ def load_inputs(
             values[name] = restore_parameter(invocation.config.parameters.get(name), annotation)
             continue
         loaded = [
-            _element(version.load(), ref.index) if ref.index is not None else version.load()
-            for version, ref in zip(artifacts[name], _refs(binding, artifacts[name]), strict=True)
+            version.load()[ref.index]
+            if ref is not None and ref.index is not None
+            else version.load()
+            for version, ref in zip(
+                artifacts[name], paired_refs(binding, artifacts[name]), strict=True
+            )
         ]
         if binding.kind == "artifact_list":
             values[name] = loaded
@@ -69,23 +73,16 @@ def load_inputs(
     return values
 
 
-def _refs(binding: Any, versions: list[Any]) -> list[Any]:
-    """The refs behind each loaded version (external inputs have none)."""
-    if binding.artifacts:
-        return list(binding.artifacts)
-    return [_NO_REF] * len(versions)
+def paired_refs(binding: InputBinding, versions: list[Any]) -> list[ArtifactRef | None]:
+    """The upstream reference behind each resolved version (external inputs have none); a
+    ref with an `index` means one element of that output (a mapped step's input)."""
+    refs: list[ArtifactRef | None] = list(binding.artifacts)
+    return refs if len(refs) == len(versions) else [None] * len(versions)
 
 
-class _NoRef:
-    index = None
-
-
-_NO_REF = _NoRef()
-
-
-def _element(value: Any, index: int) -> Any:
-    """Element `index` of a sequence output (a mapped step's input)."""
-    return value[index]
+def _load(version: ArtifactVersionResponse, ref: ArtifactRef | None) -> Any:
+    value = version.load()
+    return value[ref.index] if ref is not None and ref.index is not None else value
 
 
 def restore_parameter(value: Any, annotation: Any) -> Any:

@@ -24,7 +24,7 @@ from stepwell.execution.fingerprints import (
     source_dependency_digests,
     step_code_fingerprint,
 )
-from stepwell.execution.inputs import resolve_inputs
+from stepwell.execution.inputs import paired_refs, resolve_inputs
 from stepwell.execution.outputs import version_fields
 from stepwell.execution.retry import retry_delays
 from stepwell.execution.run_context import RunContext
@@ -118,7 +118,9 @@ def key_components(
         inputs={
             name: [
                 (_element_key(v.content_hash, ref), _element_key(str(v.id), ref))
-                for v, ref in zip(versions, _binding_refs(invocation, name, versions), strict=True)
+                for v, ref in zip(
+                    versions, paired_refs(invocation.inputs[name], versions), strict=True
+                )
             ]
             for name, versions in artifacts.items()
         },
@@ -134,11 +136,6 @@ def key_components(
         else None,
         cache_func_value=cache_func_value(policy, invocation.id),
     )
-
-
-def _binding_refs(invocation: InvocationSpec, name: str, versions: list[Any]) -> list[Any]:
-    refs = list(invocation.inputs[name].artifacts)
-    return refs if len(refs) == len(versions) else [None] * len(versions)
 
 
 def _element_key(identity: str | None, ref: Any) -> str | None:

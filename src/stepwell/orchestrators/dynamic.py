@@ -318,12 +318,12 @@ def empty_spec(name: str, source: str | None, parameters: dict[str, Any]) -> Pip
     return PipelineSpec(name=name, source=source, parameters=parameters)
 
 
-__all__ = ["MapResult", "StepFuture", "StepHandle", "emit", "unmapped"]
+__all__ = ["MapResult", "StepFuture", "StepHandle", "unmapped"]
 
 
 def run_dynamic(pipeline: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
     """Run a dynamic pipeline: its function drives the run as it goes."""
-    from stepwell.compiler.compile import _jsonable_parameters, bind_pipeline_parameters
+    from stepwell.compiler.compile import bind_pipeline_parameters, jsonable_pipeline_parameters
     from stepwell.config.precedence import apply_to_pipeline
     from stepwell.orchestrators.submit import submit
 
@@ -338,7 +338,7 @@ def run_dynamic(pipeline: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) ->
         kwargs,
         overrides=run_config.parameters if run_config else None,
     )
-    jsonable = _jsonable_parameters(config.name, parameters)
+    jsonable = jsonable_pipeline_parameters(config.name, parameters)
     config = config.model_copy(update={"parameters": jsonable})
     spec = empty_spec(config.name, pipeline.source, jsonable)
 

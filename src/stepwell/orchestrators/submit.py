@@ -56,13 +56,15 @@ def _artifact_store(path: str) -> BaseArtifactStore:
     return store
 
 
-def active_orchestrator(config: PipelineConfig, stack: Any = None) -> BaseOrchestrator:
+def active_orchestrator(
+    config: PipelineConfig, stack: Any = None, settings: dict[str, Any] | None = None
+) -> BaseOrchestrator:
     """The run's orchestrator: the stack's, with the run's orchestrator settings on top
     (inline, one step at a time in this process, in debug mode)."""
     from stepwell.orchestrators.inline import InlineOrchestrator
 
     stack = stack or run_stack()
-    settings = orchestrator_settings(config, stack)
+    settings = dict(orchestrator_settings(config, stack) if settings is None else settings)
     settings.pop("synchronous", None)  # how the run is submitted, not how steps launch
     if environment.debug_mode() or settings.pop("debug", False):
         return InlineOrchestrator()
@@ -117,8 +119,9 @@ def submit(
     run_name = format_run_name(config.run_name or None, config.name, started, config.substitutions)
     store = active_store()
     stack = run_stack()
-    orchestrator = active_orchestrator(config, stack)
-    synchronous = is_synchronous(config, stack) if background is None else not background
+    settings = orchestrator_settings(config, stack)
+    orchestrator = active_orchestrator(config, stack, settings)
+    synchronous = is_synchronous(config, stack, settings) if background is None else not background
     _check_run_name_free(store, run_name)
     pipeline_id = None if is_unlisted else store.get_or_create_pipeline(config.name).id
     if pipeline_id is not None and snapshot_id is None:
@@ -195,11 +198,14 @@ def execute_run(
     return finished
 
 
-def is_synchronous(config: PipelineConfig, stack: Any = None) -> bool:
+def is_synchronous(
+    config: PipelineConfig, stack: Any = None, settings: dict[str, Any] | None = None
+) -> bool:
     """Whether the caller waits for the run: the run's orchestrator setting `synchronous`,
     else the stack orchestrator's own `synchronous` configuration."""
     stack = stack or run_stack()
-    settings = orchestrator_settings(config, stack)
+    if settings is None:
+        settings = orchestrator_settings(config, stack)
     default = getattr(stack.component("orchestrator").config, "synchronous", True)
     value = settings.get("synchronous", default)
     if not isinstance(value, bool):

@@ -2,7 +2,6 @@
 
 import itertools
 import os
-from pathlib import Path
 
 import pytest
 
@@ -130,9 +129,6 @@ def test_missing_bytes_make_a_miss_not_a_crash():
     run = simple()
     assert statuses(run) == {"number": CACHED, "double": COMPLETED}
     assert run.steps["double"].output.load() == 6
-
-
-HOOK_LOG = Path(os.environ.get("PYTEST_HOOK_LOG", "/tmp/stepwell-hook-log"))
 
 
 def record_success():
