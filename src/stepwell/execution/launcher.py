@@ -31,7 +31,7 @@ from stepwell.execution.run_context import RunContext
 from stepwell.execution.step_logs import logs_uri_for
 from stepwell.logger import get_logger
 from stepwell.steps.base_step import BaseStep
-from stepwell.store.models import ArtifactVersionResponse, StepRunResponse
+from stepwell.store.models import ArtifactVersionResponse, NewStepRun, StepRunResponse
 from stepwell.utils.sources import load_source
 
 logger = get_logger(__name__)
@@ -166,24 +166,25 @@ def try_cached(ctx: RunContext, plan: LaunchPlan) -> StepOutcome | None:
         logger.info("Cached outputs of step %s are gone; running it again.", invocation.id)
         return None
     stamp = now()
-    step_run = ctx.store.create_step_run(
+    record = NewStepRun(
         pipeline_run_id=ctx.run.id,
         name=invocation.id,
         step_name=invocation.step_name,
         config=invocation.config,
         status=ExecutionStatus.CACHED,
         inputs=plan.input_ids,
+        outputs={name: [v.id for v in vs] for name, vs in original.outputs.items()},
         start_time=stamp,
         end_time=stamp,
         cache_key=plan.key,
         cache_components=plan.components,
         original_step_run_id=original.id,
         source_code_hash=plan.components.get("code"),
-        outputs={name: [v.id for v in vs] for name, vs in original.outputs.items()},
-        hydrate=False,
+        created=stamp,
     )
+    ctx.record_later(record)  # written with the rest of this burst of hits
     logger.info("Using cached version of step %s.", invocation.id)
-    return StepOutcome(invocation.id, ExecutionStatus.CACHED, step_run.id, original.outputs)
+    return StepOutcome(invocation.id, ExecutionStatus.CACHED, record.id, original.outputs)
 
 
 def start_attempt(ctx: RunContext, plan: LaunchPlan, attempt: int) -> StepRunResponse:
@@ -193,6 +194,7 @@ def start_attempt(ctx: RunContext, plan: LaunchPlan, attempt: int) -> StepRunRes
     if invocation.config.enable_step_logs is not False:
         logs_uri = logs_uri_for(ctx.artifact_store, ctx.run.id, f"{invocation.id}-{uuid4().hex}")
     logger.info("Step %s has started.", invocation.id)
+    ctx.flush_records()  # the step may read the store: cache hits before it must be there
     step_run = ctx.store.create_step_run(
         pipeline_run_id=ctx.run.id,
         name=invocation.id,

@@ -16,7 +16,7 @@ from stepwell.artifact_stores.base import BaseArtifactStore
 from stepwell.compiler.spec import PipelineSpec
 from stepwell.config.environment import heartbeat_interval
 from stepwell.store.base import Store
-from stepwell.store.models import ArtifactVersionResponse, PipelineRunResponse
+from stepwell.store.models import ArtifactVersionResponse, NewStepRun, PipelineRunResponse
 from stepwell.utils.source_root import source_root
 
 OutputsByName = dict[str, list[ArtifactVersionResponse]]
@@ -35,7 +35,23 @@ class RunContext:
     source_root: Path = field(default_factory=source_root)
     last_beat: float = 0.0
     stack: Any = None
+    pending: list[NewStepRun] = field(default_factory=list)
     _by_id: Any = None
+
+    def record_later(self, record: NewStepRun) -> None:
+        """Buffer a step run record (a cache hit) to be written with the next batch.
+
+        A burst of cache hits then costs one transaction instead of one each. Whoever is
+        about to wait, or to start a step that could read the store, calls `flush_records`
+        first, so readers never miss a record for longer than it takes to decide the burst.
+        """
+        self.pending.append(record)
+
+    def flush_records(self) -> None:
+        """Write the buffered step run records, in one transaction."""
+        if self.pending:
+            records, self.pending = self.pending, []
+            self.store.create_step_runs(records)
 
     def beat(self, force: bool = False) -> None:
         """Record that this run's orchestrator is alive (at most once per interval)."""

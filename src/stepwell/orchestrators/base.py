@@ -37,6 +37,17 @@ class BaseOrchestrator(ABC):
     def wait(self, ctx: RunContext) -> StepOutcome:
         """Block until one launched step has finished; return how it ended."""
 
+    def would_block(self) -> bool:
+        """Whether `wait` may block now (False when an outcome is already at hand)."""
+        return True
+
+    def next_outcome(self, ctx: RunContext) -> StepOutcome:
+        """`wait`, after writing buffered records if it may block: a burst of cache hits is
+        written in one transaction, and never left unwritten while the run waits."""
+        if self.would_block():
+            ctx.flush_records()
+        return self.wait(ctx)
+
     def stop(self, ctx: RunContext, invocation_id: str) -> None:  # noqa: B027 - optional
         """Stop a running step (orchestrators that can't leave it to finish); a second call
         for the same step may stop it harder. Its outcome still comes from `wait`."""
@@ -63,7 +74,7 @@ class BaseOrchestrator(ABC):
                     self.interrupts.check()
                     if scheduler.is_finished:
                         break
-                    outcome = self.wait(ctx)
+                    outcome = self.next_outcome(ctx)
                     outcomes[outcome.invocation_id] = outcome
                     decision = self._report(ctx, scheduler, outcome)
             except KeyboardInterrupt:
@@ -104,7 +115,7 @@ class BaseOrchestrator(ABC):
             self.stop(ctx, invocation_id)
         while scheduler.running:
             try:
-                outcome = self.wait(ctx)
+                outcome = self.next_outcome(ctx)
             except KeyboardInterrupt:  # asked again: stop again (harder, where possible)
                 logger.warning("Interrupted again; stopping %s.", ", ".join(scheduler.running))
                 for invocation_id in scheduler.running:

@@ -140,7 +140,7 @@ class DynamicEngine:
 
     def pump(self) -> None:
         """Wait for one launched step to finish and act on it."""
-        outcome = self.orchestrator.wait(self.ctx)
+        outcome = self.orchestrator.next_outcome(self.ctx)
         self.outcomes[outcome.invocation_id] = outcome
         decision = self.orchestrator._report(self.ctx, self.scheduler, outcome)
         self.orchestrator._apply(self.ctx, decision)

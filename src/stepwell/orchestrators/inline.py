@@ -43,6 +43,11 @@ class InlineOrchestrator(BaseOrchestrator):
         self._stop_beating = threading.Event()
         self._beater: threading.Thread | None = None
 
+    def would_block(self) -> bool:
+        # A queued step is either a cache hit (no waiting) or an attempt, which writes the
+        # buffered records before it starts.
+        return not (self._done or self._queue)
+
     def prepare(self, ctx: RunContext) -> None:
         # Steps run on this thread, so heartbeats come from a small helper thread.
         def beat() -> None:

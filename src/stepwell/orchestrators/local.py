@@ -118,6 +118,9 @@ class LocalOrchestrator(BaseOrchestrator):
         return Worker(self._fork, ctx, max_tasks=None if self.reuse_processes else 1)
 
     # -- waiting ------------------------------------------------------------------------------
+    def would_block(self) -> bool:
+        return not self._done
+
     def wait(self, ctx: RunContext) -> StepOutcome:
         while True:
             if self._done:

@@ -168,7 +168,13 @@ def execute_run(
     with held_interrupts():
         try:
             with _pinned_stack(ctx):
-                outcomes = driver(ctx, orchestrator) if driver else orchestrator.run(ctx)
+                try:
+                    outcomes = driver(ctx, orchestrator) if driver else orchestrator.run(ctx)
+                except BaseException:
+                    with contextlib.suppress(Exception):  # the first error is the one to tell
+                        ctx.flush_records()
+                    raise
+                ctx.flush_records()  # the last buffered cache hits, before the run's end
         except KeyboardInterrupt:
             store.update_run(
                 run.id,

@@ -7,7 +7,7 @@ artifact store are committed only after those bytes are complete.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any, Protocol
 from uuid import UUID
@@ -18,6 +18,7 @@ from stepwell.enums import ArtifactType, ExecutionStatus, StackComponentType
 from stepwell.store.models import (
     ArtifactResponse,
     ArtifactVersionResponse,
+    NewStepRun,
     PipelineResponse,
     PipelineRunResponse,
     SnapshotResponse,
@@ -135,6 +136,7 @@ class Store(Protocol):
         status_message: str | None = None,
         hydrate: bool = True,
     ) -> StepRunResponse: ...
+    def create_step_runs(self, records: Sequence[NewStepRun]) -> None: ...
     def update_step_run(
         self,
         step_run_id: UUID,

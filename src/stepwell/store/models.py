@@ -7,9 +7,10 @@ need more data (`run.steps`, `artifact.load()`) fetch it through the store that 
 
 from __future__ import annotations
 
-from datetime import datetime
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
-from uuid import UUID
+from uuid import UUID, uuid4
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
@@ -110,6 +111,35 @@ class ArtifactResponse(_Record):
     @property
     def versions(self) -> list[ArtifactVersionResponse]:
         return self._require_store().list_artifact_versions(name=self.name, size=100_000)
+
+
+@dataclass
+class NewStepRun:
+    """A step run to record: what `Store.create_step_runs` writes, several in one transaction.
+
+    The id and creation time are fixed when the record is made, so a caller can hand the id
+    out (and order records by time) before the record is written. Cache hits are buffered as
+    these and written in batches (see `RunContext.record_later`).
+    """
+
+    pipeline_run_id: UUID
+    name: str
+    step_name: str
+    config: StepConfig
+    status: ExecutionStatus
+    inputs: dict[str, list[UUID]]
+    outputs: dict[str, list[UUID]] = field(default_factory=dict)
+    start_time: datetime | None = None
+    end_time: datetime | None = None
+    attempt: int = 1
+    cache_key: str | None = None
+    cache_components: dict[str, str] = field(default_factory=dict)
+    original_step_run_id: UUID | None = None
+    source_code_hash: str | None = None
+    logs_uri: str | None = None
+    status_message: str | None = None
+    id: UUID = field(default_factory=uuid4)
+    created: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
 
 
 class StepRunResponse(_Record):

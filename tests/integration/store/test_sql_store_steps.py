@@ -8,8 +8,10 @@ from uuid import UUID
 import pytest
 from sqlalchemy import event
 
+from stepwell.config.step_config import StepConfig
 from stepwell.enums import ExecutionStatus
 from stepwell.exceptions import EntityNotFoundError, StoreError
+from stepwell.store.models import NewStepRun
 
 S = ExecutionStatus
 
@@ -146,6 +148,63 @@ def test_find_cached_step_run(store, make_run, make_step, make_version):
     assert found.id == new.id
     assert [v.id for v in found.outputs["model"]] == [new_output.id]
     assert store.find_cached_step_run("other-key") is None
+
+
+def test_create_step_runs_records_a_batch_with_links_in_one_transaction(
+    store, make_run, make_step, make_version
+):
+    run = make_run(store)
+    first = make_step(store, run.id, "load", cache_key="k1")
+    data = make_version(store, "data", producer=first.id)
+    store.update_step_run(first.id, status=S.COMPLETED, outputs={"output": [data.id]})
+    again = make_run(store)
+    records = [
+        NewStepRun(
+            pipeline_run_id=again.id,
+            name="load",
+            step_name="load",
+            config=StepConfig(),
+            status=S.CACHED,
+            inputs={},
+            outputs={"output": [data.id]},
+            cache_key="k1",
+            cache_components={"code": "abc"},
+            original_step_run_id=first.id,
+        ),
+        NewStepRun(
+            pipeline_run_id=again.id,
+            name="train",
+            step_name="train",
+            config=StepConfig(enable_cache=True),
+            status=S.CACHED,
+            inputs={"data": [data.id, data.id]},
+        ),
+    ]
+    with count_statements(store) as statements:
+        store.create_step_runs(records)
+    commits = [s for s in statements if s.strip().upper().startswith(("COMMIT", "BEGIN"))]
+    inserts = [s for s in statements if s.strip().upper().startswith("INSERT")]
+    assert len(inserts) == 3  # step runs, input links, output links: each one statement
+    assert len(commits) <= 2  # one transaction (drivers may not send BEGIN/COMMIT as SQL)
+
+    steps = store.get_run_steps(again.id)
+    assert list(steps) == ["load", "train"]  # in the order the records were made
+    assert steps["load"].id == records[0].id
+    assert steps["load"].original_step_run_id == first.id
+    assert steps["load"].cache_components == {"code": "abc"}
+    assert [v.id for v in steps["load"].outputs["output"]] == [data.id]
+    assert [v.id for v in steps["train"].inputs["data"]] == [data.id, data.id]
+    assert steps["train"].config.enable_cache is True
+    store.create_step_runs([])  # nothing to write is fine
+
+
+def test_create_step_runs_writes_nothing_when_one_record_is_bad(store, make_run):
+    run = make_run(store)
+    good = NewStepRun(run.id, "a", "a", StepConfig(), S.CACHED, inputs={})
+    bad = NewStepRun(run.id, "b", "b", StepConfig(), S.CACHED, inputs={"x": [UUID(int=7)]})
+    with pytest.raises(StoreError):
+        store.create_step_runs([good, bad])
+    assert store.get_run_steps(run.id) == {}
 
 
 def test_unknown_references_are_refused(store, make_run, make_step):

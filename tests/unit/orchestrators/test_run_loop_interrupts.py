@@ -64,7 +64,9 @@ def context():
     run = SimpleNamespace(
         name="chain-run", config=SimpleNamespace(execution_mode=config.execution_mode)
     )
-    return SimpleNamespace(spec=spec, run=run, outputs={}, store=FakeStore())
+    return SimpleNamespace(
+        spec=spec, run=run, outputs={}, store=FakeStore(), flush_records=lambda: None
+    )
 
 
 def test_ctrl_c_between_recording_and_reporting_a_step_loses_no_outcome():

@@ -260,15 +260,12 @@ def load_links(
     return links
 
 
-def add_links(
-    connection: Connection,
-    link: Table,
-    step_run_id: UUID,
-    artifacts: dict[str, list[UUID]],
-    start: dict[str, int] | None = None,
-) -> None:
-    """Link a step run to artifact versions: name -> ids, positions counting up from `start`."""
-    rows = [
+def link_rows(
+    step_run_id: UUID, artifacts: dict[str, list[UUID]], start: dict[str, int] | None = None
+) -> list[dict[str, Any]]:
+    """Link-table rows tying a step run to artifact versions: name -> ids, positions counting
+    up from `start`."""
+    return [
         {
             "step_run_id": step_run_id,
             "name": name,
@@ -278,6 +275,17 @@ def add_links(
         for name, version_ids in artifacts.items()
         for position, version_id in enumerate(version_ids)
     ]
+
+
+def add_links(
+    connection: Connection,
+    link: Table,
+    step_run_id: UUID,
+    artifacts: dict[str, list[UUID]],
+    start: dict[str, int] | None = None,
+) -> None:
+    """Link a step run to artifact versions: name -> ids, positions counting up from `start`."""
+    rows = link_rows(step_run_id, artifacts, start)
     if rows:
         connection.execute(link.insert(), rows)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
-from uuid import UUID, uuid4
+from uuid import UUID
 
 from sqlalchemy import Connection, bindparam, func, select, update
 from sqlalchemy.exc import IntegrityError
@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from stepwell.config.step_config import StepConfig
 from stepwell.enums import ExecutionStatus
 from stepwell.exceptions import StoreError
-from stepwell.store.models import ArtifactVersionResponse, StepRunResponse
+from stepwell.store.models import ArtifactVersionResponse, NewStepRun, StepRunResponse
 from stepwell.store.sql.artifacts import insert_version
 from stepwell.store.sql.common import (
     SqlStoreBase,
@@ -32,6 +32,7 @@ from stepwell.store.sql.engine import WRITE_ATTEMPTS, backoff
 from stepwell.store.sql.queries import (
     add_links,
     by_id,
+    link_rows,
     load_links,
     load_outputs,
     versions_with_names,
@@ -67,6 +68,32 @@ _ATTEMPTS = (
     )
     .order_by(STEP_RUNS.c.attempt, STEP_RUNS.c.created)
 )
+
+
+def _row(record: NewStepRun) -> dict[str, Any]:
+    """The `step_runs` row of a new step run."""
+    return {
+        "id": record.id,
+        "pipeline_run_id": record.pipeline_run_id,
+        "name": record.name,
+        "step_name": record.step_name,
+        "status": to_status(record.status).value,
+        "config": record.config.model_dump(mode="json"),
+        "start_time": as_utc(record.start_time),
+        "end_time": as_utc(record.end_time),
+        "created": record.created,
+        "updated": record.created,
+        "attempt": record.attempt,
+        "cache_key": record.cache_key,
+        "cache_components": dict(record.cache_components),
+        "original_step_run_id": record.original_step_run_id,
+        "source_code_hash": record.source_code_hash,
+        "logs_uri": record.logs_uri,
+        "exception": None,
+        "status_message": record.status_message,
+    }
+
+
 _CACHED = (
     select(STEP_RUNS)
     .where(
@@ -125,44 +152,41 @@ class StepRunMethods(SqlStoreBase):
         With `hydrate=False` the returned record leaves `inputs` and `outputs` empty, which
         saves a query on hot paths that already know them.
         """
-        output_ids = outputs or {}
-        now = utc_now()
-        values: dict[str, Any] = {
-            "id": uuid4(),
-            "pipeline_run_id": pipeline_run_id,
-            "name": name,
-            "step_name": step_name,
-            "status": to_status(status).value,
-            "config": config.model_dump(mode="json"),
-            "start_time": as_utc(start_time),
-            "end_time": as_utc(end_time),
-            "created": now,
-            "updated": now,
-            "attempt": attempt,
-            "cache_key": cache_key,
-            "cache_components": dict(cache_components or {}),
-            "original_step_run_id": original_step_run_id,
-            "source_code_hash": source_code_hash,
-            "logs_uri": logs_uri,
-            "exception": None,
-            "status_message": status_message,
-        }
+        record = NewStepRun(
+            pipeline_run_id=pipeline_run_id,
+            name=name,
+            step_name=step_name,
+            config=config,
+            status=status,
+            inputs=inputs,
+            outputs=outputs or {},
+            start_time=start_time,
+            end_time=end_time,
+            attempt=attempt,
+            cache_key=cache_key,
+            cache_components=dict(cache_components or {}),
+            original_step_run_id=original_step_run_id,
+            source_code_hash=source_code_hash,
+            logs_uri=logs_uri,
+            status_message=status_message,
+        )
+        values = _row(record)
 
         def work(connection: Connection) -> StepRunResponse:
             versions = {}
             if hydrate:
-                wanted = [i for ids in (*inputs.values(), *output_ids.values()) for i in ids]
+                wanted = [i for ids in (*inputs.values(), *record.outputs.values()) for i in ids]
                 versions = versions_with_names(connection, wanted, self._store())
             connection.execute(_INSERT, values)
-            add_links(connection, STEP_INPUTS, values["id"], inputs)
-            add_links(connection, STEP_OUTPUTS, values["id"], output_ids)
+            add_links(connection, STEP_INPUTS, record.id, inputs)
+            add_links(connection, STEP_OUTPUTS, record.id, record.outputs)
             if not hydrate:
                 return step_run_response(values, self._store(), {}, {}, config)
             return step_run_response(
                 values,
                 self._store(),
                 {key: [versions[item] for item in ids] for key, ids in inputs.items()},
-                {key: [versions[item] for item in ids] for key, ids in output_ids.items()},
+                {key: [versions[item] for item in ids] for key, ids in record.outputs.items()},
                 config,
             )
 
@@ -170,6 +194,30 @@ class StepRunMethods(SqlStoreBase):
             return self._db.write(work)
         except IntegrityError as error:
             raise integrity_error(f"record step run '{name}'", error) from error
+
+    def create_step_runs(self, records: Sequence[NewStepRun]) -> None:
+        """Record several step runs, with their input and output links, in one transaction.
+
+        The orchestrator writes a burst of cache hits this way: one commit for all of them.
+        """
+        if not records:
+            return
+        rows = [_row(record) for record in records]
+        inputs = [link for r in records for link in link_rows(r.id, r.inputs)]
+        outputs = [link for r in records for link in link_rows(r.id, r.outputs)]
+
+        def work(connection: Connection) -> None:
+            connection.execute(_INSERT, rows)
+            if inputs:
+                connection.execute(STEP_INPUTS.insert(), inputs)
+            if outputs:
+                connection.execute(STEP_OUTPUTS.insert(), outputs)
+
+        try:
+            self._db.write(work)
+        except IntegrityError as error:
+            names = ", ".join(record.name for record in records)
+            raise integrity_error(f"record step runs {names}", error) from error
 
     def update_step_run(
         self,

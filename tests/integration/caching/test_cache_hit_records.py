@@ -1,0 +1,107 @@
+"""Cache hits are recorded in batches, yet every reader sees them when it matters.
+
+A burst of hits is written in one transaction; the buffer is written before a step starts
+(so it can read its upstream's records), before the run waits for a running step, and before
+the run's end is recorded.
+"""
+
+import time
+
+from sqlalchemy import event
+
+from stepwell import get_step_context, pipeline, step
+from stepwell.client import Client
+from stepwell.enums import ExecutionStatus
+from stepwell.store.active import get_store
+
+CACHED, COMPLETED = ExecutionStatus.CACHED, ExecutionStatus.COMPLETED
+
+
+@step
+def inc(x: int) -> int:
+    return x + 1
+
+
+@pipeline
+def chain():
+    value = inc(0, id="inc_0")
+    for index in range(1, 8):
+        value = inc(value, id=f"inc_{index}")
+
+
+def count_write_transactions():
+    """Count write transactions (BEGIN IMMEDIATE on SQLite) while the block runs."""
+    engine = get_store()._db.engine
+    begun = []
+
+    def on_begin(connection):
+        if connection.get_execution_options().get("stepwell_write"):
+            begun.append(1)
+
+    event.listen(engine, "begin", on_begin)
+    return begun, lambda: event.remove(engine, "begin", on_begin)
+
+
+def test_a_fully_cached_run_records_every_hit_with_few_transactions():
+    first = chain()
+    begun, stop = count_write_transactions()
+    try:
+        second = chain()
+    finally:
+        stop()
+    steps = second.steps
+    assert [steps[f"inc_{i}"].status for i in range(8)] == [CACHED] * 8
+    assert [steps[f"inc_{i}"].original_step_run_id for i in range(8)] == [
+        first.steps[f"inc_{i}"].id for i in range(8)
+    ]
+    assert steps["inc_7"].outputs["output"][0].load() == 8
+    # The run's own records (create, start, end) plus one batch for the 8 hits; one
+    # transaction per hit would make it 8 more.
+    assert len(begun) < 8
+
+
+@step(enable_cache=False)
+def slow_reader(expected: int) -> list:
+    """Wait (up to 20 s) until the run shows `expected` cached steps in the store."""
+    run_name = get_step_context().pipeline_run.name
+    deadline = time.monotonic() + 20
+    while True:
+        steps = Client().get_pipeline_run(run_name).steps
+        seen = sorted(name for name, s in steps.items() if s.status is CACHED)
+        if len(seen) >= expected or time.monotonic() > deadline:
+            return seen
+        time.sleep(0.05)
+
+
+@step(enable_cache=False)
+def reader(x: int) -> list:
+    run_name = get_step_context().pipeline_run.name
+    steps = Client().get_pipeline_run(run_name).steps
+    return sorted(name for name, s in steps.items() if s.status is CACHED)
+
+
+@pipeline
+def side_by_side(expected: int):
+    slow_reader(expected)
+    inc(inc(inc(0, id="a"), id="b"), id="c")
+
+
+@pipeline
+def downstream():
+    reader(inc(inc(inc(0, id="a"), id="b"), id="c"))
+
+
+def test_hits_are_in_the_store_while_the_run_waits_for_another_branch():
+    side_by_side(expected=0)  # fills the cache of a, b and c
+    run = side_by_side(expected=3)
+    steps = run.steps
+    assert {name for name, s in steps.items() if s.status is CACHED} == {"a", "b", "c"}
+    # The slow step saw the hits while it ran, not only once the run had ended.
+    assert steps["slow_reader"].outputs["output"][0].load() == ["a", "b", "c"]
+
+
+def test_hits_are_in_the_store_before_a_downstream_step_starts():
+    downstream()
+    run = downstream()
+    assert run.steps["reader"].status is COMPLETED
+    assert run.steps["reader"].outputs["output"][0].load() == ["a", "b", "c"]
