@@ -30,6 +30,7 @@ from sqlalchemy import (
     update,
 )
 
+from stepwell.enums import ExecutionStatus
 from stepwell.exceptions import EntityNotFoundError, StoreError
 from stepwell.store.base import Store
 from stepwell.store.models import ArtifactVersionResponse
@@ -204,28 +205,52 @@ def _links(step_filter: Any) -> CompoundSelect:
 
 
 _LINKS_OF_STEPS = _links(bindparam("step_ids", expanding=True))
-# One step's outputs only, with a plain `=`: the cache-hit path runs this once per step.
-_OUTPUTS_OF_STEP = (
+# A cache hit in one statement: the newest completed step run with a key, joined to its
+# outputs (one row per output version; a run without outputs gives one row of NULLs). The
+# cache-hit path runs this once per step, so it is one round trip, not two.
+_STEP_PREFIX = "s_"
+_NEWEST_COMPLETED_WITH_KEY = (
+    select(STEP_RUNS.c.id)
+    .where(
+        STEP_RUNS.c.cache_key == bindparam("cache_key"),
+        STEP_RUNS.c.status == ExecutionStatus.COMPLETED.value,
+    )
+    .order_by(STEP_RUNS.c.created.desc())
+    .limit(1)
+    .scalar_subquery()
+)
+_CACHE_HIT = (
     select(
+        *(column.label(_STEP_PREFIX + column.name) for column in STEP_RUNS.c),
         STEP_OUTPUTS.c.name.label("link_name"),
         ARTIFACTS.c.name.label("artifact_name"),
         *VERSIONS.c,
     )
-    .join(VERSIONS, VERSIONS.c.id == STEP_OUTPUTS.c.artifact_version_id)
-    .join(ARTIFACTS, ARTIFACTS.c.id == VERSIONS.c.artifact_id)
-    .where(STEP_OUTPUTS.c.step_run_id == bindparam("step_id"))
+    .select_from(
+        STEP_RUNS.outerjoin(STEP_OUTPUTS, STEP_OUTPUTS.c.step_run_id == STEP_RUNS.c.id)
+        .outerjoin(VERSIONS, VERSIONS.c.id == STEP_OUTPUTS.c.artifact_version_id)
+        .outerjoin(ARTIFACTS, ARTIFACTS.c.id == VERSIONS.c.artifact_id)
+    )
+    .where(STEP_RUNS.c.id == _NEWEST_COMPLETED_WITH_KEY)
     .order_by(STEP_OUTPUTS.c.name, STEP_OUTPUTS.c.position)
 )
 
 
-def load_outputs(connection: Connection, store: Store, step_id: UUID) -> ArtifactList:
-    """The outputs (name -> versions in position order) of one step run."""
+def load_cache_hit(
+    connection: Connection, store: Store, cache_key: str
+) -> tuple[dict[str, Any], ArtifactList] | None:
+    """The newest completed step run with `cache_key` (its row) and its outputs, if any."""
+    step_row: dict[str, Any] | None = None
     outputs: ArtifactList = {}
-    for row in connection.execute(_OUTPUTS_OF_STEP, {"step_id": step_id}):
-        outputs.setdefault(row.link_name, []).append(
-            version_response(row._mapping, row.artifact_name, store)
-        )
-    return outputs
+    for row in connection.execute(_CACHE_HIT, {"cache_key": cache_key}):
+        mapping = row._mapping
+        if step_row is None:
+            step_row = {column.name: mapping[_STEP_PREFIX + column.name] for column in STEP_RUNS.c}
+        if row.link_name is not None:
+            outputs.setdefault(row.link_name, []).append(
+                version_response(mapping, row.artifact_name, store)
+            )
+    return None if step_row is None else (step_row, outputs)
 
 
 _LINKS_OF_RUN = _links(

@@ -33,8 +33,8 @@ from stepwell.store.sql.queries import (
     add_links,
     by_id,
     link_rows,
+    load_cache_hit,
     load_links,
-    load_outputs,
     versions_with_names,
 )
 from stepwell.store.sql.tables import RUNS, STEP_INPUTS, STEP_OUTPUTS, STEP_RUNS, as_utc, utc_now
@@ -92,17 +92,6 @@ def _row(record: NewStepRun) -> dict[str, Any]:
         "exception": None,
         "status_message": record.status_message,
     }
-
-
-_CACHED = (
-    select(STEP_RUNS)
-    .where(
-        STEP_RUNS.c.cache_key == bindparam("cache_key"),
-        STEP_RUNS.c.status == ExecutionStatus.COMPLETED.value,
-    )
-    .order_by(STEP_RUNS.c.created.desc())
-    .limit(1)
-)
 
 
 class StepRunMethods(SqlStoreBase):
@@ -368,9 +357,9 @@ class StepRunMethods(SqlStoreBase):
         """The newest completed (not itself cached) step run with this cache key, if any,
         with its outputs (its `inputs` are left empty)."""
         with self._db.read() as connection:
-            row = connection.execute(_CACHED, {"cache_key": cache_key}).first()
-            if row is None:
-                return None
-            # What a cache hit reuses is the outputs: their inputs are not loaded.
-            outputs = load_outputs(connection, self._store(), row.id)
-        return step_run_response(row._mapping, self._store(), {}, outputs)
+            found = load_cache_hit(connection, self._store(), cache_key)
+        if found is None:
+            return None
+        row, outputs = found
+        # What a cache hit reuses is the outputs: their inputs are not loaded.
+        return step_run_response(row, self._store(), {}, outputs)
