@@ -18,6 +18,7 @@ from stepwell.enums import ArtifactType, ExecutionStatus, StackComponentType
 from stepwell.store.models import (
     ArtifactResponse,
     ArtifactVersionResponse,
+    CacheHit,
     NewStepRun,
     PipelineResponse,
     PipelineRunResponse,
@@ -161,7 +162,7 @@ class Store(Protocol):
     def get_step_run(self, step_run_id: UUID) -> StepRunResponse: ...
     def get_run_steps(self, run_id: UUID) -> dict[str, StepRunResponse]: ...
     def list_step_run_attempts(self, run_id: UUID, name: str) -> list[StepRunResponse]: ...
-    def find_cached_step_run(self, cache_key: str) -> StepRunResponse | None: ...
+    def find_cached_step_run(self, cache_key: str) -> CacheHit | None: ...
 
     # -- artifacts ---------------------------------------------------------------------------
     def create_artifact_version(

@@ -113,6 +113,18 @@ class ArtifactResponse(_Record):
         return self._require_store().list_artifact_versions(name=self.name, size=100_000)
 
 
+@dataclass(frozen=True)
+class CacheHit:
+    """What a cache hit reuses of an earlier step run: its id, when it ended, its outputs.
+
+    Lighter than a `StepRunResponse` on purpose: the lookup runs once per cached step.
+    """
+
+    id: UUID
+    end_time: datetime | None
+    outputs: dict[str, list[ArtifactVersionResponse]]
+
+
 @dataclass
 class NewStepRun:
     """A step run to record: what `Store.create_step_runs` writes, several in one transaction.

@@ -33,7 +33,7 @@ from sqlalchemy import (
 from stepwell.enums import ExecutionStatus
 from stepwell.exceptions import EntityNotFoundError, StoreError
 from stepwell.store.base import Store
-from stepwell.store.models import ArtifactVersionResponse
+from stepwell.store.models import ArtifactVersionResponse, CacheHit
 from stepwell.store.sql.conversions import ArtifactList, Row, version_response
 from stepwell.store.sql.tables import (
     ARTIFACTS,
@@ -207,8 +207,8 @@ def _links(step_filter: Any) -> CompoundSelect:
 _LINKS_OF_STEPS = _links(bindparam("step_ids", expanding=True))
 # A cache hit in one statement: the newest completed step run with a key, joined to its
 # outputs (one row per output version; a run without outputs gives one row of NULLs). The
-# cache-hit path runs this once per step, so it is one round trip, not two.
-_STEP_PREFIX = "s_"
+# cache-hit path runs this once per step, so it is one round trip, and reads only what a
+# hit reuses.
 _NEWEST_COMPLETED_WITH_KEY = (
     select(STEP_RUNS.c.id)
     .where(
@@ -221,7 +221,8 @@ _NEWEST_COMPLETED_WITH_KEY = (
 )
 _CACHE_HIT = (
     select(
-        *(column.label(_STEP_PREFIX + column.name) for column in STEP_RUNS.c),
+        STEP_RUNS.c.id.label("step_run_id"),
+        STEP_RUNS.c.end_time.label("step_run_end_time"),
         STEP_OUTPUTS.c.name.label("link_name"),
         ARTIFACTS.c.name.label("artifact_name"),
         *VERSIONS.c,
@@ -236,21 +237,18 @@ _CACHE_HIT = (
 )
 
 
-def load_cache_hit(
-    connection: Connection, store: Store, cache_key: str
-) -> tuple[dict[str, Any], ArtifactList] | None:
-    """The newest completed step run with `cache_key` (its row) and its outputs, if any."""
-    step_row: dict[str, Any] | None = None
+def load_cache_hit(connection: Connection, store: Store, cache_key: str) -> CacheHit | None:
+    """The newest completed step run with `cache_key`, with its outputs, if there is one."""
+    rows = connection.execute(_CACHE_HIT, {"cache_key": cache_key}).all()
+    if not rows:
+        return None
     outputs: ArtifactList = {}
-    for row in connection.execute(_CACHE_HIT, {"cache_key": cache_key}):
-        mapping = row._mapping
-        if step_row is None:
-            step_row = {column.name: mapping[_STEP_PREFIX + column.name] for column in STEP_RUNS.c}
+    for row in rows:
         if row.link_name is not None:
             outputs.setdefault(row.link_name, []).append(
-                version_response(mapping, row.artifact_name, store)
+                version_response(row._mapping, row.artifact_name, store)
             )
-    return None if step_row is None else (step_row, outputs)
+    return CacheHit(rows[0].step_run_id, rows[0].step_run_end_time, outputs)
 
 
 _LINKS_OF_RUN = _links(

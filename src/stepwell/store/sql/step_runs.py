@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from stepwell.config.step_config import StepConfig
 from stepwell.enums import ExecutionStatus
 from stepwell.exceptions import StoreError
-from stepwell.store.models import ArtifactVersionResponse, NewStepRun, StepRunResponse
+from stepwell.store.models import ArtifactVersionResponse, CacheHit, NewStepRun, StepRunResponse
 from stepwell.store.sql.artifacts import insert_version
 from stepwell.store.sql.common import (
     SqlStoreBase,
@@ -353,13 +353,8 @@ class StepRunMethods(SqlStoreBase):
             rows = [row._mapping for row in connection.execute(_ATTEMPTS, parameters)]
             return self._with_links(connection, rows)
 
-    def find_cached_step_run(self, cache_key: str) -> StepRunResponse | None:
-        """The newest completed (not itself cached) step run with this cache key, if any,
-        with its outputs (its `inputs` are left empty)."""
+    def find_cached_step_run(self, cache_key: str) -> CacheHit | None:
+        """The newest completed (not itself cached) step run with this cache key, if any:
+        its id, end time and outputs (what a cache hit reuses)."""
         with self._db.read() as connection:
-            found = load_cache_hit(connection, self._store(), cache_key)
-        if found is None:
-            return None
-        row, outputs = found
-        # What a cache hit reuses is the outputs: their inputs are not loaded.
-        return step_run_response(row, self._store(), {}, outputs)
+            return load_cache_hit(connection, self._store(), cache_key)
