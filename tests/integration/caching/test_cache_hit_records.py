@@ -7,6 +7,7 @@ the run's end is recorded.
 
 import time
 
+import pytest
 from sqlalchemy import event
 
 from stepwell import get_step_context, pipeline, step
@@ -42,7 +43,15 @@ def count_write_transactions():
     return begun, lambda: event.remove(engine, "begin", on_begin)
 
 
-def test_a_fully_cached_run_records_every_hit_with_few_transactions():
+@pytest.fixture(params=["processes", "debug"])
+def mode(request, monkeypatch):
+    """Run under both orchestrators: worker processes, and inline (debug mode)."""
+    if request.param == "debug":
+        monkeypatch.setenv("STEPWELL_DEBUG", "True")
+    return request.param
+
+
+def test_a_fully_cached_run_records_every_hit_with_few_transactions(mode):
     first = chain()
     begun, stop = count_write_transactions()
     try:
@@ -100,7 +109,7 @@ def test_hits_are_in_the_store_while_the_run_waits_for_another_branch():
     assert steps["slow_reader"].outputs["output"][0].load() == ["a", "b", "c"]
 
 
-def test_hits_are_in_the_store_before_a_downstream_step_starts():
+def test_hits_are_in_the_store_before_a_downstream_step_starts(mode):
     downstream()
     run = downstream()
     assert run.steps["reader"].status is COMPLETED
