@@ -115,13 +115,15 @@ def submit(
     With the orchestrator setting `synchronous: False` the run goes on in a detached
     background process and this returns at once with the run (status `initializing`).
     """
-    started = datetime.now(timezone.utc)
-    run_name = format_run_name(config.run_name or None, config.name, started, config.substitutions)
     store = active_store()
     stack = run_stack()
     settings = orchestrator_settings(config, stack)
     orchestrator = active_orchestrator(config, stack, settings)
     synchronous = is_synchronous(config, stack, settings) if background is None else not background
+    # Taken once the store is open: a process's first run would otherwise count the time it
+    # takes to import and open the store as part of the run.
+    started = datetime.now(timezone.utc)
+    run_name = format_run_name(config.run_name or None, config.name, started, config.substitutions)
     _check_run_name_free(store, run_name)
     pipeline_id = None if is_unlisted else store.get_or_create_pipeline(config.name).id
     if pipeline_id is not None and snapshot_id is None:
