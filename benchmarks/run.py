@@ -294,6 +294,7 @@ def machine() -> dict[str, Any]:
         "python": platform.python_version(),
         "platform": platform.platform(),
         "stepwell": __version__,
+        "store": os.environ.get("STEPWELL_STORE_URL", "sqlite (embedded default)").split("?")[0],
         "date": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
     }
 
@@ -344,6 +345,11 @@ def main(argv: list[str] | None = None) -> int:
         default=21,
         help="including the run that fills the cache (cached runs are short: take many)",
     )
+    parser.add_argument(
+        "--store-url",
+        help="measure against this metadata store (e.g. a PostgreSQL URL) instead of the "
+        "embedded SQLite default; use an empty database",
+    )
     parser.add_argument("--fanout-runs", type=int, default=3)
     parser.add_argument("--fanin-runs", type=int, default=3)
     parser.add_argument("--cpu-runs", type=int, default=3)
@@ -352,6 +358,9 @@ def main(argv: list[str] | None = None) -> int:
     unknown = set(parts) - set(PARTS)
     if unknown:
         parser.error(f"unknown part(s) {sorted(unknown)}; choose from {PARTS}")
+
+    if args.store_url:  # read when the store is first opened, which is after this
+        os.environ["STEPWELL_STORE_URL"] = args.store_url
 
     jobs: dict[str, Callable[[], dict[str, Any]]] = {
         "import": lambda: bench_import(args.import_repeats),
@@ -373,7 +382,7 @@ def main(argv: list[str] | None = None) -> int:
     info = machine()
     print(
         f"\nstepwell {info['stepwell']}, Python {info['python']}, {info['cores']} cores, "
-        f"{info['cpu']}, {info['date']}\n"
+        f"{info['cpu']}, store {info['store']}, {info['date']}\n"
     )
     print_table(results)
     if args.json:

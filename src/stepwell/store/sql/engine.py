@@ -122,6 +122,15 @@ class Database:
         self.url = url
         self.engine = make_engine(url)
         self.writer = self.engine.execution_options(**{_WRITE_OPTION: True})
+        # SQLite reads run in a transaction: one consistent snapshot for all their statements.
+        # Server databases read in autocommit mode: under their default READ COMMITTED
+        # isolation every statement sees the latest commits anyway, and a read then costs no
+        # BEGIN and ROLLBACK round trips.
+        self.reader = (
+            self.engine
+            if self.engine.dialect.name == "sqlite"
+            else self.engine.execution_options(isolation_level="AUTOCOMMIT")
+        )
         self._pid = os.getpid()
 
     def check_fork(self) -> None:
@@ -151,9 +160,10 @@ class Database:
 
     @contextmanager
     def read(self) -> Iterator[Connection]:
-        """A connection for queries; its transaction is rolled back when the block ends."""
+        """A connection for queries (in a transaction that is rolled back at the end, on
+        SQLite; in autocommit mode on server databases)."""
         self.check_fork()
-        with self.engine.connect() as connection:
+        with self.reader.connect() as connection:
             yield connection
 
     def write(self, work: Callable[[Connection], T], attempts: int = WRITE_ATTEMPTS) -> T:
