@@ -114,3 +114,75 @@ def test_hits_are_in_the_store_before_a_downstream_step_starts(mode):
     run = downstream()
     assert run.steps["reader"].status is COMPLETED
     assert run.steps["reader"].outputs["output"][0].load() == ["a", "b", "c"]
+
+
+KILLED_MID_BURST = """
+    import os
+    import sys
+
+    from stepwell import pipeline, step
+    from stepwell.enums import ExecutionStatus
+    from stepwell.orchestrators.events import observing
+
+    @step
+    def inc(x: int) -> int:
+        return x + 1
+
+    @pipeline
+    def chain():
+        value = inc(0, id="inc_0")
+        for index in range(1, 8):
+            value = inc(value, id=f"inc_{index}")
+
+    class KillAfterThreeHits:
+        hits = 0
+
+        def step_changed(self, invocation_id, status, duration):
+            if status is ExecutionStatus.CACHED:
+                self.hits += 1
+                if self.hits == 3:
+                    os._exit(9)  # as abrupt as SIGKILL: no cleanup, no flush
+
+    if __name__ == "__main__":
+        if sys.argv[1] == "fill":
+            chain()
+        else:
+            with observing(KillAfterThreeHits()):
+                chain()
+"""
+
+
+def test_an_orchestrator_killed_mid_burst_leaves_a_whole_store(tmp_path, monkeypatch):
+    import sqlite3
+    import subprocess
+    import sys
+    import textwrap
+
+    from stepwell.config.environment import store_url
+
+    monkeypatch.setenv("STEPWELL_HEARTBEAT_INTERVAL", "0.2")
+    script = tmp_path / "killed.py"
+    script.write_text(textwrap.dedent(KILLED_MID_BURST))
+    for mode, code in (("fill", 0), ("kill", 9)):
+        done = subprocess.run(
+            [sys.executable, str(script), mode], capture_output=True, text=True, timeout=120
+        )
+        assert done.returncode == code, done.stderr
+
+    client = Client()
+    filled, killed = sorted(client.list_pipeline_runs(), key=lambda run: run.created)
+    time.sleep(1)  # more than three missed heartbeats: the killed run is seen as dead
+    killed = client.get_pipeline_run(killed.id)
+    assert killed.status is ExecutionStatus.FAILED
+    # The buffered hits died with the process; whatever was recorded is whole.
+    assert len(killed.steps) < 8
+    assert all(s.status is CACHED for s in killed.steps.values())
+    originals = {s.id for s in filled.steps.values()}
+    assert all(s.original_step_run_id in originals for s in killed.steps.values())
+    database = store_url().removeprefix("sqlite:///")
+    with sqlite3.connect(database) as connection:
+        assert connection.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        assert connection.execute("PRAGMA foreign_key_check").fetchall() == []
+
+    again = chain()  # and the store goes on working: every step is still a hit
+    assert {s.status for s in again.steps.values()} == {CACHED}
