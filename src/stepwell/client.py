@@ -13,6 +13,7 @@ from uuid import UUID
 from stepwell.artifact_stores.base import artifact_store_for_uri
 from stepwell.enums import ExecutionStatus, StackComponentType
 from stepwell.execution.cache import explain_difference
+from stepwell.execution.cache_explain import CacheExplanation, explain_step_run
 from stepwell.stack import active, registration
 from stepwell.stack.registration import ComponentRef
 from stepwell.stack.stack import Stack
@@ -144,6 +145,16 @@ class Client:
     def explain_cache_miss(self, old: StepRunResponse, new: StepRunResponse) -> list[str]:
         """Which parts of the cache key differ between two step runs (code, inputs, ...)."""
         return explain_difference(old.cache_components, new.cache_components)
+
+    def explain_cache(self, step_run: StepRunResponse | UUID | str) -> CacheExplanation:
+        """Why this step run was a cache hit, or why not: compared with the same step's
+        newest successful run in an earlier run of the same pipeline."""
+        if not isinstance(step_run, StepRunResponse):
+            step_run = self.get_run_step(step_run)
+        previous = None
+        if step_run.status is not ExecutionStatus.CACHED:
+            previous = self.store.find_previous_step_run(step_run.id)
+        return explain_step_run(step_run, previous)
 
     # -- artifacts ---------------------------------------------------------------------------
     def get_artifact(self, name_or_id: str | UUID) -> ArtifactResponse:

@@ -1,4 +1,5 @@
-"""`stepwell pipeline runs ...`: list, describe, delete, follow the logs of and stop runs.
+"""`stepwell pipeline runs ...`: list, describe, explain, delete, follow the logs of and stop
+runs.
 
 The read end of define -> compile -> orchestrate -> launch -> store -> read for pipeline
 runs: every command is a call or two on the Client, rendered by `stepwell.cli.output`.
@@ -111,6 +112,51 @@ def describe_run(run: str = RUN_ARGUMENT, output: OutputFormat = OUTPUT_OPTION) 
             f"{name} -> {', '.join(versions)}" for name, versions in step["outputs"].items()
         )
     show(steps, ["step", "status", "duration", "cached", "outputs"], output, empty="No steps.")
+
+
+@app.command("explain")
+def explain_run(
+    run: str = RUN_ARGUMENT,
+    step: str | None = typer.Option(None, "--step", "-s", help="Only this step."),
+    output: OutputFormat = OUTPUT_OPTION,
+) -> None:
+    """Say why each step was a cache hit or why not (which parts of its cache key changed)."""
+    from stepwell.client import Client
+
+    client = Client()
+    record = _get_run(client, run)
+    steps = record.steps
+    if step is not None and step not in steps:
+        known = ", ".join(steps) or "none"
+        raise CliError(f"Run '{record.name}' has no step '{step}' (its steps: {known}).")
+    run_names: dict[Any, str] = {}
+
+    def compared_run(step_run_id: Any) -> str | None:
+        if step_run_id is None:
+            return None
+        owner = client.get_run_step(step_run_id).pipeline_run_id
+        if owner not in run_names:
+            run_names[owner] = client.get_pipeline_run(owner).name
+        return run_names[owner]
+
+    rows = []
+    for name, step_run in steps.items():
+        if step is not None and name != step:
+            continue
+        verdict = client.explain_cache(step_run)
+        rows.append(
+            {
+                "step": name,
+                "status": verdict.status.value,
+                "why": verdict.reason,
+                "changed": verdict.changed,
+                "compared_with_run": compared_run(verdict.compared_with),
+                "compared_with_step_run": str(verdict.compared_with)
+                if verdict.compared_with
+                else None,
+            }
+        )
+    show(rows, ["step", "status", "why", "compared_with_run"], output, empty="No steps.")
 
 
 @app.command("delete")

@@ -177,3 +177,27 @@ def test_runs_stop_stops_a_background_run(cli, tmp_path):
     finally:
         flag.write_text("go")
     assert stopped.status is ExecutionStatus.STOPPED
+
+
+def test_runs_explain_names_what_changed_and_what_was_reused(cli, cli_json, finished_run):
+    assert cli("run", target("arithmetic"), "-p", "value=4", "-p", "factor=0.5").exit_code == 0
+    assert cli("run", target("arithmetic"), "-p", "value=4", "-p", "factor=2").exit_code == 0
+    newest, cached, first = (run["name"] for run in cli_json("pipeline", "runs", "list"))
+    assert first == finished_run
+
+    rows = {row["step"]: row for row in cli_json("pipeline", "runs", "explain", newest)}
+    assert rows["make_number"]["status"] == "cached"
+    assert rows["make_number"]["compared_with_run"] == first  # the original it reused
+    assert rows["scale"]["status"] == "completed"
+    assert rows["scale"]["changed"] == ["parameter:factor"]
+    assert rows["scale"]["compared_with_run"] == cached
+
+    result = cli("pipeline", "runs", "explain", first, "--step", "scale")
+    assert result.exit_code == 0, result.output
+    (row,) = table_rows(result.stdout)
+    assert row[:2] == ["scale", "completed"]
+    assert "No earlier successful run" in result.stdout
+
+    unknown = cli("pipeline", "runs", "explain", first, "--step", "nope")
+    assert unknown.exit_code == 1
+    assert "make_number" in unknown.stderr and "scale" in unknown.stderr

@@ -207,6 +207,39 @@ def test_create_step_runs_writes_nothing_when_one_record_is_bad(store, make_run)
     assert store.get_run_steps(run.id) == {}
 
 
+def test_find_previous_step_run_is_the_newest_earlier_success_of_that_step_and_pipeline(
+    store, make_run, make_step
+):
+    def finished(run, name, status=S.COMPLETED, **kwargs):
+        step = make_step(store, run.id, name, **kwargs)
+        return store.update_step_run(step.id, status=status)
+
+    old = finished(make_run(store), "train")
+    newer_run = make_run(store)
+    newer = finished(newer_run, "train")
+    finished(newer_run, "evaluate")
+    finished(make_run(store), "train", status=S.FAILED)  # failures are not reusable
+    finished(make_run(store, pipeline="other"), "train")  # another pipeline
+    current_run = make_run(store)
+    current = finished(current_run, "train")
+    later = finished(make_run(store), "train")  # a later run
+
+    found = store.find_previous_step_run(current.id)
+    assert found is not None and found.id == newer.id
+    assert store.find_previous_step_run(newer.id).id == old.id
+    assert store.find_previous_step_run(old.id) is None
+    cached_run = make_run(store)
+    cached = make_step(
+        store, cached_run.id, "train", status=S.CACHED, original_step_run_id=current.id
+    )
+    assert store.find_previous_step_run(cached.id).id == later.id
+    assert store.find_previous_step_run(make_step(store, make_run(store).id, "train").id).id == (
+        cached.id  # a cached step run counts as a success (with its original's key)
+    )
+    with pytest.raises(EntityNotFoundError):
+        store.find_previous_step_run(UUID(int=11))
+
+
 def test_unknown_references_are_refused(store, make_run, make_step):
     run = make_run(store)
     with pytest.raises(EntityNotFoundError, match=str(UUID(int=5))):

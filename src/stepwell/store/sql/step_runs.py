@@ -69,6 +69,20 @@ _ATTEMPTS = (
     .order_by(STEP_RUNS.c.attempt, STEP_RUNS.c.created)
 )
 
+_PREVIOUS = (
+    select(STEP_RUNS)
+    .join(RUNS, RUNS.c.id == STEP_RUNS.c.pipeline_run_id)
+    .where(
+        RUNS.c.pipeline_name == bindparam("pipeline_name"),
+        RUNS.c.id != bindparam("run_id"),
+        STEP_RUNS.c.name == bindparam("name"),
+        STEP_RUNS.c.status.in_([ExecutionStatus.COMPLETED.value, ExecutionStatus.CACHED.value]),
+        STEP_RUNS.c.created < bindparam("before"),
+    )
+    .order_by(STEP_RUNS.c.created.desc())
+    .limit(1)
+)
+
 
 def _row(record: NewStepRun) -> dict[str, Any]:
     """The `step_runs` row of a new step run."""
@@ -326,6 +340,26 @@ class StepRunMethods(SqlStoreBase):
         with self._db.read() as connection:
             row = by_id(connection, STEP_RUNS, as_uuid(step_run_id), "step run")
             (response,) = self._with_links(connection, [row])
+        return response
+
+    def find_previous_step_run(self, step_run_id: UUID) -> StepRunResponse | None:
+        """The same step invocation's newest successful (completed or cached) step run in an
+        earlier run of the same pipeline: what this one could have reused from the cache."""
+        with self._db.read() as connection:
+            step = by_id(connection, STEP_RUNS, as_uuid(step_run_id), "step run")
+            pipeline_name = connection.execute(
+                select(RUNS.c.pipeline_name).where(RUNS.c.id == step["pipeline_run_id"])
+            ).scalar_one()
+            parameters = {
+                "pipeline_name": pipeline_name,
+                "name": step["name"],
+                "run_id": step["pipeline_run_id"],
+                "before": step["created"],
+            }
+            row = connection.execute(_PREVIOUS, parameters).first()
+            if row is None:
+                return None
+            (response,) = self._with_links(connection, [row._mapping])
         return response
 
     def get_run_steps(self, run_id: UUID) -> dict[str, StepRunResponse]:

@@ -1,0 +1,69 @@
+"""Why a step run was, or was not, a cache hit: a pure verdict from two step runs.
+
+The step run is compared with the same step's newest successful run in an earlier run of
+the same pipeline (the store finds it): that is the result it could have reused. Each
+step run records the digest of every part of its cache key, so the parts that changed can
+be named (`code`, `parameter:lr`, `input:data`, ...).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from uuid import UUID
+
+from stepwell.enums import ExecutionStatus
+from stepwell.execution.cache import explain_difference
+from stepwell.store.models import StepRunResponse
+
+
+@dataclass(frozen=True)
+class CacheExplanation:
+    """The cache verdict on one step run, in words and as data."""
+
+    step: str
+    status: ExecutionStatus
+    reason: str
+    changed: list[str] = field(default_factory=list)  # key parts that differ
+    compared_with: UUID | None = None  # the step run it was compared with (or reused)
+
+
+def explain_step_run(
+    step_run: StepRunResponse, previous: StepRunResponse | None
+) -> CacheExplanation:
+    """Explain `step_run`'s cache outcome against `previous` (see the module docstring)."""
+    name, status = step_run.name, step_run.status
+    if status is ExecutionStatus.CACHED:
+        return CacheExplanation(
+            name,
+            status,
+            "Reused an earlier result with the same cache key.",
+            compared_with=step_run.original_step_run_id,
+        )
+    if status is ExecutionStatus.SKIPPED:
+        return CacheExplanation(name, status, "Skipped: it never ran, so the cache was not asked.")
+    if step_run.config.enable_cache is False:
+        return CacheExplanation(name, status, "Caching is off for this step.")
+    if not step_run.cache_key:
+        return CacheExplanation(name, status, "No cache key was recorded for this step run.")
+    if previous is None:
+        return CacheExplanation(
+            name,
+            status,
+            "No earlier successful run of this step in this pipeline: nothing to reuse yet.",
+        )
+    if previous.cache_key == step_run.cache_key:
+        return CacheExplanation(
+            name,
+            status,
+            "Same cache key as the earlier run, but its result could not be reused: it had "
+            "expired (`expires_after`) or its artifacts' bytes were gone.",
+            compared_with=previous.id,
+        )
+    changed = explain_difference(previous.cache_components, step_run.cache_components)
+    return CacheExplanation(
+        name,
+        status,
+        "Its cache key changed: " + ", ".join(changed) + ".",
+        changed=changed,
+        compared_with=previous.id,
+    )
