@@ -12,6 +12,7 @@ and the unit tests step it by hand. The execution modes follow the spec:
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import Enum
@@ -44,7 +45,13 @@ class Decision:
 
 
 class Scheduler:
-    """Tracks every step's state and answers each event with a `Decision`."""
+    """Tracks every step's state and answers each event with a `Decision`.
+
+    Bookkeeping is incremental (how many upstream steps each step still waits for, a queue of
+    ready steps in definition order, running and unfinished counts), so an event costs time in
+    proportion to the steps it touches, not to the size of the run: a dynamic run that maps
+    over thousands of elements stays linear.
+    """
 
     def __init__(
         self,
@@ -56,24 +63,34 @@ class Scheduler:
             raise ValueError(f"max_parallelism must be at least 1, got {max_parallelism}.")
         self.mode = ExecutionMode(mode)
         self.max_parallelism = max_parallelism
-        self.upstream = {step: tuple(deps) for step, deps in dependencies.items()}
-        self.order = list(self.upstream)
-        self.downstream: dict[str, list[str]] = {step: [] for step in self.upstream}
+        self.upstream: dict[str, tuple[str, ...]] = {}
+        self.downstream: dict[str, list[str]] = {}
+        self.order: list[str] = []
+        self.state: dict[str, StepState] = {}  # read it freely; change it only via `_set`
+        self.halted = False
+        self.stop_requested = False
+        self._index: dict[str, int] = {}
+        self._unmet: dict[str, int] = {}  # upstream steps not yet succeeded
+        self._ready: list[tuple[int, str]] = []  # heap of (definition index, step)
+        self._running: set[str] = set()
+        self._unfinished = 0
+        for step, deps in dependencies.items():
+            self._register(step, tuple(deps))
         for step, deps in self.upstream.items():
             for dep in deps:
                 self.downstream[dep].append(step)
-        self.state = dict.fromkeys(self.upstream, StepState.PENDING)
-        self.halted = False
-        self.stop_requested = False
+        for step in self.order:
+            if self._unmet[step] == 0:
+                heapq.heappush(self._ready, (self._index[step], step))
 
     # -- queries ------------------------------------------------------------------------------
     @property
     def running(self) -> list[str]:
-        return [s for s in self.order if self.state[s] is StepState.RUNNING]
+        return sorted(self._running, key=self._index.__getitem__)
 
     @property
     def is_finished(self) -> bool:
-        return all(state in _DONE for state in self.state.values())
+        return self._unfinished == 0
 
     @property
     def failed(self) -> list[str]:
@@ -87,6 +104,10 @@ class Scheduler:
     def succeeded(self, step: str) -> Decision:
         """`step` finished with its outputs (ran or was cached)."""
         self._finish(step, StepState.SUCCEEDED)
+        for child in self.downstream[step]:
+            self._unmet[child] -= 1
+            if self._unmet[child] == 0 and self.state[child] is StepState.PENDING:
+                heapq.heappush(self._ready, (self._index[child], child))
         return self._launch_ready(Decision())
 
     def failed_step(self, step: str) -> Decision:
@@ -118,18 +139,19 @@ class Scheduler:
         unknown = [dep for dep in deps if dep not in self.state]
         if unknown:
             raise ValueError(f"Step '{step}' depends on unknown step(s) {unknown}.")
-        self.upstream[step] = deps
-        self.downstream[step] = []
+        self._register(step, deps)
         for dep in deps:
             self.downstream[dep].append(step)
-        self.order.append(step)
-        self.state[step] = StepState.PENDING
+            if self.state[dep] is StepState.SUCCEEDED:
+                self._unmet[step] -= 1
         if self.halted or any(
             self.state[dep] in (StepState.FAILED, StepState.SKIPPED, StepState.STOPPED)
             for dep in deps
         ):
-            self.state[step] = StepState.SKIPPED
+            self._set(step, StepState.SKIPPED)
             return Decision(skip=[step])
+        if self._unmet[step] == 0:
+            heapq.heappush(self._ready, (self._index[step], step))
         return self._launch_ready(Decision())
 
     def request_stop(self) -> Decision:
@@ -139,28 +161,46 @@ class Scheduler:
         return Decision(skip=self._skip_pending(), stop=self.running)
 
     # -- internals ----------------------------------------------------------------------------
+    def _register(self, step: str, deps: tuple[str, ...]) -> None:
+        self._index[step] = len(self.order)
+        self.order.append(step)
+        self.upstream[step] = deps
+        self.downstream[step] = []
+        self._unmet[step] = len(deps)
+        self.state[step] = StepState.PENDING
+        self._unfinished += 1
+
+    def _set(self, step: str, state: StepState) -> None:
+        """Change a step's state, keeping the running and unfinished counts."""
+        before = self.state[step]
+        self.state[step] = state
+        if before is StepState.RUNNING:
+            self._running.discard(step)
+        if state is StepState.RUNNING:
+            self._running.add(step)
+        if state in _DONE and before not in _DONE:
+            self._unfinished -= 1
+
     def _finish(self, step: str, state: StepState) -> None:
         current = self.state[step]
         if current in _DONE:
             raise ValueError(f"Step '{step}' already finished as {current.value}.")
-        self.state[step] = state
+        self._set(step, state)
 
     def _launch_ready(self, decision: Decision) -> Decision:
         if self.halted:
             return decision
         capacity = None
         if self.max_parallelism is not None:
-            capacity = self.max_parallelism - len(self.running)
-        for step in self.order:
-            if capacity is not None and capacity <= 0:
-                break
-            if self.state[step] is StepState.PENDING and all(
-                self.state[dep] is StepState.SUCCEEDED for dep in self.upstream[step]
-            ):
-                self.state[step] = StepState.RUNNING
-                decision.launch.append(step)
-                if capacity is not None:
-                    capacity -= 1
+            capacity = self.max_parallelism - len(self._running)
+        while self._ready and (capacity is None or capacity > 0):
+            _, step = heapq.heappop(self._ready)
+            if self.state[step] is not StepState.PENDING:
+                continue  # skipped (or stopped) since it became ready
+            self._set(step, StepState.RUNNING)
+            decision.launch.append(step)
+            if capacity is not None:
+                capacity -= 1
         return decision
 
     def _skip_dependants(self, step: str) -> list[str]:
@@ -169,13 +209,13 @@ class Scheduler:
         while stack:
             current = stack.pop()
             if self.state[current] is StepState.PENDING:
-                self.state[current] = StepState.SKIPPED
+                self._set(current, StepState.SKIPPED)
                 skipped.append(current)
                 stack.extend(self.downstream[current])
-        return sorted(skipped, key=self.order.index)
+        return sorted(skipped, key=self._index.__getitem__)
 
     def _skip_pending(self) -> list[str]:
         pending = [s for s in self.order if self.state[s] is StepState.PENDING]
         for step in pending:
-            self.state[step] = StepState.SKIPPED
+            self._set(step, StepState.SKIPPED)
         return pending

@@ -91,3 +91,110 @@ def test_a_step_cannot_finish_twice():
     scheduler.succeeded("a")
     with pytest.raises(ValueError, match="already finished"):
         scheduler.failed_step("a")
+
+
+# -- the incremental bookkeeping against a plain model of the rules ----------------------------
+class RescanModel:
+    """The scheduling rules written the obvious way: rescan every step on every event."""
+
+    def __init__(self, dag, mode, capacity):
+        self.upstream, self.mode, self.capacity = dict(dag), mode, capacity
+        self.order = list(dag)
+        self.state = dict.fromkeys(dag, "pending")
+        self.halted = False
+
+    def running(self):
+        return [s for s in self.order if self.state[s] == "running"]
+
+    def launch(self):
+        launched = []
+        if self.halted:
+            return launched
+        room = None if self.capacity is None else self.capacity - len(self.running())
+        for step in self.order:
+            if room is not None and room <= 0:
+                break
+            deps_done = all(self.state[d] == "succeeded" for d in self.upstream[step])
+            if self.state[step] == "pending" and deps_done:
+                self.state[step] = "running"
+                launched.append(step)
+                room = None if room is None else room - 1
+        return launched
+
+    def dependants(self, step):
+        found, stack = [], [s for s in self.order if step in self.upstream[s]]
+        while stack:
+            current = stack.pop()
+            if self.state[current] == "pending":
+                self.state[current] = "skipped"
+                found.append(current)
+                stack.extend(s for s in self.order if current in self.upstream[s])
+        return sorted(found, key=self.order.index)
+
+    def event(self, step, outcome):
+        self.state[step] = outcome
+        skip, stop = [], []
+        if outcome == "failed" and self.mode is not ExecutionMode.CONTINUE_ON_FAILURE:
+            self.halted = True
+            skip = [s for s in self.order if self.state[s] == "pending"]
+            for s in skip:
+                self.state[s] = "skipped"
+            if self.mode is ExecutionMode.FAIL_FAST:
+                stop = self.running()
+            return [], skip, stop
+        if outcome != "succeeded":
+            if self.halted:
+                return [], [], []
+            skip = self.dependants(step)
+        return self.launch(), skip, stop
+
+    def add(self, step, deps):
+        self.upstream[step] = tuple(deps)
+        self.order.append(step)
+        self.state[step] = "pending"
+        bad = ("failed", "skipped", "stopped")
+        if self.halted or any(self.state[d] in bad for d in deps):
+            self.state[step] = "skipped"
+            return [], [step], []
+        return self.launch(), [], []
+
+
+@pytest.mark.parametrize("seed", range(60))
+def test_decisions_match_a_rescanning_model_on_random_runs(seed):
+    import random
+
+    rng = random.Random(seed)
+    mode = rng.choice(list(ExecutionMode))
+    capacity = rng.choice([None, 1, 2, 3])
+    dag = {}
+    for index in range(rng.randint(1, 12)):
+        earlier = list(dag)
+        dag[f"s{index}"] = tuple(rng.sample(earlier, rng.randint(0, min(3, len(earlier)))))
+    scheduler = Scheduler(dag, mode, capacity)
+    model = RescanModel(dag, mode, capacity)
+    assert scheduler.start().launch == model.launch()
+    added = 0
+    while not scheduler.is_finished:
+        running = scheduler.running
+        assert running == model.running()
+        if rng.random() < 0.15 and added < 4:  # a dynamic step appears
+            name, added = f"d{added}", added + 1
+            deps = rng.sample(list(scheduler.state), rng.randint(0, 2))
+            decision = scheduler.add_step(name, deps)
+            expected = model.add(name, deps)
+        else:
+            assert running, "nothing runs, yet the run is not finished"
+            step = rng.choice(running)
+            outcome = rng.choices(["succeeded", "failed", "stopped"], [6, 2, 1])[0]
+            event = {
+                "succeeded": scheduler.succeeded,
+                "failed": scheduler.failed_step,
+                "stopped": scheduler.stopped,
+            }[outcome]
+            decision = event(step)
+            expected = model.event(step, outcome)
+        assert (decision.launch, decision.skip, decision.stop) == expected
+        assert {s: v.value for s, v in scheduler.state.items()} == model.state
+    assert all(
+        value in ("succeeded", "failed", "skipped", "stopped") for value in model.state.values()
+    )
