@@ -60,12 +60,25 @@ class RunContext:
             self.last_beat = now
             self.store.update_run(self.run.id, heartbeat=datetime.now(timezone.utc))
 
-    def invocation(self, invocation_id: str) -> Any:
-        """The spec of one invocation (dynamic runs add invocations as they go)."""
+    def add_invocation(self, invocation: Any) -> None:
+        """Add an invocation to the run's spec (dynamic runs), keeping the lookup by id
+        current without rebuilding it: adding N invocations stays linear in N."""
+        lookup = self._lookup()
+        self.spec = self.spec.model_copy(
+            update={"invocations": (*self.spec.invocations, invocation)}
+        )
+        lookup[invocation.id] = invocation
+        self._by_id = (self.spec, lookup)
+
+    def _lookup(self) -> dict[str, Any]:
         cached = self._by_id
         if cached is None or cached[0] is not self.spec:
             cached = self._by_id = (self.spec, self.spec.by_id)
-        return cached[1][invocation_id]
+        return cached[1]  # type: ignore[no-any-return]
+
+    def invocation(self, invocation_id: str) -> Any:
+        """The spec of one invocation (dynamic runs add invocations as they go)."""
+        return self._lookup()[invocation_id]
 
     def upstream_outputs(self, invocation_id: str) -> OutputsByName:
         """The outputs of a finished upstream invocation (from memory, else from the store)."""

@@ -132,9 +132,7 @@ class DynamicEngine:
         self.outcomes: dict[str, StepOutcome] = {}
 
     def add(self, invocation: Any) -> None:
-        self.ctx.spec = self.ctx.spec.model_copy(
-            update={"invocations": (*self.ctx.spec.invocations, invocation)}
-        )
+        self.ctx.add_invocation(invocation)
         decision = self.scheduler.add_step(invocation.id, invocation.upstream)
         self.orchestrator._apply(self.ctx, decision)
 
