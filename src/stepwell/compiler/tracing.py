@@ -53,6 +53,7 @@ class PipelineTrace:
         self.run_config = run_config
         self.run_config_source = run_config_source
         self.invocations: dict[str, InvocationSpec] = {}
+        self._next_suffix: dict[str, int] = {}
         self._outputs: dict[str, dict[str, Any]] = {}
 
     def add_invocation(
@@ -214,9 +215,12 @@ class PipelineTrace:
             return custom_id
         if name not in self.invocations:
             return name
-        counter = 2
+        # The first free `name_<n>` from 2 up; ids are never removed while tracing, so the
+        # search resumes where the last one for this name ended (linear in calls, not square).
+        counter = self._next_suffix.get(name, 2)
         while f"{name}_{counter}" in self.invocations:
             counter += 1
+        self._next_suffix[name] = counter + 1
         return f"{name}_{counter}"
 
     def _artifact_refs(self, value: Any) -> list[StepOutput] | None:

@@ -54,6 +54,31 @@ def test_invocation_ids_count_up_and_skip_custom_ones():
     assert [i.id for i in spec.invocations] == ["load", "load_2", "load_3", "custom"]
 
 
+def test_automatic_ids_step_around_custom_ones_taken_later():
+    @pipeline
+    def p():
+        load()
+        load()  # load_2
+        load(id="load_4")
+        load()  # load_3: the first free one
+        load()  # load_5: load_4 is taken
+        load(id="load_7")
+        load()  # load_6
+        load()  # load_8
+
+    spec, _ = p.compile()
+    assert [i.id for i in spec.invocations] == [
+        "load",
+        "load_2",
+        "load_4",
+        "load_3",
+        "load_5",
+        "load_7",
+        "load_6",
+        "load_8",
+    ]
+
+
 def test_duplicate_custom_id_is_an_error_naming_it():
     @pipeline
     def p():
