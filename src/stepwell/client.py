@@ -147,14 +147,16 @@ class Client:
         return explain_difference(old.cache_components, new.cache_components)
 
     def explain_cache(self, step_run: StepRunResponse | UUID | str) -> CacheExplanation:
-        """Why this step run was a cache hit, or why not: compared with the same step's
-        newest successful run in an earlier run of the same pipeline."""
+        """Why this step run was a cache hit (and which run it reused), or why not: compared
+        with the same step's newest successful run in an earlier run of the same pipeline."""
         if not isinstance(step_run, StepRunResponse):
             step_run = self.get_run_step(step_run)
-        previous = None
-        if step_run.status is not ExecutionStatus.CACHED:
-            previous = self.store.find_previous_step_run(step_run.id)
-        return explain_step_run(step_run, previous)
+        if step_run.status is ExecutionStatus.CACHED:
+            original = step_run.original_step_run_id  # None once its run was deleted
+            compared = self.store.get_step_run(original) if original else None
+        else:
+            compared = self.store.find_previous_step_run(step_run.id)
+        return explain_step_run(step_run, compared)
 
     # -- artifacts ---------------------------------------------------------------------------
     def get_artifact(self, name_or_id: str | UUID) -> ArtifactResponse:

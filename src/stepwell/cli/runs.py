@@ -129,31 +129,27 @@ def explain_run(
     if step is not None and step not in steps:
         known = ", ".join(steps) or "none"
         raise CliError(f"Run '{record.name}' has no step '{step}' (its steps: {known}).")
-    run_names: dict[Any, str] = {}
+    run_names: dict[Any, str] = {}  # the compared step runs come from few runs
 
-    def compared_run(step_run_id: Any) -> str | None:
-        if step_run_id is None:
-            return None
-        owner = client.get_run_step(step_run_id).pipeline_run_id
-        if owner not in run_names:
-            run_names[owner] = client.get_pipeline_run(owner).name
-        return run_names[owner]
+    def run_name(run_id: Any) -> str:
+        if run_id not in run_names:
+            run_names[run_id] = client.get_pipeline_run(run_id).name
+        return run_names[run_id]
 
     rows = []
     for name, step_run in steps.items():
         if step is not None and name != step:
             continue
         verdict = client.explain_cache(step_run)
+        compared = verdict.compared_with
         rows.append(
             {
                 "step": name,
                 "status": verdict.status.value,
                 "why": verdict.reason,
                 "changed": verdict.changed,
-                "compared_with_run": compared_run(verdict.compared_with),
-                "compared_with_step_run": str(verdict.compared_with)
-                if verdict.compared_with
-                else None,
+                "compared_with_run": run_name(compared.pipeline_run_id) if compared else None,
+                "compared_with_step_run": str(compared.id) if compared else None,
             }
         )
     show(rows, ["step", "status", "why", "compared_with_run"], output, empty="No steps.")

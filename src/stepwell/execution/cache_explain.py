@@ -1,15 +1,15 @@
 """Why a step run was, or was not, a cache hit: a pure verdict from two step runs.
 
-The step run is compared with the same step's newest successful run in an earlier run of
-the same pipeline (the store finds it): that is the result it could have reused. Each
-step run records the digest of every part of its cache key, so the parts that changed can
-be named (`code`, `parameter:lr`, `input:data`, ...).
+The step run is compared with another one, which the caller finds: for a cache hit, the
+step run it reused; otherwise the same step's newest successful run in an earlier run of
+the same pipeline, the result it could have reused. Each step run records the digest of
+every part of its cache key, so the parts that changed can be named (`code`,
+`parameter:lr`, `input:data`, ...).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from uuid import UUID
 
 from stepwell.enums import ExecutionStatus
 from stepwell.execution.cache import explain_difference
@@ -24,7 +24,7 @@ class CacheExplanation:
     status: ExecutionStatus
     reason: str
     changed: list[str] = field(default_factory=list)  # key parts that differ
-    compared_with: UUID | None = None  # the step run it was compared with (or reused)
+    compared_with: StepRunResponse | None = None  # the step run compared with (or reused)
 
 
 def explain_step_run(
@@ -37,7 +37,7 @@ def explain_step_run(
             name,
             status,
             "Reused an earlier result with the same cache key.",
-            compared_with=step_run.original_step_run_id,
+            compared_with=previous,
         )
     if status is ExecutionStatus.SKIPPED:
         return CacheExplanation(name, status, "Skipped: it never ran, so the cache was not asked.")
@@ -57,7 +57,7 @@ def explain_step_run(
             status,
             "Same cache key as the earlier run, but its result could not be reused: it had "
             "expired (`expires_after`) or its artifacts' bytes were gone.",
-            compared_with=previous.id,
+            compared_with=previous,
         )
     changed = explain_difference(previous.cache_components, step_run.cache_components)
     return CacheExplanation(
@@ -65,5 +65,5 @@ def explain_step_run(
         status,
         "Its cache key changed: " + ", ".join(changed) + ".",
         changed=changed,
-        compared_with=previous.id,
+        compared_with=previous,
     )

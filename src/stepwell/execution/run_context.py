@@ -36,7 +36,7 @@ class RunContext:
     last_beat: float = 0.0
     stack: Any = None
     pending: list[NewStepRun] = field(default_factory=list)
-    _by_id: Any = None
+    _by_id: tuple[PipelineSpec, dict[str, Any]] | None = None
 
     def record_later(self, record: NewStepRun) -> None:
         """Buffer a step run record (a cache hit) to be written with the next batch.
@@ -74,7 +74,7 @@ class RunContext:
         cached = self._by_id
         if cached is None or cached[0] is not self.spec:
             cached = self._by_id = (self.spec, self.spec.by_id)
-        return cached[1]  # type: ignore[no-any-return]
+        return cached[1]
 
     def invocation(self, invocation_id: str) -> Any:
         """The spec of one invocation (dynamic runs add invocations as they go)."""

@@ -68,7 +68,6 @@ class Scheduler:
         self.order: list[str] = []
         self.state: dict[str, StepState] = {}  # read it freely; change it only via `_set`
         self.halted = False
-        self.stop_requested = False
         self._index: dict[str, int] = {}
         self._unmet: dict[str, int] = {}  # upstream steps not yet succeeded
         self._ready: list[tuple[int, str]] = []  # heap of (definition index, step)
@@ -157,7 +156,6 @@ class Scheduler:
     def request_stop(self) -> Decision:
         """The user asked to stop the run: stop what runs, skip what has not started."""
         self.halted = True
-        self.stop_requested = True
         return Decision(skip=self._skip_pending(), stop=self.running)
 
     # -- internals ----------------------------------------------------------------------------

@@ -28,10 +28,11 @@ def step_run(status=S.COMPLETED, key="k1", components=None, **fields):
 
 
 def test_a_cached_step_run_points_at_the_run_it_reused():
-    original = uuid4()
-    verdict = explain_step_run(step_run(S.CACHED, original_step_run_id=original), None)
+    original = step_run()
+    reused = step_run(S.CACHED, original_step_run_id=original.id)
+    verdict = explain_step_run(reused, original)
     assert verdict.status is S.CACHED
-    assert verdict.compared_with == original
+    assert verdict.compared_with is original
     assert verdict.changed == []
     assert "Reused" in verdict.reason
 
@@ -43,7 +44,7 @@ def test_changed_key_parts_are_named():
     )
     verdict = explain_step_run(after, before)
     assert verdict.changed == ["code", "env", "input:data"]
-    assert verdict.compared_with == before.id
+    assert verdict.compared_with is before
     assert verdict.reason == "Its cache key changed: code, env, input:data."
 
 
@@ -60,5 +61,5 @@ def test_same_key_yet_a_miss_means_expired_or_missing_bytes():
     before, after = step_run(key="same"), step_run(key="same")
     verdict = explain_step_run(after, before)
     assert verdict.changed == []
-    assert verdict.compared_with == before.id
+    assert verdict.compared_with is before
     assert "expired" in verdict.reason and "bytes" in verdict.reason
