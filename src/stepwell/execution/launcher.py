@@ -244,6 +244,7 @@ def finish_attempt(
         end_time=ended,
         exception=result.traceback,
         status_message=result.status_message,
+        hydrate=False,
     )
     return StepOutcome(
         invocation_id,

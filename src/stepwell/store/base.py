@@ -113,6 +113,9 @@ class Store(Protocol):
         heartbeat: datetime | None = None,
         orchestrator_pid: int | None = None,
     ) -> PipelineRunResponse: ...
+    def fail_dead_run(
+        self, run_id: UUID, silent_since: datetime, message: str
+    ) -> PipelineRunResponse: ...
     def delete_run(self, run_id: UUID) -> list[str]: ...
 
     # -- step runs ---------------------------------------------------------------------------

@@ -9,11 +9,10 @@ was killed outright is never left `running` forever.
 from __future__ import annotations
 
 import time
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from uuid import UUID
 
 from stepwell.config.environment import heartbeat_interval
-from stepwell.enums import ExecutionStatus
 from stepwell.exceptions import StepwellError
 from stepwell.store.base import Store
 from stepwell.store.models import PipelineRunResponse
@@ -31,22 +30,16 @@ def is_dead(run: PipelineRunResponse, now: datetime | None = None) -> bool:
 
 
 def checked(store: Store, run: PipelineRunResponse) -> PipelineRunResponse:
-    """`run`, marked failed first if its orchestrator is gone."""
-    if not is_dead(run):
+    """`run`, marked failed first (with its unfinished step runs) if its orchestrator is gone."""
+    now = datetime.now(timezone.utc)
+    if not is_dead(run, now):
         return run
     message = (
         "The run's orchestrating process stopped sending heartbeats (it was killed or its "
         "machine went down); marked failed when read."
     )
-    stamp = datetime.now(timezone.utc)
-    for step_run in store.get_run_steps(run.id).values():
-        if not step_run.status.is_finished:
-            store.update_step_run(
-                step_run.id, status=ExecutionStatus.FAILED, end_time=stamp, status_message=message
-            )
-    return store.update_run(
-        run.id, status=ExecutionStatus.FAILED, end_time=stamp, status_message=message
-    )
+    silent_since = now - timedelta(seconds=MISSED_HEARTBEATS * heartbeat_interval())
+    return store.fail_dead_run(run.id, silent_since, message)
 
 
 def wait_for_run(

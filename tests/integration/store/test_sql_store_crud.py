@@ -81,6 +81,9 @@ def test_snapshots_create_and_get(store):
         store.get_snapshot("nightly")
     with pytest.raises(EntityNotFoundError):
         store.get_snapshot("weekly")
+    assert len(store.list_snapshots(size=2, page=2)) == 2  # 4 snapshots
+    with pytest.raises(StoreError, match="page must be >= 1"):
+        store.list_snapshots(size=-1)
 
 
 def test_runs_create_get_update(store, make_run):
@@ -146,6 +149,39 @@ def test_runs_create_get_update(store, make_run):
 
     with pytest.raises(EntityNotFoundError):
         store.get_run("nightly_2")
+
+
+def test_fail_dead_run_fails_a_silent_run_and_its_unfinished_steps_at_once(
+    store, make_run, make_step
+):
+    S = ExecutionStatus
+    old = datetime(2020, 1, 1, tzinfo=UTC)
+    run = make_run(store, status=S.RUNNING, start_time=old)
+    done = store.update_step_run(make_step(store, run.id, "load").id, status=S.COMPLETED)
+    running = make_step(store, run.id, "train")
+    cutoff = datetime.now(UTC) - timedelta(seconds=5)
+
+    failed = store.fail_dead_run(run.id, cutoff, "gone")
+    assert failed.status is S.FAILED and failed.status_message == "gone"
+    assert store.get_run(run.id).status is S.FAILED
+    steps = store.get_run_steps(run.id)
+    assert steps["load"].status is S.COMPLETED and steps["load"].end_time == done.end_time
+    assert steps["train"].status is S.FAILED and steps["train"].status_message == "gone"
+    assert running.status is S.RUNNING
+
+
+def test_fail_dead_run_leaves_runs_that_finished_or_beat_in_the_meantime(store, make_run):
+    S = ExecutionStatus
+    old = datetime(2020, 1, 1, tzinfo=UTC)
+    cutoff = datetime.now(UTC) - timedelta(seconds=5)
+    finished = make_run(store, status=S.RUNNING, start_time=old)
+    store.update_run(finished.id, status=S.COMPLETED)  # completed just before the check
+    assert store.fail_dead_run(finished.id, cutoff, "gone").status is S.COMPLETED
+    assert store.get_run(finished.id).status is S.COMPLETED
+    alive = make_run(store, status=S.RUNNING, start_time=old)
+    store.update_run(alive.id, heartbeat=datetime.now(UTC))  # a heartbeat just arrived
+    assert store.fail_dead_run(alive.id, cutoff, "gone").status is S.RUNNING
+    assert store.get_run(alive.id).status is S.RUNNING
 
 
 def test_delete_run_removes_the_run(store, make_run):

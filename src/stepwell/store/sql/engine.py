@@ -149,10 +149,16 @@ class Database:
             return
         self._pid = pid
         if self.engine.dialect.name == "sqlite":
-            inherited = list(_OPEN_CONNECTIONS.values())
-            _OPEN_CONNECTIONS.clear()
+            # Only SQLite's: the registry also holds other engines' (network) connections,
+            # which must stay open and referenced.
+            inherited = [
+                (key, connection)
+                for key, connection in _OPEN_CONNECTIONS.items()
+                if isinstance(connection, sqlite3.Connection)
+            ]
             self.engine.dispose(close=False)
-            for connection in inherited:
+            for key, connection in inherited:
+                del _OPEN_CONNECTIONS[key]
                 with contextlib.suppress(Exception):
                     connection.close()
         else:

@@ -16,7 +16,7 @@ from stepwell.exceptions import EntityExistsError
 from stepwell.store.models import SnapshotResponse
 from stepwell.store.sql.common import SqlStoreBase, integrity_error, is_unique_violation
 from stepwell.store.sql.conversions import snapshot_response
-from stepwell.store.sql.queries import resolve
+from stepwell.store.sql.queries import check_page, resolve
 from stepwell.store.sql.tables import PIPELINES, SNAPSHOTS
 
 
@@ -36,8 +36,8 @@ class SnapshotMethods(SqlStoreBase):
             select(SNAPSHOTS, PIPELINES.c.name.label("pipeline_name"))
             .join(PIPELINES, PIPELINES.c.id == SNAPSHOTS.c.pipeline_id)
             .order_by(SNAPSHOTS.c.created.desc())
+            .offset(check_page(page, size))
             .limit(size)
-            .offset((max(page, 1) - 1) * size)
         )
         with self._db.read() as connection:
             if pipeline is not None:

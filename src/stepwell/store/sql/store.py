@@ -41,7 +41,7 @@ from stepwell.store.sql.queries import by_id, check_page, delete_runs, resolve
 from stepwell.store.sql.snapshots import SnapshotMethods
 from stepwell.store.sql.stacks import StackMethods
 from stepwell.store.sql.step_runs import StepRunMethods
-from stepwell.store.sql.tables import PIPELINES, RUNS, SNAPSHOTS, as_utc, utc_now
+from stepwell.store.sql.tables import PIPELINES, RUNS, SNAPSHOTS, STEP_RUNS, as_utc, utc_now
 
 RUN_SORT_KEYS = ("created", "start_time", "end_time", "name", "status")
 
@@ -50,6 +50,7 @@ _PIPELINE_BY_NAME = select(PIPELINES).where(PIPELINES.c.name == bindparam("name"
 _RUN_NAME_TAKEN = select(RUNS.c.id).where(RUNS.c.name == bindparam("name"))
 _INSERT_RUN = RUNS.insert()
 _UPDATE_RUN = update(RUNS).where(RUNS.c.id == bindparam("b_id"))
+_UNFINISHED = [status.value for status in ExecutionStatus if not status.is_finished]
 
 
 def _duplicate_run_name(name: str) -> DuplicateRunNameError:
@@ -334,6 +335,41 @@ class SqlStore(StepRunMethods, ArtifactMethods, StackMethods, SnapshotMethods):
                 check_transition("Run", row["name"], row["status"], new_status)
                 values["status"] = new_status.value
             connection.execute(_UPDATE_RUN, {"b_id": row["id"], **values})
+            return {**row, **values}
+
+        return run_response(self._db.write(work), self)
+
+    def fail_dead_run(
+        self, run_id: UUID, silent_since: datetime, message: str
+    ) -> PipelineRunResponse:
+        """Mark a run whose orchestrator has given no sign of life since `silent_since` as
+        failed, with its unfinished step runs, in one transaction.
+
+        The run is re-read under the write lock: if it finished or sent a heartbeat in the
+        meantime, it is returned unchanged (a run that just completed is never failed).
+        """
+
+        def work(connection: Connection) -> Row:
+            row = by_id(connection, RUNS, as_uuid(run_id), "run", lock=True)
+            last_sign = row["heartbeat"] or row["start_time"] or row["created"]
+            if to_status(row["status"]).is_finished or last_sign >= as_utc(silent_since):
+                return row
+            now = utc_now()
+            values = {
+                "status": ExecutionStatus.FAILED.value,
+                "end_time": now,
+                "status_message": message,
+                "updated": now,
+            }
+            connection.execute(_UPDATE_RUN, {"b_id": row["id"], **values})
+            connection.execute(
+                update(STEP_RUNS)
+                .where(
+                    STEP_RUNS.c.pipeline_run_id == row["id"],
+                    STEP_RUNS.c.status.in_(_UNFINISHED),
+                )
+                .values(values)
+            )
             return {**row, **values}
 
         return run_response(self._db.write(work), self)
