@@ -20,8 +20,10 @@ ENV_REQUEST = "STEPWELL_TRIGGER_REQUEST"
 
 
 def _report(fd: int, message: dict[str, Any]) -> None:
+    """One line of JSON: the run's background process inherited this pipe too, so the
+    reader takes the first line rather than waiting for the pipe to close."""
     with os.fdopen(fd, "w") as pipe:
-        pipe.write(json.dumps(message))
+        pipe.write(json.dumps(message) + "\n")
 
 
 def load_pipeline(code_dir: Path, metadata: dict[str, Any]) -> Any:

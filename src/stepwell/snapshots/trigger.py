@@ -133,7 +133,9 @@ def _start_runner(snapshot: SnapshotResponse, run_config: PipelineRunConfigurati
         )
     os.close(write_end)
     with os.fdopen(read_end) as reader:
-        text = reader.read()
+        # The first line, not the whole stream: the run goes on in a background process
+        # that inherited the pipe's write end and holds it until the run ends.
+        text = reader.readline()
     process.wait()
     message = json.loads(text) if text else {}
     if "run_id" in message:

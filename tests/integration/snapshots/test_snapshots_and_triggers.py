@@ -27,6 +27,20 @@ MODULE = """
     @pipeline
     def scaling_pipeline(factor: int = 10):
         scale(factor=factor)
+
+    @step(enable_cache=False)
+    def wait_for(flag_file: str) -> int:
+        import os
+        import time
+
+        deadline = time.monotonic() + 60
+        while not os.path.exists(flag_file) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        return 1
+
+    @pipeline
+    def gated_pipeline(flag_file: str = ""):
+        wait_for(flag_file=flag_file)
 """
 
 
@@ -126,6 +140,19 @@ def test_trigger_by_pipeline_name_uses_its_newest_snapshot_and_returns_at_once(p
     finished = run.wait(timeout=120)
     assert finished.status is ExecutionStatus.COMPLETED
     assert finished.steps["scale"].output.load() == 50
+
+
+def test_a_trigger_returns_while_its_run_still_goes_on(project, tmp_path):
+    _, module = project
+    module.gated_pipeline.create_snapshot(name="gated")
+    flag = tmp_path / "go"
+    run = Client().trigger_pipeline(
+        snapshot_name_or_id="gated", run_configuration={"parameters": {"flag_file": str(flag)}}
+    )
+    # The step waits for the flag, which only this test writes: the run cannot be over.
+    assert not Client().get_pipeline_run(run.id).status.is_finished
+    flag.write_text("go")
+    assert run.wait(timeout=120).status is ExecutionStatus.COMPLETED
 
 
 @pytest.mark.parametrize(
