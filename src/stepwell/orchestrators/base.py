@@ -16,7 +16,7 @@ from stepwell.execution.run_context import RunContext
 from stepwell.execution.scheduler import Decision, Scheduler
 from stepwell.logger import get_logger
 from stepwell.orchestrators.events import emit
-from stepwell.orchestrators.interrupts import HeldInterrupts, held_interrupts
+from stepwell.orchestrators.interrupts import HeldInterrupts, current_interrupts, held_interrupts
 from stepwell.store.models import StepRunResponse
 
 logger = get_logger(__name__)
@@ -26,8 +26,13 @@ class BaseOrchestrator(ABC):
     """Runs a whole pipeline run; subclasses say how a single step is launched."""
 
     max_parallelism: int | None = None
-    # Where a Ctrl-C may strike while `run` is in progress (see `orchestrators.interrupts`).
-    interrupts: HeldInterrupts = HeldInterrupts(active=False)
+
+    @property
+    def interrupts(self) -> HeldInterrupts:
+        """Where a Ctrl-C may strike in the run in progress (see `orchestrators.interrupts`):
+        the handler of whoever holds Ctrl-C back in this thread (`execute_run` does, for
+        static and dynamic runs alike)."""
+        return current_interrupts()
 
     @abstractmethod
     def launch(self, ctx: RunContext, invocation_id: str) -> None:
@@ -64,7 +69,7 @@ class BaseOrchestrator(ABC):
         mode = ExecutionMode(ctx.run.config.execution_mode)
         scheduler = Scheduler(spec.dependencies(), mode, self.max_parallelism)
         outcomes: dict[str, StepOutcome] = {}
-        with held_interrupts() as self.interrupts:
+        with held_interrupts():
             self.prepare(ctx)
             emit("run_started", ctx.run, [inv.id for inv in spec.invocations])
             decision = scheduler.start()

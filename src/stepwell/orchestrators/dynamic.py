@@ -146,6 +146,9 @@ class DynamicEngine:
     def wait_for(self, invocation_id: str) -> None:
         while self.scheduler.state[invocation_id] in (StepState.PENDING, StepState.RUNNING):
             self.pump()
+        # Back to the pipeline function, which may read the store or take long: buffered
+        # cache hits go in now.
+        self.ctx.flush_records()
         state = self.scheduler.state[invocation_id]
         if state is not StepState.SUCCEEDED:
             failures = "; ".join(

@@ -128,26 +128,31 @@ KILLED_MID_BURST = """
     def inc(x: int) -> int:
         return x + 1
 
+    @step(enable_cache=False)
+    def mid(x: int) -> int:
+        return x
+
     @pipeline
     def chain():
-        value = inc(0, id="inc_0")
-        for index in range(1, 8):
+        value = inc(inc(0, id="inc_0"), id="inc_1")
+        value = mid(value)  # runs in a worker: the hits before it are written first
+        for index in range(2, 6):
             value = inc(value, id=f"inc_{index}")
 
-    class KillAfterThreeHits:
+    class KillAtTheFourthHit:
         hits = 0
 
         def step_changed(self, invocation_id, status, duration):
             if status is ExecutionStatus.CACHED:
                 self.hits += 1
-                if self.hits == 3:
+                if self.hits == 4:  # inc_2 and inc_3 are decided, still buffered
                     os._exit(9)  # as abrupt as SIGKILL: no cleanup, no flush
 
     if __name__ == "__main__":
         if sys.argv[1] == "fill":
             chain()
         else:
-            with observing(KillAfterThreeHits()):
+            with observing(KillAtTheFourthHit()):
                 chain()
 """
 
@@ -163,10 +168,14 @@ def test_an_orchestrator_killed_mid_burst_leaves_a_whole_store(tmp_path, monkeyp
     monkeypatch.setenv("STEPWELL_HEARTBEAT_INTERVAL", "0.2")
     script = tmp_path / "killed.py"
     script.write_text(textwrap.dedent(KILLED_MID_BURST))
-    for mode, code in (("fill", 0), ("kill", 9)):
-        done = subprocess.run(
+
+    def run_script(mode):
+        return subprocess.run(
             [sys.executable, str(script), mode], capture_output=True, text=True, timeout=120
         )
+
+    for mode, code in (("fill", 0), ("kill", 9)):
+        done = run_script(mode)
         assert done.returncode == code, done.stderr
 
     client = Client()
@@ -174,15 +183,41 @@ def test_an_orchestrator_killed_mid_burst_leaves_a_whole_store(tmp_path, monkeyp
     time.sleep(1)  # more than three missed heartbeats: the killed run is seen as dead
     killed = client.get_pipeline_run(killed.id)
     assert killed.status is ExecutionStatus.FAILED
-    # The buffered hits died with the process; whatever was recorded is whole.
-    assert len(killed.steps) < 8
-    assert all(s.status is CACHED for s in killed.steps.values())
-    originals = {s.id for s in filled.steps.values()}
-    assert all(s.original_step_run_id in originals for s in killed.steps.values())
+    # Written: the hits before `mid` (flushed when it started) and `mid` itself. Lost with
+    # the process: the buffered hits after it. What was written is whole.
+    steps = killed.steps
+    assert {name: s.status for name, s in steps.items()} == {
+        "inc_0": CACHED,
+        "inc_1": CACHED,
+        "mid": COMPLETED,
+    }
+    for name in ("inc_0", "inc_1"):
+        assert steps[name].original_step_run_id == filled.steps[name].id
     database = store_url().removeprefix("sqlite:///")
     with sqlite3.connect(database) as connection:
         assert connection.execute("PRAGMA integrity_check").fetchone() == ("ok",)
         assert connection.execute("PRAGMA foreign_key_check").fetchall() == []
 
-    again = chain()  # and the store goes on working: every step is still a hit
-    assert {s.status for s in again.steps.values()} == {CACHED}
+    assert run_script("fill").returncode == 0  # the store goes on working
+    again = max(client.list_pipeline_runs(), key=lambda run: run.created)
+    statuses = {name: s.status for name, s in again.steps.items()}
+    assert statuses.pop("mid") is COMPLETED
+    assert set(statuses.values()) == {CACHED} and len(statuses) == 6
+
+
+SEEN_BY_THE_PIPELINE_FUNCTION: list = []
+
+
+@pipeline(dynamic=True)
+def dynamic_reader():
+    inc(inc(0, id="a"), id="b")
+    # The function runs on between steps: the hits it waited for are in the store by now.
+    newest = Client().list_pipeline_runs()[0]
+    SEEN_BY_THE_PIPELINE_FUNCTION.append(sorted(newest.steps))
+
+
+def test_hits_are_in_the_store_when_a_dynamic_pipeline_function_goes_on(mode):
+    dynamic_reader()
+    run = dynamic_reader()
+    assert {s.status for s in run.steps.values()} == {CACHED}
+    assert SEEN_BY_THE_PIPELINE_FUNCTION[-1] == ["a", "b"]

@@ -50,8 +50,15 @@ def interrupted_pipeline():
     quick_step()
 
 
+@pipeline(dynamic=True)
+def interrupted_dynamic():
+    long = long_step.submit()
+    quick_step()
+    after_long(long)
+
+
 if __name__ == "__main__":
-    interrupted_pipeline()
+    {"static": interrupted_pipeline, "dynamic": interrupted_dynamic}[sys.argv[2]]()
 """
 
 
@@ -66,7 +73,7 @@ def wait_for(condition, what):
 
 
 def long_running_and_quick_done():
-    runs = Client().list_pipeline_runs(pipeline_name="interrupted_pipeline")
+    runs = Client().list_pipeline_runs()
     if not runs:
         return False
     steps = runs[0].steps
@@ -86,12 +93,13 @@ def process_gone(pid: int) -> bool:
     return state in ("Z", "X")  # exited; a zombie only waits for init to reap it
 
 
-def test_ctrl_c_stops_the_running_steps_and_records_the_run_stopped(tmp_path):
+@pytest.mark.parametrize("kind", ["static", "dynamic"])
+def test_ctrl_c_stops_the_running_steps_and_records_the_run_stopped(tmp_path, kind):
     script = tmp_path / "interrupted.py"
     script.write_text(textwrap.dedent(SCRIPT))
     pid_file = tmp_path / "long_step.pid"
     process = subprocess.Popen(
-        [sys.executable, str(script), str(pid_file)],
+        [sys.executable, str(script), str(pid_file), kind],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -108,7 +116,7 @@ def test_ctrl_c_stops_the_running_steps_and_records_the_run_stopped(tmp_path):
             process.communicate()
     assert process.returncode != 0
     assert "KeyboardInterrupt" in stderr
-    run = Client().list_pipeline_runs(pipeline_name="interrupted_pipeline")[0]
+    (run,) = Client().list_pipeline_runs()
     assert run.status is ExecutionStatus.STOPPED
     assert run.end_time is not None
     statuses = {name: step_run.status.value for name, step_run in run.steps.items()}
