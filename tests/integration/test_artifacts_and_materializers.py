@@ -133,3 +133,15 @@ def test_an_output_of_the_wrong_type_fails_the_step_naming_the_output():
     run = Client().list_pipeline_runs(pipeline_name="wrong_type_pipeline")[0]
     message = run.steps["wrong_output_type"].status_message
     assert "Output 'output'" in message and "int" in message and "str" in message
+
+
+def test_a_file_url_artifact_store_writes_to_that_folder(tmp_path, monkeypatch):
+    root = tmp_path / "store"
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("STEPWELL_ARTIFACT_STORE_PATH", f"file://{root}")
+    run = materializer_pipeline()
+    version = run.steps["measure"].output
+    assert version.uri.startswith(str(root) + os.sep)
+    assert os.path.exists(version.uri)
+    assert not (tmp_path / "file:").exists()
+    assert Client().get_artifact_version(version.id).load().celsius == 21.5

@@ -24,6 +24,7 @@ class BaseArtifactStore:
     """File operations rooted at `path`, a local folder or an fsspec URL."""
 
     def __init__(self, path: str, **storage_options: Any) -> None:
+        path = _without_file_scheme(path)
         self.path = path.rstrip("/") if "://" in path else os.path.abspath(path)
         self.storage_options = storage_options
         self._fs: Any = None
@@ -40,7 +41,7 @@ class BaseArtifactStore:
 
     @property
     def is_local(self) -> bool:
-        return "://" not in self.path or self.path.startswith("file://")
+        return "://" not in self.path
 
     def join(self, *parts: str) -> str:
         return posixpath.join(*parts) if not self.is_local else os.path.join(*parts)
@@ -200,9 +201,15 @@ def _store_for_root(root: str) -> BaseArtifactStore:
     return BaseArtifactStore(root)
 
 
+def _without_file_scheme(path: str) -> str:
+    """`file:///a/b` as the local path `/a/b`: local files are handled without fsspec."""
+    return path.removeprefix("file://") if path.startswith("file://") else path
+
+
 def artifact_store_for_uri(uri: str) -> BaseArtifactStore:
     """An artifact store that can read `uri` (local path or fsspec URL), for loading."""
-    if "://" in uri and not uri.startswith("file://"):
+    uri = _without_file_scheme(uri)
+    if "://" in uri:
         scheme, rest = uri.split("://", 1)
         return _store_for_root(f"{scheme}://{rest.split('/', 1)[0]}")
     return _store_for_root(os.path.dirname(os.path.abspath(uri)))
