@@ -32,11 +32,10 @@ class BaseStep(Generic[P, R]):
     def __init__(self, entrypoint: Callable[P, R], config: StepConfig | None = None) -> None:
         self.entrypoint = entrypoint
         functools.update_wrapper(self, entrypoint)  # type: ignore[arg-type]
-        self.name: str = entrypoint.__name__
         enforce = environment.enforce_type_annotations()
         self.inputs: dict[str, InputSpec] = parse_inputs(entrypoint, enforce)
         self.outputs: dict[str, OutputSpec] = parse_outputs(entrypoint, enforce)
-        self._config = config or StepConfig(name=self.name)
+        self._config = config or StepConfig(name=entrypoint.__name__)
         self.source = get_source(self)
         self._check_config(self._config)
 
@@ -48,6 +47,12 @@ class BaseStep(Generic[P, R]):
     @property
     def config(self) -> StepConfig:
         return self._config
+
+    @property
+    def name(self) -> str:
+        """The step's name: its configured `name` (`with_options(name=...)`), else the
+        function's."""
+        return self._config.name or self.entrypoint.__name__
 
     @property
     def enable_cache(self) -> bool | None:
@@ -260,6 +265,4 @@ def make_step(
     }
     options.update({k: v for k, v in given.items() if v is not None})
     config = StepConfig.model_validate(normalise_step_options(options, owner))
-    step_obj: BaseStep[P, R] = BaseStep(func, config)
-    step_obj.name = step_name
-    return step_obj
+    return BaseStep(func, config)

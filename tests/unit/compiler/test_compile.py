@@ -258,3 +258,22 @@ def test_checks_on_literal_specs():
     with pytest.raises(CycleError, match="a|b"):
         check_acyclic(literal_spec(inv("a", after=("b",)), inv("b", after=("a",))))
     check_acyclic(literal_spec(inv("a"), inv("b", after=("a",))))
+
+
+def test_a_step_renamed_with_options_or_configure_compiles_under_its_new_name():
+    renamed = load.with_options(name="fetch")
+    assert (renamed.name, load.name) == ("fetch", "load")
+
+    @pipeline
+    def p():
+        renamed()
+        load()
+
+    spec, _ = p.compile()
+    assert [(i.id, i.step_name) for i in spec.invocations] == [
+        ("fetch", "fetch"),
+        ("load", "load"),
+    ]
+    copy = load.with_options()
+    copy.configure(name="pull")
+    assert copy.name == "pull" and load.name == "load"
