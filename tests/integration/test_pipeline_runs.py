@@ -84,6 +84,9 @@ def test_custom_run_name_with_substitutions_and_duplicate_name_fails_before_runn
     with pytest.raises(DuplicateRunNameError, match="fixed_name"):
         fixed()
     assert len(Client().list_pipeline_runs(size=100)) == before
+    # A name that happens to be another run's id prefix is still free.
+    prefix = run.id.hex[:8]
+    assert training_pipeline.with_options(run_name=prefix)().name == prefix
 
 
 @step

@@ -19,7 +19,12 @@ from stepwell.config import environment
 from stepwell.config.pipeline_config import PipelineConfig
 from stepwell.config.run_name import format_run_name
 from stepwell.enums import ExecutionMode, ExecutionStatus
-from stepwell.exceptions import DuplicateRunNameError, EntityNotFoundError, PipelineRunFailedError
+from stepwell.exceptions import (
+    DuplicateRunNameError,
+    EntityNotFoundError,
+    PipelineRunFailedError,
+    StoreError,
+)
 from stepwell.execution.launcher import StepOutcome
 from stepwell.execution.run_context import RunContext
 from stepwell.logger import get_logger
@@ -270,9 +275,13 @@ def raise_for_failure(run: PipelineRunResponse, failed: list[StepOutcome]) -> No
 
 
 def _check_run_name_free(store: Store, run_name: str) -> None:
+    """Fail before anything is stored if a run already has this exact name. (`get_run` also
+    matches ids and id prefixes, and looks names up first: any other match means free.)"""
     try:
-        store.get_run(run_name)
-    except EntityNotFoundError:
+        found = store.get_run(run_name)
+    except (EntityNotFoundError, StoreError):  # StoreError: an ambiguous id prefix
+        return
+    if found.name != run_name:
         return
     raise DuplicateRunNameError(
         f"Run name '{run_name}' is already used by another run; pick another name or put "
