@@ -88,11 +88,10 @@ class Client:
         **filters: Any,
     ) -> list[PipelineRunResponse]:
         """Runs, newest first by default, filtered by pipeline, status and creation time."""
-        pipeline_name = (
-            pipeline_name
-            or filters.pop("pipeline", None)
-            or filters.pop("pipeline_name_or_id", None)
-        )
+        pipeline_name = pipeline_name or filters.pop("pipeline", None)
+        name_or_id = filters.pop("pipeline_name_or_id", None)
+        if pipeline_name is None and name_or_id is not None:
+            pipeline_name = self.get_pipeline(name_or_id).name
         if filters:
             raise TypeError(f"Unknown filter(s) for list_pipeline_runs: {sorted(filters)}.")
         runs = self.store.list_runs(

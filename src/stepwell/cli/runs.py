@@ -84,7 +84,7 @@ def list_runs(
     client = Client()
     if pipeline is not None:
         with hint("See `stepwell pipeline list` for the pipelines there are."):
-            client.get_pipeline(pipeline)
+            pipeline = client.get_pipeline(pipeline).name  # a name, id or id prefix
     runs = client.list_pipeline_runs(pipeline_name=pipeline, status=status, size=limit)
     show(
         [run_row(run) for run in runs],

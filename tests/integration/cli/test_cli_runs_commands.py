@@ -34,6 +34,11 @@ def test_runs_list_filters_by_pipeline_status_and_limit(cli, cli_json, finished_
     assert [r["pipeline"] for r in cli_json("pipeline", "runs", "list", "-p", "arithmetic")] == [
         "arithmetic"
     ]
+    pipeline_id = str(Client().get_pipeline("failing").id)
+    for key in (pipeline_id, pipeline_id[:8]):  # by id or id prefix too
+        by_id = cli_json("pipeline", "runs", "list", "-p", key)
+        assert [r["pipeline"] for r in by_id] == ["failing", "failing"]
+    assert len(Client().list_pipeline_runs(pipeline_name_or_id=pipeline_id)) == 2
     failed = cli_json("pipeline", "runs", "list", "--status", "failed")
     assert [r["status"] for r in failed] == ["failed", "failed"]
     assert len(cli_json("pipeline", "runs", "list", "--limit", "2")) == 2
