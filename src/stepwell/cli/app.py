@@ -7,7 +7,7 @@ front; each command imports the Client (and with it the store) when it runs, so 
     stepwell [--quiet] [--debug] [--version]
       init | status | clean | run MODULE:PIPELINE
       pipeline list | delete
-      pipeline runs list | describe | delete | logs | stop
+      pipeline runs list | describe | explain | delete | logs | stop
       artifact list | describe | export
       snapshot list | describe | trigger | delete
       stack list | describe | register | set | delete

@@ -54,7 +54,6 @@ class PipelineTrace:
         self.run_config_source = run_config_source
         self.invocations: dict[str, InvocationSpec] = {}
         self._next_suffix: dict[str, int] = {}
-        self._outputs: dict[str, dict[str, Any]] = {}
 
     def add_invocation(
         self,
@@ -157,7 +156,6 @@ class PipelineTrace:
             out.name: StepOutput(invocation_id, out.name, out.annotation)
             for out in step.outputs.values()
         }
-        self._outputs[invocation_id] = placeholders
         if not placeholders:
             return InvocationHandle(invocation_id)
         values = tuple(placeholders.values())

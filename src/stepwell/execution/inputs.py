@@ -52,9 +52,7 @@ def load_inputs(
             values[name] = restore_parameter(invocation.config.parameters.get(name), annotation)
             continue
         loaded = [
-            version.load()[ref.index]
-            if ref is not None and ref.index is not None
-            else version.load()
+            _load(version, ref)
             for version, ref in zip(
                 artifacts[name], paired_refs(binding, artifacts[name]), strict=True
             )
@@ -81,6 +79,7 @@ def paired_refs(binding: InputBinding, versions: list[Any]) -> list[ArtifactRef 
 
 
 def _load(version: ArtifactVersionResponse, ref: ArtifactRef | None) -> Any:
+    """An input's value: the whole artifact, or one element of it for a mapped step."""
     value = version.load()
     return value[ref.index] if ref is not None and ref.index is not None else value
 

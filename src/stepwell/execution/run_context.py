@@ -62,7 +62,9 @@ class RunContext:
 
     def add_invocation(self, invocation: Any) -> None:
         """Add an invocation to the run's spec (dynamic runs), keeping the lookup by id
-        current without rebuilding it: adding N invocations stays linear in N."""
+        current instead of rebuilding it. (The spec's tuple of invocations is still copied
+        each time: about 0.15 ms per added step at 40,000 steps, against about 4 ms to run
+        one.)"""
         lookup = self._lookup()
         self.spec = self.spec.model_copy(
             update={"invocations": (*self.spec.invocations, invocation)}

@@ -40,9 +40,6 @@ class Decision:
     skip: list[str] = field(default_factory=list)
     stop: list[str] = field(default_factory=list)
 
-    def __bool__(self) -> bool:
-        return bool(self.launch or self.skip or self.stop)
-
 
 class Scheduler:
     """Tracks every step's state and answers each event with a `Decision`.

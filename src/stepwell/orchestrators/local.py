@@ -167,7 +167,6 @@ class LocalOrchestrator(BaseOrchestrator):
                 result = describe_stop(invocation_id, worker.process.exitcode)
             else:
                 result = describe_exit(invocation_id, worker.process.exitcode)
-        worker.busy_with = None
         if not was_stopped and result.status is not ExecutionStatus.STOPPED and worker.reusable:
             self._idle.append(worker)
         else:

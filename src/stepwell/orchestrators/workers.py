@@ -41,10 +41,8 @@ class Worker:
         self.process.start()
         child_end.close()
         self.tasks_left = max_tasks
-        self.busy_with: str | None = None
 
     def submit(self, invocation_id: str, task: Task) -> None:
-        self.busy_with = invocation_id
         if self.tasks_left is not None:
             self.tasks_left -= 1
         self.connection.send(task)

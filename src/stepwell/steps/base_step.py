@@ -23,8 +23,6 @@ from stepwell.utils.sources import get_source
 P = ParamSpec("P")
 R = TypeVar("R")
 
-_UNSET: Any = object()
-
 
 class BaseStep(Generic[P, R]):
     """A step: call it in a pipeline to add it to the DAG, or alone to run it once."""
@@ -199,8 +197,6 @@ def normalise_step_options(options: dict[str, Any], owner: str) -> dict[str, Any
         )
     result: dict[str, Any] = {}
     for key, value in options.items():
-        if value is _UNSET:
-            continue
         if key in ("on_success", "on_failure") and value is not None:
             value = resolve_hook(value, key, owner)  # type: ignore[arg-type]
         elif key == "output_materializers" and value is not None:
