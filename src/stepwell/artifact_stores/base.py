@@ -86,22 +86,32 @@ class BaseArtifactStore:
 
     def size(self, path: str) -> int:
         """Total size in bytes of a file, or of all files under a folder."""
-        return sum(size for _, size in self.walk_files(path))
+        return sum(size for _, size, _ in self.walk_files(path))
 
-    def walk_files(self, path: str) -> Iterator[tuple[str, int]]:
-        """Every file under `path` as (relative path, size), in a stable order."""
+    def walk_files(self, path: str) -> Iterator[tuple[str, int, str]]:
+        """Every file under `path` as (`/`-separated relative path, size, full path), sorted
+        by relative path; a file itself is ("", size, path)."""
         if self.is_local:
             if os.path.isfile(path):
-                yield "", os.path.getsize(path)
+                yield "", os.path.getsize(path), path
                 return
-            for root, dirs, files in os.walk(path):
-                dirs.sort()
-                for name in sorted(files):
+            found = []
+            for root, _dirs, files in os.walk(path):
+                for name in files:
                     full = os.path.join(root, name)
-                    yield os.path.relpath(full, path), os.path.getsize(full)
+                    relative = os.path.relpath(full, path).replace(os.sep, "/")
+                    found.append((relative, os.path.getsize(full), full))
+            yield from sorted(found)
             return
-        for full, info in sorted(self.fs.find(path, detail=True).items()):
-            yield posixpath.relpath(full, path.split("://", 1)[-1]), int(info.get("size") or 0)
+        # Relative to the filesystem's own spelling of `path`: some list paths with a
+        # leading slash and others without.
+        fs = self.fs
+        root = fs._strip_protocol(path).rstrip("/")
+        found = []
+        for full, info in fs.find(path, detail=True).items():
+            relative = full[len(root) :].lstrip("/") if full.startswith(root) else full
+            found.append((relative, int(info.get("size") or 0), full))
+        yield from sorted(found)
 
     def put_local(self, local_path: str, path: str) -> None:
         """Copy a local file or folder into the store."""

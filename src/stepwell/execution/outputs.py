@@ -106,7 +106,7 @@ def write_value(
     extra_metadata: dict[str, Any],
 ) -> SavedOutput:
     """Write one value's bytes through its materializer into a staged folder at `uri`."""
-    from stepwell.materializers.loading import content_hash
+    from stepwell.materializers.loading import content_hash_and_size
 
     materializer_cls = _materializer_class(out, value, annotation)
     with artifact_store.staged_directory(uri) as staging:
@@ -115,6 +115,7 @@ def write_value(
             materializer.save(value)
             metadata = dict(materializer.extract_metadata(value) or {})
     metadata.update(extra_metadata)
+    digest, size = content_hash_and_size(artifact_store, uri)
     return SavedOutput(
         name=out.name,
         artifact_name=out.artifact_name,
@@ -123,8 +124,8 @@ def write_value(
         data_type=_type_source(type(value)),
         materializer=get_source(materializer_cls),
         artifact_type=str(materializer_cls.ASSOCIATED_ARTIFACT_TYPE.value),
-        content_hash=content_hash(artifact_store, uri),
-        size=artifact_store.size(uri),
+        content_hash=digest,
+        size=size,
         metadata=_jsonable(metadata),
     )
 

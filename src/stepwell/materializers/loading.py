@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import logging
 import mmap
-import os
 from typing import Any
 
 import xxhash
@@ -92,7 +91,12 @@ def save_artifact(
 
 
 def content_hash(artifact_store: BaseArtifactStore, uri: str) -> str:
-    """A fingerprint of every file under `uri`: relative paths, sizes and bytes.
+    """A fingerprint of every file under `uri`: relative paths, sizes and bytes."""
+    return content_hash_and_size(artifact_store, uri)[0]
+
+
+def content_hash_and_size(artifact_store: BaseArtifactStore, uri: str) -> tuple[str, int]:
+    """The content hash of `uri` (see `content_hash`) and its total size, in one listing.
 
     Files go in sorted order of their `/`-separated relative paths, so the same folder hashes
     the same on any store and platform.
@@ -100,36 +104,17 @@ def content_hash(artifact_store: BaseArtifactStore, uri: str) -> str:
     if not artifact_store.exists(uri):
         raise MaterializerError(f"Cannot hash '{uri}': nothing is stored there.")
     hasher = xxhash.xxh3_128()
-    if artifact_store.is_local:
-        listed = sorted(
-            (rel.replace(os.sep, "/"), rel, size) for rel, size in artifact_store.walk_files(uri)
-        )
-        for name, relative, size in listed:
-            hasher.update(f"{name}\0{size}\0".encode())
-            _hash_local_file(hasher, os.path.join(uri, relative) if relative else uri, size)
-    else:
-        for name, size, full in _remote_files(artifact_store, uri):
-            hasher.update(f"{name}\0{size}\0".encode())
+    total = 0
+    for name, size, full in artifact_store.walk_files(uri):
+        hasher.update(f"{name}\0{size}\0".encode())
+        total += size
+        if artifact_store.is_local:
+            _hash_local_file(hasher, full, size)
+        else:
             with artifact_store.fs.open(full, "rb") as handle:
                 while chunk := handle.read(_CHUNK):
                     hasher.update(chunk)
-    return HASH_PREFIX + hasher.hexdigest()
-
-
-def _remote_files(artifact_store: BaseArtifactStore, uri: str) -> list[tuple[str, int, str]]:
-    """(relative name, size, filesystem path) of every file under a remote `uri`, sorted.
-
-    Paths are made relative to the filesystem's own spelling of `uri`, since some
-    filesystems list paths with a leading slash and others without.
-    """
-    fs = artifact_store.fs
-    root = fs._strip_protocol(uri).rstrip("/")
-    found = fs.find(uri, detail=True)
-    files = []
-    for full, info in found.items():
-        relative = full[len(root) :].lstrip("/") if full.startswith(root) else full
-        files.append((relative, int(info.get("size") or 0), full))
-    return sorted(files)
+    return HASH_PREFIX + hasher.hexdigest(), total
 
 
 def _hash_local_file(hasher: Any, path: str, size: int) -> None:

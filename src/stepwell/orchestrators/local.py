@@ -87,7 +87,7 @@ class LocalOrchestrator(BaseOrchestrator):
 
     def prepare(self, ctx: RunContext) -> None:
         """Load everything steps need once here, so forked workers start warm."""
-        from stepwell.materializers.loading import content_hash  # noqa: F401
+        from stepwell.materializers.loading import content_hash_and_size  # noqa: F401
         from stepwell.materializers.registry import materializer_registry
 
         materializer_registry.get_materializer_for_type(int)

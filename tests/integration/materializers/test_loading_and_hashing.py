@@ -106,3 +106,24 @@ def test_content_hash_of_empty_files_and_missing_uri(store, tmp_path) -> None:
     assert content_hash(store, str(folder)).startswith("xxh3_128:")
     with pytest.raises(MaterializerError, match="nothing is stored"):
         content_hash(store, str(tmp_path / "missing"))
+
+
+@pytest.mark.parametrize("kind", ["local", "memory"])
+def test_walk_files_gives_the_same_relative_names_locally_and_remotely(tmp_path, kind):
+    from uuid import uuid4
+
+    from stepwell.artifact_stores.base import BaseArtifactStore
+    from stepwell.materializers.loading import content_hash_and_size
+
+    root = str(tmp_path / "store") if kind == "local" else f"memory://walk-{uuid4().hex}"
+    store = BaseArtifactStore(root)
+    folder = store.join(store.path, "artifact")
+    store.makedirs(store.join(folder, "sub"))
+    for relative, text in (("b.txt", "bb"), ("sub/a.txt", "a")):
+        with store.open(store.join(folder, *relative.split("/")), "w") as handle:
+            handle.write(text)
+    listed = [(name, size) for name, size, _ in store.walk_files(folder)]
+    assert listed == [("b.txt", 2), ("sub/a.txt", 1)]
+    assert store.size(folder) == 3
+    digest, size = content_hash_and_size(store, folder)
+    assert size == 3 and digest == content_hash(store, folder)
