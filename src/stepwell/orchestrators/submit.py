@@ -183,20 +183,22 @@ def execute_run(
                     raise
                 ctx.flush_records()  # the last buffered cache hits, before the run's end
         except KeyboardInterrupt:
-            store.update_run(
+            stopped = store.update_run(
                 run.id,
                 status=ExecutionStatus.STOPPED,
                 end_time=_now(),
                 status_message="Interrupted by the user.",
             )
+            emit("run_finished", stopped)
             raise
         except BaseException as error:
-            store.update_run(
+            failed_run = store.update_run(
                 run.id,
                 status=ExecutionStatus.FAILED,
                 end_time=_now(),
                 status_message=f"Orchestration failed: {error}",
             )
+            emit("run_finished", failed_run)
             raise
         status = final_status(outcomes)
         failed = [o for o in outcomes.values() if o.status is ExecutionStatus.FAILED]

@@ -133,10 +133,21 @@ def failing_map():
 
 
 def test_a_failing_element_is_handled_by_the_execution_mode_and_named():
-    with pytest.raises(StepFailedError, match=r"'total' skipped.*fragile:2: element 2 is bad"):
-        failing_map()
+    from stepwell.orchestrators.events import observing
+
+    class Ends:
+        runs: list = []
+
+        def run_finished(self, run):
+            self.runs.append(run)
+
+    with observing(Ends()) as ends:
+        with pytest.raises(StepFailedError, match=r"'total' skipped.*fragile:2: element 2 is bad"):
+            failing_map()
     run = Client().list_pipeline_runs(pipeline_name="failing_map")[0]
     assert run.status is ExecutionStatus.FAILED
+    # Observers (the CLI's live progress) hear of the end of a failed run too.
+    assert [(r.id, r.status) for r in ends.runs] == [(run.id, ExecutionStatus.FAILED)]
     assert run.steps["fragile:2"].status is ExecutionStatus.FAILED
     assert "element 2 is bad" in run.steps["fragile:2"].exception
     assert run.steps["fragile:3"].status is ExecutionStatus.COMPLETED
