@@ -16,12 +16,13 @@ import sys
 from typing import Any
 
 from stepwell.execution.run_context import RunContext
+from stepwell.execution.step_logs import logs_uri_for
 from stepwell.orchestrators.base import BaseOrchestrator
 
 
 def run_log_uri(ctx: RunContext) -> str:
     """Where a background run's own output (not its steps') is written."""
-    return ctx.artifact_store.join(ctx.artifact_store.path, "logs", str(ctx.run.id), "run.log")
+    return logs_uri_for(ctx.artifact_store, ctx.run.id, "run")
 
 
 def start_in_background(ctx: RunContext, orchestrator: BaseOrchestrator, driver: Any = None) -> int:
@@ -66,10 +67,9 @@ def _daemon_main(ctx: RunContext, orchestrator: BaseOrchestrator, driver: Any = 
         # where stopping leaves the store whole; SIGTERM takes the same path.
         signal.signal(signal.SIGINT, signal.default_int_handler)
         signal.signal(signal.SIGTERM, _as_interrupt)
-        ctx.store.update_run(
+        ctx.run = ctx.store.update_run(
             ctx.run.id, status=ExecutionStatus.RUNNING, orchestrator_pid=os.getpid()
         )
-        ctx.run = ctx.store.get_run(ctx.run.id)
         execute_run(ctx, orchestrator, raise_on_failure=False, driver=driver)
     except BaseException:
         import traceback

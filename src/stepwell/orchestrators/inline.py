@@ -85,7 +85,7 @@ class InlineOrchestrator(BaseOrchestrator):
                 stopped = AttemptResult(ExecutionStatus.STOPPED, status_message=INTERRUPTED)
                 self._done.append(finish_attempt(ctx, plan, step_run, stopped))
                 raise
-            except BaseException as error:  # sys.exit() in a step fails it, as in a worker
+            except BaseException as error:  # what got past run_attempt fails it, as in a worker
                 result = escaped_failure(error)
             outcome = finish_attempt(ctx, plan, step_run, result, final=final)
             if outcome.status is not ExecutionStatus.RETRIED:

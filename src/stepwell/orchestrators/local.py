@@ -136,22 +136,21 @@ class LocalOrchestrator(BaseOrchestrator):
             if self._retries:
                 timeout = min(timeout, max(0.0, self._retries[0][0] - time.monotonic()))
             handles: dict[Any, str] = {}
+            pipes = set()
             for invocation_id, running in self._running.items():
                 handles[running.worker.connection] = invocation_id
                 handles[running.worker.process.sentinel] = invocation_id
+                pipes.add(running.worker.connection)
             with self.interrupts.deliverable():
                 ready = wait(list(handles), timeout)
             ctx.beat()
             if not ready:
                 continue
             # Prefer a readable pipe over a bare sentinel: a worker may report, then exit.
-            chosen = next((h for h in ready if h in self._connections()), ready[0])
+            chosen = next((h for h in ready if h in pipes), ready[0])
             outcome = self._collect(ctx, self._running.pop(handles[chosen]))
             if outcome is not None:
                 return outcome
-
-    def _connections(self) -> set[Any]:
-        return {running.worker.connection for running in self._running.values()}
 
     def _collect(self, ctx: RunContext, running: _Running) -> StepOutcome | None:
         worker = running.worker

@@ -148,8 +148,9 @@ def _run(ctx: RunContext, task: Task) -> AttemptResult:
 
 
 def escaped_failure(error: BaseException) -> AttemptResult:
-    """A failed attempt whose error got past `run_attempt`: `sys.exit()` in the step's code
-    (only `Exception`s are caught there) or a framework error."""
+    """A failed attempt whose error got past `run_attempt`'s own handling: a framework error,
+    or one raised in a success hook or while capturing logs (the step's own errors, and
+    `sys.exit()` in it, are caught there)."""
     return AttemptResult(
         ExecutionStatus.FAILED,
         error=error,
