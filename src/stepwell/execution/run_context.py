@@ -39,9 +39,11 @@ class RunContext:
     _by_id: tuple[PipelineSpec, dict[str, Any]] | None = None
 
     def record_later(self, record: NewStepRun) -> None:
-        """Buffer a step run record (a cache hit) to be written with the next batch.
+        """Buffer a step run record (a cache hit, or a step that never ran) to be written
+        with the next batch.
 
-        A burst of cache hits then costs one transaction instead of one each. Whoever is
+        A burst of cache hits (or of skipped steps) then costs one transaction instead of
+        one each. Whoever is
         about to wait, or to start a step that could read the store, calls `flush_records`
         first, so readers never miss a record for longer than it takes to decide the burst.
         """

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from datetime import datetime, timezone
+from uuid import UUID
 
 from stepwell.enums import ExecutionMode, ExecutionStatus
 from stepwell.execution.launcher import StepOutcome
@@ -17,7 +18,7 @@ from stepwell.execution.scheduler import Decision, Scheduler
 from stepwell.logger import get_logger
 from stepwell.orchestrators.events import emit
 from stepwell.orchestrators.interrupts import HeldInterrupts, current_interrupts, held_interrupts
-from stepwell.store.models import StepRunResponse
+from stepwell.store.models import NewStepRun
 
 logger = get_logger(__name__)
 
@@ -132,18 +133,22 @@ class BaseOrchestrator(ABC):
 
 def record_unrun_step(
     ctx: RunContext, invocation_id: str, status: ExecutionStatus, attempt: int = 1
-) -> StepRunResponse:
-    """Record a step (attempt) that never ran: skipped, or stopped before it started."""
+) -> UUID:
+    """Record a step (attempt) that never ran: skipped, or stopped before it started.
+
+    Buffered like a cache hit (`RunContext.record_later`): a failure that skips many
+    dependants writes them all in one transaction. Returns the step run's id.
+    """
     invocation = ctx.invocation(invocation_id)
-    stamp = datetime.now(timezone.utc)
-    return ctx.store.create_step_run(
+    record = NewStepRun(
         pipeline_run_id=ctx.run.id,
         name=invocation_id,
         step_name=invocation.step_name,
         config=invocation.config,
         status=status,
         inputs={},
-        start_time=None,
-        end_time=stamp,
+        end_time=datetime.now(timezone.utc),
         attempt=attempt,
     )
+    ctx.record_later(record)
+    return record.id

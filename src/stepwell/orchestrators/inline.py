@@ -105,5 +105,5 @@ class InlineOrchestrator(BaseOrchestrator):
             self._done.append(self._record_stopped(ctx, invocation_id, attempt=1))
 
     def _record_stopped(self, ctx: RunContext, invocation_id: str, attempt: int) -> StepOutcome:
-        step_run = record_unrun_step(ctx, invocation_id, ExecutionStatus.STOPPED, attempt)
-        return StepOutcome(invocation_id, ExecutionStatus.STOPPED, step_run.id)
+        step_run_id = record_unrun_step(ctx, invocation_id, ExecutionStatus.STOPPED, attempt)
+        return StepOutcome(invocation_id, ExecutionStatus.STOPPED, step_run_id)

@@ -199,10 +199,10 @@ class LocalOrchestrator(BaseOrchestrator):
             if entry[1] == invocation_id:  # a retry was pending: cancel it
                 self._retries.remove(entry)
                 heapq.heapify(self._retries)
-                step_run = record_unrun_step(
+                step_run_id = record_unrun_step(
                     ctx, invocation_id, ExecutionStatus.STOPPED, attempt=entry[2]
                 )
-                self._done.append(StepOutcome(invocation_id, ExecutionStatus.STOPPED, step_run.id))
+                self._done.append(StepOutcome(invocation_id, ExecutionStatus.STOPPED, step_run_id))
 
     def shutdown(self) -> None:
         for running in self._running.values():

@@ -221,3 +221,33 @@ def test_hits_are_in_the_store_when_a_dynamic_pipeline_function_goes_on(mode):
     run = dynamic_reader()
     assert {s.status for s in run.steps.values()} == {CACHED}
     assert SEEN_BY_THE_PIPELINE_FUNCTION[-1] == ["a", "b"]
+
+
+@step(enable_cache=False)
+def breaks() -> int:
+    raise ValueError("broken")
+
+
+@pipeline(enable_cache=False)
+def many_dependants():
+    value = breaks()
+    for index in range(8):
+        inc(value, id=f"after_{index}")
+
+
+def test_steps_skipped_by_a_failure_are_recorded_together(mode):
+    with pytest.raises(Exception, match="breaks|broken"):
+        many_dependants()  # a first run sets up the store (default stack, pipeline)
+    begun, stop = count_write_transactions()
+    try:
+        with pytest.raises(Exception, match="breaks|broken"):
+            many_dependants()
+    finally:
+        stop()
+    run = Client().list_pipeline_runs(pipeline_name="many_dependants")[0]
+    skipped = [s for s in run.steps.values() if s.status is ExecutionStatus.SKIPPED]
+    assert sorted(s.name for s in skipped) == [f"after_{i}" for i in range(8)]
+    assert all(s.end_time is not None for s in skipped)
+    # Run, the failing step's start and end, the run's end, one batch of skips: one
+    # transaction per skipped step would add 7 more.
+    assert len(begun) < 8

@@ -26,15 +26,6 @@ def chain():
     second(first())
 
 
-class FakeStore:
-    def __init__(self):
-        self.unrun = []
-
-    def create_step_run(self, **fields):
-        self.unrun.append((fields["name"], fields["status"]))
-        return SimpleNamespace(id=None)
-
-
 class CtrlCAfterRecording(BaseOrchestrator):
     """Finishes steps at once; Ctrl-C lands just after the first step's end is recorded."""
 
@@ -64,9 +55,7 @@ def context():
     run = SimpleNamespace(
         name="chain-run", config=SimpleNamespace(execution_mode=config.execution_mode)
     )
-    return SimpleNamespace(
-        spec=spec, run=run, outputs={}, store=FakeStore(), flush_records=lambda: None
-    )
+    return SimpleNamespace(spec=spec, run=run, outputs={}, flush_records=lambda: None)
 
 
 def test_ctrl_c_between_recording_and_reporting_a_step_loses_no_outcome():
