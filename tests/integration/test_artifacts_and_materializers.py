@@ -78,6 +78,28 @@ def test_output_materializers_for_an_unknown_output_fail_at_definition():
             return 1
 
 
+@step(output_materializers=LoudStringMaterializer)
+def shouted() -> Tuple[Annotated[str, "first"], Annotated[str, "second"]]:
+    return "one", "two"
+
+
+def test_a_single_materializer_serves_every_output_of_the_step():
+    assert set(shouted.config.output_materializers) == {"first", "second"}
+
+    @pipeline
+    def shouting():
+        shouted()
+
+    outputs = shouting().steps["shouted"].outputs
+    assert [outputs[name][0].load() for name in ("first", "second")] == ["ONE", "TWO"]
+    # Named entries still win over the one for all.
+    mixed = shouted.with_options(
+        output_materializers={"second": "stepwell.materializers.built_in.BuiltInMaterializer"}
+    )
+    assert mixed.config.output_materializers["second"].endswith("BuiltInMaterializer")
+    assert mixed.config.output_materializers["first"].endswith("LoudStringMaterializer")
+
+
 class BrokenMaterializer(BaseMaterializer):
     ASSOCIATED_TYPES = (bytes,)
     SKIP_REGISTRATION = True  # only used where chosen; must not replace the bytes default

@@ -24,6 +24,10 @@ P = ParamSpec("P")
 R = TypeVar("R")
 
 
+# The key a single materializer is held under until the step spreads it over its outputs.
+ALL_OUTPUTS = "*"
+
+
 class BaseStep(Generic[P, R]):
     """A step: call it in a pipeline to add it to the DAG, or alone to run it once."""
 
@@ -33,9 +37,9 @@ class BaseStep(Generic[P, R]):
         enforce = environment.enforce_type_annotations()
         self.inputs: dict[str, InputSpec] = parse_inputs(entrypoint, enforce)
         self.outputs: dict[str, OutputSpec] = parse_outputs(entrypoint, enforce)
-        self._config = config or StepConfig(name=entrypoint.__name__)
         self.source = get_source(self)
-        self._check_config(self._config)
+        self._config = config or StepConfig(name=entrypoint.__name__)
+        self._config = self._checked(self._config)
 
     # The source reference names the user's function; `load_source` returns this step.
     @property
@@ -120,11 +124,16 @@ class BaseStep(Generic[P, R]):
                 current[key] = {**current[key], **value}
             else:
                 current[key] = value
-        config = StepConfig.model_validate(current)
-        self._check_config(config)
-        return config
+        return self._checked(StepConfig.model_validate(current))
 
-    def _check_config(self, config: StepConfig) -> None:
+    def _checked(self, config: StepConfig) -> StepConfig:
+        """`config` made concrete for this step (one materializer for every output becomes
+        one per output) and checked against it."""
+        materializers = config.output_materializers
+        if ALL_OUTPUTS in materializers:
+            every = dict.fromkeys(self.outputs, materializers[ALL_OUTPUTS])
+            rest = {k: v for k, v in materializers.items() if k != ALL_OUTPUTS}
+            config = config.model_copy(update={"output_materializers": {**every, **rest}})
         unknown = set(config.output_materializers) - set(self.outputs)
         if unknown:
             raise MaterializerError(
@@ -151,6 +160,7 @@ class BaseStep(Generic[P, R]):
                 f"Step '{self.name}' is configured with parameter(s) {sorted(unknown_params)} "
                 f"it does not take; its inputs are {sorted(self.inputs)}."
             )
+        return config
 
     def __repr__(self) -> str:
         return f"<step {self.name}>"
@@ -210,9 +220,10 @@ def normalise_step_options(options: dict[str, Any], owner: str) -> dict[str, Any
 
 
 def _materializer_sources(value: Any, owner: str) -> dict[str, str]:
+    """Output name -> materializer source; one materializer alone is for every output."""
     if isinstance(value, dict):
         return {name: _as_source(cls, owner) for name, cls in value.items()}
-    return {"output": _as_source(value, owner)}
+    return {ALL_OUTPUTS: _as_source(value, owner)}
 
 
 def _as_source(materializer: Any, owner: str) -> str:
