@@ -5,7 +5,6 @@ Pure functions used by `compiler/tracing.py` while it records step invocations (
 
 from __future__ import annotations
 
-import inspect
 import json
 from typing import TYPE_CHECKING, Any
 
@@ -28,7 +27,7 @@ if TYPE_CHECKING:
 def bind(
     step: BaseStep[Any, Any], args: tuple[Any, ...], kwargs: dict[str, Any], inv: str
 ) -> dict[str, Any]:
-    signature = inspect.signature(step.entrypoint)
+    signature = step.signature
     try:
         return dict(signature.bind_partial(*args, **kwargs).arguments)
     except TypeError as error:

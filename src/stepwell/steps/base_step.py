@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import functools
+import inspect
 from typing import Any, Callable, Generic, ParamSpec, TypeVar
 
 from stepwell.config import environment
@@ -49,6 +50,11 @@ class BaseStep(Generic[P, R]):
     @property
     def config(self) -> StepConfig:
         return self._config
+
+    @functools.cached_property
+    def signature(self) -> inspect.Signature:
+        """The step function's signature (computed once: every call of the step binds it)."""
+        return inspect.signature(self.entrypoint)
 
     @property
     def name(self) -> str:
