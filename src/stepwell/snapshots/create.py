@@ -27,6 +27,15 @@ def create_snapshot(
         raise ConfigurationError("A snapshot needs a non-empty name.")
     spec, config = pipeline.compile()
     store, artifact_store = active_store(), active_artifact_store()
+    # The cheap check first: a taken name fails before the code is archived and uploaded.
+    record = store.get_or_create_pipeline(config.name)
+    named = store.list_snapshots(pipeline=record.id, named_only=True, size=10_000)
+    existing = [s for s in named if s.name == name]
+    if existing and not replace:
+        raise EntityExistsError(
+            f"Pipeline '{config.name}' already has a snapshot named '{name}'. Pick another "
+            "name, delete the old one, or pass replace=True to keep it under a versioned name."
+        )
     root = source_root()
     metadata = {
         "main_file": _main_file(spec, root),
@@ -42,13 +51,6 @@ def create_snapshot(
     if not artifact_store.exists(code_uri):
         with artifact_store.open(code_uri, "wb") as handle:
             handle.write(archive)
-    record = store.get_or_create_pipeline(config.name)
-    existing = [s for s in store.list_snapshots(pipeline=record.id, size=10_000) if s.name == name]
-    if existing and not replace:
-        raise EntityExistsError(
-            f"Pipeline '{config.name}' already has a snapshot named '{name}'. Pick another "
-            "name, delete the old one, or pass replace=True to keep it under a versioned name."
-        )
     for old in existing:
         store.update_snapshot(old.id, name=f"{name}@{old.created.strftime('%Y_%m_%d-%H_%M_%S_%f')}")
     return store.create_snapshot(
