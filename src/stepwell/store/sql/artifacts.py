@@ -11,14 +11,12 @@ from typing import Any
 from uuid import UUID, uuid4
 
 from sqlalchemy import Connection, bindparam, func, select, update
-from sqlalchemy.exc import IntegrityError
 
 from stepwell.enums import ArtifactType
 from stepwell.exceptions import EntityNotFoundError, StoreError
 from stepwell.store.models import ArtifactResponse, ArtifactVersionResponse
-from stepwell.store.sql.common import SqlStoreBase, integrity_error, is_unique_violation
+from stepwell.store.sql.common import SqlStoreBase, write_new_version
 from stepwell.store.sql.conversions import Row, artifact_response, version_response
-from stepwell.store.sql.engine import WRITE_ATTEMPTS, backoff
 from stepwell.store.sql.queries import check_page, parse_uuid, resolve
 from stepwell.store.sql.tables import ARTIFACTS, VERSIONS, utc_now
 
@@ -141,15 +139,8 @@ class ArtifactMethods(SqlStoreBase):
         def work(connection: Connection) -> Row:
             return insert_version(connection, **fields)
 
-        for attempt in range(WRITE_ATTEMPTS):
-            try:
-                row = self._db.write(work)
-                break
-            except IntegrityError as error:
-                # Two writers took the same next version (or created the artifact) at once.
-                if attempt == WRITE_ATTEMPTS - 1 or not is_unique_violation(error):
-                    raise integrity_error(f"record a version of '{name}'", error) from error
-                backoff(attempt)
+        # Two writers may take the same next version (or create the artifact) at once.
+        row = write_new_version(self._db, work, f"record a version of '{name}'")
         return version_response(row, name, self._store())
 
     def get_artifact_version(

@@ -7,13 +7,15 @@ from `SqlStoreBase` subclasses, one per group of entities.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
+from collections.abc import Callable
+from typing import TYPE_CHECKING, TypeVar, cast
 
+from sqlalchemy import Connection
 from sqlalchemy.exc import IntegrityError
 
 from stepwell.enums import ExecutionStatus
 from stepwell.exceptions import StoreError
-from stepwell.store.sql.engine import Database
+from stepwell.store.sql.engine import WRITE_ATTEMPTS, Database, backoff
 
 if TYPE_CHECKING:
     from stepwell.store.base import Store
@@ -57,3 +59,19 @@ def is_unique_violation(error: IntegrityError) -> bool:
 def integrity_error(action: str, error: IntegrityError) -> StoreError:
     """A StoreError saying which action broke which constraint."""
     return StoreError(f"Cannot {action}: {error.orig}")
+
+
+T = TypeVar("T")
+
+
+def write_new_version(db: Database, work: Callable[[Connection], T], action: str) -> T:
+    """Run `work` in a write transaction, again when a concurrent writer took the same next
+    version number (a unique violation) first; any other integrity error names `action`."""
+    for attempt in range(WRITE_ATTEMPTS):
+        try:
+            return db.write(work)
+        except IntegrityError as error:
+            if attempt == WRITE_ATTEMPTS - 1 or not is_unique_violation(error):
+                raise integrity_error(action, error) from error
+            backoff(attempt)
+    raise AssertionError("unreachable")  # pragma: no cover

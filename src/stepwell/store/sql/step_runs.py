@@ -24,11 +24,10 @@ from stepwell.store.sql.common import (
     SqlStoreBase,
     check_transition,
     integrity_error,
-    is_unique_violation,
     to_status,
+    write_new_version,
 )
 from stepwell.store.sql.conversions import Row, as_uuid, step_run_response, version_response
-from stepwell.store.sql.engine import WRITE_ATTEMPTS, backoff
 from stepwell.store.sql.queries import (
     add_links,
     by_id,
@@ -305,15 +304,7 @@ class StepRunMethods(SqlStoreBase):
             )
             return rows
 
-        for attempt in range(WRITE_ATTEMPTS):
-            try:
-                rows = self._db.write(work)
-                break
-            except IntegrityError as error:
-                # A concurrent writer took the same next version number: try again.
-                if attempt == WRITE_ATTEMPTS - 1 or not is_unique_violation(error):
-                    raise integrity_error(f"complete step run {step_run_id}", error) from error
-                backoff(attempt)
+        rows = write_new_version(self._db, work, f"complete step run {step_run_id}")
         return {
             name: [
                 version_response(row, fields["name"], self._store())

@@ -47,7 +47,6 @@ RUN_SORT_KEYS = ("created", "start_time", "end_time", "name", "status")
 
 # Statements built once (see queries.py).
 _PIPELINE_BY_NAME = select(PIPELINES).where(PIPELINES.c.name == bindparam("name"))
-_RUN_NAME_TAKEN = select(RUNS.c.id).where(RUNS.c.name == bindparam("name"))
 _INSERT_RUN = RUNS.insert()
 _UPDATE_RUN = update(RUNS).where(RUNS.c.id == bindparam("b_id"))
 _UNFINISHED = [status.value for status in ExecutionStatus if not status.is_finished]
@@ -247,14 +246,9 @@ class SqlStore(StepRunMethods, ArtifactMethods, StackMethods, SnapshotMethods):
             "stack_id": stack_id,
         }
 
-        def work(connection: Connection) -> None:
-            if connection.scalar(_RUN_NAME_TAKEN, {"name": name}) is not None:
-                raise _duplicate_run_name(name)
-            connection.execute(_INSERT_RUN, values)
-
         try:
-            self._db.write(work)
-        except IntegrityError as error:  # the unique constraint caught a concurrent insert
+            self._db.write(lambda connection: connection.execute(_INSERT_RUN, values))
+        except IntegrityError as error:  # the unique name constraint says it is taken
             if is_unique_violation(error):
                 raise _duplicate_run_name(name) from error
             raise integrity_error(f"create run '{name}'", error) from error
