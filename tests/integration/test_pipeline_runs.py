@@ -61,15 +61,9 @@ def test_run_name_follows_the_default_format():
     assert len(date.split("_")) == 3 and len(time.split("_")) == 4
 
 
-def test_finished_log_line(caplog):
-    # stepwell's logger does not propagate; attach caplog's handler to it directly.
-    stepwell_logger = logging.getLogger("stepwell")
-    stepwell_logger.addHandler(caplog.handler)
-    try:
-        run = training_pipeline()
-    finally:
-        stepwell_logger.removeHandler(caplog.handler)
-    assert f"Pipeline run {run.name} has finished in" in caplog.text
+def test_finished_log_line(stepwell_logs):
+    run = training_pipeline()
+    assert f"Pipeline run {run.name} has finished in" in stepwell_logs.text
 
 
 def test_custom_run_name_with_substitutions_and_duplicate_name_fails_before_running():
@@ -188,16 +182,12 @@ def test_artifact_versions_count_up_per_name():
     assert first.id != second.id
 
 
-def test_second_run_is_cached_and_says_so(caplog):
+def test_second_run_is_cached_and_says_so(stepwell_logs):
     training_pipeline()
-    stepwell_logger = logging.getLogger("stepwell")
-    stepwell_logger.addHandler(caplog.handler)
-    try:
-        run = training_pipeline()
-    finally:
-        stepwell_logger.removeHandler(caplog.handler)
+    assert "All steps of the pipeline run were cached." not in stepwell_logs.text
+    run = training_pipeline()
     assert {s.status for s in run.steps.values()} == {ExecutionStatus.CACHED}
-    assert "All steps of the pipeline run were cached." in caplog.text
+    assert "All steps of the pipeline run were cached." in stepwell_logs.text
     assert run.steps["divide"].outputs["quotient"][0].load() == 3
 
 

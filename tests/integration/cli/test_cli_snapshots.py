@@ -1,10 +1,5 @@
 """`stepwell snapshot list|describe|trigger|delete` over snapshots made in Python."""
 
-import importlib
-import sys
-import textwrap
-import time
-
 import pytest
 from cli_helpers import table_rows
 
@@ -26,17 +21,9 @@ MODULE = """
 
 
 @pytest.fixture
-def snapshot_module(tmp_path, monkeypatch):
+def snapshot_module(user_module):
     """A user module on disk (the snapshots' source root) with one pipeline."""
-    folder = tmp_path / "project"
-    folder.mkdir()
-    monkeypatch.setenv("STEPWELL_SOURCE_ROOT", str(folder))
-    monkeypatch.syspath_prepend(str(folder))
-    name = f"cli_snapshot_pipelines_{time.monotonic_ns()}"
-    (folder / f"{name}.py").write_text(textwrap.dedent(MODULE))
-    module = importlib.import_module(name)
-    yield module
-    sys.modules.pop(name, None)
+    return user_module(MODULE, "cli_snapshot_pipelines")
 
 
 @pytest.fixture

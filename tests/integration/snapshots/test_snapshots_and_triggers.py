@@ -1,10 +1,7 @@
 """Snapshots are stored pipeline versions; triggers run them from their archived code."""
 
-import importlib
-import sys
-import textwrap
-import time
 import zipfile
+from pathlib import Path
 
 import pytest
 
@@ -45,17 +42,10 @@ MODULE = """
 
 
 @pytest.fixture
-def project(tmp_path, monkeypatch):
+def project(user_module):
     """A user project on disk, importable, and the source root of snapshots."""
-    folder = tmp_path / "project"
-    folder.mkdir()
-    monkeypatch.setenv("STEPWELL_SOURCE_ROOT", str(folder))
-    monkeypatch.syspath_prepend(str(folder))
-    name = f"user_pipelines_{time.monotonic_ns()}"
-    (folder / f"{name}.py").write_text(textwrap.dedent(MODULE))
-    module = importlib.import_module(name)
-    yield folder, module
-    sys.modules.pop(name, None)
+    module = user_module(MODULE, "user_pipelines")
+    return Path(module.__file__).parent, module
 
 
 def test_snapshot_stores_spec_config_and_code(project):

@@ -11,7 +11,6 @@ from stepwell import pipeline, step
 from stepwell.client import Client
 from stepwell.exceptions import PipelineRunFailedError
 from stepwell.hooks import alerter_failure_hook, alerter_success_hook
-from stepwell.logger import get_logger
 from stepwell.steps.step_context import StepContext, step_context
 
 
@@ -39,14 +38,8 @@ def webhook_stack(webhook_server):
 
 
 @pytest.fixture
-def captured(caplog):
-    logger = get_logger()  # "stepwell" does not propagate; pytest attaches to it only if it
-    added = caplog.handler not in logger.handlers  # was configured before the test began
-    if added:
-        logger.addHandler(caplog.handler)
-    yield caplog
-    if added:
-        logger.removeHandler(caplog.handler)
+def captured(stepwell_logs):
+    return stepwell_logs
 
 
 def explode() -> None:

@@ -23,7 +23,6 @@ from stepwell.exceptions import (
     StackValidationError,
     UnknownFlavorError,
 )
-from stepwell.logger import get_logger
 from stepwell.orchestrators.inline import InlineOrchestrator
 from stepwell.orchestrators.local import LocalOrchestrator
 from stepwell.stack import active, flavors
@@ -225,21 +224,15 @@ def test_env_var_chooses_the_stack(client, monkeypatch):
         client.active_stack
 
 
-def test_configured_stack_missing_from_store_falls_back_to_default(client, stepwell_home, caplog):
+def test_configured_stack_missing_from_store_falls_back_to_default(
+    client, stepwell_home, stepwell_logs
+):
     stepwell_home.mkdir(parents=True, exist_ok=True)
     (stepwell_home / "config.yaml").write_text("active_stack: gone\n")
-    logger = get_logger()
-    added = caplog.handler not in logger.handlers  # pytest may have attached it already
-    if added:
-        logger.addHandler(caplog.handler)
-    try:
-        name = client.active_stack.name
-    finally:
-        if added:
-            logger.removeHandler(caplog.handler)
+    name = client.active_stack.name
 
     assert name == "default"
-    assert "The active stack 'gone'" in caplog.text
+    assert "The active stack 'gone'" in stepwell_logs.text
 
 
 def test_update_stack_swaps_and_removes_components(client):

@@ -1,7 +1,5 @@
 """Switching stacks switches where and how runs go, without code changes."""
 
-import logging
-
 from stepwell import pipeline, step
 from stepwell.client import Client
 
@@ -41,14 +39,7 @@ def test_runs_record_their_stack_and_use_its_artifact_store(tmp_path):
     assert run.steps["value"].output.load() == 42
 
 
-def test_settings_for_another_stack_are_ignored_with_a_warning(caplog):
-    stepwell_logger = logging.getLogger("stepwell")
-    stepwell_logger.addHandler(caplog.handler)
-    try:
-        run = stacked.with_options(
-            settings={"orchestrator.some_other_stack": {"max_parallelism": 0}}
-        )()
-    finally:
-        stepwell_logger.removeHandler(caplog.handler)
+def test_settings_for_another_stack_are_ignored_with_a_warning(stepwell_logs):
+    run = stacked.with_options(settings={"orchestrator.some_other_stack": {"max_parallelism": 0}})()
     assert run.status.value == "completed"
-    assert "Ignoring settings 'orchestrator.some_other_stack'" in caplog.text
+    assert "Ignoring settings 'orchestrator.some_other_stack'" in stepwell_logs.text

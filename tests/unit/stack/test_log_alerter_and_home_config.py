@@ -10,18 +10,11 @@ from stepwell.alerters.log_alerter import LogAlerter
 from stepwell.alerters.webhook_alerter import redact_url
 from stepwell.config.home_config import read_home_config, write_home_config_value
 from stepwell.exceptions import AlerterNotSupportedError, ConfigurationError
-from stepwell.logger import get_logger
 
 
 @pytest.fixture
-def alerter_log(caplog):
-    logger = get_logger()  # "stepwell" does not propagate; pytest attaches to it only if it
-    added = caplog.handler not in logger.handlers  # was configured before the test began
-    if added:
-        logger.addHandler(caplog.handler)
-    yield caplog
-    if added:
-        logger.removeHandler(caplog.handler)
+def alerter_log(stepwell_logs):
+    return stepwell_logs
 
 
 def test_log_alerter_posts_through_logging(alerter_log):
