@@ -9,6 +9,8 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
+from stepwell.steps import runtime as _runtime_seam
+
 __version__ = "0.1.0"
 
 _EXPORTS = {
@@ -23,6 +25,7 @@ _EXPORTS = {
     "ExecutionStatus": "stepwell.enums",
     "StepRetryConfig": "stepwell.config.retry_config",
     "BaseMaterializer": "stepwell.materializers.base_materializer",
+    "unmapped": "stepwell.runs.dynamic_handles",
 }
 
 __all__ = [*_EXPORTS, "__version__"]
@@ -34,9 +37,21 @@ if TYPE_CHECKING:
     from stepwell.materializers.base_materializer import BaseMaterializer
     from stepwell.pipelines.decorator import pipeline
     from stepwell.pipelines.pipeline import Pipeline
+    from stepwell.runs.dynamic_handles import unmapped
     from stepwell.steps.base_step import BaseStep
     from stepwell.steps.decorator import step
     from stepwell.steps.step_context import StepContext, get_step_context
+
+
+def _load_runtime() -> Any:
+    """Make the runtime that runs pipelines and steps: the composition root, `stepwell.runs`,
+    imported when the first run starts rather than by `import stepwell`."""
+    from stepwell.runs.runtime import LocalRuntime
+
+    return LocalRuntime()
+
+
+_runtime_seam.set_runtime_loader(_load_runtime)
 
 
 def __getattr__(name: str) -> Any:

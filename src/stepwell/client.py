@@ -41,9 +41,9 @@ class Client:
     def store(self) -> Store:
         """The metadata store this client reads (the active one unless given)."""
         if self._store is None:
-            from stepwell.orchestrators.submit import active_store
+            from stepwell.store.active import get_store
 
-            self._store = active_store()
+            self._store = get_store()
         return self._store
 
     # -- pipelines ---------------------------------------------------------------------------
@@ -225,7 +225,7 @@ class Client:
         `run_configuration` (a dict or `PipelineRunConfiguration`) outranks the snapshot's
         configuration. Returns the run at once, or the finished run when `synchronous`.
         """
-        from stepwell.snapshots.trigger import find_snapshot, trigger
+        from stepwell.runs.trigger import find_snapshot, trigger
 
         snapshot = find_snapshot(self.store, snapshot_name_or_id, pipeline_name_or_id)
         return trigger(self.store, snapshot, run_configuration, synchronous, timeout)

@@ -9,9 +9,7 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from stepwell.compiler.placeholders import InvocationHandle, StepOutput
-from stepwell.config.pipeline_config import PipelineConfig
 from stepwell.config.run_config import StepRunConfiguration
-from stepwell.config.step_config import StepConfig
 from stepwell.exceptions import (
     InputTypeError,
     ParameterNotSerializableError,
@@ -113,29 +111,3 @@ def type_source(annotation: Any) -> str | None:
         except Exception:
             return None
     return None
-
-
-def merge_config(
-    step: StepConfig, pipeline: PipelineConfig, parameters: dict[str, Any]
-) -> StepConfig:
-    """A step's own settings win over its pipeline's; dict settings merge, step keys on top."""
-    data = step.model_dump(exclude_unset=True)
-    for key in (
-        "enable_cache",
-        "enable_artifact_metadata",
-        "enable_step_logs",
-        "on_success",
-        "on_failure",
-        "retry",
-        "cache_policy",
-    ):
-        if data.get(key) is None:
-            inherited = getattr(pipeline, key)
-            if inherited is not None:
-                data[key] = inherited
-    for key in ("settings", "environment", "extra"):
-        merged = {**getattr(pipeline, key), **data.get(key, {})}
-        if merged:
-            data[key] = merged
-    data["parameters"] = parameters
-    return StepConfig.model_validate(data)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import inspect
 import json
+from dataclasses import dataclass
 from typing import Any, Callable
 
 from stepwell.compiler.checks import execution_order, run_checks
@@ -74,6 +75,46 @@ def bind_pipeline_parameters(
     return parameters
 
 
+@dataclass(frozen=True)
+class PipelineCall:
+    """A pipeline call resolved before tracing: its configuration with the run
+    configuration laid on top, and its parameters (as given, and as JSON values)."""
+
+    config: PipelineConfig
+    parameters: dict[str, Any]
+    run_config: PipelineRunConfiguration | None
+    run_config_source: str
+
+
+def resolve_call(
+    func: Callable[..., Any],
+    config: PipelineConfig,
+    args: tuple[Any, ...] = (),
+    kwargs: dict[str, Any] | None = None,
+    run_config: PipelineRunConfiguration | None = None,
+    run_config_source: str = "run configuration",
+) -> PipelineCall:
+    """The prologue every pipeline run shares, static or dynamic: precedence (the run
+    configuration over the code's configuration), then the parameters bound and checked."""
+    if run_config is not None:
+        config = apply_to_pipeline(config, run_config)
+    parameters = bind_pipeline_parameters(
+        func,
+        config,
+        args,
+        kwargs or {},
+        overrides=run_config.parameters if run_config else None,
+        source=run_config_source,
+    )
+    jsonable = jsonable_pipeline_parameters(config.name, parameters)
+    return PipelineCall(
+        config.model_copy(update={"parameters": jsonable}),
+        parameters,
+        run_config,
+        run_config_source,
+    )
+
+
 def compile_pipeline(
     func: Callable[..., Any],
     config: PipelineConfig,
@@ -87,25 +128,15 @@ def compile_pipeline(
 
     `run_config` (a YAML file's or a trigger's) is laid over the code's configuration.
     """
-    if run_config is not None:
-        config = apply_to_pipeline(config, run_config)
-    parameters = bind_pipeline_parameters(
-        func,
-        config,
-        args,
-        kwargs or {},
-        overrides=run_config.parameters if run_config else None,
-        source=run_config_source,
-    )
-    jsonable = jsonable_pipeline_parameters(config.name, parameters)
-    trace = PipelineTrace(config, run_config, run_config_source)
+    call = resolve_call(func, config, args, kwargs, run_config, run_config_source)
+    trace = PipelineTrace(call.config, run_config, run_config_source)
     with tracing(trace):
-        returned = func(**parameters)
+        returned = func(**call.parameters)
     trace.check_run_config_steps()
     spec = PipelineSpec(
-        name=config.name,
+        name=call.config.name,
         source=source,
-        parameters=jsonable,
+        parameters=call.config.parameters,
         invocations=tuple(trace.invocations.values()),
         outputs=trace.output_refs(returned),
     )
@@ -113,7 +144,7 @@ def compile_pipeline(
     order = execution_order(spec)
     by_id = spec.by_id
     spec = spec.model_copy(update={"invocations": tuple(by_id[i] for i in order)})
-    return spec, config.model_copy(update={"parameters": jsonable})
+    return spec, call.config
 
 
 def jsonable_pipeline_parameters(pipeline: str, parameters: dict[str, Any]) -> dict[str, Any]:

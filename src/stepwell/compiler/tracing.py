@@ -8,9 +8,6 @@ inside another simply runs its function under the same trace, so its steps are i
 
 from __future__ import annotations
 
-import contextvars
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, Literal
 
 from stepwell.compiler.bindings import (
@@ -19,14 +16,13 @@ from stepwell.compiler.bindings import (
     bind,
     check_parameter,
     jsonable_parameters,
-    merge_config,
     type_source,
     without_parameters,
 )
 from stepwell.compiler.placeholders import ExternalArtifact, InvocationHandle, StepOutput
 from stepwell.compiler.spec import ArtifactRef, InputBinding, InvocationSpec, OutputDef
 from stepwell.config.pipeline_config import PipelineConfig
-from stepwell.config.precedence import apply_to_step
+from stepwell.config.precedence import apply_to_step, inherit_from_pipeline
 from stepwell.config.run_config import PipelineRunConfiguration
 from stepwell.exceptions import (
     ConfigurationError,
@@ -34,6 +30,7 @@ from stepwell.exceptions import (
     InputTypeError,
     PipelineDefinitionError,
 )
+from stepwell.steps.runtime import current_trace, tracing
 from stepwell.steps.type_checks import describe, type_fits
 
 if TYPE_CHECKING:
@@ -147,7 +144,7 @@ class PipelineTrace:
             after=after_ids(after, invocation_id),
             outputs=outputs,
             config=apply_to_step(
-                merge_config(step.config, self.config, jsonable_parameters(parameters)),
+                inherit_from_pipeline(step.config, self.config, jsonable_parameters(parameters)),
                 without_parameters(run_step),
             ),
         )
@@ -257,21 +254,4 @@ class PipelineTrace:
         )
 
 
-_CURRENT: contextvars.ContextVar[PipelineTrace | None] = contextvars.ContextVar(
-    "stepwell_trace", default=None
-)
-
-
-def current_trace() -> PipelineTrace | None:
-    """The trace of the pipeline being compiled in this context, if any."""
-    return _CURRENT.get()
-
-
-@contextmanager
-def tracing(trace: PipelineTrace) -> Iterator[PipelineTrace]:
-    """Record step calls into `trace` for the duration of the block."""
-    token = _CURRENT.set(trace)
-    try:
-        yield trace
-    finally:
-        _CURRENT.reset(token)
+__all__ = ["ExternalArtifact", "PipelineTrace", "StepOutput", "current_trace", "tracing"]

@@ -1,15 +1,18 @@
 """Configuration precedence, resolved in one place (pure).
 
 Layers, weakest first: the decorator < `configure(...)` / `with_options(...)` < a YAML file
-given with `with_options(config_path=...)` < a trigger's run configuration. The first two
-are already merged into the pipeline's and steps' configs; this module lays run
-configurations (YAML, trigger) on top, field by field, using only the fields that were set
-(`model_fields_set`), so legitimate falsy values such as `enable_cache: false` count.
+given with `with_options(config_path=...)` < a trigger's run configuration. A step's own
+configuration wins over its pipeline's (`inherit_from_pipeline`). Layers are laid on top
+of each other field by field, using only the fields that were set (`model_fields_set`), so
+legitimate falsy values such as `enable_cache: false` count; dict fields merge key by key.
+
+Which fields exist, merge as dicts, or pass from a pipeline to its steps is read from the
+configuration models themselves, never from a list kept by hand.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, get_origin
 
 from pydantic import BaseModel
 
@@ -17,18 +20,42 @@ from stepwell.config.pipeline_config import PipelineConfig
 from stepwell.config.run_config import PipelineRunConfiguration, StepRunConfiguration
 from stepwell.config.step_config import StepConfig
 
-_DICT_FIELDS = {
-    "parameters",
-    "settings",
-    "environment",
-    "extra",
-    "substitutions",
-    "output_materializers",
-}
+
+def _dict_fields(*models: type[BaseModel]) -> frozenset[str]:
+    """Fields annotated as dicts: layers merge them key by key."""
+    return frozenset(
+        name
+        for model in models
+        for name, info in model.model_fields.items()
+        if get_origin(info.annotation) is dict
+    )
 
 
-def _set_fields(model: BaseModel) -> dict[str, Any]:
+DICT_FIELDS = _dict_fields(StepConfig, PipelineConfig, PipelineRunConfiguration)
+STEP_OPTIONS = frozenset(StepConfig.model_fields)
+PIPELINE_OPTIONS = frozenset(PipelineConfig.model_fields)
+# What a step takes from its pipeline when it does not set it itself: every field the two
+# models share, except the pipeline's own identity and its parameters.
+INHERITED_BY_STEPS = frozenset(
+    (STEP_OPTIONS & PIPELINE_OPTIONS) - {"name", "parameters", "output_materializers"}
+)
+
+
+def set_fields(model: BaseModel) -> dict[str, Any]:
+    """The fields of `model` that were given, with their values."""
     return {name: getattr(model, name) for name in model.model_fields_set}
+
+
+def overlay(target: dict[str, Any], values: dict[str, Any]) -> dict[str, Any]:
+    """Lay `values` over `target` in place (dict fields merge); returns `target`."""
+    for name, value in values.items():
+        if isinstance(value, BaseModel):
+            value = value.model_dump(exclude_unset=True)
+        if name in DICT_FIELDS and isinstance(target.get(name), dict) and isinstance(value, dict):
+            target[name] = {**target[name], **value}
+        else:
+            target[name] = value
+    return target
 
 
 def merge_run_configurations(*layers: PipelineRunConfiguration | None) -> PipelineRunConfiguration:
@@ -38,24 +65,15 @@ def merge_run_configurations(*layers: PipelineRunConfiguration | None) -> Pipeli
     for layer in layers:
         if layer is None:
             continue
-        for name, value in _set_fields(layer).items():
+        for name, value in set_fields(layer).items():
             if name == "steps":
                 for step_id, step_config in value.items():
-                    target = steps.setdefault(step_id, {})
-                    _overlay(target, _set_fields(step_config))
+                    overlay(steps.setdefault(step_id, {}), set_fields(step_config))
                 continue
-            _overlay(merged, {name: value})
+            overlay(merged, {name: value})
     if steps:
         merged["steps"] = {k: StepRunConfiguration(**v) for k, v in steps.items()}
     return PipelineRunConfiguration(**merged)
-
-
-def _overlay(target: dict[str, Any], values: dict[str, Any]) -> None:
-    for name, value in values.items():
-        if name in _DICT_FIELDS and isinstance(target.get(name), dict) and isinstance(value, dict):
-            target[name] = {**target[name], **value}
-        else:
-            target[name] = value
 
 
 def apply_to_pipeline(config: PipelineConfig, run: PipelineRunConfiguration) -> PipelineConfig:
@@ -63,14 +81,7 @@ def apply_to_pipeline(config: PipelineConfig, run: PipelineRunConfiguration) -> 
     data = config.model_dump(exclude_unset=True)
     data["name"] = config.name
     skipped = ("steps", "parameters")  # parameters are bound by the compiler
-    values = {k: v for k, v in _set_fields(run).items() if k not in skipped}
-    for name, value in values.items():
-        if isinstance(value, BaseModel):
-            value = value.model_dump(exclude_unset=True)
-        if name in _DICT_FIELDS and isinstance(data.get(name), dict):
-            data[name] = {**data[name], **value}
-        else:
-            data[name] = value
+    overlay(data, {k: v for k, v in set_fields(run).items() if k not in skipped})
     return PipelineConfig.model_validate(data)
 
 
@@ -78,12 +89,34 @@ def apply_to_step(config: StepConfig, run: StepRunConfiguration | None) -> StepC
     """A step invocation's config with its `steps.<id>` run configuration on top."""
     if run is None:
         return config
-    data = config.model_dump(exclude_unset=True)
-    for name, value in _set_fields(run).items():
-        if isinstance(value, BaseModel):
-            value = value.model_dump(exclude_unset=True)
-        if name in _DICT_FIELDS and isinstance(data.get(name), dict):
-            data[name] = {**data[name], **value}
-        else:
-            data[name] = value
+    data = overlay(config.model_dump(exclude_unset=True), set_fields(run))
     return StepConfig.model_validate(data)
+
+
+def inherit_from_pipeline(
+    step: StepConfig, pipeline: PipelineConfig, parameters: dict[str, Any]
+) -> StepConfig:
+    """A step invocation's config: what the step sets itself, else its pipeline's; dict
+    fields merge with the step's keys on top. `parameters` are the invocation's bound ones."""
+    data = step.model_dump(exclude_unset=True)
+    for key in INHERITED_BY_STEPS:
+        inherited = getattr(pipeline, key)
+        if key in DICT_FIELDS:
+            merged = {**inherited, **data.get(key, {})}
+            if merged:
+                data[key] = merged
+        elif data.get(key) is None and inherited is not None:
+            data[key] = inherited
+    data["parameters"] = parameters
+    return StepConfig.model_validate(data)
+
+
+def apply_options(base: dict[str, Any], options: dict[str, Any], merge: bool) -> dict[str, Any]:
+    """`configure`/`with_options` over a config's set fields: dicts merge unless
+    `merge=False`, in which case a given dict replaces the old one whole."""
+    for key, value in options.items():
+        if merge and isinstance(value, dict) and isinstance(base.get(key), dict):
+            base[key] = {**base[key], **value}
+        else:
+            base[key] = value
+    return base

@@ -10,42 +10,20 @@ import copy
 import functools
 from typing import Any, Callable, Generic, ParamSpec, TypeVar
 
-from stepwell.compiler import tracing
-from stepwell.compiler.compile import compile_pipeline
+from stepwell.compiler.compile import PipelineCall, compile_pipeline, resolve_call
 from stepwell.compiler.spec import PipelineSpec
-from stepwell.config.cache_policy import CachePolicy
 from stepwell.config.pipeline_config import PipelineConfig
-from stepwell.config.precedence import merge_run_configurations
-from stepwell.config.retry_config import StepRetryConfig
+from stepwell.config.precedence import PIPELINE_OPTIONS, apply_options, merge_run_configurations
 from stepwell.config.run_config import PipelineRunConfiguration
 from stepwell.config.yaml_loader import load_run_configuration, parse_run_configuration
 from stepwell.enums import ExecutionMode
 from stepwell.exceptions import ConfigurationError
-from stepwell.steps.hooks import resolve_hook
+from stepwell.steps.base_step import normalise_option
+from stepwell.steps.runtime import current_trace, get_runtime
 from stepwell.utils.sources import get_source
 
 P = ParamSpec("P")
 R = TypeVar("R")
-
-PIPELINE_OPTIONS = {
-    "name",
-    "dynamic",
-    "run_name",
-    "enable_cache",
-    "enable_artifact_metadata",
-    "enable_step_logs",
-    "execution_mode",
-    "parameters",
-    "settings",
-    "extra",
-    "environment",
-    "tags",
-    "substitutions",
-    "on_success",
-    "on_failure",
-    "retry",
-    "cache_policy",
-}
 
 
 class Pipeline(Generic[P, R]):
@@ -72,16 +50,21 @@ class Pipeline(Generic[P, R]):
         return self._config
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        if tracing.current_trace() is not None:
+        if current_trace() is not None:  # inside another pipeline: inline its steps
             return self.entrypoint(*args, **kwargs)
-        from stepwell.orchestrators.submit import run_pipeline
-
-        return run_pipeline(self, args, kwargs)
+        return get_runtime().run_pipeline(self, args, kwargs)
 
     @property
     def run_configuration(self) -> PipelineRunConfiguration | None:
         """The run configuration given with `config_path=` (or a trigger), if any."""
         return self._run_config
+
+    def resolve(self, *args: Any, **kwargs: Any) -> PipelineCall:
+        """This call's configuration (run configuration on top) and bound parameters,
+        without tracing: what a dynamic run starts from."""
+        return resolve_call(
+            self.entrypoint, self._config, args, kwargs, self._run_config, self._run_config_source
+        )
 
     def compile(self, *args: Any, **kwargs: Any) -> tuple[PipelineSpec, PipelineConfig]:
         """Trace the pipeline into a checked spec without running anything."""
@@ -103,9 +86,7 @@ class Pipeline(Generic[P, R]):
         Names are unique per pipeline; `replace=True` renames an older snapshot of the same
         name to `<name>@<its creation time>` (it stays runnable) and takes the name.
         """
-        from stepwell.snapshots.create import create_snapshot
-
-        return create_snapshot(self, name, description, replace)
+        return get_runtime().create_snapshot(self, name, description, replace)
 
     def write_run_configuration_template(self, path: str, stack: Any = None) -> None:
         """Write a commented YAML template of every run configuration key for this pipeline."""
@@ -152,7 +133,8 @@ class Pipeline(Generic[P, R]):
             self._run_config = merge_run_configurations(*layers)
 
     def __repr__(self) -> str:
-        return f"<pipeline {self.name}>"
+        config = self.__dict__.get("_config")
+        return f"<pipeline {config.name if config is not None else '?'}>"
 
 
 def merge_pipeline_options(
@@ -165,22 +147,16 @@ def merge_pipeline_options(
             f"Unknown option(s) {sorted(unknown)} for pipeline '{config.name}'; "
             f"known options: {sorted(PIPELINE_OPTIONS)}."
         )
+    owner = f"pipeline '{config.name}'"
+    update = {
+        key: _execution_mode(value, owner)
+        if key == "execution_mode" and value is not None
+        else normalise_option(key, value, owner)
+        for key, value in options.items()
+    }
     current = config.model_dump(exclude_unset=True)
     current["name"] = config.name
-    owner = f"pipeline '{config.name}'"
-    for key, value in options.items():
-        if key in ("on_success", "on_failure") and value is not None:
-            value = resolve_hook(value, key, owner)  # type: ignore[arg-type]
-        elif key == "execution_mode" and value is not None:
-            value = _execution_mode(value, owner)
-        elif key == "retry" and isinstance(value, dict):
-            value = StepRetryConfig(**value)
-        elif key == "cache_policy" and isinstance(value, dict):
-            value = CachePolicy(**value)
-        if merge and isinstance(value, dict) and isinstance(current.get(key), dict):
-            value = {**current[key], **value}
-        current[key] = value
-    return PipelineConfig.model_validate(current)
+    return PipelineConfig.model_validate(apply_options(current, update, merge))
 
 
 def _execution_mode(value: Any, owner: str) -> ExecutionMode:

@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from stepwell.exceptions import ConfigurationError, EntityExistsError
-from stepwell.orchestrators.submit import active_artifact_store, active_store
 from stepwell.snapshots.code_archive import build_archive
+from stepwell.store.active import default_artifact_store, get_store
 from stepwell.store.models import SnapshotResponse
 from stepwell.utils.source_root import source_root
 
@@ -26,7 +26,7 @@ def create_snapshot(
     if not name or not isinstance(name, str):
         raise ConfigurationError("A snapshot needs a non-empty name.")
     spec, config = pipeline.compile()
-    store, artifact_store = active_store(), active_artifact_store()
+    store, artifact_store = get_store(), default_artifact_store()
     # The cheap check first: a taken name fails before the code is archived and uploaded.
     record = store.get_or_create_pipeline(config.name)
     named = store.list_snapshots(pipeline=record.id, named_only=True, size=10_000)

@@ -1,8 +1,9 @@
 """`BaseStep`: a step function plus its inputs, outputs and configuration (define layer).
 
 Calling a step inside a pipeline function records an invocation in the current trace and
-returns placeholders for its outputs; calling it anywhere else runs it as a one-step run
-(or calls the plain function when STEPWELL_RUN_SINGLE_STEPS_WITHOUT_STACK is on).
+returns placeholders for its outputs; inside a running step it is the plain function (as in
+ZenML); anywhere else the runtime (`steps.runtime`) runs it as a one-step run (or the plain
+function is called when STEPWELL_RUN_SINGLE_STEPS_WITHOUT_STACK is on).
 """
 
 from __future__ import annotations
@@ -14,11 +15,14 @@ from typing import Any, Callable, Generic, ParamSpec, TypeVar
 
 from stepwell.config import environment
 from stepwell.config.cache_policy import CachePolicy
+from stepwell.config.precedence import STEP_OPTIONS, apply_options
 from stepwell.config.retry_config import StepRetryConfig
 from stepwell.config.step_config import StepConfig
 from stepwell.exceptions import CachePolicyError, MaterializerError, StepDefinitionError
-from stepwell.steps.hooks import HookSpec, resolve_hook
+from stepwell.steps.hooks import resolve_hook
+from stepwell.steps.runtime import current_trace, get_runtime
 from stepwell.steps.signature import InputSpec, OutputSpec, parse_inputs, parse_outputs
+from stepwell.steps.step_context import in_running_step
 from stepwell.utils.sources import get_source
 
 P = ParamSpec("P")
@@ -67,9 +71,9 @@ class BaseStep(Generic[P, R]):
         return self._config.enable_cache
 
     def __call__(self, *args: Any, id: str | None = None, after: Any = None, **kwargs: Any) -> Any:
-        from stepwell.compiler import tracing
-
-        trace = tracing.current_trace()
+        if in_running_step():  # a step called by a running step is a plain function (ZenML)
+            return self.entrypoint(*args, **kwargs)
+        trace = current_trace()
         if trace is not None:
             return trace.add_invocation(self, args, kwargs, custom_id=id, after=after)
         if id is not None or after is not None:
@@ -79,9 +83,7 @@ class BaseStep(Generic[P, R]):
             )
         if environment.run_single_steps_without_stack():
             return self.entrypoint(*args, **kwargs)
-        from stepwell.orchestrators.submit import run_single_step
-
-        return run_single_step(self, args, kwargs)
+        return get_runtime().run_single_step(self, args, kwargs)
 
     # -- dynamic pipelines -------------------------------------------------------------------
     def submit(self, *args: Any, id: str | None = None, after: Any = None, **kwargs: Any) -> Any:
@@ -98,9 +100,7 @@ class BaseStep(Generic[P, R]):
         return self._dynamic_trace("product").map(self, kwargs, product=True, after=after)
 
     def _dynamic_trace(self, method: str) -> Any:
-        from stepwell.compiler import tracing
-
-        trace = tracing.current_trace()
+        trace = current_trace()
         if trace is None or not hasattr(trace, "map"):
             raise StepDefinitionError(
                 f"`{self.name}.{method}(...)` only works inside a dynamic pipeline: decorate the "
@@ -124,12 +124,7 @@ class BaseStep(Generic[P, R]):
 
     def _merged(self, options: dict[str, Any], merge: bool) -> StepConfig:
         update = normalise_step_options(options, owner=f"step '{self.name}'")
-        current = self._config.model_dump(exclude_unset=True)
-        for key, value in update.items():
-            if merge and isinstance(value, dict) and isinstance(current.get(key), dict):
-                current[key] = {**current[key], **value}
-            else:
-                current[key] = value
+        current = apply_options(self._config.model_dump(exclude_unset=True), update, merge)
         return self._checked(StepConfig.model_validate(current))
 
     def _checked(self, config: StepConfig) -> StepConfig:
@@ -169,24 +164,12 @@ class BaseStep(Generic[P, R]):
         return config
 
     def __repr__(self) -> str:
-        return f"<step {self.name}>"
-
-
-STEP_OPTIONS = {
-    "enable_cache",
-    "enable_artifact_metadata",
-    "enable_step_logs",
-    "parameters",
-    "output_materializers",
-    "settings",
-    "extra",
-    "environment",
-    "on_success",
-    "on_failure",
-    "retry",
-    "cache_policy",
-    "name",
-}
+        # Safe on a half-built step: an error raised while building one must not be masked.
+        config = self.__dict__.get("_config")
+        name = (config.name if config is not None else None) or getattr(
+            self.__dict__.get("entrypoint"), "__name__", "?"
+        )
+        return f"<step {name}>"
 
 
 def check_file_dependency(entry: str, step_name: str, root: Any) -> None:
@@ -211,18 +194,21 @@ def normalise_step_options(options: dict[str, Any], owner: str) -> dict[str, Any
             f"Unknown option(s) {sorted(unknown)} for {owner}; "
             f"known options: {sorted(STEP_OPTIONS)}."
         )
-    result: dict[str, Any] = {}
-    for key, value in options.items():
-        if key in ("on_success", "on_failure") and value is not None:
-            value = resolve_hook(value, key, owner)  # type: ignore[arg-type]
-        elif key == "output_materializers" and value is not None:
-            value = _materializer_sources(value, owner)
-        elif key == "retry" and isinstance(value, dict):
-            value = StepRetryConfig(**value)
-        elif key == "cache_policy" and isinstance(value, dict):
-            value = CachePolicy(**value)
-        result[key] = value
-    return result
+    return {key: normalise_option(key, value, owner) for key, value in options.items()}
+
+
+def normalise_option(key: str, value: Any, owner: str) -> Any:
+    """One user-facing option (of a step or a pipeline) as configuration data: hooks and
+    materializers as source references, dicts of retry and cache settings as models."""
+    if key in ("on_success", "on_failure") and value is not None:
+        return resolve_hook(value, key, owner)  # type: ignore[arg-type]
+    if key == "output_materializers" and value is not None:
+        return _materializer_sources(value, owner)
+    if key == "retry" and isinstance(value, dict):
+        return StepRetryConfig(**value)
+    if key == "cache_policy" and isinstance(value, dict):
+        return CachePolicy(**value)
+    return value
 
 
 def _materializer_sources(value: Any, owner: str) -> dict[str, str]:
@@ -243,39 +229,11 @@ def _as_source(materializer: Any, owner: str) -> str:
     return get_source(materializer)
 
 
-def make_step(
-    func: Callable[P, R],
-    *,
-    name: str | None = None,
-    enable_cache: bool | None = None,
-    enable_artifact_metadata: bool | None = None,
-    enable_step_logs: bool | None = None,
-    output_materializers: Any = None,
-    settings: dict[str, Any] | None = None,
-    extra: dict[str, Any] | None = None,
-    environment_vars: dict[str, str] | None = None,
-    on_success: HookSpec | None = None,
-    on_failure: HookSpec | None = None,
-    retry: StepRetryConfig | None = None,
-    cache_policy: Any = None,
-) -> BaseStep[P, R]:
-    """Build a `BaseStep` from a function and the decorator's options."""
-    step_name = name or func.__name__
-    owner = f"step '{step_name}'"
-    options: dict[str, Any] = {"name": step_name}
-    given = {
-        "enable_cache": enable_cache,
-        "enable_artifact_metadata": enable_artifact_metadata,
-        "enable_step_logs": enable_step_logs,
-        "output_materializers": output_materializers,
-        "settings": settings,
-        "extra": extra,
-        "environment": environment_vars,
-        "on_success": on_success,
-        "on_failure": on_failure,
-        "retry": retry,
-        "cache_policy": cache_policy,
-    }
-    options.update({k: v for k, v in given.items() if v is not None})
+def make_step(func: Callable[P, R], **options: Any) -> BaseStep[P, R]:
+    """Build a `BaseStep` from a function and the decorator's options (any `StepConfig`
+    field; options left at None count as not given)."""
+    options = {key: value for key, value in options.items() if value is not None}
+    options.setdefault("name", func.__name__)
+    owner = f"step '{options['name']}'"
     config = StepConfig.model_validate(normalise_step_options(options, owner))
     return BaseStep(func, config)

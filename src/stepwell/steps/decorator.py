@@ -51,22 +51,22 @@ def step(
     cache_policy: Any = None,
 ) -> BaseStep[P, R] | Callable[[Callable[P, R]], BaseStep[P, R]]:
     """Make a function a pipeline step; nothing runs at decoration time."""
+    options = {
+        "name": name,
+        "enable_cache": enable_cache,
+        "enable_artifact_metadata": enable_artifact_metadata,
+        "enable_step_logs": enable_step_logs,
+        "output_materializers": output_materializers,
+        "settings": settings,
+        "extra": extra,
+        "environment": environment,
+        "on_success": on_success,
+        "on_failure": on_failure,
+        "retry": retry,
+        "cache_policy": cache_policy,
+    }
 
     def decorate(func: Callable[P, R]) -> BaseStep[P, R]:
-        return make_step(
-            func,
-            name=name,
-            enable_cache=enable_cache,
-            enable_artifact_metadata=enable_artifact_metadata,
-            enable_step_logs=enable_step_logs,
-            output_materializers=output_materializers,
-            settings=settings,
-            extra=extra,
-            environment_vars=environment,
-            on_success=on_success,
-            on_failure=on_failure,
-            retry=retry,
-            cache_policy=cache_policy,
-        )
+        return make_step(func, **options)
 
     return decorate(_func) if _func is not None else decorate

@@ -81,6 +81,11 @@ def get_step_context() -> StepContext:
     return context
 
 
+def in_running_step() -> bool:
+    """Whether a step's code (or one of its hooks) is running in this context."""
+    return _CURRENT.get() is not None
+
+
 @contextmanager
 def step_context(context: StepContext) -> Iterator[StepContext]:
     """Make `context` the current step context for the duration of the block."""

@@ -1,4 +1,5 @@
-"""The process-wide metadata store (layer: store): `get_store()` and `reset_store()`.
+"""The process-wide stores (layer: store): `get_store()`, `reset_store()` and
+`default_artifact_store()`.
 
 Every stage of the define -> compile -> orchestrate -> launch -> store -> read flow that needs
 the metadata store asks `get_store()`, which returns one `SqlStore` for the URL of
@@ -12,7 +13,8 @@ from __future__ import annotations
 import os
 import threading
 
-from stepwell.config.environment import ENV_HOME, ENV_STORE_URL, store_url
+from stepwell.artifact_stores.base import BaseArtifactStore
+from stepwell.config.environment import ENV_HOME, ENV_STORE_URL, artifact_store_path, store_url
 from stepwell.store.sql.store import SqlStore
 
 _Key = tuple[str | None, ...]
@@ -64,6 +66,20 @@ def reset_store() -> None:
         current, _current = _current, None
     if current is not None:
         current[1].close()
+
+
+_ARTIFACT_STORES: dict[str, BaseArtifactStore] = {}
+
+
+def default_artifact_store() -> BaseArtifactStore:
+    """The artifact store at the configured path (STEPWELL_ARTIFACT_STORE_PATH, else the
+    home folder's `artifacts/`): the default stack's, and where external inputs and code
+    archives go. One object per path, kept for the life of the process."""
+    path = artifact_store_path()
+    store = _ARTIFACT_STORES.get(path)
+    if store is None:
+        store = _ARTIFACT_STORES[path] = BaseArtifactStore(path)
+    return store
 
 
 def _after_fork_in_child() -> None:

@@ -4,12 +4,11 @@ import os
 
 import pytest
 
-from stepwell import pipeline, step
+from stepwell import pipeline, step, unmapped
 from stepwell.client import Client
 from stepwell.compiler.spec import PipelineSpec
 from stepwell.enums import ExecutionStatus
 from stepwell.exceptions import PipelineDefinitionError, StepDefinitionError, StepFailedError
-from stepwell.orchestrators.dynamic import unmapped
 
 
 @step

@@ -13,147 +13,51 @@ from __future__ import annotations
 
 import itertools
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from typing import Any
 
+from stepwell.compiler.compile import PipelineCall
 from stepwell.compiler.spec import PipelineSpec
-from stepwell.compiler.tracing import ExternalArtifact, PipelineTrace, StepOutput
+from stepwell.compiler.tracing import ExternalArtifact, PipelineTrace, StepOutput, tracing
+from stepwell.enums import ExecutionMode
 from stepwell.exceptions import PipelineDefinitionError, StepFailedError
 from stepwell.execution.launcher import StepOutcome
 from stepwell.execution.run_context import RunContext
 from stepwell.execution.scheduler import Scheduler, StepState
 from stepwell.orchestrators.base import BaseOrchestrator
-from stepwell.orchestrators.events import emit
-
-
-class Unmapped:
-    """Marks an input of `map`/`product` that every mapped step gets whole."""
-
-    def __init__(self, value: Any) -> None:
-        self.value = value
-
-
-def unmapped(value: Any) -> Unmapped:
-    """Pass `value` whole to every step of a `map` or `product`."""
-    return Unmapped(value)
-
-
-class StepHandle(StepOutput):
-    """An output of a step of a dynamic run: pass it on, or `.load()` its value."""
-
-    __slots__ = ("_engine", "element_hash", "index")
-
-    def __init__(
-        self,
-        engine: DynamicEngine,
-        invocation_id: str,
-        output_name: str,
-        annotation: Any,
-        index: int | None = None,
-        element_hash: str | None = None,
-    ) -> None:
-        super().__init__(invocation_id, output_name, annotation)
-        self._engine = engine
-        self.index = index
-        self.element_hash = element_hash
-
-    def load(self) -> Any:
-        """Wait for the step, then read this output back from the artifact store."""
-        self._engine.wait_for(self.invocation_id)
-        value = self._engine.ctx.outputs[self.invocation_id][self.output_name][0].load()
-        return value[self.index] if self.index is not None else value
-
-    def __len__(self) -> int:
-        return len(self.load())
-
-    def __getitem__(self, index: int) -> StepHandle:
-        """One element of a sequence output, as an input of another step."""
-        return StepHandle(self._engine, self.invocation_id, self.output_name, Any, index)
-
-
-class StepFuture:
-    """A step started with `submit` or `map`; its outputs once it has finished."""
-
-    def __init__(self, engine: DynamicEngine, invocation_id: str, handles: list[StepHandle]):
-        self._engine = engine
-        self.invocation_id = invocation_id
-        self.handles = handles
-
-    def wait(self) -> StepFuture:
-        self._engine.wait_for(self.invocation_id)
-        return self
-
-    def result(self) -> Any:
-        """The step's output handles (one, or a tuple for several), once it has finished."""
-        self.wait()
-        return self.handles[0] if len(self.handles) == 1 else tuple(self.handles)
-
-    def load(self) -> Any:
-        """The step's output value(s), once it has finished."""
-        self.wait()
-        values = [handle.load() for handle in self.handles]
-        return values[0] if len(values) == 1 else tuple(values)
-
-    def __repr__(self) -> str:
-        return f"<future {self.invocation_id}>"
-
-
-class MapResult(Sequence[StepFuture]):
-    """The futures of a `map`/`product`, in element order; a list input downstream."""
-
-    def __init__(self, futures: list[StepFuture]) -> None:
-        self.futures = futures
-
-    def __getitem__(self, index: Any) -> Any:
-        return self.futures[index]
-
-    def __len__(self) -> int:
-        return len(self.futures)
-
-    def __iter__(self) -> Iterator[StepFuture]:
-        return iter(self.futures)
-
-    def wait(self) -> MapResult:
-        for future in self.futures:
-            future.wait()
-        return self
-
-    def load(self) -> list[Any]:
-        return [future.load() for future in self.futures]
+from stepwell.orchestrators.loop import RunLoop
+from stepwell.runs.dynamic_handles import MapResult, StepFuture, StepHandle, Unmapped
+from stepwell.runs.single_step import save_external
+from stepwell.runs.submit import submit
 
 
 class DynamicEngine:
-    """Launches steps as the pipeline function creates them, and pumps until they finish."""
+    """Launches steps as the pipeline function creates them; waiting pumps the run loop."""
 
-    def __init__(self, ctx: RunContext, orchestrator: BaseOrchestrator, scheduler: Scheduler):
-        self.ctx = ctx
-        self.orchestrator = orchestrator
-        self.scheduler = scheduler
-        self.outcomes: dict[str, StepOutcome] = {}
+    def __init__(self, loop: RunLoop) -> None:
+        self.loop = loop
+        self.ctx = loop.ctx
 
     def add(self, invocation: Any) -> None:
-        self.ctx.add_invocation(invocation)
-        decision = self.scheduler.add_step(invocation.id, invocation.upstream)
-        self.orchestrator._apply(self.ctx, decision)
+        self.loop.add(invocation)
 
-    def pump(self) -> None:
-        """Wait for one launched step to finish and act on it."""
-        outcome = self.orchestrator.next_outcome(self.ctx)
-        self.outcomes[outcome.invocation_id] = outcome
-        decision = self.orchestrator._report(self.ctx, self.scheduler, outcome)
-        self.orchestrator._apply(self.ctx, decision)
+    def output_versions(self, invocation_id: str, output_name: str) -> list[Any]:
+        return self.ctx.outputs[invocation_id][output_name]
 
     def wait_for(self, invocation_id: str) -> None:
-        while self.scheduler.state[invocation_id] in (StepState.PENDING, StepState.RUNNING):
-            self.pump()
+        scheduler = self.loop.scheduler
+        self.loop.run_until(
+            lambda: scheduler.state[invocation_id] not in (StepState.PENDING, StepState.RUNNING)
+        )
         # Back to the pipeline function, which may read the store or take long: buffered
         # cache hits go in now.
         self.ctx.flush_records()
-        state = self.scheduler.state[invocation_id]
+        state = scheduler.state[invocation_id]
         if state is not StepState.SUCCEEDED:
+            outcomes = self.loop.outcomes
             failures = "; ".join(
-                f"{name}: {self.outcomes[name].error}" if name in self.outcomes else name
-                for name in self.scheduler.failed
+                f"{name}: {outcomes[name].error}" if name in outcomes else name
+                for name in scheduler.failed
             )
             raise StepFailedError(
                 f"Step '{invocation_id}' {state.value}, so its outputs cannot be loaded"
@@ -161,10 +65,6 @@ class DynamicEngine:
                 + ".",
                 invocation_id=invocation_id,
             )
-
-    def finish(self) -> None:
-        while not self.scheduler.is_finished:
-            self.pump()
 
 
 class DynamicTrace(PipelineTrace):
@@ -194,8 +94,6 @@ class DynamicTrace(PipelineTrace):
         return value
 
     def _external(self, step: Any, name: str, value: Any) -> ExternalArtifact:
-        from stepwell.orchestrators.single_step import save_external
-
         return save_external(
             step, name, value, self.engine.ctx.store, self.engine.ctx.artifact_store
         )
@@ -310,76 +208,44 @@ def _content_digest(value: Any) -> str:
     return xxhash.xxh3_128_hexdigest(data)
 
 
-def new_engine(ctx: RunContext, orchestrator: BaseOrchestrator, mode: Any) -> DynamicEngine:
-    scheduler = Scheduler({}, mode, orchestrator.max_parallelism)
-    return DynamicEngine(ctx, orchestrator, scheduler)
-
-
-def empty_spec(name: str, source: str | None, parameters: dict[str, Any]) -> PipelineSpec:
-    return PipelineSpec(name=name, source=source, parameters=parameters)
-
-
-__all__ = ["MapResult", "StepFuture", "StepHandle", "unmapped"]
-
-
 def run_dynamic(pipeline: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
     """Run a dynamic pipeline: its function drives the run as it goes."""
-    from stepwell.compiler.compile import bind_pipeline_parameters, jsonable_pipeline_parameters
-    from stepwell.config.precedence import apply_to_pipeline
-    from stepwell.orchestrators.submit import submit
-
-    run_config = pipeline.run_configuration
-    config = pipeline.config
-    if run_config is not None:
-        config = apply_to_pipeline(config, run_config)
-    parameters = bind_pipeline_parameters(
-        pipeline.entrypoint,
-        config,
-        args,
-        kwargs,
-        overrides=run_config.parameters if run_config else None,
+    call = pipeline.resolve(*args, **kwargs)
+    spec = PipelineSpec(
+        name=call.config.name, source=pipeline.source, parameters=call.config.parameters
     )
-    jsonable = jsonable_pipeline_parameters(config.name, parameters)
-    config = config.model_copy(update={"parameters": jsonable})
-    spec = empty_spec(config.name, pipeline.source, jsonable)
 
     def drive(ctx: RunContext, orchestrator: BaseOrchestrator) -> dict[str, StepOutcome]:
-        return _drive(pipeline, parameters, config, run_config, ctx, orchestrator)
+        return _drive(pipeline, call, ctx, orchestrator)
 
-    return submit(spec, config, driver=drive)
+    return submit(spec, call.config, driver=drive)
 
 
 def _drive(
-    pipeline: Any,
-    parameters: dict[str, Any],
-    config: Any,
-    run_config: Any,
-    ctx: RunContext,
-    orchestrator: BaseOrchestrator,
+    pipeline: Any, call: PipelineCall, ctx: RunContext, orchestrator: BaseOrchestrator
 ) -> dict[str, StepOutcome]:
-    from stepwell.compiler.tracing import tracing
-
-    engine = new_engine(ctx, orchestrator, config.execution_mode)
-    trace = DynamicTrace(engine, config, run_config)
-    orchestrator.prepare(ctx)
-    emit("run_started", ctx.run, [])
+    scheduler = Scheduler({}, call.config.execution_mode, orchestrator.max_parallelism)
+    loop = RunLoop(orchestrator, ctx, scheduler)
+    engine = DynamicEngine(loop)
+    trace = DynamicTrace(engine, call.config, call.run_config, call.run_config_source)
     try:
+        loop.start([])
         try:
             with tracing(trace):
-                pipeline.entrypoint(**parameters)
+                pipeline.entrypoint(**call.parameters)
         except KeyboardInterrupt:
-            orchestrator._stop_everything(ctx, engine.scheduler, engine.outcomes)
+            loop.stop_everything()
             raise
         except BaseException:
             # The function failed (often because a step did): let what runs end by the mode.
-            if engine.scheduler.mode.value == "fail_fast":
-                orchestrator._stop_everything(ctx, engine.scheduler, engine.outcomes)
+            if scheduler.mode is ExecutionMode.FAIL_FAST:
+                loop.stop_everything()
             else:
-                engine.finish()
+                loop.run_to_end()
             raise
-        engine.finish()
+        loop.run_to_end()
     finally:
-        orchestrator.shutdown()
+        loop.close()
         if ctx.run.snapshot_id is not None:
             ctx.store.update_snapshot(ctx.run.snapshot_id, spec=ctx.spec.model_dump(mode="json"))
-    return engine.outcomes
+    return loop.outcomes

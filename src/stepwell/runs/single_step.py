@@ -1,4 +1,4 @@
-"""Compile a single step call (outside any pipeline) into a one-invocation spec.
+"""Run a single step called outside any pipeline, as an unlisted one-invocation run (runs).
 
 Arguments that are plain JSON values become parameters; any other object (an array, a
 model) is first saved as an artifact version and passed in as an external input, so the
@@ -7,7 +7,6 @@ step runs exactly as it would inside a pipeline.
 
 from __future__ import annotations
 
-import inspect
 import json
 from typing import Any
 
@@ -18,8 +17,21 @@ from stepwell.compiler.tracing import ExternalArtifact, PipelineTrace, tracing
 from stepwell.config.pipeline_config import PipelineConfig
 from stepwell.exceptions import PipelineDefinitionError
 from stepwell.execution.outputs import save_artifact_version
+from stepwell.runs.submit import submit
 from stepwell.steps.base_step import BaseStep
+from stepwell.store.active import default_artifact_store, get_store
 from stepwell.store.base import Store
+
+
+def run_single_step(step: BaseStep[Any, Any], args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+    """Run one step outside a pipeline as an unlisted one-step run; return its output values."""
+    spec, config = compile_single_step(step, args, kwargs, get_store(), default_artifact_store())
+    run = submit(spec, config, is_unlisted=True)
+    if not step.outputs:
+        return None
+    step_run = run.steps[spec.invocations[0].id]
+    values = [step_run.outputs[name][0].load() for name in step.outputs]
+    return values[0] if len(values) == 1 else tuple(values)
 
 
 def compile_single_step(
@@ -31,7 +43,7 @@ def compile_single_step(
 ) -> tuple[PipelineSpec, PipelineConfig]:
     """A spec of one invocation of `step` with these arguments."""
     try:
-        bound = inspect.signature(step.entrypoint).bind_partial(*args, **kwargs).arguments
+        bound = step.signature.bind_partial(*args, **kwargs).arguments
     except TypeError as error:
         raise PipelineDefinitionError(
             f"Step '{step.name}' cannot take these arguments: {error}."

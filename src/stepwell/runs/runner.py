@@ -1,4 +1,4 @@
-"""The process that starts a triggered run from a snapshot (`python -m stepwell.snapshots.runner`).
+"""The process that starts a triggered run from a snapshot (`python -m stepwell.runs.runner`).
 
 It unpacks the snapshot's code archive, imports the pipeline from it (never from the caller's
 live objects), lays the snapshot's and the trigger's run configurations over the snapshot's
@@ -48,10 +48,11 @@ def start_run(request: dict[str, Any]) -> str:
     """Compile and record the triggered run; start it in the background; return its id."""
     from stepwell.config.environment import home_folder
     from stepwell.config.pipeline_config import PipelineConfig
-    from stepwell.orchestrators.submit import active_store, submit
+    from stepwell.runs.submit import submit
     from stepwell.snapshots.code_archive import extract_archive, read_metadata
+    from stepwell.store.active import get_store
 
-    store = active_store()
+    store = get_store()
     snapshot = store.get_snapshot(request["snapshot_id"])
     if snapshot.code_uri is None:
         raise RuntimeError(f"Snapshot {snapshot.id} has no code archive.")

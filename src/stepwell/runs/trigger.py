@@ -20,7 +20,7 @@ from stepwell.config.environment import artifact_store_path, home_folder, store_
 from stepwell.config.run_config import PipelineRunConfiguration
 from stepwell.config.yaml_loader import parse_run_configuration
 from stepwell.exceptions import ConfigurationError, EntityNotFoundError, TriggerError
-from stepwell.snapshots.runner import ENV_REQUEST
+from stepwell.runs.runner import ENV_REQUEST
 from stepwell.store.base import Store
 from stepwell.store.liveness import wait_for_run
 from stepwell.store.models import PipelineRunResponse, SnapshotResponse
@@ -123,7 +123,7 @@ def _start_runner(snapshot: SnapshotResponse, run_config: PipelineRunConfigurati
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     with open(log_path, "ab") as log:
         process = subprocess.Popen(
-            [sys.executable, "-m", "stepwell.snapshots.runner"],
+            [sys.executable, "-m", "stepwell.runs.runner"],
             env=env,
             stdin=subprocess.DEVNULL,
             stdout=log,

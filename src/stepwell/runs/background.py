@@ -58,7 +58,7 @@ def _as_interrupt(signum: int, frame: Any) -> None:
 def _daemon_main(ctx: RunContext, orchestrator: BaseOrchestrator, driver: Any = None) -> None:
     """Body of the background process: redirect output, run, exit without cleanup."""
     from stepwell.enums import ExecutionStatus
-    from stepwell.orchestrators.submit import execute_run
+    from stepwell.runs.execute import execute_run
 
     code = 0
     try:

@@ -1,0 +1,128 @@
+"""Execute a stored run to its end and record how it ended (runs layer).
+
+Used by every way a run starts: a call in this process, a background process, a triggered
+run. Ctrl-C is held back to safe points while the run goes on, and the run's end (completed,
+failed, stopped) is recorded whatever happens.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import time
+from collections.abc import Callable, Iterator
+from datetime import datetime, timezone
+
+from stepwell.enums import ExecutionMode, ExecutionStatus
+from stepwell.exceptions import PipelineRunFailedError
+from stepwell.execution.launcher import StepOutcome
+from stepwell.execution.run_context import RunContext
+from stepwell.logger import get_logger
+from stepwell.orchestrators.base import BaseOrchestrator
+from stepwell.orchestrators.events import emit
+from stepwell.orchestrators.interrupts import held_interrupts
+from stepwell.store.models import PipelineRunResponse
+
+logger = get_logger(__name__)
+
+Driver = Callable[[RunContext, BaseOrchestrator], dict[str, StepOutcome]]
+
+
+def execute_run(
+    ctx: RunContext,
+    orchestrator: BaseOrchestrator,
+    raise_on_failure: bool = True,
+    driver: Driver | None = None,
+) -> PipelineRunResponse:
+    """Orchestrate a stored run to its end and record how it ended.
+
+    `driver` replaces the orchestrator's own loop (dynamic pipelines drive it themselves).
+    """
+    store, run = ctx.store, ctx.run
+    clock = time.perf_counter()
+    # Until the run's end is recorded, Ctrl-C is held back to the points where stopping
+    # leaves the store whole (see `orchestrators.interrupts`); it is never lost.
+    with held_interrupts():
+        try:
+            with _pinned_stack(ctx):
+                try:
+                    outcomes = driver(ctx, orchestrator) if driver else orchestrator.run(ctx)
+                except BaseException:
+                    with contextlib.suppress(Exception):  # the first error is the one to tell
+                        ctx.flush_records()
+                    raise
+                ctx.flush_records()  # the last buffered cache hits, before the run's end
+        except KeyboardInterrupt:
+            stopped = store.update_run(
+                run.id,
+                status=ExecutionStatus.STOPPED,
+                end_time=_now(),
+                status_message="Interrupted by the user.",
+            )
+            emit("run_finished", stopped)
+            raise
+        except BaseException as error:
+            failed_run = store.update_run(
+                run.id,
+                status=ExecutionStatus.FAILED,
+                end_time=_now(),
+                status_message=f"Orchestration failed: {error}",
+            )
+            emit("run_finished", failed_run)
+            raise
+        status = final_status(outcomes)
+        failed = [o for o in outcomes.values() if o.status is ExecutionStatus.FAILED]
+        message = (
+            f"Failed step(s): {', '.join(o.invocation_id for o in failed)}" if failed else None
+        )
+        finished = store.update_run(run.id, status=status, end_time=_now(), status_message=message)
+    _log_summary(finished, outcomes, time.perf_counter() - clock)
+    emit("run_finished", finished)
+    if failed and raise_on_failure:
+        raise_for_failure(finished, failed)
+    return finished
+
+
+def final_status(outcomes: dict[str, StepOutcome]) -> ExecutionStatus:
+    """A run failed if any step failed; stopped if a step was stopped; else completed."""
+    statuses = {outcome.status for outcome in outcomes.values()}
+    if ExecutionStatus.FAILED in statuses:
+        return ExecutionStatus.FAILED
+    if ExecutionStatus.STOPPED in statuses:
+        return ExecutionStatus.STOPPED
+    return ExecutionStatus.COMPLETED
+
+
+def raise_for_failure(run: PipelineRunResponse, failed: list[StepOutcome]) -> None:
+    """Raise to the caller: the step's own error under FAIL_FAST, else a summary error."""
+    first = failed[0].error
+    if run.config.execution_mode is ExecutionMode.FAIL_FAST and first is not None:
+        raise first
+    names = ", ".join(outcome.invocation_id for outcome in failed)
+    raise PipelineRunFailedError(
+        f"Pipeline run has failed due to failure in step(s): {names}", run_name=run.name
+    ) from first
+
+
+def _log_summary(
+    run: PipelineRunResponse, outcomes: dict[str, StepOutcome], seconds: float
+) -> None:
+    if outcomes and all(o.status is ExecutionStatus.CACHED for o in outcomes.values()):
+        logger.info("All steps of the pipeline run were cached.")
+    verb = "has finished" if run.status is ExecutionStatus.COMPLETED else f"has {run.status.value}"
+    logger.info("Pipeline run %s %s in %.3fs.", run.name, verb, seconds)
+
+
+@contextlib.contextmanager
+def _pinned_stack(ctx: RunContext) -> Iterator[None]:
+    stack = getattr(ctx, "stack", None)
+    if stack is None:
+        yield
+        return
+    from stepwell.stack.active import using_stack
+
+    with using_stack(stack):
+        yield
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)

@@ -1,0 +1,120 @@
+"""Submit a run: store the snapshot and the run, then execute it here or in the background.
+
+Behind calling a pipeline, a single step, a dynamic pipeline and a triggered snapshot: the
+only place where a run record is created.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime, timezone
+from typing import TYPE_CHECKING, Any
+
+from stepwell.compiler.spec import PipelineSpec
+from stepwell.config.pipeline_config import PipelineConfig
+from stepwell.config.run_name import format_run_name
+from stepwell.enums import ExecutionStatus
+from stepwell.exceptions import DuplicateRunNameError, EntityNotFoundError, StoreError
+from stepwell.execution.run_context import RunContext
+from stepwell.logger import get_logger
+from stepwell.runs.execute import Driver, execute_run
+from stepwell.runs.resolve import (
+    is_synchronous,
+    make_orchestrator,
+    orchestrator_settings,
+    run_stack,
+    stack_artifact_store,
+)
+from stepwell.store.active import get_store
+from stepwell.store.base import Store
+from stepwell.store.models import PipelineRunResponse
+
+if TYPE_CHECKING:
+    from stepwell.pipelines.pipeline import Pipeline
+
+logger = get_logger(__name__)
+
+
+def run_pipeline(
+    pipeline: Pipeline[Any, Any], args: tuple[Any, ...], kwargs: dict[str, Any]
+) -> PipelineRunResponse:
+    """Compile `pipeline` with these arguments, run it, and return its run record."""
+    if pipeline.config.dynamic:
+        from stepwell.runs.dynamic import run_dynamic
+
+        return run_dynamic(pipeline, args, kwargs)  # type: ignore[no-any-return]
+    spec, config = pipeline.compile(*args, **kwargs)
+    return submit(spec, config)
+
+
+def submit(
+    spec: PipelineSpec,
+    config: PipelineConfig,
+    *,
+    is_unlisted: bool = False,
+    raise_on_failure: bool = True,
+    snapshot_id: Any = None,
+    background: bool | None = None,
+    driver: Driver | None = None,
+) -> PipelineRunResponse:
+    """Store a compiled pipeline as a snapshot and a run, then orchestrate the run.
+
+    `driver` replaces the orchestrator's own loop (dynamic pipelines drive it themselves).
+    With the orchestrator setting `synchronous: False` (or `background=True`) the run goes
+    on in a detached background process and this returns at once with the run (status
+    `initializing`).
+    """
+    store = get_store()
+    stack = run_stack()
+    settings = orchestrator_settings(config, stack)
+    orchestrator = make_orchestrator(stack, settings)
+    synchronous = is_synchronous(stack, settings) if background is None else not background
+    # Taken once the store is open: a process's first run would otherwise count the time it
+    # takes to import and open the store as part of the run.
+    started = datetime.now(timezone.utc)
+    run_name = format_run_name(config.run_name or None, config.name, started, config.substitutions)
+    _check_run_name_free(store, run_name)
+    pipeline_id = None if is_unlisted else store.get_or_create_pipeline(config.name).id
+    if pipeline_id is not None and snapshot_id is None:
+        snapshot_id = store.create_snapshot(
+            pipeline_id=pipeline_id,
+            spec=spec.model_dump(mode="json"),
+            config=config.model_dump(mode="json"),
+        ).id
+    run = store.create_run(
+        name=run_name,
+        pipeline_id=pipeline_id,
+        pipeline_name=config.name,
+        snapshot_id=snapshot_id,
+        config=config,
+        status=ExecutionStatus.RUNNING if synchronous else ExecutionStatus.INITIALIZING,
+        is_unlisted=is_unlisted,
+        start_time=started,
+        orchestrator_pid=os.getpid() if synchronous else None,
+        stack_id=stack.id,
+    )
+    logger.info("Initiating a new run for the pipeline: %s.", config.name)
+    ctx = RunContext(store=store, artifact_store=stack_artifact_store(stack), run=run, spec=spec)
+    ctx.stack = stack
+    if not synchronous:
+        from stepwell.runs.background import start_in_background
+
+        start_in_background(ctx, orchestrator, driver)
+        logger.info("Run %s goes on in the background.", run.name)
+        return store.get_run(run.id)
+    return execute_run(ctx, orchestrator, raise_on_failure=raise_on_failure, driver=driver)
+
+
+def _check_run_name_free(store: Store, run_name: str) -> None:
+    """Fail before anything is stored if a run already has this exact name. (`get_run` also
+    matches ids and id prefixes, and looks names up first: any other match means free.)"""
+    try:
+        found = store.get_run(run_name)
+    except (EntityNotFoundError, StoreError):  # StoreError: an ambiguous id prefix
+        return
+    if found.name != run_name:
+        return
+    raise DuplicateRunNameError(
+        f"Run name '{run_name}' is already used by another run; pick another name or put "
+        "{date}_{time} in run_name."
+    )

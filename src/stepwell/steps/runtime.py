@@ -1,0 +1,135 @@
+"""The seam between defining and running (define layer).
+
+Calling a step or a pipeline is where a user's code meets the engine, but the define layer
+sits below everything that runs. So it owns two small things and imports nothing above it:
+
+- the tracing context variable: set by the compiler while it traces a pipeline function; a
+  step called under it records an invocation in the trace instead of running;
+- a typed `Runtime` protocol (run a pipeline, run a single step, create a snapshot) and the
+  one runtime of this process, made on first use by a loader that `stepwell/__init__.py`
+  installs (it imports `stepwell.runs` only when the first run starts, so `import stepwell`
+  stays light). Tests may install a fake runtime with `using_runtime`.
+
+It also owns the guard that stops user code from running pipelines while stepwell imports
+that code to run it (`preventing_execution`), so that every layer below the runs package
+(workers that load a step by its source reference, the snapshot runner) can set it.
+"""
+
+from __future__ import annotations
+
+import contextvars
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any, Protocol, runtime_checkable
+
+
+@runtime_checkable
+class StepCallRecorder(Protocol):
+    """What a step call talks to while a pipeline function is traced (`compiler.tracing`)."""
+
+    def add_invocation(
+        self,
+        step: Any,
+        args: tuple[Any, ...],
+        kwargs: dict[str, Any],
+        *,
+        custom_id: str | None,
+        after: Any,
+    ) -> Any:
+        """Record one call of `step`; return placeholders (or handles) for its outputs."""
+
+
+class Runtime(Protocol):
+    """What calling a step or a pipeline outside a trace asks of the engine."""
+
+    def run_pipeline(self, pipeline: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+        """Compile and run `pipeline` with these arguments; return its run record."""
+
+    def run_single_step(self, step: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+        """Run one step outside a pipeline; return its output value(s)."""
+
+    def create_snapshot(
+        self, pipeline: Any, name: str, description: str | None, replace: bool
+    ) -> Any:
+        """Store `pipeline` as a named snapshot that can be triggered later."""
+
+
+# -- tracing -----------------------------------------------------------------------------------
+_TRACE: contextvars.ContextVar[StepCallRecorder | None] = contextvars.ContextVar(
+    "stepwell_trace", default=None
+)
+
+
+def current_trace() -> StepCallRecorder | None:
+    """The trace of the pipeline being compiled (or driven, if dynamic) here, if any."""
+    return _TRACE.get()
+
+
+@contextmanager
+def tracing(trace: StepCallRecorder) -> Iterator[StepCallRecorder]:
+    """Record step calls into `trace` for the duration of the block."""
+    token = _TRACE.set(trace)
+    try:
+        yield trace
+    finally:
+        _TRACE.reset(token)
+
+
+# -- loading user code without running it ------------------------------------------------------
+_PREVENTING: contextvars.ContextVar[str | None] = contextvars.ContextVar(
+    "stepwell_preventing_execution", default=None
+)
+
+
+@contextmanager
+def preventing_execution(reason: str = "stepwell is importing your code") -> Iterator[None]:
+    """While stepwell imports user code to run it, pipeline calls, single-step calls,
+    snapshot creation and triggers met at module level do nothing (as in ZenML)."""
+    token = _PREVENTING.set(reason)
+    try:
+        yield
+    finally:
+        _PREVENTING.reset(token)
+
+
+def execution_prevented() -> str | None:
+    """Why runs may not start here now (see `preventing_execution`), or None."""
+    return _PREVENTING.get()
+
+
+# -- the runtime -------------------------------------------------------------------------------
+_loader: Callable[[], Runtime] | None = None
+_runtime: Runtime | None = None
+_OVERRIDE: contextvars.ContextVar[Runtime | None] = contextvars.ContextVar(
+    "stepwell_runtime", default=None
+)
+
+
+def set_runtime_loader(loader: Callable[[], Runtime]) -> None:
+    """Install the function that makes this process's runtime on first use."""
+    global _loader, _runtime
+    _loader = loader
+    _runtime = None
+
+
+def get_runtime() -> Runtime:
+    """The runtime that runs pipelines and steps called from user code."""
+    global _runtime
+    override = _OVERRIDE.get()
+    if override is not None:
+        return override
+    if _runtime is None:
+        if _loader is None:  # pragma: no cover - stepwell/__init__.py always installs one
+            raise RuntimeError("No stepwell runtime is installed; import stepwell first.")
+        _runtime = _loader()
+    return _runtime
+
+
+@contextmanager
+def using_runtime(runtime: Runtime) -> Iterator[Runtime]:
+    """Use `runtime` for pipeline and step calls in this block (tests use a fake one)."""
+    token = _OVERRIDE.set(runtime)
+    try:
+        yield runtime
+    finally:
+        _OVERRIDE.reset(token)
