@@ -219,11 +219,12 @@ class Client:
         run_configuration: Any = None,
         synchronous: bool = False,
         timeout: float | None = None,
-    ) -> PipelineRunResponse:
+    ) -> PipelineRunResponse | None:
         """Run a snapshot (or a pipeline's newest named snapshot) in a fresh process.
 
         `run_configuration` (a dict or `PipelineRunConfiguration`) outranks the snapshot's
-        configuration. Returns the run at once, or the finished run when `synchronous`.
+        configuration. Returns the run at once, or the finished run when `synchronous`;
+        None when called while stepwell imports the calling module to run it.
         """
         from stepwell.runs.trigger import find_snapshot, trigger
 

@@ -59,3 +59,37 @@ def test_enforced_annotations_fail_at_decoration(monkeypatch):
         @step
         def loose(x) -> int:
             return x
+
+
+@step
+def calls_another_step(a: int) -> dict:
+    import os
+
+    # Inside a running step, another step is a plain function (as in ZenML): no nested run.
+    return {"result": divide(a, 2), "pid": os.getpid()}
+
+
+@pytest.mark.parametrize("debug", [False, True])
+def test_a_step_called_inside_a_running_step_is_a_plain_call(debug, monkeypatch):
+    import os
+
+    from stepwell import pipeline
+
+    if debug:
+        monkeypatch.setenv("STEPWELL_DEBUG", "true")
+
+    @pipeline
+    def outer():
+        calls_another_step(9)
+
+    run = outer()
+    value = run.steps["calls_another_step"].output.load()
+    assert value["result"] == (4, 1)
+    assert (value["pid"] == os.getpid()) is debug  # a worker process unless debugging
+    assert [r.pipeline_name for r in Client().list_pipeline_runs()] == ["outer"]
+
+
+def test_an_unlisted_single_step_run_has_no_pipeline():
+    divide(9, 4)
+    (run,) = Client().list_pipeline_runs(pipeline_name="divide")
+    assert run.is_unlisted and run.pipeline is None

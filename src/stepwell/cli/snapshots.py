@@ -113,6 +113,7 @@ def trigger_snapshot(
     run = client.trigger_pipeline(
         snapshot_name_or_id=record.id, run_configuration=run_configuration, synchronous=wait
     )
+    assert run is not None  # only None while stepwell imports user code, never in the CLI
     if not wait:
         say(f"Started run '{run.name}' of snapshot '{record.name or record.id}'.")
         note(f"Follow it with `stepwell pipeline runs logs {run.name} --follow`.")

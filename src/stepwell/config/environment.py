@@ -12,6 +12,8 @@
 | STEPWELL_HEARTBEAT_INTERVAL            | seconds between a running run's heartbeats (5)       |
 | STEPWELL_SOURCE_ROOT                   | the folder whose code counts as the user's own        |
 | STEPWELL_ACTIVE_STACK                  | name or id of the stack to run on (else config.yaml) |
+| STEPWELL_MAX_TRIGGER_DEPTH             | how deep triggered runs may trigger further runs (5) |
+| STEPWELL_TRIGGER_DEPTH                 | set by stepwell: how many triggers led to this run   |
 
 The home folder is, in order: STEPWELL_HOME; a project-local `.stepwell/` folder found in the
 current directory or a parent (made by `stepwell init`); the per-user data folder
@@ -35,6 +37,8 @@ ENV_DEBUG = "STEPWELL_DEBUG"
 ENV_HEARTBEAT_INTERVAL = "STEPWELL_HEARTBEAT_INTERVAL"
 ENV_SOURCE_ROOT = "STEPWELL_SOURCE_ROOT"
 ENV_ACTIVE_STACK = "STEPWELL_ACTIVE_STACK"
+ENV_MAX_TRIGGER_DEPTH = "STEPWELL_MAX_TRIGGER_DEPTH"
+ENV_TRIGGER_DEPTH = "STEPWELL_TRIGGER_DEPTH"
 
 PROJECT_FOLDER = ".stepwell"
 _TRUE = {"1", "true", "yes", "on"}
@@ -128,3 +132,28 @@ def heartbeat_interval() -> float:
             f"{ENV_HEARTBEAT_INTERVAL}={raw!r} must be a positive number of seconds."
         )
     return value
+
+
+def _whole_number(name: str, default: int, minimum: int = 0) -> int:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        value = minimum - 1
+    if value < minimum:
+        raise EnvironmentConfigError(
+            f"{name}={raw!r} must be a whole number of at least {minimum}."
+        )
+    return value
+
+
+def trigger_depth() -> int:
+    """How many triggers led to the run this process belongs to (0: started by hand)."""
+    return _whole_number(ENV_TRIGGER_DEPTH, 0)
+
+
+def max_trigger_depth() -> int:
+    """How many triggered runs may follow each other, each started from within the last."""
+    return _whole_number(ENV_MAX_TRIGGER_DEPTH, 5, minimum=1)

@@ -28,6 +28,7 @@ def _report(fd: int, message: dict[str, Any]) -> None:
 
 def load_pipeline(code_dir: Path, metadata: dict[str, Any]) -> Any:
     """Import the snapshot's pipeline from the unpacked code."""
+    from stepwell.utils.code_loading import preventing_execution
     from stepwell.utils.sources import MODULE_ALIASES, load_source
 
     sys.path.insert(0, str(code_dir))
@@ -40,7 +41,8 @@ def load_pipeline(code_dir: Path, metadata: dict[str, Any]) -> Any:
         module = importlib.util.module_from_spec(spec)
         sys.modules[alias] = module
         MODULE_ALIASES["__main__"] = alias
-        spec.loader.exec_module(module)
+        with preventing_execution(f"stepwell is loading {main_file} to run a triggered snapshot"):
+            spec.loader.exec_module(module)
     return load_source(metadata["pipeline_source"])
 
 

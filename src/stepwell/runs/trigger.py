@@ -16,14 +16,26 @@ import uuid
 from typing import Any
 from uuid import UUID
 
-from stepwell.config.environment import artifact_store_path, home_folder, store_url
+from stepwell.config.environment import (
+    ENV_MAX_TRIGGER_DEPTH,
+    ENV_TRIGGER_DEPTH,
+    artifact_store_path,
+    home_folder,
+    max_trigger_depth,
+    store_url,
+    trigger_depth,
+)
 from stepwell.config.run_config import PipelineRunConfiguration
 from stepwell.config.yaml_loader import parse_run_configuration
 from stepwell.exceptions import ConfigurationError, EntityNotFoundError, TriggerError
+from stepwell.logger import get_logger
 from stepwell.runs.runner import ENV_REQUEST
 from stepwell.store.base import Store
 from stepwell.store.liveness import wait_for_run
 from stepwell.store.models import PipelineRunResponse, SnapshotResponse
+from stepwell.utils.code_loading import execution_prevented
+
+logger = get_logger(__name__)
 
 
 def find_snapshot(
@@ -81,8 +93,24 @@ def trigger(
     run_configuration: dict[str, Any] | PipelineRunConfiguration | None,
     synchronous: bool = False,
     timeout: float | None = None,
-) -> PipelineRunResponse:
-    """Start a run of `snapshot` in a fresh process; return it (finished if synchronous)."""
+) -> PipelineRunResponse | None:
+    """Start a run of `snapshot` in a fresh process; return it (finished if synchronous).
+
+    While stepwell imports user code to run it, a trigger at module level does nothing and
+    returns None (see `utils.code_loading`).
+    """
+    reason = execution_prevented()
+    if reason is not None:
+        logger.info("Not triggering snapshot '%s': %s.", snapshot.name or snapshot.id, reason)
+        return None
+    depth = trigger_depth()
+    if depth >= max_trigger_depth():
+        raise TriggerError(
+            f"Not triggering snapshot '{snapshot.name or snapshot.id}': this run is the "
+            f"{depth}th of a chain of triggered runs, each started from within the last, and "
+            f"{ENV_MAX_TRIGGER_DEPTH}={max_trigger_depth()} caps the chain. A pipeline that "
+            "triggers itself never ends; trigger from outside the run, or raise the cap."
+        )
     if snapshot.code_uri is None:
         raise ConfigurationError(
             f"Snapshot '{snapshot.name or snapshot.id}' has no code archive and cannot be "
@@ -118,6 +146,7 @@ def _start_runner(snapshot: SnapshotResponse, run_config: PipelineRunConfigurati
         "STEPWELL_STORE_URL": store_url(),
         "STEPWELL_ARTIFACT_STORE_PATH": artifact_store_path(),
         "STEPWELL_HOME": str(home_folder()),
+        ENV_TRIGGER_DEPTH: str(trigger_depth() + 1),
     }
     # A fresh interpreter per trigger: let it keep compiled bytecode, so the next is quick.
     env.pop("PYTHONDONTWRITEBYTECODE", None)

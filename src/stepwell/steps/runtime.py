@@ -10,9 +10,9 @@ sits below everything that runs. So it owns two small things and imports nothing
   installs (it imports `stepwell.runs` only when the first run starts, so `import stepwell`
   stays light). Tests may install a fake runtime with `using_runtime`.
 
-It also owns the guard that stops user code from running pipelines while stepwell imports
-that code to run it (`preventing_execution`), so that every layer below the runs package
-(workers that load a step by its source reference, the snapshot runner) can set it.
+It re-exports the guard that keeps user code from running pipelines while stepwell imports
+that code to run it (`preventing_execution`, from `utils.code_loading`, where every layer
+can reach it).
 """
 
 from __future__ import annotations
@@ -21,6 +21,8 @@ import contextvars
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, Protocol, runtime_checkable
+
+from stepwell.utils.code_loading import execution_prevented, preventing_execution
 
 
 @runtime_checkable
@@ -75,28 +77,6 @@ def tracing(trace: StepCallRecorder) -> Iterator[StepCallRecorder]:
         _TRACE.reset(token)
 
 
-# -- loading user code without running it ------------------------------------------------------
-_PREVENTING: contextvars.ContextVar[str | None] = contextvars.ContextVar(
-    "stepwell_preventing_execution", default=None
-)
-
-
-@contextmanager
-def preventing_execution(reason: str = "stepwell is importing your code") -> Iterator[None]:
-    """While stepwell imports user code to run it, pipeline calls, single-step calls,
-    snapshot creation and triggers met at module level do nothing (as in ZenML)."""
-    token = _PREVENTING.set(reason)
-    try:
-        yield
-    finally:
-        _PREVENTING.reset(token)
-
-
-def execution_prevented() -> str | None:
-    """Why runs may not start here now (see `preventing_execution`), or None."""
-    return _PREVENTING.get()
-
-
 # -- the runtime -------------------------------------------------------------------------------
 _loader: Callable[[], Runtime] | None = None
 _runtime: Runtime | None = None
@@ -133,3 +113,16 @@ def using_runtime(runtime: Runtime) -> Iterator[Runtime]:
         yield runtime
     finally:
         _OVERRIDE.reset(token)
+
+
+__all__ = [
+    "Runtime",
+    "StepCallRecorder",
+    "current_trace",
+    "execution_prevented",
+    "get_runtime",
+    "preventing_execution",
+    "set_runtime_loader",
+    "tracing",
+    "using_runtime",
+]

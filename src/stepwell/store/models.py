@@ -240,8 +240,11 @@ class PipelineRunResponse(_Record):
         return self._steps
 
     @property
-    def pipeline(self) -> PipelineResponse:
-        return self._require_store().get_pipeline(self.pipeline_name)
+    def pipeline(self) -> PipelineResponse | None:
+        """The run's pipeline; None for an unlisted run (a single step called alone)."""
+        if self.pipeline_id is None:
+            return None
+        return self._require_store().get_pipeline(self.pipeline_id)
 
     @property
     def duration(self) -> float | None:

@@ -15,6 +15,7 @@ import sys
 from typing import Any
 
 from stepwell.exceptions import SourceError
+from stepwell.utils.code_loading import preventing_execution
 
 _LIVE: dict[str, Any] = {}
 # Module names to read others as: a process that runs a snapshot loads the defining script
@@ -57,7 +58,11 @@ def load_source(source: str) -> Any:
         module_name, qualname = source.split(":", 1)
     module_name = MODULE_ALIASES.get(module_name, module_name)
     try:
-        module = sys.modules.get(module_name) or importlib.import_module(module_name)
+        module = sys.modules.get(module_name)
+        if module is None:
+            # Importing runs the module's top level: its pipeline calls must not run then.
+            with preventing_execution(f"stepwell is importing '{module_name}' to load {source}"):
+                module = importlib.import_module(module_name)
     except Exception as error:
         raise SourceError(
             f"Cannot import module '{module_name}' for source '{source}': {error}. "
