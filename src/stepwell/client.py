@@ -6,7 +6,7 @@ id prefix, as ZenML's Client does. Stack methods delegate to `stepwell.stack`.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Any
 from uuid import UUID
 
@@ -14,6 +14,7 @@ from stepwell.artifact_stores.base import artifact_store_for_uri
 from stepwell.enums import ExecutionStatus, StackComponentType
 from stepwell.execution.cache import explain_difference
 from stepwell.execution.cache_explain import CacheExplanation, explain_step_run
+from stepwell.logger import get_logger
 from stepwell.stack import active, registration
 from stepwell.stack.registration import ComponentRef
 from stepwell.stack.stack import Stack
@@ -29,6 +30,8 @@ from stepwell.store.models import (
     StackResponse,
     StepRunResponse,
 )
+
+logger = get_logger(__name__)
 
 
 class Client:
@@ -110,26 +113,35 @@ class Client:
     def stop_pipeline_run(self, name_or_id: str | UUID) -> PipelineRunResponse:
         """Ask a running run to stop (as Ctrl-C would): its running steps end `stopped`.
 
-        Works for runs orchestrated on this machine (the run records its orchestrating
-        process); returns the run as it is now (`run.wait()` waits for the stop to land).
+        The run's orchestrating process is sent SIGINT only when it is certainly that process:
+        on this host, with the recorded start token (`stepwell.utils.processes`). Otherwise,
+        on another machine or when the record cannot be trusted, a stop request is recorded
+        in the store instead (`stop_requested_at`), which the process reads with its next
+        heartbeat. Returns the run as it is now (`run.wait()` waits for the stop to land).
         """
-        import os
         import signal
 
         from stepwell.exceptions import StepwellError
+        from stepwell.utils.processes import signal_recorded_process
 
         run = self.get_pipeline_run(name_or_id)
         if run.status.is_finished:
             raise StepwellError(f"Run '{run.name}' has already ended ({run.status.value}).")
-        if not run.orchestrator_pid:
-            raise StepwellError(
-                f"Run '{run.name}' has no orchestrating process recorded yet; try again shortly."
-            )
-        try:
-            os.kill(run.orchestrator_pid, signal.SIGINT)
-        except ProcessLookupError:
-            return self.get_pipeline_run(run.id)  # gone: the heartbeat check settles it
-        return run
+        why_not = signal_recorded_process(
+            run.orchestrator_pid,
+            run.orchestrator_host,
+            run.orchestrator_start_token,
+            signal.SIGINT,
+        )
+        if why_not is None:
+            return run
+        logger.info(
+            "Not signalling the orchestrating process of run %s (%s); recorded a stop "
+            "request, which the run reads with its next heartbeat.",
+            run.name,
+            why_not,
+        )
+        return self.store.update_run(run.id, stop_requested_at=datetime.now(timezone.utc))
 
     def delete_pipeline_run(self, name_or_id: str | UUID) -> None:
         """Delete a run and its step runs; artifact bytes go only when nothing else uses them."""

@@ -20,6 +20,15 @@ class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
         pass
 
 
+def apply_verbosity() -> None:
+    """Set stepwell's log level from STEPWELL_LOGGING_VERBOSITY as it is now (each run
+    calls this as it starts, so a notebook can change the variable after importing)."""
+    from stepwell.config.environment import logging_verbosity
+
+    get_logger()
+    logging.getLogger("stepwell").setLevel(logging_verbosity())
+
+
 def get_logger(name: str = "stepwell") -> logging.Logger:
     """The stepwell logger (or a child of it), configured on first use."""
     global _CONFIGURED

@@ -1,8 +1,9 @@
 """The `stepwell` command: the root group, its global options and its command groups (read).
 
-`stepwell = "stepwell.cli.app:main"` in pyproject.toml. Only typer and rich are imported up
-front; each command imports the Client (and with it the store) when it runs, so that
-`stepwell --help` and shell completion stay quick.
+The console script (`stepwell.cli:main`) imports this module only when it runs, so a missing
+`cli` extra is one clear line. Only typer and rich are imported up front; each command
+imports the Client (and with it the store) when it runs, so that `stepwell --help` and shell
+completion stay quick.
 
     stepwell [--quiet] [--debug] [--version]
       init | status | clean | run MODULE:PIPELINE

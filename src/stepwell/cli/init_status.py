@@ -1,9 +1,10 @@
 """`stepwell init`, `stepwell status`, `stepwell clean`: where the data lives (read layer).
 
 `init` makes a project-local `.stepwell/` folder (the home folder of this project from then
-on: see `stepwell.config.environment.home_folder`), `status` says which store, artifact
-store, home folder and stack are in use, and `clean` deletes the home folder's store and
-artifacts.
+on: see `stepwell.config.environment.home_folder`) and lists it in the project's `.gitignore`,
+so the store and artifacts stay out of git and out of snapshot archives. `status` says which
+store, artifact store, home folder and stack are in use, and `clean` deletes the home
+folder's store and artifacts.
 """
 
 from __future__ import annotations
@@ -21,6 +22,14 @@ from stepwell.config import environment
 
 DB_FILES = ("stepwell.db", "stepwell.db-wal", "stepwell.db-shm", "config.yaml")
 ARTIFACTS_FOLDER = "artifacts"
+GITIGNORE_ENTRY = f"{environment.PROJECT_FOLDER}/"
+# Lines that already ignore the project folder at the top of the project.
+_IGNORING_LINES = {
+    environment.PROJECT_FOLDER,
+    f"{environment.PROJECT_FOLDER}/",
+    f"/{environment.PROJECT_FOLDER}",
+    f"/{environment.PROJECT_FOLDER}/",
+}
 
 
 def register(app: typer.Typer) -> None:
@@ -31,13 +40,16 @@ def register(app: typer.Typer) -> None:
 
 
 def init() -> None:
-    """Make a project-local `.stepwell/` folder here: runs started here or below use it."""
+    """Make a project-local `.stepwell/` folder here (runs started here or below use it) and
+    add it to the `.gitignore` here."""
     folder = Path.cwd() / environment.PROJECT_FOLDER
     if folder.is_dir():
         note(f"{folder} already exists; nothing to do.")
     else:
         folder.mkdir()
         say(f"Initialised a stepwell project in {folder}")
+    if ignore_project_folder(folder.parent):
+        say(f"Added {GITIGNORE_ENTRY} to {folder.parent / '.gitignore'}")
     if os.environ.get(environment.ENV_HOME):
         note(
             f"{environment.ENV_HOME} is set ({os.environ[environment.ENV_HOME]}) and wins over "
@@ -48,6 +60,20 @@ def init() -> None:
 
     Client().store  # noqa: B018 - creates the database, so `status` shows it at once
     say(f"Store: {environment.store_url()}")
+
+
+def ignore_project_folder(project: Path) -> bool:
+    """Append `.stepwell/` to `project/.gitignore` (made if missing) unless a line already
+    ignores it; True when the file changed. Existing content is kept byte for byte."""
+    gitignore = project / ".gitignore"
+    existing = gitignore.read_bytes() if gitignore.is_file() else b""
+    lines = {line.strip() for line in existing.decode("utf-8", "replace").splitlines()}
+    if lines & _IGNORING_LINES:
+        return False
+    separator = b"\n" if existing and not existing.endswith(b"\n") else b""
+    with gitignore.open("ab") as handle:
+        handle.write(separator + GITIGNORE_ENTRY.encode() + b"\n")
+    return True
 
 
 def home_origin() -> str:

@@ -50,7 +50,6 @@ def run(
         if not config.is_file():
             raise CliError(f"Run configuration {config} does not exist; check the path.")
         pipeline = pipeline.with_options(config_path=str(config))
-        check_no_conflict(parameters, pipeline.run_configuration.parameters, config)
     quiet = is_quiet(ctx) or _verbosity_above_info()
     failure: Exception | None = None
     with _run_display(quiet) as tracker:
@@ -89,16 +88,6 @@ def parse_assignments(items: list[str], option: str) -> dict[str, Any]:
         except yaml.YAMLError:
             result[key] = raw  # not YAML (e.g. `a: b: c`): keep the text as it is
     return result
-
-
-def check_no_conflict(parameters: dict[str, Any], configured: dict[str, Any], config: Path) -> None:
-    """A parameter comes from `--param` or from the file, never both (the file would win)."""
-    both = sorted(set(parameters) & set(configured))
-    if both:
-        raise CliError(
-            f"--param {', '.join(both)} is also set under `parameters` in {config}, whose "
-            "value would win; set each parameter in one place."
-        )
 
 
 def load_pipeline(target: str) -> Any:
@@ -145,6 +134,10 @@ def import_target_module(module_ref: str) -> ModuleType:
     # A console script's sys.path lacks the working directory; the user's code is there.
     if folder not in sys.path:
         sys.path.insert(0, folder)
+    # ... and so is the source root (cache keys, file dependencies), not the script's bin/.
+    from stepwell.utils.source_root import set_entry_folder
+
+    set_entry_folder(folder)
     try:
         return importlib.import_module(name)
     except ModuleNotFoundError as error:

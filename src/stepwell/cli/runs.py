@@ -224,5 +224,12 @@ def stop_run(run: str = RUN_ARGUMENT) -> None:
         raise CliError(
             f"Run '{record.name}' has already {record.status.value}; there is nothing to stop."
         )
-    client.stop_pipeline_run(record.id)
+    after = client.stop_pipeline_run(record.id)
+    if after.stop_requested_at is not None and after.stop_requested_at != record.stop_requested_at:
+        say(
+            f"Recorded a stop request for run '{record.name}' (its orchestrating process "
+            "could not be signalled from here); the run stops at its next heartbeat and its "
+            "running steps end `stopped`."
+        )
+        return
     say(f"Asked run '{record.name}' to stop; its running steps end `stopped`.")

@@ -93,7 +93,7 @@ def trigger_snapshot(
 ) -> None:
     """Start a run of a snapshot (in a process of its own)."""
     from stepwell.cli.output import is_quiet
-    from stepwell.cli.run_cmd import check_no_conflict, parse_assignments
+    from stepwell.cli.run_cmd import parse_assignments
     from stepwell.client import Client
 
     parameters = parse_assignments(param, "--param")
@@ -104,7 +104,7 @@ def trigger_snapshot(
         if not config.is_file():
             raise CliError(f"Run configuration {config} does not exist; check the path.")
         loaded = load_run_configuration(config)
-        check_no_conflict(parameters, loaded.parameters, config)
+        _check_no_conflict(parameters, loaded.parameters, config)
         run_configuration = loaded.model_dump(mode="json", exclude_unset=True)
     if parameters:
         run_configuration["parameters"] = {**run_configuration.get("parameters", {}), **parameters}
@@ -147,3 +147,19 @@ def delete_snapshot(
         typer.confirm(f"Delete snapshot '{label}'?", abort=True, err=True)
     client.delete_snapshot(record.id)
     say(f"Deleted snapshot '{label}'.")
+
+
+def _check_no_conflict(
+    parameters: dict[str, Any], configured: dict[str, Any], config: Path
+) -> None:
+    """A parameter comes from `--param` or from the file; both with different values is an
+    error naming both (neither silently wins)."""
+    both = sorted(
+        name for name in set(parameters) & set(configured) if parameters[name] != configured[name]
+    )
+    if both:
+        name = both[0]
+        raise CliError(
+            f"--param {name}={parameters[name]!r} conflicts with `parameters.{name}: "
+            f"{configured[name]!r}` in {config}; set each parameter in one place."
+        )

@@ -13,7 +13,13 @@ from typing import Any, Callable
 
 from stepwell.compiler.checks import execution_order, run_checks
 from stepwell.compiler.spec import PipelineSpec
-from stepwell.compiler.tracing import PipelineTrace, annotation_problem, tracing
+from stepwell.compiler.tracing import (
+    PipelineTrace,
+    annotation_problem,
+    same_value,
+    shown,
+    tracing,
+)
 from stepwell.config.pipeline_config import PipelineConfig
 from stepwell.config.precedence import apply_to_pipeline
 from stepwell.config.run_config import PipelineRunConfiguration
@@ -32,8 +38,9 @@ def bind_pipeline_parameters(
     overrides: dict[str, Any] | None = None,
     source: str = "run configuration",
 ) -> dict[str, Any]:
-    """The pipeline's parameters: run configuration over call arguments over configured
-    values over defaults."""
+    """The pipeline's parameters: call arguments, else the run configuration, else configured
+    values, else defaults. A call argument the run configuration sets to another value is
+    an error: the file must not silently replace what the code passes."""
     signature = inspect.signature(func)
     try:
         bound = signature.bind_partial(*args, **kwargs).arguments
@@ -57,12 +64,18 @@ def bind_pipeline_parameters(
         problem = annotation_problem(value, signature.parameters[name].annotation)
         if problem:
             raise ConfigurationError(f"{source}: parameters.{name}: {problem}")
+        if name in bound and not same_value(value, bound[name]):
+            raise ConfigurationError(
+                f"{source}: parameters.{name}: {shown(value)} here, but pipeline "
+                f"'{config.name}' is called with {name}={shown(bound[name])} in code; set it "
+                "in one place only (remove it from the file, or stop passing it)."
+            )
     parameters: dict[str, Any] = {}
     for name, param in signature.parameters.items():
-        if overrides and name in overrides:
-            parameters[name] = overrides[name]
-        elif name in bound:
+        if name in bound:
             parameters[name] = bound[name]
+        elif overrides and name in overrides:
+            parameters[name] = overrides[name]
         elif name in config.parameters:
             parameters[name] = config.parameters[name]
         elif param.default is not inspect.Parameter.empty:

@@ -4,6 +4,8 @@ While a trace is active, calling a step does not run it: `PipelineTrace.add_invo
 binds its arguments (upstream outputs become artifact inputs, other values parameters),
 gives it an invocation id and returns placeholders for its outputs. A pipeline called
 inside another simply runs its function under the same trace, so its steps are inlined.
+A run configuration's `steps.<id>.parameters` fill in what a call leaves out; setting one
+the call passes to another value is a `ConfigurationError`, never a silent override.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from stepwell.compiler.bindings import (
     bind,
     check_parameter,
     jsonable_parameters,
+    to_jsonable,
     type_source,
     without_parameters,
 )
@@ -75,8 +78,11 @@ class PipelineTrace:
         overrides = run_step.parameters if run_step is not None else {}
         self._check_overrides(step, invocation_id, overrides)
         for name, spec in step.inputs.items():
-            if name in overrides and not self._is_artifact(bound.get(name)):
-                # A run configuration (YAML file, trigger) outranks the code.
+            if name in overrides and name in bound:
+                # A run configuration may repeat a value the pipeline passes, never change it.
+                self._check_passed_once(step, invocation_id, name, overrides, bound[name])
+            elif name in overrides:
+                # A run configuration (YAML file, trigger) outranks configured values and defaults.
                 parameters[name] = overrides[name]
                 check_parameter(invocation_id, name, parameters[name], spec.annotation)
                 inputs[name] = InputBinding(kind="parameter")
@@ -161,6 +167,37 @@ class PipelineTrace:
     def prepare_value(self, step: BaseStep[Any, Any], name: str, value: Any) -> Any:
         """A hook for richer traces (dynamic runs turn futures into outputs); identity here."""
         return value
+
+    def _check_passed_once(
+        self,
+        step: BaseStep[Any, Any],
+        invocation_id: str,
+        name: str,
+        overrides: dict[str, Any],
+        passed: Any,
+    ) -> None:
+        """A parameter the pipeline passes in code may also be in the run configuration
+        only with the same value; otherwise the file would silently replace it."""
+        if not self._is_artifact(passed) and same_value(overrides[name], passed):
+            return
+        target = f"step '{invocation_id}'"
+        if invocation_id != step.name:
+            target += f" (step '{step.name}')"
+        raise ConfigurationError(
+            f"{self.run_config_source}: steps.{invocation_id}.parameters.{name}: "
+            f"{shown(overrides[name])} here, but the pipeline passes "
+            f"{self._describe_passed(passed)} to {target} in code; set it in one place "
+            "only (remove it from the file, or stop passing it)."
+        )
+
+    def _describe_passed(self, value: Any) -> str:
+        if isinstance(value, StepOutput):
+            return f"output '{value.output_name}' of '{value.invocation_id}'"
+        if isinstance(value, ExternalArtifact):
+            return "an artifact"
+        if self._is_artifact(value):
+            return f"outputs of {sorted({item.invocation_id for item in value})}"
+        return shown(value)
 
     def _is_artifact(self, value: Any) -> bool:
         return isinstance(value, (StepOutput, ExternalArtifact)) or (
@@ -252,6 +289,21 @@ class PipelineTrace:
             for item in items
             if isinstance(item, StepOutput)
         )
+
+
+def same_value(configured: Any, passed: Any) -> bool:
+    """Whether a run configuration's value equals one passed in code, compared as JSON
+    (a tuple in code equals a YAML list)."""
+    try:
+        return bool(to_jsonable(configured) == to_jsonable(passed))
+    except (TypeError, ValueError):
+        return False
+
+
+def shown(value: Any) -> str:
+    """A value as an error message quotes it: its repr, cut short if long."""
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
 
 
 __all__ = ["ExternalArtifact", "PipelineTrace", "StepOutput", "current_trace", "tracing"]

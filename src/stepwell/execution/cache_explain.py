@@ -26,6 +26,10 @@ class CacheExplanation:
     changed: list[str] = field(default_factory=list)  # key parts that differ
     compared_with: StepRunResponse | None = None  # the step run compared with (or reused)
 
+    def __repr__(self) -> str:
+        compared = f" compared_with={self.compared_with.id}" if self.compared_with else ""
+        return f"<CacheExplanation {self.step} {self.status.value}: {self.reason}{compared}>"
+
 
 def explain_step_run(
     step_run: StepRunResponse, previous: StepRunResponse | None

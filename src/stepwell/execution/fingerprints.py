@@ -6,7 +6,6 @@ and dependency files and calls the policy's `cache_func`, naming the step in eve
 
 from __future__ import annotations
 
-import functools
 from pathlib import Path
 from typing import Any
 
@@ -18,9 +17,9 @@ from stepwell.utils.source_root import source_root
 from stepwell.utils.sources import load_source
 
 
-@functools.lru_cache(maxsize=1024)
 def step_code_fingerprint(func: Any, root: Path) -> str:
-    """The step function's code and the user code it reaches (cached per process)."""
+    """The step function's code and the user code it reaches, as they are now (a helper
+    redefined in a notebook cell counts; each object's hash is cached by its code)."""
     return code_fingerprint(func, root)
 
 

@@ -7,6 +7,7 @@ the outputs of finished steps so that downstream steps find their inputs without
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -17,6 +18,7 @@ from stepwell.compiler.spec import PipelineSpec
 from stepwell.config.environment import heartbeat_interval
 from stepwell.store.base import Store
 from stepwell.store.models import ArtifactVersionResponse, NewStepRun, PipelineRunResponse
+from stepwell.utils.processes import interrupt_this_process
 from stepwell.utils.source_root import source_root
 
 OutputsByName = dict[str, list[ArtifactVersionResponse]]
@@ -36,6 +38,8 @@ class RunContext:
     last_beat: float = 0.0
     stack: Any = None
     pending: list[NewStepRun] = field(default_factory=list)
+    interrupt: Callable[[], None] = interrupt_this_process
+    stop_delivered: bool = False
     _by_id: tuple[PipelineSpec, dict[str, Any]] | None = None
 
     def record_later(self, record: NewStepRun) -> None:
@@ -56,11 +60,19 @@ class RunContext:
             self.store.create_step_runs(records)
 
     def beat(self, force: bool = False) -> None:
-        """Record that this run's orchestrator is alive (at most once per interval)."""
+        """Record that this run's orchestrator is alive (at most once per interval).
+
+        The same write reads back whether a stop was requested through the store (by a stop
+        that could not signal this process); the first time one is, `interrupt` is called,
+        which by default delivers a Ctrl-C to this process so the run ends `stopped`.
+        """
         now = time.monotonic()
         if force or now - self.last_beat >= heartbeat_interval():
             self.last_beat = now
-            self.store.update_run(self.run.id, heartbeat=datetime.now(timezone.utc))
+            run = self.store.update_run(self.run.id, heartbeat=datetime.now(timezone.utc))
+            if run.stop_requested_at is not None and not self.stop_delivered:
+                self.stop_delivered = True
+                self.interrupt()
 
     def add_invocation(self, invocation: Any) -> None:
         """Add an invocation to the run's spec (dynamic runs), keeping the lookup by id

@@ -48,20 +48,39 @@ class _LazyLog(io.TextIOBase):
 
 
 class _Tee(io.TextIOBase):
-    """A text stream that writes to the original stream and to the log file."""
+    """A text stream that writes to the log file and, whole lines at a time, to the
+    original stream.
+
+    Steps run side by side in processes that share the terminal (or a notebook's output):
+    a `print` arrives in pieces (`"a"`, `" "`, `"b"`, `"\\n"`), so echoing pieces as they
+    come interleaves steps mid-line. Each complete line is echoed with one write and
+    flushed at once; a partial line waits for its end (or for `flush`).
+    """
 
     def __init__(self, original: IO[str], log: IO[str] | _LazyLog) -> None:
         self._original = original
         self._log = log
+        self._partial = ""
 
     def write(self, text: str) -> int:
         self._log.write(text)
+        pending = self._partial + text
+        cut = pending.rfind("\n") + 1
+        self._partial = pending[cut:]
+        if cut:
+            self._echo(pending[:cut])
+        return len(text)
+
+    def _echo(self, text: str) -> None:
         with contextlib.suppress(ValueError):  # the original stream was closed under us
             self._original.write(text)
-        return len(text)
+            self._original.flush()
 
     def flush(self) -> None:
         self._log.flush()
+        if self._partial:
+            text, self._partial = self._partial, ""
+            self._echo(text)
         with contextlib.suppress(ValueError):
             self._original.flush()
 
@@ -94,13 +113,25 @@ def capture_step_logs(artifact_store: BaseArtifactStore, uri: str) -> Iterator[N
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root = logging.getLogger()
     old_out, old_err = sys.stdout, sys.stderr
-    sys.stdout, sys.stderr = _Tee(old_out, log), _Tee(old_err, log)
-    root.addHandler(handler)
+    tee_out, tee_err = _Tee(old_out, log), _Tee(old_err, log)
+    sys.stdout, sys.stderr = tee_out, tee_err
+    handlers: list[logging.Handler] = [handler]
+    if not root.handlers:
+        # Python shows warnings of an unconfigured logging setup on stderr (its "last
+        # resort"); adding our handler would silence that, so echo them the same way.
+        echo = logging.StreamHandler(tee_err)
+        echo.setLevel(logging.WARNING)
+        handlers.append(echo)
+    for added in handlers:
+        root.addHandler(added)
     try:
         yield
     finally:
+        tee_out.flush()
+        tee_err.flush()
         sys.stdout, sys.stderr = old_out, old_err
-        root.removeHandler(handler)
+        for added in handlers:
+            root.removeHandler(added)
         log.close()
         if not artifact_store.is_local:
             if log.written:

@@ -76,6 +76,7 @@ class LocalOrchestrator(BaseOrchestrator):
         self._done: deque[StepOutcome] = deque()
         self._retries: list[tuple[float, str, int, LaunchPlan]] = []
         self._stopping: set[str] = set()  # steps whose workers were told to stop
+        self._closing: list[Worker] = []  # workers told to leave, not yet reaped
         self._ctx: RunContext | None = None
 
     @classmethod
@@ -170,6 +171,10 @@ class LocalOrchestrator(BaseOrchestrator):
             self._idle.append(worker)
         else:
             worker.close(wait=False)
+            # Reaped when found dead (is_alive() waits for it without blocking), or at
+            # shutdown.
+            self._closing = [w for w in self._closing if w.process.is_alive()]
+            self._closing.append(worker)
         final = running.attempt >= running.plan.max_attempts
         outcome = finish_attempt(ctx, running.plan, running.step_run, result, final=final)
         if outcome.status is ExecutionStatus.RETRIED:
@@ -210,6 +215,13 @@ class LocalOrchestrator(BaseOrchestrator):
             running.worker.close()
         for worker in self._idle:
             worker.close(wait=False)
+        self._closing.extend(self._idle)
+        # Told to leave, the workers exit at once: reap them now, so that none lingers
+        # as a zombie until the next run (a notebook's kernel lives long).
+        deadline = time.monotonic() + 2.0
+        for worker in self._closing:
+            worker.process.join(max(0.0, deadline - time.monotonic()))
+        self._closing = [worker for worker in self._closing if worker.process.is_alive()]
         self._running.clear()
         self._idle.clear()
         self._retries.clear()

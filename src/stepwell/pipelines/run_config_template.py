@@ -32,12 +32,17 @@ def _value(value: Any) -> str:
 
 
 def render_template(pipeline: Any, spec: PipelineSpec | None) -> str:
-    """The template's text: run-level keys, pipeline parameters, then one block per step."""
+    """The template's text: run-level keys, pipeline parameters, then one block per step.
+
+    Parameters and step blocks are commented out like every other key, so the unedited
+    template changes nothing: a parameter the code passes must not be set here as well.
+    """
     config = pipeline.config
     lines = [
         f"# Run configuration for pipeline '{config.name}'.",
         f'# Use it with: {config.name}.with_options(config_path="<this file>")()',
-        "# Values here outrank the code's configuration; uncomment what you need.",
+        "# Values here outrank the code's configuration; uncomment what you need. A parameter",
+        "# the code passes (in a call) must not be set here too.",
         "",
         f"# run_name: {config.name}-{{date}}-{{time}}",
         f"# enable_cache: {_value(config.enable_cache is not False)}",
@@ -56,30 +61,31 @@ def render_template(pipeline: Any, spec: PipelineSpec | None) -> str:
         "# substitutions: {}",
         "# schedule: {cron_expression: '0 * * * *'}   # stored with the run; not run yet",
         "",
-        "parameters:",
     ]
     signature = inspect.signature(pipeline.entrypoint)
     if not signature.parameters:
-        lines[-1] = "parameters: {}"
+        lines.append("parameters: {}")
+    else:
+        lines.append("# parameters:")
     for name, param in signature.parameters.items():
         default = "" if param.default is inspect.Parameter.empty else _value(param.default)
-        lines.append(f"  {name}: {default}" + ("   # required" if not default else ""))
+        lines.append(f"#   {name}: {default}" + ("   # required" if not default else ""))
     if spec is None or not spec.invocations:
         lines.append("")
         lines.append("steps: {}")
         return "\n".join(lines) + "\n"
-    lines += ["", "steps:"]
+    lines += ["", "# steps:   # to set a step key, uncomment this line, the step's id and the key"]
     for invocation in spec.invocations:
-        lines.append(f"  {invocation.id}:")
+        lines.append(f"#   {invocation.id}:")
         parameters = {
             name: invocation.config.parameters.get(name)
             for name, binding in invocation.inputs.items()
             if binding.kind == "parameter"
         }
         if parameters:
-            lines.append("    parameters:")
-            lines += [f"      {name}: {_value(value)}" for name, value in parameters.items()]
+            lines.append("#     parameters:")
+            lines += [f"#       {name}: {_value(value)}" for name, value in parameters.items()]
         else:
-            lines.append("    parameters: {}")
-        lines += [f"    # {key}: {example}" for key, example in _STEP_KEYS]
+            lines.append("#     parameters: {}")
+        lines += [f"#     {key}: {example}" for key, example in _STEP_KEYS]
     return "\n".join(lines) + "\n"

@@ -3,21 +3,24 @@
 The caller's process double-forks: the grandchild starts a new session (so it outlives the
 caller and its terminal), sends its output to a run log in the artifact store, and drives
 the run exactly as a synchronous call would. Forking (rather than starting a fresh
-interpreter) keeps steps defined in `__main__` or a notebook runnable. SIGTERM stops the run
-cleanly (steps `stopped`); a run whose process is killed outright stops sending heartbeats
-and is recognised as dead when read (`orchestrators/liveness.py`).
+interpreter) keeps steps defined in `__main__` or a notebook runnable. SIGTERM, like a stop
+request read with the heartbeat, stops the run cleanly (steps `stopped`); a run whose
+process is killed outright stops sending heartbeats and is recognised as dead when read
+(`orchestrators/liveness.py`).
 """
 
 from __future__ import annotations
 
 import os
 import signal
+import stat
 import sys
 from typing import Any
 
 from stepwell.execution.run_context import RunContext
 from stepwell.execution.step_logs import logs_uri_for
 from stepwell.orchestrators.base import BaseOrchestrator
+from stepwell.utils.processes import this_process
 
 
 def run_log_uri(ctx: RunContext) -> str:
@@ -63,12 +66,18 @@ def _daemon_main(ctx: RunContext, orchestrator: BaseOrchestrator, driver: Any = 
     code = 0
     try:
         _redirect_output(ctx)
+        release_inherited_channels()
         # Python's own SIGINT handler, so the orchestrator can hold Ctrl-C back to the points
         # where stopping leaves the store whole; SIGTERM takes the same path.
         signal.signal(signal.SIGINT, signal.default_int_handler)
         signal.signal(signal.SIGTERM, _as_interrupt)
+        process = this_process()
         ctx.run = ctx.store.update_run(
-            ctx.run.id, status=ExecutionStatus.RUNNING, orchestrator_pid=os.getpid()
+            ctx.run.id,
+            status=ExecutionStatus.RUNNING,
+            orchestrator_pid=process.pid,
+            orchestrator_host=process.host,
+            orchestrator_start_token=process.start_token,
         )
         execute_run(ctx, orchestrator, raise_on_failure=False, driver=driver)
     except BaseException:
@@ -80,6 +89,33 @@ def _daemon_main(ctx: RunContext, orchestrator: BaseOrchestrator, driver: Any = 
         sys.stdout.flush()
         sys.stderr.flush()
         os._exit(code)
+
+
+def release_inherited_channels() -> None:
+    """Let go of every socket and pipe this process inherited (past stdin/out/err).
+
+    A background run outlives its caller: had it kept a notebook kernel's sockets, the
+    kernel could not bind its ports again after a restart ("Address already in use"). Each
+    is replaced by /dev/null rather than closed, so that its number stays taken and an
+    inherited object that still holds it can never write into a file opened later.
+    """
+    try:
+        descriptors = [int(name) for name in os.listdir("/proc/self/fd")]
+    except OSError:
+        descriptors = list(range(3, 1024))
+    null = os.open(os.devnull, os.O_RDWR)
+    try:
+        for fd in descriptors:
+            if fd <= 2 or fd == null:
+                continue
+            try:
+                mode = os.fstat(fd).st_mode
+            except OSError:
+                continue
+            if stat.S_ISSOCK(mode) or stat.S_ISFIFO(mode):
+                os.dup2(null, fd)
+    finally:
+        os.close(null)
 
 
 def _redirect_output(ctx: RunContext) -> None:

@@ -6,7 +6,6 @@ only place where a run record is created.
 
 from __future__ import annotations
 
-import os
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
@@ -16,7 +15,7 @@ from stepwell.config.run_name import format_run_name
 from stepwell.enums import ExecutionStatus
 from stepwell.exceptions import DuplicateRunNameError, EntityNotFoundError, StoreError
 from stepwell.execution.run_context import RunContext
-from stepwell.logger import get_logger
+from stepwell.logger import apply_verbosity, get_logger
 from stepwell.runs.execute import Driver, execute_run
 from stepwell.runs.resolve import (
     is_synchronous,
@@ -28,6 +27,7 @@ from stepwell.runs.resolve import (
 from stepwell.store.active import get_store
 from stepwell.store.base import Store
 from stepwell.store.models import PipelineRunResponse
+from stepwell.utils.processes import this_process
 
 if TYPE_CHECKING:
     from stepwell.pipelines.pipeline import Pipeline
@@ -64,6 +64,7 @@ def submit(
     on in a detached background process and this returns at once with the run (status
     `initializing`).
     """
+    apply_verbosity()  # STEPWELL_LOGGING_VERBOSITY as it is now, not as it was at import
     store = get_store()
     stack = run_stack()
     settings = orchestrator_settings(config, stack)
@@ -81,6 +82,7 @@ def submit(
             spec=spec.model_dump(mode="json"),
             config=config.model_dump(mode="json"),
         ).id
+    process = this_process() if synchronous else None  # a background run records its own
     run = store.create_run(
         name=run_name,
         pipeline_id=pipeline_id,
@@ -90,8 +92,10 @@ def submit(
         status=ExecutionStatus.RUNNING if synchronous else ExecutionStatus.INITIALIZING,
         is_unlisted=is_unlisted,
         start_time=started,
-        orchestrator_pid=os.getpid() if synchronous else None,
+        orchestrator_pid=process.pid if process else None,
         stack_id=stack.id,
+        orchestrator_host=process.host if process else None,
+        orchestrator_start_token=process.start_token if process else None,
     )
     logger.info("Initiating a new run for the pipeline: %s.", config.name)
     ctx = RunContext(store=store, artifact_store=stack_artifact_store(stack), run=run, spec=spec)

@@ -2,15 +2,17 @@
 on the working tree staying the same.
 
 Files are those git would track (`git ls-files`, honouring `.gitignore`) when the source root
-is inside a git work tree; otherwise every file except well-known clutter and the patterns of
-the root's `.gitignore`. The archive is capped (STEPWELL_CODE_ARCHIVE_MAX_MB, 50 by default)
-with an error that says how to get under the cap. Archives are content-addressed, so an
-unchanged tree is stored once.
+is inside a git work tree; otherwise every file except well-known clutter and what the root's
+`.gitignore` ignores (matched by `pathspec`, so `!negation`, `**` and `folder/` patterns mean
+what they mean to git). Either way stepwell's own data never goes in: `.stepwell/` folders,
+SQLite files, and the home folder and local artifact store when they sit inside the root
+(a snapshot taken from `stepwell init`'s project would otherwise archive its own store).
+The archive is capped (STEPWELL_CODE_ARCHIVE_MAX_MB, 50 by default) with an error that says
+how to get under the cap. Archives are content-addressed, so an unchanged tree is stored once.
 """
 
 from __future__ import annotations
 
-import fnmatch
 import io
 import json
 import os
@@ -21,8 +23,10 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
+import pathspec
 import xxhash
 
+from stepwell.config import environment
 from stepwell.exceptions import ConfigurationError
 
 METADATA_NAME = "__stepwell_snapshot__.json"
@@ -44,6 +48,14 @@ SKIPPED_FOLDERS = {
     "build",
     "dist",
 }
+# stepwell's own files, in .gitignore syntax: the project folder and SQLite stores anywhere.
+STEPWELL_PATTERNS = (
+    f"{environment.PROJECT_FOLDER}/",
+    "*.db",
+    "*.db-wal",
+    "*.db-shm",
+    "*.sqlite*",
+)
 DEFAULT_MAX_MB = 50.0
 
 
@@ -59,28 +71,96 @@ def max_archive_bytes() -> int:
 
 def collect_files(root: Path) -> list[Path]:
     """The files of the source root that belong in the archive, relative to it, sorted."""
+    own = StepwellFiles(root)
     tracked = _git_files(root)
-    if tracked is not None:
-        return sorted(path for path in tracked if (root / path).is_file())
-    patterns = _gitignore_patterns(root)
+    candidates = tracked if tracked is not None else _walk_files(root, own)
+    return sorted(path for path in candidates if not own.covers(path) and (root / path).is_file())
+
+
+class StepwellFiles:
+    """What stepwell itself keeps under a source root, which is data and never code."""
+
+    def __init__(self, root: Path) -> None:
+        self._spec = pathspec.GitIgnoreSpec.from_lines(STEPWELL_PATTERNS)
+        self._folders = _owned_folders(root)
+
+    def covers(self, relative: Path, is_folder: bool = False) -> bool:
+        """Whether `relative` (a path under the root) is stepwell's own file or folder."""
+        if self._spec.match_file(relative.as_posix() + ("/" if is_folder else "")):
+            return True
+        return any(relative.parts[: len(folder)] == folder for folder in self._folders)
+
+
+def _owned_folders(root: Path) -> list[tuple[str, ...]]:
+    """The home folder and the local artifact store, as parts relative to `root`, for those
+    strictly inside it (one that holds the whole root can't be cut out of it)."""
+    resolved_root = root.resolve()
+    folders = []
+    for location in (environment.home_folder(), _local_path(environment.artifact_store_path())):
+        if location is None:
+            continue
+        try:
+            parts = location.resolve().relative_to(resolved_root).parts
+        except ValueError:  # outside the root: nothing to leave out
+            continue
+        if parts:
+            folders.append(parts)
+    return folders
+
+
+def _local_path(location: str) -> Path | None:
+    """The folder an artifact store location names on this machine; None for remote URLs."""
+    if location.startswith("file://"):
+        return Path(location.removeprefix("file://")).expanduser()
+    if "://" in location:
+        return None
+    return Path(location).expanduser()
+
+
+def _walk_files(root: Path, own: StepwellFiles) -> list[Path]:
+    """Every file under `root` outside clutter folders, stepwell's own and `.gitignore`."""
+    ignore = _gitignore_spec(root)
     found = []
     for folder, dirs, files in os.walk(root):
-        relative_folder = Path(folder).relative_to(root)
+        here = Path(folder).relative_to(root)
         dirs[:] = sorted(
             d
             for d in dirs
             if d not in SKIPPED_FOLDERS
             and not d.endswith(".egg-info")
-            and not _ignored(relative_folder / d, patterns)
+            and not own.covers(here / d, is_folder=True)
+            and not _ignored_folder(ignore, here / d)
         )
-        for name in sorted(files):
-            relative = relative_folder / name
-            if not name.endswith((".pyc", ".pyo")) and not _ignored(relative, patterns):
+        for name in files:
+            relative = here / name
+            if not name.endswith((".pyc", ".pyo")) and not ignore.match_file(relative.as_posix()):
                 found.append(relative)
-    return sorted(found)
+    return found
+
+
+def _gitignore_spec(root: Path) -> pathspec.GitIgnoreSpec:
+    ignore = root / ".gitignore"
+    lines = []
+    if ignore.is_file():
+        lines = ignore.read_text(encoding="utf-8", errors="replace").splitlines()
+    return pathspec.GitIgnoreSpec.from_lines(lines)
+
+
+def _ignored_folder(spec: pathspec.GitIgnoreSpec, relative: Path) -> bool:
+    """Whether git would skip the folder as a whole, so that no `!pattern` brings back a file
+    inside it. pathspec also matches `data/**` against the folder `data/`, but to git that
+    pattern names only what is inside, so `!data/keep.txt` still applies; such a folder is
+    walked and its files are matched one by one."""
+    result = spec.check_file(relative.as_posix() + "/")
+    if not result.include or result.index is None:
+        return False
+    text = str(spec.patterns[result.index].pattern or "")
+    return not text.rstrip().endswith("/**")
 
 
 def _git_files(root: Path) -> list[Path] | None:
+    """What git tracks or would track under `root`; None when `root` is not in a work tree
+    (or git is missing), so the caller walks the folder instead."""
     if shutil.which("git") is None:
         return None
     try:
@@ -97,25 +177,6 @@ def _git_files(root: Path) -> list[Path] | None:
         return None
     names = [name for name in done.stdout.decode().split("\0") if name]
     return [Path(name) for name in names]
-
-
-def _gitignore_patterns(root: Path) -> list[str]:
-    ignore = root / ".gitignore"
-    if not ignore.is_file():
-        return []
-    lines = ignore.read_text(encoding="utf-8", errors="replace").splitlines()
-    return [line.strip() for line in lines if line.strip() and not line.startswith("#")]
-
-
-def _ignored(relative: Path, patterns: list[str]) -> bool:
-    text = relative.as_posix()
-    for pattern in patterns:
-        bare = pattern.strip("/")
-        if fnmatch.fnmatch(text, bare) or fnmatch.fnmatch(relative.name, bare):
-            return True
-        if text.startswith(bare + "/"):
-            return True
-    return False
 
 
 def build_archive(root: Path, metadata: dict[str, Any]) -> tuple[bytes, str]:

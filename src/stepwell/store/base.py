@@ -87,6 +87,8 @@ class Store(Protocol):
         start_time: datetime | None = None,
         orchestrator_pid: int | None = None,
         stack_id: UUID | None = None,
+        orchestrator_host: str | None = None,
+        orchestrator_start_token: str | None = None,
     ) -> PipelineRunResponse: ...
     def get_run(self, name_or_id: str | UUID) -> PipelineRunResponse: ...
     def list_runs(
@@ -112,6 +114,9 @@ class Store(Protocol):
         status_message: str | None = None,
         heartbeat: datetime | None = None,
         orchestrator_pid: int | None = None,
+        orchestrator_host: str | None = None,
+        orchestrator_start_token: str | None = None,
+        stop_requested_at: datetime | None = None,
     ) -> PipelineRunResponse: ...
     def fail_dead_run(
         self, run_id: UUID, silent_since: datetime, message: str

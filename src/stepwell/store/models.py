@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 from uuid import UUID, uuid4
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
@@ -18,6 +18,7 @@ from stepwell.config.pipeline_config import PipelineConfig
 from stepwell.config.step_config import StepConfig
 from stepwell.enums import ArtifactType, ExecutionStatus, StackComponentType
 from stepwell.exceptions import EntityNotFoundError, StoreError
+from stepwell.store.display import html_table, short_repr, steps_table
 
 if TYPE_CHECKING:
     from stepwell.store.base import Store
@@ -27,6 +28,14 @@ class _Record(BaseModel):
     model_config = ConfigDict(extra="forbid", arbitrary_types_allowed=True)
 
     _store: Store | None = PrivateAttr(default=None)
+    # The fields a one-line repr shows (see `store.display`).
+    display_fields: ClassVar[tuple[str, ...]] = ("name", "id")
+
+    def __repr__(self) -> str:
+        return short_repr(self, self.display_fields)
+
+    def __str__(self) -> str:
+        return repr(self)
 
     def bind(self, store: Store) -> _Record:
         """Attach the store this record came from, for lazy lookups."""
@@ -78,6 +87,8 @@ class SnapshotResponse(_Record):
 
 class ArtifactVersionResponse(_Record):
     """One immutable version of an artifact: where its bytes are and how to read them."""
+
+    display_fields: ClassVar[tuple[str, ...]] = ("name", "version", "id", "data_type")
 
     id: UUID
     artifact_id: UUID
@@ -157,6 +168,20 @@ class NewStepRun:
 class StepRunResponse(_Record):
     """One attempt at running one step invocation in a pipeline run."""
 
+    display_fields: ClassVar[tuple[str, ...]] = ("name", "status", "id", "attempt")
+
+    def _repr_html_(self) -> str:
+        rows = [
+            ("step", self.name),
+            ("status", self.status),
+            ("attempt", self.attempt),
+            ("duration", None if self.duration is None else f"{self.duration:.3f} s"),
+            ("outputs", ", ".join(self.outputs) or None),
+            ("message", self.status_message),
+            ("id", self.id),
+        ]
+        return html_table(f"Step run {self.name}", rows)
+
     id: UUID
     name: str
     step_name: str
@@ -212,7 +237,25 @@ class StepRunResponse(_Record):
 
 
 class PipelineRunResponse(_Record):
-    """One run of a pipeline: its status, configuration and (lazily) its steps."""
+    """One run of a pipeline: its status, configuration and (lazily) its steps.
+
+    `orchestrator_pid`, `orchestrator_host` and `orchestrator_start_token` name the process
+    that orchestrates it (see `stepwell.utils.processes`); `stop_requested_at` is set by a stop
+    that could not signal that process, and the process reads it with its heartbeat.
+    """
+
+    display_fields: ClassVar[tuple[str, ...]] = ("name", "status", "id")
+
+    def _repr_html_(self) -> str:
+        rows = [
+            ("pipeline", self.pipeline_name),
+            ("status", self.status),
+            ("duration", None if self.duration is None else f"{self.duration:.3f} s"),
+            ("message", self.status_message),
+            ("id", self.id),
+        ]
+        steps = steps_table(self.steps) if self._store is not None else ""
+        return html_table(f"Run {self.name}", rows, extra=steps)
 
     id: UUID
     name: str
@@ -230,6 +273,9 @@ class PipelineRunResponse(_Record):
     orchestrator_pid: int | None = None
     heartbeat: datetime | None = None
     stack_id: UUID | None = None
+    orchestrator_host: str | None = None
+    orchestrator_start_token: str | None = None
+    stop_requested_at: datetime | None = None
     _steps: dict[str, StepRunResponse] | None = PrivateAttr(default=None)
 
     @property

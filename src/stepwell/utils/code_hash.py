@@ -12,6 +12,7 @@ from __future__ import annotations
 import ast
 import functools
 import inspect
+import sys
 import textwrap
 import types
 from pathlib import Path
@@ -22,21 +23,86 @@ import xxhash
 from stepwell.utils.source_root import is_user_file
 
 
+def function_source_hash(obj: Any) -> str:
+    """A hash of one function's (or class's) normalised source, as the code is now.
+
+    Cached by what changes whenever the code does (a function's code object, which a
+    redefinition in a notebook cell or `%autoreload` replaces; a class's methods' code
+    objects), never by the object alone.
+    """
+    if inspect.isclass(obj):
+        return _class_hash(obj, _class_state(obj))  # type: ignore[arg-type]
+    code = getattr(inspect.unwrap(obj), "__code__", None)
+    if code is None:
+        return _hash_text(_source_or_repr(obj))
+    return _function_hash(obj, code)
+
+
+@functools.lru_cache(maxsize=4096)
+def _function_hash(func: Any, code: types.CodeType) -> str:
+    return _hash_text(_source_or_repr(func))
+
+
 @functools.lru_cache(maxsize=1024)
-def function_source_hash(func: Callable[..., Any]) -> str:
-    """A hash of one function's (or class's) normalised source."""
+def _class_hash(cls: type, state: tuple[Any, ...]) -> str:
     try:
-        tree = ast.parse(textwrap.dedent(inspect.getsource(func)))
-        _strip_docstrings(tree)
-        text = ast.unparse(tree)
-    except (OSError, TypeError, SyntaxError):
-        code = getattr(func, "__code__", None)
-        text = repr((code.co_code, code.co_consts)) if code is not None else repr(func)
+        text = inspect.getsource(cls)
+    except (OSError, TypeError):
+        # A class defined in a notebook cell or an interactive session: Python keeps no
+        # source for it, but its methods' code is in the kernel's cells. Hash those, with
+        # its other attributes and its bases.
+        text = repr(state)
+    return _hash_text(text)
+
+
+def _class_state(cls: type) -> tuple[Any, ...]:
+    """What identifies a class's current definition, cheaply: its methods' code objects,
+    its other attributes' reprs and its bases."""
+    members = []
+    for name, member in sorted(vars(cls).items()):
+        if name.startswith("__") and name not in ("__init__", "__call__"):
+            continue
+        function = getattr(member, "__func__", member)
+        code = getattr(function, "__code__", None)
+        if code is not None:
+            members.append((name, _function_hash(function, code)))
+        elif isinstance(member, (int, float, str, bytes, bool, tuple, frozenset, type(None))):
+            members.append((name, repr(member)))
+        else:
+            members.append((name, type(member).__qualname__))
+    bases = tuple(f"{base.__module__}:{base.__qualname__}" for base in cls.__bases__)
+    return (cls.__qualname__, bases, tuple(members))
+
+
+def _source_or_repr(obj: Any) -> str:
+    try:
+        return _normalised(textwrap.dedent(inspect.getsource(obj)))
+    except (OSError, TypeError):
+        code = getattr(obj, "__code__", None)
+        return repr((code.co_code, code.co_consts)) if code is not None else repr(obj)
+
+
+@functools.lru_cache(maxsize=4096)
+def _normalised(source: str) -> str:
+    """Source without docstrings, comments and formatting (parsing is the costly part)."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return source
+    _strip_docstrings(tree)
+    return ast.unparse(tree)
+
+
+def _hash_text(text: str) -> str:
     return xxhash.xxh3_128_hexdigest(text.encode())
 
 
 def code_fingerprint(func: Callable[..., Any], root: Path) -> str:
-    """A hash of `func`'s source and of every user function or class it reaches."""
+    """A hash of `func`'s source and of every user function or class it reaches.
+
+    Walked again on every call (cheap: names and dict lookups; each object's hash is
+    cached by its code), so a helper redefined in another notebook cell is seen.
+    """
     seen: dict[str, str] = {}
     _visit(func, root, seen, top=True)
     # Module names are left out so that moving code between modules alone changes nothing.
@@ -57,12 +123,25 @@ def _visit(obj: Any, root: Path, seen: dict[str, str], top: bool = False) -> Non
 
 
 def _is_user_object(obj: Any, root: Path) -> bool:
-    if not (inspect.isfunction(obj) or inspect.isclass(obj)):
+    """A function or class of the user's own: defined in `__main__` (a script, a notebook
+    cell, wherever its file is) or in a file under the source root."""
+    path: str | None
+    if inspect.isfunction(obj):
+        module = obj.__module__
+        path = obj.__code__.co_filename
+    elif inspect.isclass(obj):
+        module = obj.__module__
+        path = getattr(sys.modules.get(module), "__file__", None)
+    else:
         return False
-    try:
-        return is_user_file(inspect.getsourcefile(obj), root)
-    except TypeError:
-        return False
+    if module == "__main__":
+        return True
+    return _is_user_path(path, root)
+
+
+@functools.lru_cache(maxsize=4096)
+def _is_user_path(path: str | None, root: Path) -> bool:
+    return is_user_file(path, root)
 
 
 def _references(obj: Any) -> list[Any]:
@@ -80,6 +159,12 @@ def _references(obj: Any) -> list[Any]:
     code = getattr(func, "__code__", None)
     if code is None:
         return []
+    # The classes its annotations name: what a step's inputs are (their methods run in it).
+    found_types = [
+        annotated
+        for annotation in getattr(func, "__annotations__", {}).values()
+        for annotated in _annotation_classes(annotation)
+    ]
     names = _code_names(code)
     namespace = getattr(func, "__globals__", {})
     closure = {
@@ -98,6 +183,26 @@ def _references(obj: Any) -> list[Any]:
             )
         elif value is not None:
             found.append(getattr(value, "entrypoint", value))
+    return found + found_types
+
+
+def _current_definition(cls: type) -> type:
+    """The class its module now binds to the same name: a class redefined in a notebook
+    cell replaces the one a step's annotation captured when the step was defined."""
+    current = getattr(sys.modules.get(cls.__module__), cls.__qualname__, None)
+    return current if isinstance(current, type) else cls
+
+
+def _annotation_classes(annotation: Any) -> list[type]:
+    """The classes an annotation names (`Point`, `list[Point]`, `Annotated[Point, "p"]`)."""
+    if isinstance(annotation, type):
+        return [_current_definition(annotation)]
+    found: list[type] = []
+    for argument in getattr(annotation, "__args__", ()) or ():
+        found.extend(_annotation_classes(argument))
+    origin = getattr(annotation, "__origin__", None)
+    if isinstance(origin, type) and getattr(annotation, "__metadata__", None) is not None:
+        found.append(origin)  # Annotated[T, ...] keeps T as __origin__
     return found
 
 

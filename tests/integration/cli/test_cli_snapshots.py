@@ -85,7 +85,9 @@ def test_snapshot_trigger_refuses_a_param_also_set_in_the_config(cli, snapshot, 
     config.write_text("parameters:\n  factor: 3\n")
     result = cli("snapshot", "trigger", "nightly", "-c", str(config), "-p", "factor=4")
     assert result.exit_code == 1
-    assert "--param factor is also set under `parameters`" in result.stderr
+    assert "--param factor=" in result.stderr and "conflicts with `parameters.factor:" in (
+        result.stderr
+    )
     assert Client().list_pipeline_runs() == []
 
 

@@ -126,19 +126,39 @@ def test_bad_yaml_fails_before_running_naming_file_and_key(tmp_path, text, messa
         layered.with_options(config_path=path).compile()
 
 
-def test_template_lists_parameters_and_steps_and_loads_back(tmp_path):
+def test_template_lists_parameters_and_steps_commented_out_and_loads_back(tmp_path):
     import yaml
 
     path = tmp_path / "template.yaml"
     layered.write_run_configuration_template(str(path))
     text = path.read_text()
-    assert "steps:\n  train:\n    parameters:\n      lr: 0.01" in text
-    assert "epochs: 1" in text
+    assert "\n# steps:" in text
+    assert "#   train:\n#     parameters:\n#       lr: 0.01\n#     enable_cache:" in text
+    assert "# parameters:\n#   epochs: 1" in text
     assert "# execution_mode: fail_fast" in text
-    data = yaml.safe_load(text)
-    assert data == {"parameters": {"epochs": 1}, "steps": {"train": {"parameters": {"lr": 0.01}}}}
-    spec, _ = layered.with_options(config_path=str(path)).compile()
+    assert yaml.safe_load(text) is None  # unedited, it sets nothing
+    spec, config = layered.with_options(config_path=str(path)).compile(epochs=3)
     assert spec.by_id["train"].config.parameters == {"lr": 0.01}
+    assert config.parameters == {"epochs": 3}
+
+
+def test_uncommenting_template_lines_gives_a_working_run_configuration(tmp_path):
+    import yaml
+
+    path = tmp_path / "template.yaml"
+    layered.write_run_configuration_template(str(path))
+    wanted = ("# steps:", "#   train:", "#     parameters:", "#       lr:", "#     enable_cache:")
+    lines = [
+        line[2:] if line.startswith(wanted) else line
+        for line in path.read_text().replace("true | false", "false").splitlines()
+    ]
+    path.write_text("\n".join(lines).replace("lr: 0.01", "lr: 0.5"))
+    assert yaml.safe_load(path.read_text()) == {
+        "steps": {"train": {"parameters": {"lr": 0.5}, "enable_cache": False}}
+    }
+    spec, _ = layered.with_options(config_path=str(path)).compile()
+    assert spec.by_id["train"].config.parameters == {"lr": 0.5}
+    assert spec.by_id["train"].config.enable_cache is False
 
 
 def test_yaml_switches_caching_and_stores_the_schedule(tmp_path):

@@ -84,6 +84,9 @@ def run_response(
         orchestrator_pid=row["orchestrator_pid"],
         heartbeat=row["heartbeat"],
         stack_id=row["stack_id"],
+        orchestrator_host=row["orchestrator_host"],
+        orchestrator_start_token=row["orchestrator_start_token"],
+        stop_requested_at=row["stop_requested_at"],
     )
     response.bind(store)
     return response

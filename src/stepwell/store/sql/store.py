@@ -19,7 +19,12 @@ from sqlalchemy.exc import IntegrityError
 
 from stepwell.config.pipeline_config import PipelineConfig
 from stepwell.enums import ExecutionStatus
-from stepwell.exceptions import DuplicateRunNameError, EntityExistsError, StoreError
+from stepwell.exceptions import (
+    DuplicateRunNameError,
+    EntityExistsError,
+    EntityNotFoundError,
+    StoreError,
+)
 from stepwell.store.models import PipelineResponse, PipelineRunResponse, SnapshotResponse
 from stepwell.store.sql.artifacts import ArtifactMethods
 from stepwell.store.sql.common import (
@@ -49,6 +54,7 @@ RUN_SORT_KEYS = ("created", "start_time", "end_time", "name", "status")
 _PIPELINE_BY_NAME = select(PIPELINES).where(PIPELINES.c.name == bindparam("name"))
 _INSERT_RUN = RUNS.insert()
 _UPDATE_RUN = update(RUNS).where(RUNS.c.id == bindparam("b_id"))
+_UPDATE_RUN_RETURNING = _UPDATE_RUN.returning(*RUNS.c)
 _UNFINISHED = [status.value for status in ExecutionStatus if not status.is_finished]
 
 
@@ -224,6 +230,8 @@ class SqlStore(StepRunMethods, ArtifactMethods, StackMethods, SnapshotMethods):
         start_time: datetime | None = None,
         orchestrator_pid: int | None = None,
         stack_id: UUID | None = None,
+        orchestrator_host: str | None = None,
+        orchestrator_start_token: str | None = None,
     ) -> PipelineRunResponse:
         """Record a new run; its name must be unused (DuplicateRunNameError otherwise)."""
         now = utc_now()
@@ -244,6 +252,9 @@ class SqlStore(StepRunMethods, ArtifactMethods, StackMethods, SnapshotMethods):
             "orchestrator_pid": orchestrator_pid,
             "heartbeat": None,
             "stack_id": stack_id,
+            "orchestrator_host": orchestrator_host,
+            "orchestrator_start_token": orchestrator_start_token,
+            "stop_requested_at": None,
         }
 
         try:
@@ -310,8 +321,14 @@ class SqlStore(StepRunMethods, ArtifactMethods, StackMethods, SnapshotMethods):
         status_message: str | None = None,
         heartbeat: datetime | None = None,
         orchestrator_pid: int | None = None,
+        orchestrator_host: str | None = None,
+        orchestrator_start_token: str | None = None,
+        stop_requested_at: datetime | None = None,
     ) -> PipelineRunResponse:
-        """Change the given fields of a run; a finished status cannot go back (StoreError)."""
+        """Change the given fields of a run; a finished status cannot go back (StoreError).
+
+        Returns the run as written: without a status change (a heartbeat) in one statement,
+        `UPDATE ... RETURNING`, so a heartbeat reads a stop request at no extra cost."""
         new_status = to_status(status) if status is not None else None
         given = {
             "start_time": as_utc(start_time),
@@ -319,12 +336,22 @@ class SqlStore(StepRunMethods, ArtifactMethods, StackMethods, SnapshotMethods):
             "status_message": status_message,
             "heartbeat": as_utc(heartbeat),
             "orchestrator_pid": orchestrator_pid,
+            "orchestrator_host": orchestrator_host,
+            "orchestrator_start_token": orchestrator_start_token,
+            "stop_requested_at": as_utc(stop_requested_at),
         }
         changes = {key: value for key, value in given.items() if value is not None}
 
         def work(connection: Connection) -> Row:
-            row = by_id(connection, RUNS, as_uuid(run_id), "run", lock=True)
             values: dict[str, Any] = {**changes, "updated": utc_now()}
+            if new_status is None and connection.dialect.update_returning:
+                updated = connection.execute(
+                    _UPDATE_RUN_RETURNING, {"b_id": as_uuid(run_id), **values}
+                ).first()
+                if updated is None:
+                    raise EntityNotFoundError(f"No run with id {run_id} exists.")
+                return updated._mapping
+            row = by_id(connection, RUNS, as_uuid(run_id), "run", lock=True)
             if new_status is not None:
                 check_transition("Run", row["name"], row["status"], new_status)
                 values["status"] = new_status.value

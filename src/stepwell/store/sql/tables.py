@@ -151,11 +151,16 @@ RUNS = Table(
     _time("created"),
     _time("updated"),
     _optional("status_message", Text()),
+    # The orchestrating process: pid, host and start token (see `stepwell.utils.processes`).
     _optional("orchestrator_pid", Integer()),
     _time("heartbeat", required=False),
     # No foreign key: SQLite cannot add one to an existing table without rebuilding it (and
     # rebuilding a table that step runs cascade from). Deleting a stack clears this column.
     _optional("stack_id", Uuid()),
+    _optional("orchestrator_host", String(255)),
+    _optional("orchestrator_start_token", String(128)),
+    # When a stop was asked for that could not signal the orchestrator; read with heartbeats.
+    _time("stop_requested_at", required=False),
     Index("ix_pipeline_runs_created", "created"),
     Index("ix_pipeline_runs_status", "status"),
     Index("ix_pipeline_runs_pipeline_name_created", "pipeline_name", "created"),
