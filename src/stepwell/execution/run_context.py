@@ -42,6 +42,20 @@ class RunContext:
     stop_delivered: bool = False
     _by_id: tuple[PipelineSpec, dict[str, Any]] | None = None
 
+    def __getstate__(self) -> dict[str, Any]:
+        """What a spawned worker gets (`run_attempt` needs the run, the spec and the
+        stores): not the stack, the live step objects or the orchestrator's buffers."""
+        state = dict(self.__dict__)
+        for name in ("stack", "step_objects", "pending", "outputs", "_by_id"):
+            state.pop(name, None)
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(
+            {"stack": None, "step_objects": {}, "pending": [], "outputs": {}, "_by_id": None}
+        )
+        self.__dict__.update(state)
+
     def record_later(self, record: NewStepRun) -> None:
         """Buffer a step run record (a cache hit, or a step that never ran) to be written
         with the next batch.

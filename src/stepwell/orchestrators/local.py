@@ -1,4 +1,4 @@
-"""The local orchestrator: steps run in parallel worker processes forked from this one.
+"""The local orchestrator: steps run in parallel worker processes started from this one.
 
 Ready steps run side by side up to `max_parallelism` (default: the larger of 8 and 4 x the
 CPU count, so waiting steps overlap beyond the core count). Workers only run user code and
@@ -8,8 +8,13 @@ fails only itself (recorded with the signal's name); stopping a step sends its w
 SIGTERM, raising `RunStoppedSignal` inside it (SIGKILL if asked twice). Retries wait on a
 timer here, so a FAIL_FAST stop (or Ctrl-C) also cancels a pending retry.
 
-Settings (`settings={"orchestrator": {...}}`): `max_parallelism`, and `reuse_processes`
-(default True: a worker serves several steps of a run; False: a fresh process per step).
+Settings (`settings={"orchestrator": {...}}`): `max_parallelism`, `reuse_processes`
+(default True: a worker serves several steps of a run; False: a fresh process per step), and
+`start_method`: `fork` (the default where the OS has it) or `spawn` (a fresh interpreter per
+worker; the default on Windows). Spawned workers import steps by their source reference,
+under the guard that keeps module-level pipeline calls from running, and get the steps,
+hooks and materializers that no import can reach (defined in `__main__`, a notebook or a
+function) by value.
 """
 
 from __future__ import annotations
@@ -43,6 +48,12 @@ from stepwell.orchestrators.workers import Worker, describe_exit, describe_stop
 from stepwell.store.models import StepRunResponse
 
 
+def default_start_method() -> str:
+    """Fork where the OS has it (steps from `__main__` or a notebook just work, and workers
+    start warm); spawn elsewhere (Windows)."""
+    return "fork" if hasattr(os, "fork") else "spawn"
+
+
 def default_max_parallelism() -> int:
     return max(8, 4 * (os.cpu_count() or 1))
 
@@ -58,7 +69,12 @@ class _Running:
 class LocalOrchestrator(BaseOrchestrator):
     """Steps run in parallel processes on this machine."""
 
-    def __init__(self, max_parallelism: int | None = None, reuse_processes: bool = True) -> None:
+    def __init__(
+        self,
+        max_parallelism: int | None = None,
+        reuse_processes: bool = True,
+        start_method: str | None = None,
+    ) -> None:
         if max_parallelism is not None and (
             not isinstance(max_parallelism, int)
             or isinstance(max_parallelism, bool)
@@ -70,7 +86,16 @@ class LocalOrchestrator(BaseOrchestrator):
             )
         self.max_parallelism = max_parallelism or default_max_parallelism()
         self.reuse_processes = reuse_processes
-        self._fork = multiprocessing.get_context("fork")
+        self.start_method = start_method or default_start_method()
+        if self.start_method not in ("fork", "spawn"):
+            raise ConfigurationError(
+                f"start_method must be 'fork' or 'spawn', got {self.start_method!r}."
+            )
+        if self.start_method == "fork" and not hasattr(os, "fork"):
+            raise ConfigurationError(
+                "start_method 'fork' is not available on this system; use 'spawn'."
+            )
+        self._context = multiprocessing.get_context(self.start_method)
         self._running: dict[str, _Running] = {}
         self._idle: list[Worker] = []
         self._done: deque[StepOutcome] = deque()
@@ -84,6 +109,7 @@ class LocalOrchestrator(BaseOrchestrator):
         return cls(
             max_parallelism=settings.get("max_parallelism"),
             reuse_processes=settings.get("reuse_processes", True),
+            start_method=settings.get("start_method"),
         )
 
     def prepare(self, ctx: RunContext) -> None:
@@ -95,9 +121,10 @@ class LocalOrchestrator(BaseOrchestrator):
         for invocation in ctx.spec.invocations:
             step_object(ctx, invocation)
         self._ctx = ctx
-        # Workers would otherwise touch every inherited object on their first garbage
-        # collection, copying most of this process's memory page by page.
-        gc.freeze()
+        if self.start_method == "fork":
+            # Workers would otherwise touch every inherited object on their first garbage
+            # collection, copying most of this process's memory page by page.
+            gc.freeze()
 
     # -- launching ----------------------------------------------------------------------------
     def launch(self, ctx: RunContext, invocation_id: str) -> None:
@@ -116,7 +143,7 @@ class LocalOrchestrator(BaseOrchestrator):
         self._running[invocation_id] = _Running(plan, step_run, attempt, worker)
 
     def _new_worker(self, ctx: RunContext) -> Worker:
-        return Worker(self._fork, ctx, max_tasks=None if self.reuse_processes else 1)
+        return Worker(self._context, ctx, max_tasks=None if self.reuse_processes else 1)
 
     # -- waiting ------------------------------------------------------------------------------
     def would_block(self) -> bool:
@@ -214,10 +241,13 @@ class LocalOrchestrator(BaseOrchestrator):
             running.worker.stop_step()
             running.worker.close()
         for worker in self._idle:
+            # Idle workers have sent every result and hold nothing: end them at once (a
+            # polite request would wait out the garbage collection they run between steps)
+            # and reap them now, so that none lingers as a zombie in a long-lived process
+            # such as a notebook's kernel.
+            worker.kill()
             worker.close(wait=False)
         self._closing.extend(self._idle)
-        # Told to leave, the workers exit at once: reap them now, so that none lingers
-        # as a zombie until the next run (a notebook's kernel lives long).
         deadline = time.monotonic() + 2.0
         for worker in self._closing:
             worker.process.join(max(0.0, deadline - time.monotonic()))

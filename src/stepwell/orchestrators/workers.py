@@ -1,11 +1,18 @@
-"""Step worker processes for the local orchestrator, forked from the orchestrating process.
+"""Step worker processes for the local orchestrator, started from the orchestrating process.
 
 A worker receives one step attempt at a time over a pipe, runs it (`run_attempt`: user code
-and artifact bytes only) and sends back the `AttemptResult`. Forking a Python process costs
+and artifact bytes only) and sends back the `AttemptResult`. Starting a Python process costs
 several milliseconds here, so a worker serves further steps of the same run unless
 `reuse_processes` is off, in which case every step gets a fresh process. A worker whose step
-was stopped, or that died, is never reused. Workers are forked after the run's steps are
-loaded, so steps from `__main__` or a notebook need no importable module path.
+was stopped, or that died, is never reused.
+
+Forked workers (the default) start after the run's steps are loaded, so steps from
+`__main__` or a notebook need no importable module path. Spawned workers (a fresh
+interpreter) get what no import can reach by value: the steps, hooks and materializers of
+`__main__`, a notebook or a function's scope, cloudpickled once per worker. Everything else
+they import by its source reference, with the guard on that keeps a module's top-level
+pipeline calls from running (`utils.code_loading`). The user's script itself is never
+re-run as the worker's main module (as multiprocessing's spawn would do).
 """
 
 from __future__ import annotations
@@ -16,6 +23,9 @@ import pickle
 import signal
 import sys
 import traceback
+import types
+from collections.abc import Iterator
+from contextlib import contextmanager
 from multiprocessing.connection import Connection
 from typing import Any
 
@@ -23,22 +33,29 @@ from stepwell.enums import ExecutionStatus
 from stepwell.exceptions import RunStoppedSignal, StepFailedError
 from stepwell.execution.attempt import AttemptResult, run_attempt
 from stepwell.execution.run_context import RunContext
+from stepwell.logger import get_logger
+from stepwell.steps.base_step import BaseStep
+from stepwell.utils.code_loading import preventing_execution
+from stepwell.utils.sources import is_importable
+
+logger = get_logger(__name__)
 
 Task = tuple[Any, Any, bool]  # (LaunchPlan, StepRunResponse, last attempt?)
 ORPHAN_CHECK_SECONDS = 1.0
 
 
 class Worker:
-    """One forked worker process and the pipe to it."""
+    """One worker process and the pipe to it."""
 
-    def __init__(self, fork_context: Any, ctx: RunContext, max_tasks: int | None) -> None:
-        self.connection, child_end = fork_context.Pipe(duplex=True)
-        self.process = fork_context.Process(
-            target=_worker_main,
-            args=(ctx, child_end, self.connection, max_tasks),
-            name="stepwell-step-worker",
-        )
-        self.process.start()
+    def __init__(self, context: Any, ctx: RunContext, max_tasks: int | None) -> None:
+        self.connection, child_end = context.Pipe(duplex=True)
+        if context.get_start_method() == "fork":
+            args: tuple[Any, ...] = (ctx, child_end, self.connection, max_tasks, None)
+        else:  # the child gets nothing but what it is sent
+            args = (ctx, child_end, None, max_tasks, unreachable_objects())
+        self.process = context.Process(target=_worker_main, args=args, name="stepwell-step-worker")
+        with _main_script_hidden(context):
+            self.process.start()
         child_end.close()
         self.tasks_left = max_tasks
 
@@ -86,12 +103,77 @@ def _raise_stop(signum: int, frame: Any) -> None:
     raise RunStoppedSignal(f"Stopped by signal {signal.Signals(signum).name}.")
 
 
+def unreachable_objects() -> bytes:
+    """The steps, hooks and materializers this process knows that no import can reach
+    (defined in `__main__`, a notebook cell or a function), cloudpickled by value."""
+    import cloudpickle
+
+    from stepwell.utils.sources import live_objects
+
+    payload = {}
+    for source, obj in live_objects().items():
+        if is_importable(source) or not _shippable(obj):
+            continue
+        try:
+            payload[source] = cloudpickle.dumps(obj)
+        except Exception as error:  # the worker says which source it misses, if it needs it
+            logger.debug("Cannot send %s to a spawned worker: %s", source, error)
+    return pickle.dumps(payload)
+
+
+def _shippable(obj: Any) -> bool:
+    """Steps, functions and classes: what a step run may need (pipelines are not)."""
+    return isinstance(obj, (BaseStep, type, types.FunctionType))
+
+
+def _install_unreachable_objects(payload: bytes) -> None:
+    import cloudpickle
+
+    from stepwell.utils.sources import register_live
+
+    with preventing_execution("stepwell is loading steps into a spawned worker"):
+        for source, data in pickle.loads(payload).items():
+            try:
+                register_live(source, cloudpickle.loads(data))
+            except Exception as error:
+                logger.debug("Cannot load %s in a spawned worker: %s", source, error)
+
+
+@contextmanager
+def _main_script_hidden(context: Any) -> Iterator[None]:
+    """While a spawned worker starts, hide the user's main script from multiprocessing,
+    which would otherwise run it again (as `__mp_main__`) in the child: a script without an
+    `if __name__ == "__main__":` guard would run its pipelines in every worker."""
+    main = sys.modules.get("__main__")
+    if context.get_start_method() == "fork" or main is None:
+        yield
+        return
+    namespace = main.__dict__
+    saved: dict[str, Any] = {
+        name: namespace[name] for name in ("__file__", "__spec__") if name in namespace
+    }
+    namespace.pop("__file__", None)
+    namespace["__spec__"] = None  # multiprocessing reads it, so it must exist
+    try:
+        yield
+    finally:
+        namespace.pop("__spec__", None)
+        namespace.update(saved)
+
+
 def _worker_main(
-    ctx: RunContext, connection: Connection, parent_end: Connection, max_tasks: int | None
+    ctx: RunContext,
+    connection: Connection,
+    parent_end: Connection | None,
+    max_tasks: int | None,
+    unreachable: bytes | None,
 ) -> None:
     """Serve step attempts until told to stop, stopped mid-step, out of tasks, or orphaned."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the orchestrator decides what Ctrl-C stops
-    parent_end.close()  # so that the orchestrator's death reads as end-of-file here
+    if parent_end is not None:
+        parent_end.close()  # so that the orchestrator's death reads as end-of-file here
+    if unreachable is not None:
+        _install_unreachable_objects(unreachable)
     parent = os.getppid()
     code = 0
     served = 0

@@ -25,6 +25,9 @@ class LocalOrchestratorConfig(ComponentConfig):
     max_parallelism: Annotated[int, Field(ge=1, strict=True)] | None = None
     reuse_processes: Annotated[bool, Field(strict=True)] = True
     synchronous: Annotated[bool, Field(strict=True)] = True
+    # How workers start: "fork" (the default where the OS has it) or "spawn" (a fresh
+    # interpreter: the default on Windows; what the distributed engine's workers get too).
+    start_method: Literal["fork", "spawn"] | None = None
 
 
 class LocalOrchestratorFlavor(Flavor):
@@ -39,6 +42,7 @@ class LocalOrchestratorFlavor(Flavor):
         return {
             "max_parallelism": config.max_parallelism,
             "reuse_processes": config.reuse_processes,
+            "start_method": config.start_method,
         }
 
 

@@ -41,6 +41,11 @@ def register_live(source: str, obj: Any) -> None:
     _LIVE[source] = obj
 
 
+def live_objects() -> dict[str, Any]:
+    """Every object registered by its source reference in this process (a copy)."""
+    return dict(_LIVE)
+
+
 def load_source(source: str) -> Any:
     """Import what a `module:qualname` reference names (live objects first)."""
     live = _LIVE.get(source)

@@ -241,3 +241,31 @@ def test_finished_workers_are_reaped_and_reprs_are_short(notebook):
     notebook.run("run")
     html = notebook.html(notebook._notebook.cells[-1])
     assert "<table>" in html and "one_5" in html and html_cell is not None
+
+
+def test_spawned_workers_run_steps_defined_in_cells(notebook):
+    notebook.run(SETUP)
+    notebook.run(
+        """
+        def offset():
+            return 100
+
+        @step(enable_cache=False)
+        def in_worker(x: int) -> str:
+            import os
+            cmdline = open(f"/proc/{os.getpid()}/cmdline", "rb").read().replace(b"\\0", b" ")
+            return f"{x + offset()} {cmdline.decode()}"
+
+        @pipeline(settings={"orchestrator": {"start_method": "spawn"}})
+        def spawned_from_cells():
+            in_worker(1)
+        """
+    )
+    out = notebook.run(
+        """
+        run = spawned_from_cells()
+        print("VALUE", run.steps["in_worker"].output.load())
+        """
+    )
+    value = next(line for line in out.splitlines() if line.startswith("VALUE "))
+    assert value.startswith("VALUE 101 ") and "multiprocessing.spawn" in value
