@@ -94,3 +94,30 @@ def test_an_error_while_building_a_step_is_not_masked_by_its_repr():
 
     half = BaseStep.__new__(BaseStep)
     assert repr(half) == "<step ?>"
+
+
+def test_the_step_decorator_takes_every_step_option_and_nothing_else():
+    import inspect
+
+    from stepwell.config.precedence import STEP_OPTIONS
+    from stepwell.steps.decorator import step as step_decorator
+
+    keywords = set(inspect.signature(step_decorator).parameters) - {"_func"}
+    # `parameters` are set with configure()/with_options() or YAML, not on the decorator.
+    assert keywords == set(STEP_OPTIONS) - {"parameters"}
+
+
+def test_with_options_accepts_exactly_the_config_models_fields():
+    from stepwell.config.pipeline_config import PipelineConfig
+    from stepwell.config.step_config import StepConfig
+    from stepwell.exceptions import ConfigurationError, StepDefinitionError
+
+    for name in StepConfig.model_fields:
+        add.with_options(
+            **{name: StepConfig.model_fields[name].get_default(call_default_factory=True)}
+        )
+    with pytest.raises(StepDefinitionError, match="known options"):
+        add.with_options(enable_caching=True)
+    assert "schedule" in PipelineConfig.model_fields
+    with pytest.raises(ConfigurationError, match="known options"):
+        adding.with_options(enable_caching=True)
