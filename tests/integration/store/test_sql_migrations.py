@@ -28,6 +28,9 @@ TABLES = {
     "stack_components",
     "stacks",
     "stack_composition",
+    "tags",
+    "tag_resources",
+    "run_metadata",
 }
 
 

@@ -222,9 +222,21 @@ VERSIONS = Table(
     _optional("producer_step_run_id", Uuid(), ForeignKey("step_runs.id", ondelete="SET NULL")),
     _time("created"),
     _required("run_metadata", JSON()),
+    # A custom version name (`ArtifactConfig(version="v2")`); None: the number is the name.
+    _optional("version_name", String(255)),
+    # [{"uri": ..., "type": "html" | "markdown" | "image" | "csv" | "json"}, ...]
+    _optional("visualizations", JSON()),
     UniqueConstraint("artifact_id", "version"),
     Index("ix_artifact_versions_producer_step_run_id", "producer_step_run_id"),
     Index("ix_artifact_versions_created", "created"),
+    Index(
+        "uq_artifact_versions_artifact_id_version_name",
+        "artifact_id",
+        "version_name",
+        unique=True,
+        sqlite_where=text("version_name IS NOT NULL"),
+        postgresql_where=text("version_name IS NOT NULL"),
+    ),
 )
 
 
@@ -283,4 +295,47 @@ STACK_COMPOSITION = Table(
     Column("stack_id", Uuid(), ForeignKey("stacks.id", ondelete="CASCADE"), primary_key=True),
     Column("component_id", Uuid(), ForeignKey("stack_components.id"), primary_key=True),
     Index("ix_stack_composition_component_id", "component_id"),
+)
+
+# A tag: a name that runs, pipelines, artifacts, artifact versions and snapshots carry. An
+# exclusive tag is on at most one resource of each type at a time.
+TAGS = Table(
+    "tags",
+    metadata,
+    _id(),
+    _required("name", String(255), unique=True),
+    _required("exclusive", Boolean()),
+    _optional("color", String(32)),
+    _time("created"),
+    _time("updated"),
+)
+
+# Tag `tag_id` is on the resource (`resource_type`: pipeline_run, pipeline, artifact,
+# artifact_version, snapshot, ...) with id `resource_id`. No foreign key to the resource:
+# resources of several tables are tagged; deleting one deletes its links.
+TAG_RESOURCES = Table(
+    "tag_resources",
+    metadata,
+    Column("tag_id", Uuid(), ForeignKey("tags.id", ondelete="CASCADE"), primary_key=True),
+    Column("resource_type", String(32), primary_key=True),
+    Column("resource_id", Uuid(), primary_key=True),
+    _time("created"),
+    Index("ix_tag_resources_resource_type_resource_id", "resource_type", "resource_id"),
+)
+
+# Metadata logged on a resource (pipeline_run, step_run, artifact_version, ...): one row per
+# value logged, with its type (`Uri`, `Path`, `DType`, `StorageSize` or a JSON type); the
+# newest value of a key is the resource's.
+RUN_METADATA = Table(
+    "run_metadata",
+    metadata,
+    _id(),
+    _required("resource_type", String(32)),
+    _required("resource_id", Uuid()),
+    _required("key", String(255)),
+    _optional("value", JSON()),
+    _required("type", String(64)),
+    _optional("publisher_step_run_id", Uuid()),
+    _time("created"),
+    Index("ix_run_metadata_resource_type_resource_id", "resource_type", "resource_id"),
 )
