@@ -1,0 +1,21 @@
+"""`Client`: the one Python facade over the metadata store and the artifact store (read).
+
+The CLI and the server are thin layers over this class. Lookups take a name, an id or an
+id prefix, as ZenML's Client does. Each group of methods lives in a module of its own
+(`client.pipelines`, `client.artifacts`, ...); `Client` puts them together.
+"""
+
+from __future__ import annotations
+
+from stepwell.client.artifacts import ArtifactsMixin
+from stepwell.client.pipelines import PipelinesMixin
+from stepwell.client.snapshots import SnapshotsMixin
+from stepwell.client.stacks import StacksMixin
+from stepwell.client.steps import StepsMixin
+
+
+class Client(PipelinesMixin, StepsMixin, ArtifactsMixin, SnapshotsMixin, StacksMixin):
+    """Query and manage pipelines, runs, steps, artifacts, snapshots and stacks."""
+
+
+__all__ = ["Client"]

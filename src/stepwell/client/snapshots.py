@@ -1,0 +1,59 @@
+"""The Client's snapshots and triggered runs."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from stepwell.client.base import ClientBase
+from stepwell.store.models import PipelineRunResponse, SnapshotResponse
+
+
+class SnapshotsMixin(ClientBase):
+    """Named snapshots of pipelines, and triggering runs of them."""
+
+    def get_snapshot(self, name_or_id: str | UUID) -> SnapshotResponse:
+        """A snapshot by id, id prefix or (unambiguous) name."""
+        return self.store.get_snapshot(name_or_id)
+
+    def list_snapshots(
+        self,
+        pipeline_name_or_id: str | UUID | None = None,
+        named_only: bool = True,
+        page: int = 1,
+        size: int = 50,
+    ) -> list[SnapshotResponse]:
+        """Snapshots, newest first (only named ones unless `named_only=False`)."""
+        return self.store.list_snapshots(
+            pipeline=pipeline_name_or_id, named_only=named_only, page=page, size=size
+        )
+
+    def update_snapshot(
+        self, name_or_id: str | UUID, name: str | None = None, description: str | None = None
+    ) -> SnapshotResponse:
+        """Rename a snapshot or change its description."""
+        snapshot = self.get_snapshot(name_or_id)
+        return self.store.update_snapshot(snapshot.id, name=name, description=description)
+
+    def delete_snapshot(self, name_or_id: str | UUID) -> None:
+        """Delete a snapshot; runs made from it are kept."""
+        self.store.delete_snapshot(self.get_snapshot(name_or_id).id)
+
+    def trigger_pipeline(
+        self,
+        snapshot_name_or_id: str | UUID | None = None,
+        pipeline_name_or_id: str | UUID | None = None,
+        run_configuration: Any = None,
+        synchronous: bool = False,
+        timeout: float | None = None,
+    ) -> PipelineRunResponse | None:
+        """Run a snapshot (or a pipeline's newest named snapshot) in a fresh process.
+
+        `run_configuration` (a dict or `PipelineRunConfiguration`) outranks the snapshot's
+        configuration. Returns the run at once, or the finished run when `synchronous`;
+        None when called while stepwell imports the calling module to run it.
+        """
+        from stepwell.runs.trigger import find_snapshot, trigger
+
+        snapshot = find_snapshot(self.store, snapshot_name_or_id, pipeline_name_or_id)
+        return trigger(self.store, snapshot, run_configuration, synchronous, timeout)
