@@ -10,25 +10,19 @@ from pathlib import Path
 from typing import Any
 
 from stepwell.config.run_config import PipelineRunConfiguration
+from stepwell.config.yaml_safety import MAX_BYTES, decode, load_yaml
 from stepwell.exceptions import ConfigurationError
 
 
 def load_run_configuration(path: str | Path) -> PipelineRunConfiguration:
     """Parse and validate a YAML run configuration file."""
-    import yaml
-
     file = Path(path)
     try:
-        text = file.read_text(encoding="utf-8")
+        with open(file, "rb") as handle:
+            raw = handle.read(MAX_BYTES + 1)
     except OSError as error:
         raise ConfigurationError(f"{file}: cannot read the run configuration: {error}.") from None
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
-        problem = getattr(error, "problem", None) or str(error)
-        raise ConfigurationError(f"{file}: not valid YAML{where}: {problem}.") from None
+    data = load_yaml(decode(raw, str(file)), str(file))
     if data is None:
         data = {}
     if not isinstance(data, dict):

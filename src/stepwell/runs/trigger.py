@@ -120,8 +120,15 @@ def trigger(
         run_config = PipelineRunConfiguration()
     elif isinstance(run_configuration, PipelineRunConfiguration):
         run_config = run_configuration
-    else:
+    elif isinstance(run_configuration, dict):
         run_config = parse_run_configuration(dict(run_configuration), source="run_configuration")
+    else:
+        raise ConfigurationError(
+            f"run_configuration must be a dict (or a PipelineRunConfiguration), not a "
+            f"{type(run_configuration).__name__}: {run_configuration!r:.60}. To use a YAML "
+            "file, load it first: yaml.safe_load(open(path)) or "
+            "stepwell.config.yaml_loader.load_run_configuration(path)."
+        )
     check_against_snapshot(snapshot, run_config)
     run_id = _start_runner(snapshot, run_config)
     run = store.get_run(run_id)

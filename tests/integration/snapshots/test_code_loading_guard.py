@@ -168,3 +168,14 @@ def test_an_invalid_trigger_depth_cap_is_a_clear_error(value, monkeypatch):
     monkeypatch.setenv("STEPWELL_MAX_TRIGGER_DEPTH", value)
     with pytest.raises(EnvironmentConfigError, match="STEPWELL_MAX_TRIGGER_DEPTH"):
         max_trigger_depth()
+
+
+@pytest.mark.parametrize("bad", ["run.yaml", 5, ["parameters"]])
+def test_a_run_configuration_that_is_not_a_mapping_is_a_clear_error(bad, user_module):
+    from stepwell.exceptions import ConfigurationError
+
+    module = user_module(CHAIN_MODULE, "chain_pipeline")
+    module.chain.create_snapshot(name="chain")
+    with pytest.raises(ConfigurationError, match="run_configuration must be a dict"):
+        Client().trigger_pipeline(snapshot_name_or_id="chain", run_configuration=bad)
+    assert len(Client().list_pipeline_runs(size=10)) == 0
