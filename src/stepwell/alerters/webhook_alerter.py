@@ -5,6 +5,11 @@ the many services that copy them (Mattermost, Rocket.Chat, Discord's /slack endp
 accept as is. Uses only the standard library (`urllib.request`). Webhook URLs usually
 carry their secret in the path or query, so error messages show only the scheme, host and
 port.
+
+A message that cannot be delivered because of the network or the service (a connection
+error, a time-out, HTTP 429 or 5xx) is sent again, up to `retries` more times, after
+`backoff`, 2 x `backoff`, 4 x `backoff`, ... seconds; a refusal (another 4xx) is final. The
+alerter hooks log a delivery that failed in the end; it never changes the step's outcome.
 """
 
 from __future__ import annotations
@@ -12,14 +17,27 @@ from __future__ import annotations
 import json
 import urllib.error
 import urllib.request
-from collections.abc import Mapping
+import time
+from collections.abc import Callable, Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
 from stepwell.alerters.base import BaseAlerter, params_as_dict
 from stepwell.exceptions import AlerterDeliveryError
+from stepwell.logger import get_logger
+
+logger = get_logger(__name__)
+
+
+def _worth_retrying(error: AlerterDeliveryError) -> bool:
+    """Network trouble (no status), rate limiting and server errors pass; refusals don't."""
+    status = error.details.get("status")
+    return status is None or status == 429 or status >= 500
+
 
 DEFAULT_TIMEOUT = 10.0
+DEFAULT_RETRIES = 3
+DEFAULT_BACKOFF = 0.5
 _DETAIL_LIMIT = 200
 
 
@@ -38,11 +56,20 @@ class WebhookAlerter(BaseAlerter):
     """POSTs `{"text": message}` as JSON to `url`, with extra `headers`, within `timeout` s."""
 
     def __init__(
-        self, url: str, headers: Mapping[str, str] | None = None, timeout: float = DEFAULT_TIMEOUT
+        self,
+        url: str,
+        headers: Mapping[str, str] | None = None,
+        timeout: float = DEFAULT_TIMEOUT,
+        retries: int = DEFAULT_RETRIES,
+        backoff: float = DEFAULT_BACKOFF,
+        sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self.url = url
         self.headers = dict(headers or {})
         self.timeout = timeout
+        self.retries = retries
+        self.backoff = backoff
+        self._sleep = sleep
 
     def __repr__(self) -> str:
         return f"WebhookAlerter({redact_url(self.url)!r})"
@@ -50,8 +77,20 @@ class WebhookAlerter(BaseAlerter):
     def post(self, message: str, params: Any = None) -> bool:
         """Send `message`; `params` (e.g. `{"channel": "#ml"}`) are merged into the payload."""
         payload = {"text": str(message), **params_as_dict(params)}
-        self._send(json.dumps(payload, default=str).encode("utf-8"))
-        return True
+        body = json.dumps(payload, default=str).encode("utf-8")
+        for attempt in range(self.retries + 1):
+            try:
+                self._send(body)
+                return True
+            except AlerterDeliveryError as error:
+                if attempt == self.retries or not _worth_retrying(error):
+                    raise
+                delay = self.backoff * 2**attempt
+                logger.warning(
+                    "Alerter message not delivered (%s); trying again in %.1f s.", error, delay
+                )
+                self._sleep(delay)
+        raise AssertionError("unreachable")  # pragma: no cover
 
     def _send(self, body: bytes) -> None:
         headers = {"Content-Type": "application/json", "User-Agent": "stepwell-alerter"}

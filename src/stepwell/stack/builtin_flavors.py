@@ -97,6 +97,10 @@ class WebhookAlerterConfig(ComponentConfig):
     url: str
     headers: dict[str, str] = Field(default_factory=dict)
     timeout: PositiveFloat = 10.0
+    # Sent again after a connection error, a time-out, HTTP 429 or 5xx: this many more times,
+    # waiting `backoff`, 2 x `backoff`, ... seconds.
+    retries: Annotated[int, Field(ge=0, le=10, strict=True)] = 3
+    backoff: Annotated[float, Field(ge=0, le=60)] = 0.5
 
     @field_validator("url")
     @classmethod
