@@ -15,9 +15,9 @@ alerter hooks log a delivery that failed in the end; it never changes the step's
 from __future__ import annotations
 
 import json
+import time
 import urllib.error
 import urllib.request
-import time
 from collections.abc import Callable, Mapping
 from typing import Any
 from urllib.parse import urlsplit

@@ -49,11 +49,11 @@ def test_unknown_flavor_lists_the_known_ones(no_plugins):
 
 def test_unknown_key_error_is_one_line_naming_component_flavor_and_key():
     with pytest.raises(StackComponentConfigError) as caught:
-        WebhookAlerterFlavor.validate_config({"url": "https://x", "retries": 3}, "ops")
+        WebhookAlerterFlavor.validate_config({"url": "https://x", "retry_count": 3}, "ops")
 
     assert str(caught.value) == (
-        "Invalid configuration for alerter 'ops' (flavor 'webhook'): unknown key 'retries' "
-        "(allowed: headers, timeout, url)."
+        "Invalid configuration for alerter 'ops' (flavor 'webhook'): unknown key 'retry_count' "
+        "(allowed: backoff, headers, retries, timeout, url)."
     )
 
 
