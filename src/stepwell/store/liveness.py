@@ -1,9 +1,11 @@
-"""Is a run still alive? Runs that stopped sending heartbeats are marked failed when read.
+"""Is a run still alive? Runs whose orchestrator is gone are marked failed when read.
 
 A running run's orchestrator records a heartbeat every STEPWELL_HEARTBEAT_INTERVAL seconds
 (5 by default). A reader that finds an unfinished run whose last sign of life is older than
 three intervals marks it (and its unfinished step runs) `failed`, so a run whose process
-was killed outright is never left `running` forever.
+was killed outright is never left `running` forever. On the orchestrator's own host the
+reader need not wait for that: a run whose recorded process (pid and start time) no longer
+exists is failed at once.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from stepwell.config.environment import heartbeat_interval
 from stepwell.exceptions import StepwellError
 from stepwell.store.base import Store
 from stepwell.store.models import PipelineRunResponse
+from stepwell.utils.processes import recorded_process_is_gone
 
 MISSED_HEARTBEATS = 3
 
@@ -29,9 +32,23 @@ def is_dead(run: PipelineRunResponse, now: datetime | None = None) -> bool:
     return (now - last).total_seconds() > MISSED_HEARTBEATS * heartbeat_interval()
 
 
+def orchestrator_gone(run: PipelineRunResponse) -> bool:
+    """Whether an unfinished run's orchestrating process has certainly ended (this host)."""
+    return not run.status.is_finished and recorded_process_is_gone(
+        run.orchestrator_pid, run.orchestrator_host, run.orchestrator_start_token
+    )
+
+
 def checked(store: Store, run: PipelineRunResponse) -> PipelineRunResponse:
     """`run`, marked failed first (with its unfinished step runs) if its orchestrator is gone."""
     now = datetime.now(timezone.utc)
+    if orchestrator_gone(run):
+        message = (
+            f"The run's orchestrating process ({run.orchestrator_pid} on this host) has ended "
+            "without recording the run's end (it was killed); marked failed when read."
+        )
+        # Whatever sign of life came before now: the process is gone, so nothing newer can.
+        return store.fail_dead_run(run.id, now, message)
     if not is_dead(run, now):
         return run
     message = (

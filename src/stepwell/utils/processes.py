@@ -84,6 +84,17 @@ def this_process() -> ProcessIdentity:
     return ProcessIdentity(pid=pid, host=host_name(), start_token=token)
 
 
+def recorded_process_is_gone(pid: int | None, host: str | None, token: str | None) -> bool:
+    """Whether the recorded process has certainly ended: it ran on this host, its start can
+    be checked here, and no process with that pid and start exists any more. (On another
+    host, or without a checkable token, nothing is certain: False.)"""
+    if pid is None or pid <= 1 or not host or host != host_name():
+        return False
+    if not token or token.startswith("random:"):
+        return False
+    return start_token(pid) != token
+
+
 def _pidfd(pid: int) -> int | None:
     """A descriptor that stays bound to the process now holding `pid`, where supported."""
     opener = getattr(os, "pidfd_open", None)

@@ -102,11 +102,16 @@ def test_a_background_run_outlives_its_caller_and_logs_to_the_store(tmp_path):
     assert finished.steps["slow_square"].output.load() == 9
 
 
-def test_a_killed_background_run_is_recognised_as_dead(tmp_path, monkeypatch):
+def test_a_killed_background_run_on_another_host_is_dead_after_three_heartbeats(
+    tmp_path, monkeypatch
+):
     monkeypatch.setenv("STEPWELL_HEARTBEAT_INTERVAL", "0.2")
     flag, pid_file = tmp_path / "go", tmp_path / "pid"
     run = background_pipeline(flag_file=str(flag), pid_file=str(pid_file))
     orchestrator_pid = int(wait_for(lambda: pid_file.exists() and pid_file.read_text()))
+    wait_for(lambda: Client().get_pipeline_run(run.id).orchestrator_host)
+    # As a reader on another machine sees it: the pid cannot be checked from there.
+    Client().store.update_run(run.id, orchestrator_host="another-machine")
     os.kill(orchestrator_pid, signal.SIGKILL)
     try:
         dead = wait_for(
@@ -117,6 +122,35 @@ def test_a_killed_background_run_is_recognised_as_dead(tmp_path, monkeypatch):
     assert dead.status is ExecutionStatus.FAILED
     assert "heartbeats" in dead.status_message
     assert dead.steps["gated"].status is ExecutionStatus.FAILED
+
+
+def test_a_killed_background_run_on_this_host_is_dead_on_the_next_read(tmp_path):
+    # The default heartbeat interval (5 s): three missed beats would take 15 s.
+    flag, pid_file = tmp_path / "go", tmp_path / "pid"
+    run = background_pipeline(flag_file=str(flag), pid_file=str(pid_file))
+    orchestrator_pid = int(wait_for(lambda: pid_file.exists() and pid_file.read_text()))
+    wait_for(lambda: Client().get_pipeline_run(run.id).orchestrator_start_token)
+    os.kill(orchestrator_pid, signal.SIGKILL)
+    wait_for(lambda: not Path(f"/proc/{orchestrator_pid}").exists(), timeout=10)
+    try:
+        dead = Client().get_pipeline_run(run.id)
+    finally:
+        flag.write_text("go")
+    assert dead.status is ExecutionStatus.FAILED
+    assert f"({orchestrator_pid} on this host) has ended" in dead.status_message
+    assert dead.steps["gated"].status is ExecutionStatus.FAILED
+
+
+def test_a_live_run_on_this_host_is_left_alone(tmp_path):
+    flag, pid_file = tmp_path / "go", tmp_path / "pid"
+    run = background_pipeline(flag_file=str(flag), pid_file=str(pid_file))
+    wait_for(lambda: pid_file.exists() and pid_file.read_text())
+    wait_for(lambda: Client().get_pipeline_run(run.id).orchestrator_start_token)
+    try:
+        assert Client().get_pipeline_run(run.id).status is ExecutionStatus.RUNNING
+    finally:
+        flag.write_text("go")
+    assert Client().wait_for_pipeline_run(run.id, timeout=60).status is ExecutionStatus.COMPLETED
 
 
 def test_sigterm_stops_a_background_run_cleanly(tmp_path):
