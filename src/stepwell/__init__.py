@@ -18,6 +18,7 @@ _EXPORTS = {
     "pipeline": "stepwell.pipelines.decorator",
     "get_step_context": "stepwell.steps.step_context",
     "StepContext": "stepwell.steps.step_context",
+    "get_pipeline_context": "stepwell.pipelines.pipeline_context",
     "BaseStep": "stepwell.steps.base_step",
     "Pipeline": "stepwell.pipelines.pipeline",
     "Client": "stepwell.client",
@@ -26,21 +27,36 @@ _EXPORTS = {
     "StepRetryConfig": "stepwell.config.retry_config",
     "BaseMaterializer": "stepwell.materializers.base_materializer",
     "unmapped": "stepwell.runs.dynamic_handles",
+    "save_artifact": "stepwell.artifacts.utils",
+    "load_artifact": "stepwell.artifacts.utils",
+    "register_artifact": "stepwell.artifacts.utils",
+    "ArtifactConfig": "stepwell.artifacts.artifact_config",
+    "ExternalArtifact": "stepwell.artifacts.external_artifact",
+    "log_metadata": "stepwell.utils.metadata_utils",
+    "add_tags": "stepwell.utils.tag_utils",
+    "remove_tags": "stepwell.utils.tag_utils",
+    "Tag": "stepwell.utils.tag_utils",
 }
 
 __all__ = [*_EXPORTS, "__version__"]
 
 if TYPE_CHECKING:
+    from stepwell.artifacts.artifact_config import ArtifactConfig
+    from stepwell.artifacts.external_artifact import ExternalArtifact
+    from stepwell.artifacts.utils import load_artifact, register_artifact, save_artifact
     from stepwell.client import Client
     from stepwell.config.retry_config import StepRetryConfig
     from stepwell.enums import ExecutionMode, ExecutionStatus
     from stepwell.materializers.base_materializer import BaseMaterializer
     from stepwell.pipelines.decorator import pipeline
     from stepwell.pipelines.pipeline import Pipeline
+    from stepwell.pipelines.pipeline_context import get_pipeline_context
     from stepwell.runs.dynamic_handles import unmapped
     from stepwell.steps.base_step import BaseStep
     from stepwell.steps.decorator import step
     from stepwell.steps.step_context import StepContext, get_step_context
+    from stepwell.utils.metadata_utils import log_metadata
+    from stepwell.utils.tag_utils import Tag, add_tags, remove_tags
 
 
 def _load_runtime() -> Any:

@@ -93,6 +93,16 @@ class ArtifactType(StrEnum):
     BASE = "BaseArtifact"
 
 
+class VisualizationType(StrEnum):
+    """How a saved visualization file is shown: the kinds a notebook and the dashboard render."""
+
+    CSV = "csv"
+    HTML = "html"
+    IMAGE = "image"
+    MARKDOWN = "markdown"
+    JSON = "json"
+
+
 class StackComponentType(StrEnum):
     """The kinds of stack component a stack is made of (values as in ZenML)."""
 
@@ -104,3 +114,71 @@ class StackComponentType(StrEnum):
     def plural(self) -> str:
         """The type's name for messages: 'orchestrators', 'artifact stores', 'alerters'."""
         return self.value.replace("_", " ") + "s"
+
+
+class GenericFilterOps(StrEnum):
+    """Operators a list call's field filter can start with (`"contains:train"`), as in ZenML."""
+
+    EQUALS = "equals"
+    NOT_EQUALS = "notequals"
+    CONTAINS = "contains"
+    NOT_CONTAINS = "notcontains"
+    STARTSWITH = "startswith"
+    ENDSWITH = "endswith"
+    ONEOF = "oneof"
+    NOT_ONEOF = "notoneof"
+    IN = "in"
+    IS_NULL = "isnull"
+    IS_NOT_NULL = "isnotnull"
+    GT = "gt"
+    GTE = "gte"
+    LT = "lt"
+    LTE = "lte"
+
+
+class SorterOps(StrEnum):
+    """The direction prefix of a list call's `sort_by` (`"desc:created"`)."""
+
+    ASCENDING = "asc"
+    DESCENDING = "desc"
+
+
+class LogicalOperators(StrEnum):
+    """How a list call combines its field filters: all must hold (`and`) or any (`or`)."""
+
+    OR = "or"
+    AND = "and"
+
+
+class TaggableResourceTypes(StrEnum):
+    """What a tag can be on; the `resource_type` of a tag link, as in ZenML."""
+
+    ARTIFACT = "artifact"
+    ARTIFACT_VERSION = "artifact_version"
+    PIPELINE = "pipeline"
+    PIPELINE_RUN = "pipeline_run"
+    PIPELINE_SNAPSHOT = "pipeline_snapshot"
+
+
+class MetadataResourceTypes(StrEnum):
+    """What metadata can be logged on; the `resource_type` of a metadata row, as in ZenML."""
+
+    PIPELINE_RUN = "pipeline_run"
+    STEP_RUN = "step_run"
+    ARTIFACT_VERSION = "artifact_version"
+
+
+class ColorVariants(StrEnum):
+    """The colors a tag can have (shown by the dashboard)."""
+
+    GREY = "grey"
+    PURPLE = "purple"
+    RED = "red"
+    GREEN = "green"
+    YELLOW = "yellow"
+    ORANGE = "orange"
+    LIME = "lime"
+    TEAL = "teal"
+    TURQUOISE = "turquoise"
+    MAGENTA = "magenta"
+    BLUE = "blue"

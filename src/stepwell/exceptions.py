@@ -7,28 +7,39 @@
     │   ├── CachePolicyError
     │   ├── UnknownFlavorError
     │   ├── StackComponentConfigError
-    │   └── StackValidationError
-    ├── StepDefinitionError          (also TypeError)
-    │   ├── OutputAnnotationError
-    │   ├── MissingAnnotationError
-    │   └── HookSignatureError
+    │   ├── StackValidationError
+    │   └── ResourceSettingsError
+    ├── StepInterfaceError
+    │   └── StepDefinitionError      (also TypeError)
+    │       ├── OutputAnnotationError
+    │       ├── MissingAnnotationError
+    │       └── HookValidationException
+    │           └── HookSignatureError
     ├── PipelineDefinitionError      (also ValueError)
     │   ├── DuplicateInvocationIdError
     │   ├── UnknownAfterTargetError
     │   ├── CycleError
     │   ├── ParameterNotSerializableError
+    │   ├── MissingInputError        (also StepInterfaceError)
     │   └── InputTypeError           (also TypeError)
+    │       └── ParameterTypeError   (also RuntimeError)
     ├── SourceError                  (also ImportError)
     ├── MaterializerError
     ├── StoreError
     │   ├── EntityExistsError
     │   │   └── DuplicateRunNameError
     │   ├── EntityNotFoundError      (also KeyError)
-    │   └── EntityInUseError
+    │   ├── EntityInUseError         (also IllegalOperationError)
+    │   └── QueryError               (also ValueError)
     ├── AlerterError
     │   ├── AlerterDeliveryError
     │   └── AlerterNotSupportedError (also NotImplementedError)
     ├── StepContextError             (also RuntimeError)
+    ├── PipelineContextError         (also RuntimeError)
+    ├── IllegalOperationError
+    ├── MetadataError                (also ValueError)
+    │   └── MetadataTypeError        (also TypeError)
+    ├── TagError                     (also ValueError)
     ├── OutputTypeError              (also TypeError)
     ├── TriggerError                 (also RuntimeError)
     ├── StepFailedError              (also RuntimeError)
@@ -36,6 +47,10 @@
     RunStoppedSignal                 (BaseException: a step's `except Exception` cannot swallow it)
 
 Every class pickles: exceptions cross process boundaries when steps run in child processes.
+ZenML's names that users catch are here too, as the class above that means the same (an
+alias) or as a base of ours: `ValidationError` is `ConfigurationError`,
+`DoesNotExistException` is `EntityNotFoundError`, `MaterializerInterfaceError` is
+`MaterializerError`.
 """
 
 from __future__ import annotations
@@ -92,7 +107,17 @@ class StackValidationError(ConfigurationError):
     """Raised when a stack lacks a required component or is given one of the wrong type."""
 
 
-class StepDefinitionError(StepwellError, TypeError):
+class ResourceSettingsError(ConfigurationError):
+    """Raised when a step's `resources` settings are invalid or ask for more than the
+    machine its orchestrator runs steps on has."""
+
+
+class StepInterfaceError(StepwellError):
+    """Raised when a step is defined or called in a way its interface does not allow
+    (ZenML's name: code that catches it catches the errors below it)."""
+
+
+class StepDefinitionError(StepInterfaceError, TypeError):
     """Raised at decoration time when a step function cannot be a step."""
 
 
@@ -104,7 +129,11 @@ class MissingAnnotationError(StepDefinitionError):
     """Raised when STEPWELL_ENFORCE_TYPE_ANNOTATIONS is on and an annotation is missing."""
 
 
-class HookSignatureError(StepDefinitionError):
+class HookValidationException(StepDefinitionError):
+    """Raised when a hook given to a step or pipeline cannot be used (ZenML's name)."""
+
+
+class HookSignatureError(HookValidationException):
     """Raised when a success or failure hook has a signature stepwell cannot call."""
 
 
@@ -128,8 +157,17 @@ class ParameterNotSerializableError(PipelineDefinitionError):
     """Raised when a step parameter is not a JSON-serialisable value."""
 
 
+class MissingInputError(PipelineDefinitionError, StepInterfaceError):
+    """Raised when a step invocation gets no value for an input that has no default."""
+
+
 class InputTypeError(PipelineDefinitionError, TypeError):
     """Raised when a value given to a step input does not match its annotation."""
+
+
+class ParameterTypeError(InputTypeError, RuntimeError):
+    """Raised when a step parameter cannot be coerced to its annotation (ZenML raises a
+    RuntimeError there, so this is one too)."""
 
 
 class SourceError(StepwellError, ImportError):
@@ -159,8 +197,16 @@ class EntityNotFoundError(StoreError, KeyError):
         return self.message
 
 
-class EntityInUseError(StoreError):
+class IllegalOperationError(StepwellError):
+    """Raised when an operation is not allowed in the current state (ZenML's name)."""
+
+
+class EntityInUseError(StoreError, IllegalOperationError):
     """Raised when deleting something still in use: a component of a stack, a needed stack."""
+
+
+class QueryError(StoreError, ValueError):
+    """Raised when a list call's filter, sort or page cannot be used; names the valid ones."""
 
 
 class AlerterError(StepwellError):
@@ -177,6 +223,22 @@ class AlerterNotSupportedError(AlerterError, NotImplementedError):
 
 class StepContextError(StepwellError, RuntimeError):
     """Raised when the step context is asked for outside a running step."""
+
+
+class PipelineContextError(StepwellError, RuntimeError):
+    """Raised when the pipeline context is asked for outside a pipeline being compiled."""
+
+
+class MetadataError(StepwellError, ValueError):
+    """Raised when `log_metadata` has no target (outside a step) or an unsupported mix of them."""
+
+
+class MetadataTypeError(MetadataError, TypeError):
+    """Raised when a metadata value is of a type that cannot be stored; names the key."""
+
+
+class TagError(StepwellError, ValueError):
+    """Raised when a tag cannot be added or removed as asked (target, exclusive, cascade)."""
 
 
 class OutputTypeError(StepwellError, TypeError):
@@ -197,3 +259,9 @@ class PipelineRunFailedError(StepwellError, RuntimeError):
 
 class RunStoppedSignal(BaseException):
     """Raised inside a step when its run is being stopped; not an `Exception` on purpose."""
+
+
+# ZenML's names for errors stepwell has under another name (see the module docstring).
+ValidationError = ConfigurationError
+DoesNotExistException = EntityNotFoundError
+MaterializerInterfaceError = MaterializerError

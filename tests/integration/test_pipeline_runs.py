@@ -171,9 +171,9 @@ def test_step_logs_are_captured_and_linked_to_the_step_run(capfd):
 def test_artifact_versions_count_up_per_name():
     first, second = training_pipeline(), training_pipeline.with_options(enable_cache=False)()
     versions = Client().list_artifact_versions(name="quotient")
-    assert [v.version for v in versions] == [1, 2]
+    assert [v.version_number for v in versions] == [1, 2]
     latest = Client().get_artifact_version("quotient")
-    assert latest.version == 2
+    assert latest.version_number == 2
     assert Client().get_artifact_version("quotient", version=1).load() == 3
     assert latest.content_hash == versions[0].content_hash
     assert latest.size and latest.uri

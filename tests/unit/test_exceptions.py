@@ -26,3 +26,15 @@ def test_errors_mix_in_builtins_users_expect():
     assert issubclass(exceptions.InputTypeError, TypeError)
     assert issubclass(exceptions.EntityNotFoundError, KeyError)
     assert not issubclass(exceptions.RunStoppedSignal, Exception)
+
+
+def test_zenml_exception_names_catch_ours():
+    assert exceptions.ValidationError is exceptions.ConfigurationError
+    assert exceptions.DoesNotExistException is exceptions.EntityNotFoundError
+    assert exceptions.MaterializerInterfaceError is exceptions.MaterializerError
+    assert issubclass(exceptions.StepDefinitionError, exceptions.StepInterfaceError)
+    assert issubclass(exceptions.MissingInputError, exceptions.StepInterfaceError)
+    assert issubclass(exceptions.HookSignatureError, exceptions.HookValidationException)
+    assert issubclass(exceptions.EntityInUseError, exceptions.IllegalOperationError)
+    assert issubclass(exceptions.ParameterTypeError, RuntimeError)
+    assert issubclass(exceptions.StepContextError, RuntimeError)

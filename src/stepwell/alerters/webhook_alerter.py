@@ -20,11 +20,11 @@ import urllib.error
 import urllib.request
 from collections.abc import Callable, Mapping
 from typing import Any
-from urllib.parse import urlsplit
 
 from stepwell.alerters.base import BaseAlerter, params_as_dict
 from stepwell.exceptions import AlerterDeliveryError
 from stepwell.logger import get_logger
+from stepwell.utils.redact import hidden_path_url
 
 logger = get_logger(__name__)
 
@@ -43,13 +43,7 @@ _DETAIL_LIMIT = 200
 
 def redact_url(url: str) -> str:
     """`url` without what may be secret (credentials, path, query): scheme, host and port."""
-    parts = urlsplit(url)
-    host = parts.hostname or ""
-    if ":" in host:
-        host = f"[{host}]"
-    port = f":{parts.port}" if parts.port else ""
-    hidden = "/..." if parts.path.strip("/") or parts.query else ""
-    return f"{parts.scheme}://{host}{port}{hidden}"
+    return hidden_path_url(url)
 
 
 class WebhookAlerter(BaseAlerter):

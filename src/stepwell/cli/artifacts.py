@@ -13,6 +13,7 @@ import typer
 
 from stepwell.cli.errors import CliError, hint
 from stepwell.cli.output import OUTPUT_OPTION, OutputFormat, iso, say, show, show_record
+from stepwell.cli.paging import PAGE_OPTION, SIZE_OPTION, SORT_OPTION
 
 app = typer.Typer(help="Artifacts: the stored outputs of steps.", no_args_is_help=True)
 
@@ -58,7 +59,9 @@ def get_version(client: Any, reference: str) -> Any:
 
 @app.command("list")
 def list_artifacts(
-    limit: int = typer.Option(50, "--limit", "-n", min=1, help="At most this many."),
+    limit: int = SIZE_OPTION,
+    page: int = PAGE_OPTION,
+    sort_by: str | None = SORT_OPTION,
     output: OutputFormat = OUTPUT_OPTION,
 ) -> None:
     """List artifacts with their latest version."""
@@ -66,14 +69,16 @@ def list_artifacts(
 
     client = Client()
     rows = []
-    for artifact in client.list_artifacts(size=limit):
-        versions = client.list_artifact_versions(name=artifact.name, size=1_000_000)
-        latest = versions[-1] if versions else None
+    for artifact in client.list_artifacts(size=limit, page=page, sort_by=sort_by):
+        newest = client.list_artifact_versions(
+            artifact_id=str(artifact.id), sort_by="desc:version_number", size=1
+        )
+        latest = newest[0] if newest else None
         rows.append(
             {
                 "name": artifact.name,
                 "id": str(artifact.id),
-                "versions": len(versions),
+                "versions": newest.total,
                 "latest_version": latest.version if latest else None,
                 "data_type": latest.data_type if latest else None,
                 "created": iso(artifact.created),

@@ -19,6 +19,8 @@ import typer
 from stepwell.cli.errors import CliError
 from stepwell.cli.output import OUTPUT_OPTION, OutputFormat, note, say, show_record
 from stepwell.config import environment
+from stepwell.utils.private_files import private_folder
+from stepwell.utils.redact import masked_url
 
 DB_FILES = ("stepwell.db", "stepwell.db-wal", "stepwell.db-shm", "config.yaml")
 ARTIFACTS_FOLDER = "artifacts"
@@ -46,7 +48,7 @@ def init() -> None:
     if folder.is_dir():
         note(f"{folder} already exists; nothing to do.")
     else:
-        folder.mkdir()
+        private_folder(folder)
         say(f"Initialised a stepwell project in {folder}")
     if ignore_project_folder(folder.parent):
         say(f"Added {GITIGNORE_ENTRY} to {folder.parent / '.gitignore'}")
@@ -59,7 +61,7 @@ def init() -> None:
     from stepwell.client import Client
 
     Client().store  # noqa: B018 - creates the database, so `status` shows it at once
-    say(f"Store: {environment.store_url()}")
+    say(f"Store: {masked_url(environment.store_url())}")
 
 
 def ignore_project_folder(project: Path) -> bool:
@@ -92,7 +94,7 @@ def status(output: OutputFormat = OUTPUT_OPTION) -> None:
     client = Client()
     stack = client.active_stack
     fields: dict[str, Any] = {
-        "store_url": client.store.url,
+        "store_url": masked_url(client.store.url),
         "artifact_store": stack.artifact_store.path,
         "home": str(environment.home_folder()),
         "home_from": home_origin(),

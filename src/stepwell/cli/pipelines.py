@@ -13,6 +13,7 @@ import typer
 from stepwell.cli import runs
 from stepwell.cli.errors import hint
 from stepwell.cli.output import OUTPUT_OPTION, OutputFormat, iso, say, show
+from stepwell.cli.paging import PAGE_OPTION, SIZE_OPTION, SORT_OPTION
 
 app = typer.Typer(help="Pipelines and their runs.", no_args_is_help=True)
 app.add_typer(runs.app, name="runs")
@@ -37,14 +38,17 @@ def pipeline_row(pipeline: Any, client: Any) -> dict[str, Any]:
 @app.command("list")
 def list_pipelines(
     name: str | None = typer.Option(None, "--name", help="Only the pipeline with this name."),
-    limit: int = typer.Option(50, "--limit", "-n", min=1, help="At most this many."),
+    limit: int = SIZE_OPTION,
+    page: int = PAGE_OPTION,
+    sort_by: str | None = SORT_OPTION,
     output: OutputFormat = OUTPUT_OPTION,
 ) -> None:
     """List pipelines, with the status of each one's newest run."""
     from stepwell.client import Client
 
     client = Client()
-    rows = [pipeline_row(p, client) for p in client.list_pipelines(name=name, size=limit)]
+    pipelines = client.list_pipelines(name=name, size=limit, page=page, sort_by=sort_by)
+    rows = [pipeline_row(p, client) for p in pipelines]
     show(
         rows,
         ["name", "latest_run", "status", "created"],

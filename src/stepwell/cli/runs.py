@@ -21,6 +21,7 @@ from stepwell.cli.output import (
     show,
     show_record,
 )
+from stepwell.cli.paging import PAGE_OPTION, SIZE_OPTION, SORT_OPTION
 from stepwell.enums import ExecutionStatus
 
 app = typer.Typer(help="Runs of pipelines.", no_args_is_help=True)
@@ -75,17 +76,21 @@ def _get_run(client: Any, name: str) -> Any:
 def list_runs(
     pipeline: str | None = typer.Option(None, "--pipeline", "-p", help="Only this pipeline's."),
     status: ExecutionStatus | None = typer.Option(None, "--status", "-s", help="Only these."),
-    limit: int = typer.Option(50, "--limit", "-n", min=1, help="At most this many."),
+    limit: int = SIZE_OPTION,
+    page: int = PAGE_OPTION,
+    sort_by: str | None = SORT_OPTION,
     output: OutputFormat = OUTPUT_OPTION,
 ) -> None:
-    """List runs, newest first."""
+    """List runs, newest first (or as --sort-by says)."""
     from stepwell.client import Client
 
     client = Client()
     if pipeline is not None:
         with hint("See `stepwell pipeline list` for the pipelines there are."):
             pipeline = client.get_pipeline(pipeline).name  # a name, id or id prefix
-    runs = client.list_pipeline_runs(pipeline_name=pipeline, status=status, size=limit)
+    runs = client.list_pipeline_runs(
+        pipeline_name=pipeline, status=status, size=limit, page=page, sort_by=sort_by
+    )
     show(
         [run_row(run) for run in runs],
         ["name", "pipeline", "status", "created", "duration"],

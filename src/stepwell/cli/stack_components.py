@@ -22,6 +22,19 @@ LIST_HINT = "See `stepwell stack component list` for the registered components."
 TYPE_OPTION_HELP = "Component type (needed when two types have a component of this name)."
 
 
+def shown_configuration(component: Any) -> dict[str, Any]:
+    """The component's configuration with its flavor's secret fields masked."""
+    from stepwell.stack.flavors import flavor_registry
+    from stepwell.utils.redact import masked_configuration
+
+    try:
+        flavor = flavor_registry().get(component.type, component.flavor)
+        secret = flavor.config_class.SECRET_FIELDS
+    except Exception:  # an unknown (uninstalled) flavor: mask everything but the keys
+        secret = frozenset(component.configuration)
+    return masked_configuration(dict(component.configuration), secret)
+
+
 def component_row(component: Any) -> dict[str, Any]:
     """A component as JSON-ready fields."""
     return {
@@ -29,7 +42,7 @@ def component_row(component: Any) -> dict[str, Any]:
         "id": str(component.id),
         "type": component.type.value,
         "flavor": component.flavor,
-        "configuration": dict(component.configuration),
+        "configuration": shown_configuration(component),
         "created": iso(component.created),
         "updated": iso(component.updated),
     }

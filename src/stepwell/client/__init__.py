@@ -7,14 +7,26 @@ id prefix, as ZenML's Client does. Each group of methods lives in a module of it
 
 from __future__ import annotations
 
+from stepwell.client.artifact_admin import ArtifactAdminMixin
 from stepwell.client.artifacts import ArtifactsMixin
+from stepwell.client.lists import ListsMixin
 from stepwell.client.pipelines import PipelinesMixin
 from stepwell.client.snapshots import SnapshotsMixin
 from stepwell.client.stacks import StacksMixin
 from stepwell.client.steps import StepsMixin
+from stepwell.client.tags import TagsMixin
 
 
-class Client(PipelinesMixin, StepsMixin, ArtifactsMixin, SnapshotsMixin, StacksMixin):
+class Client(
+    ListsMixin,
+    PipelinesMixin,
+    StepsMixin,
+    ArtifactsMixin,
+    ArtifactAdminMixin,
+    SnapshotsMixin,
+    StacksMixin,
+    TagsMixin,
+):
     """Query and manage pipelines, runs, steps, artifacts, snapshots and stacks."""
 
 

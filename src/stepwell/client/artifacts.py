@@ -14,9 +14,6 @@ class ArtifactsMixin(ClientBase):
     def get_artifact(self, name_or_id: str | UUID) -> ArtifactResponse:
         return self.store.get_artifact(name_or_id)
 
-    def list_artifacts(self, page: int = 1, size: int = 50) -> list[ArtifactResponse]:
-        return self.store.list_artifacts(page=page, size=size)
-
     def get_artifact_version(
         self, name_id_or_prefix: str | UUID, version: int | str | None = None
     ) -> ArtifactVersionResponse:
@@ -29,10 +26,3 @@ class ArtifactsMixin(ClientBase):
         """The step runs that read an artifact version as an input."""
         version_id = getattr(artifact_version, "id", artifact_version)
         return self.store.list_artifact_consumers(UUID(str(version_id)))
-
-    def list_artifact_versions(
-        self, name: str | None = None, page: int = 1, size: int = 50, descending: bool = False
-    ) -> list[ArtifactVersionResponse]:
-        return self.store.list_artifact_versions(
-            name=name, page=page, size=size, descending=descending
-        )

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 from datetime import datetime, timezone
-from typing import Any
 from uuid import UUID
 
 from stepwell.artifact_stores.base import artifact_store_for_uri
 from stepwell.client.base import ClientBase
-from stepwell.enums import ExecutionStatus
 from stepwell.logger import get_logger
 from stepwell.store.liveness import checked, wait_for_run
 from stepwell.store.models import PipelineResponse, PipelineRunResponse
@@ -21,11 +19,6 @@ class PipelinesMixin(ClientBase):
 
     def get_pipeline(self, name_or_id: str | UUID) -> PipelineResponse:
         return self.store.get_pipeline(name_or_id)
-
-    def list_pipelines(
-        self, name: str | None = None, page: int = 1, size: int = 50
-    ) -> list[PipelineResponse]:
-        return self.store.list_pipelines(name=name, page=page, size=size)
 
     def delete_pipeline(self, name_or_id: str | UUID) -> None:
         """Delete a pipeline with all its runs (artifact bytes that nothing else uses go too)."""
@@ -44,39 +37,6 @@ class PipelinesMixin(ClientBase):
         """Block until a run has finished; return its final record."""
         run = self.store.get_run(name_or_id)
         return wait_for_run(self.store, run.id, timeout, poll_interval)
-
-    def list_pipeline_runs(
-        self,
-        pipeline_name: str | None = None,
-        status: ExecutionStatus | str | None = None,
-        created_after: datetime | None = None,
-        created_before: datetime | None = None,
-        sort_by: str = "created",
-        descending: bool = True,
-        page: int = 1,
-        size: int = 50,
-        include_unlisted: bool = True,
-        **filters: Any,
-    ) -> list[PipelineRunResponse]:
-        """Runs, newest first by default, filtered by pipeline, status and creation time."""
-        pipeline_name = pipeline_name or filters.pop("pipeline", None)
-        name_or_id = filters.pop("pipeline_name_or_id", None)
-        if pipeline_name is None and name_or_id is not None:
-            pipeline_name = self.get_pipeline(name_or_id).name
-        if filters:
-            raise TypeError(f"Unknown filter(s) for list_pipeline_runs: {sorted(filters)}.")
-        runs = self.store.list_runs(
-            pipeline=pipeline_name,
-            status=status,
-            created_after=created_after,
-            created_before=created_before,
-            include_unlisted=include_unlisted,
-            sort_by=sort_by,
-            descending=descending,
-            page=page,
-            size=size,
-        )
-        return [checked(self.store, run) for run in runs]
 
     def stop_pipeline_run(self, name_or_id: str | UUID) -> PipelineRunResponse:
         """Ask a running run to stop (as Ctrl-C would): its running steps end `stopped`.

@@ -16,18 +16,6 @@ class SnapshotsMixin(ClientBase):
         """A snapshot by id, id prefix or (unambiguous) name."""
         return self.store.get_snapshot(name_or_id)
 
-    def list_snapshots(
-        self,
-        pipeline_name_or_id: str | UUID | None = None,
-        named_only: bool = True,
-        page: int = 1,
-        size: int = 50,
-    ) -> list[SnapshotResponse]:
-        """Snapshots, newest first (only named ones unless `named_only=False`)."""
-        return self.store.list_snapshots(
-            pipeline=pipeline_name_or_id, named_only=named_only, page=page, size=size
-        )
-
     def update_snapshot(
         self, name_or_id: str | UUID, name: str | None = None, description: str | None = None
     ) -> SnapshotResponse:

@@ -48,11 +48,6 @@ class StacksMixin(ClientBase):
             return self.active_stack_model
         return active.find_stack(self.store, name_id_or_prefix)
 
-    def list_stacks(self, name: str | None = None) -> list[StackResponse]:
-        """Every stack (the default one included), by name."""
-        active.ensure_default_stack(self.store)
-        return self.store.list_stacks(name=name)
-
     def update_stack(
         self,
         name_id_or_prefix: str | UUID | None = None,
@@ -92,17 +87,6 @@ class StacksMixin(ClientBase):
             return self.active_stack.component(kind).model
         active.ensure_default_stack(self.store)
         return self.store.get_stack_component(kind, name_id_or_prefix)
-
-    def list_stack_components(
-        self,
-        component_type: StackComponentType | str | None = None,
-        flavor: str | None = None,
-        name: str | None = None,
-    ) -> list[StackComponentResponse]:
-        """Registered components (the default ones included), by type, then name."""
-        active.ensure_default_stack(self.store)
-        kind = None if component_type is None else registration.parse_component_type(component_type)
-        return self.store.list_stack_components(type=kind, flavor=flavor, name=name)
 
     def update_stack_component(
         self,

@@ -5,14 +5,15 @@ Pure functions used by `compiler/tracing.py` while it records step invocations (
 
 from __future__ import annotations
 
+import functools
 import json
 from typing import TYPE_CHECKING, Any
 
 from stepwell.compiler.placeholders import InvocationHandle, StepOutput
 from stepwell.config.run_config import StepRunConfiguration
 from stepwell.exceptions import (
-    InputTypeError,
     ParameterNotSerializableError,
+    ParameterTypeError,
     PipelineDefinitionError,
 )
 from stepwell.steps.type_checks import describe, is_unchecked, value_matches
@@ -59,7 +60,10 @@ def annotation_problem(value: Any, annotation: Any) -> str | None:
     return None
 
 
-def check_parameter(invocation_id: str, name: str, value: Any, annotation: Any) -> None:
+def check_parameter(invocation_id: str, name: str, value: Any, annotation: Any) -> Any:
+    """`value` as the parameter's annotation wants it, coerced the way pydantic's lax mode
+    does (as in ZenML: `"42"` for an `int` gives 42); raises `ParameterTypeError` (a
+    RuntimeError, as ZenML's) when it cannot be, and when it has no JSON form."""
     try:
         json.dumps(to_jsonable(value))
     except (TypeError, ValueError) as error:
@@ -69,11 +73,47 @@ def check_parameter(invocation_id: str, name: str, value: Any, annotation: Any) 
             "values (numbers, strings, lists, dicts), or produce the object in a step and pass "
             "its output."
         ) from None
-    if not value_matches(value, annotation):
-        raise InputTypeError(
+    coerced = coerce_parameter(value, annotation)
+    if coerced is _NOT_COERCIBLE or not value_matches(coerced, annotation):
+        raise ParameterTypeError(
             f"Parameter '{name}' of step invocation '{invocation_id}' expects "
-            f"{describe(annotation)}, but got {value!r} ({type(value).__name__})."
+            f"{describe(annotation)}, but got {value!r} ({type(value).__name__}), which "
+            f"cannot be converted to it. Pass a {describe(annotation)}."
         )
+    return coerced
+
+
+_NOT_COERCIBLE = object()
+
+
+def coerce_parameter(value: Any, annotation: Any) -> Any:
+    """`value` validated against `annotation` in pydantic's lax mode; `_NOT_COERCIBLE` when
+    it does not fit; `value` itself when pydantic has no schema for the annotation."""
+    if is_unchecked(annotation):
+        return value
+    from pydantic import ValidationError
+
+    adapter = _parameter_adapter(annotation)
+    if adapter is None:
+        return value
+    try:
+        return adapter.validate_python(value)
+    except ValidationError:
+        return _NOT_COERCIBLE
+
+
+@functools.lru_cache(maxsize=256)
+def _cached_adapter(annotation: Any) -> Any:
+    from pydantic import TypeAdapter
+
+    return TypeAdapter(annotation)
+
+
+def _parameter_adapter(annotation: Any) -> Any:
+    try:
+        return _cached_adapter(annotation)
+    except Exception:  # unhashable annotations, types pydantic has no schema for
+        return None
 
 
 def to_jsonable(value: Any) -> Any:

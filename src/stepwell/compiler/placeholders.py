@@ -25,6 +25,15 @@ class StepOutput:
             "`-> Tuple[A, B]` and `return a, b` (a tuple literal)."
         )
 
+    def load(self) -> Any:
+        """Not available while a pipeline is compiled: nothing has run yet."""
+        raise StepDefinitionError(
+            f"Output '{self.output_name}' of '{self.invocation_id}' has no value yet: a pipeline "
+            "function only wires steps together, and its steps run after it returns. Pass the "
+            "output to another step, or use @pipeline(dynamic=True) to run steps as the "
+            "function goes and `.load()` their results."
+        )
+
     def __repr__(self) -> str:
         return f"<output {self.invocation_id}.{self.output_name}>"
 

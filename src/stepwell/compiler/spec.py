@@ -35,13 +35,21 @@ class InputBinding(_Frozen):
 
 
 class OutputDef(_Frozen):
-    """One output of an invocation: its artifact name, declared type and materializer."""
+    """One output of an invocation: its artifact name, declared type and materializer.
+
+    `artifact_name` may hold `{date}`/`{time}`/custom placeholders, filled in when the run
+    starts; `version`, `tags`, `run_metadata` and `artifact_type` come from `ArtifactConfig`.
+    """
 
     name: str
     artifact_name: str
     has_custom_name: bool = False
     data_type: str | None = None
     materializer: str | None = None
+    version: str | None = None
+    tags: tuple[str, ...] = ()
+    run_metadata: dict[str, Any] = Field(default_factory=dict)
+    artifact_type: str | None = None
 
 
 class InvocationSpec(_Frozen):

@@ -22,19 +22,23 @@ from stepwell.compiler.bindings import (
     type_source,
     without_parameters,
 )
+from stepwell.compiler.externals import external_input
+from stepwell.compiler.output_defs import output_def
 from stepwell.compiler.placeholders import ExternalArtifact, InvocationHandle, StepOutput
-from stepwell.compiler.spec import ArtifactRef, InputBinding, InvocationSpec, OutputDef
+from stepwell.compiler.spec import ArtifactRef, InputBinding, InvocationSpec
 from stepwell.config.pipeline_config import PipelineConfig
 from stepwell.config.precedence import apply_to_step, inherit_from_pipeline
-from stepwell.config.run_config import PipelineRunConfiguration
+from stepwell.config.run_config import PipelineRunConfiguration, StepRunConfiguration
 from stepwell.exceptions import (
     ConfigurationError,
     DuplicateInvocationIdError,
     InputTypeError,
+    MissingInputError,
     PipelineDefinitionError,
 )
 from stepwell.steps.runtime import current_trace, tracing
 from stepwell.steps.type_checks import describe, type_fits
+from stepwell.utils.names import name_problem
 
 if TYPE_CHECKING:
     from stepwell.steps.base_step import BaseStep
@@ -67,14 +71,14 @@ class PipelineTrace:
         """Record one call of `step`; return placeholders for its outputs."""
         invocation_id = self._new_id(step.name, custom_id)
         bound = {
-            name: self.prepare_value(step, name, value)
+            name: self.prepare_value(step, name, external_input(step, name, value))
             for name, value in bind(step, args, kwargs, invocation_id).items()
         }
         after = self.prepare_value(step, "after", after) if after is not None else None
         inputs: dict[str, InputBinding] = {}
         parameters: dict[str, Any] = {}
         configured = step.config.parameters
-        run_step = self.run_config.steps.get(invocation_id) if self.run_config else None
+        run_step = self.run_step_config(step, invocation_id)
         overrides = run_step.parameters if run_step is not None else {}
         self._check_overrides(step, invocation_id, overrides)
         for name, spec in step.inputs.items():
@@ -83,8 +87,9 @@ class PipelineTrace:
                 self._check_passed_once(step, invocation_id, name, overrides, bound[name])
             elif name in overrides:
                 # A run configuration (YAML file, trigger) outranks configured values and defaults.
-                parameters[name] = overrides[name]
-                check_parameter(invocation_id, name, parameters[name], spec.annotation)
+                parameters[name] = check_parameter(
+                    invocation_id, name, overrides[name], spec.annotation
+                )
                 inputs[name] = InputBinding(kind="parameter")
                 continue
             if name in bound:
@@ -124,21 +129,24 @@ class PipelineTrace:
             elif spec.has_default:
                 parameters[name] = spec.default
             else:
-                raise PipelineDefinitionError(
+                raise MissingInputError(
                     f"Input '{name}' of step invocation '{invocation_id}' has no value: pass it "
                     "in the pipeline, configure it with parameters={...}, or give it a default."
                 )
-            check_parameter(invocation_id, name, parameters[name], spec.annotation)
+            parameters[name] = check_parameter(
+                invocation_id, name, parameters[name], spec.annotation
+            )
             inputs[name] = InputBinding(kind="parameter")
         outputs = tuple(
-            OutputDef(
-                name=out.name,
+            output_def(
+                out,
                 artifact_name=out.name
                 if out.has_custom_name
                 else f"{self.config.name}::{invocation_id}::{out.name}",
-                has_custom_name=out.has_custom_name,
+                invocation_id=invocation_id,
                 data_type=type_source(out.annotation),
                 materializer=step.config.output_materializers.get(out.name),
+                substitutions=self.config.substitutions,
             )
             for out in step.outputs.values()
         )
@@ -163,6 +171,13 @@ class PipelineTrace:
             return InvocationHandle(invocation_id)
         values = tuple(placeholders.values())
         return values[0] if len(values) == 1 else values
+
+    def run_step_config(
+        self, step: BaseStep[Any, Any], invocation_id: str
+    ) -> StepRunConfiguration | None:
+        """The run configuration's `steps.<id>` entry for this invocation, if any (dynamic
+        runs also look up the entry of the step's `depends_on` template)."""
+        return self.run_config.steps.get(invocation_id) if self.run_config else None
 
     def prepare_value(self, step: BaseStep[Any, Any], name: str, value: Any) -> Any:
         """A hook for richer traces (dynamic runs turn futures into outputs); identity here."""
@@ -237,8 +252,12 @@ class PipelineTrace:
 
     def _new_id(self, name: str, custom_id: str | None) -> str:
         if custom_id is not None:
-            if not isinstance(custom_id, str) or not custom_id:
-                raise PipelineDefinitionError(f"id= for step '{name}' must be a non-empty string.")
+            problem = name_problem(custom_id)
+            if problem:
+                raise PipelineDefinitionError(
+                    f"id={custom_id!r:.80} for step '{name}' is not a valid invocation id: "
+                    f"{problem}."
+                )
             if custom_id in self.invocations:
                 raise DuplicateInvocationIdError(
                     f"Step '{name}' is called with id='{custom_id}', but that id is already used "

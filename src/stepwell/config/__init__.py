@@ -12,6 +12,7 @@ from typing import Any
 
 _EXPORTS = {
     "CachePolicy": "stepwell.config.cache_policy",
+    "ResourceSettings": "stepwell.config.resource_settings",
     "StepRetryConfig": "stepwell.config.retry_config",
     "StepConfig": "stepwell.config.step_config",
     "PipelineConfig": "stepwell.config.pipeline_config",

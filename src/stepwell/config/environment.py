@@ -41,36 +41,88 @@ ENV_MAX_TRIGGER_DEPTH = "STEPWELL_MAX_TRIGGER_DEPTH"
 ENV_TRIGGER_DEPTH = "STEPWELL_TRIGGER_DEPTH"
 
 PROJECT_FOLDER = ".stepwell"
-_TRUE = {"1", "true", "yes", "on"}
-_FALSE = {"0", "false", "no", "off", ""}
+# One rule for every boolean, here and in configuration files (the words pydantic accepts):
+TRUE_WORDS = frozenset({"1", "true", "t", "yes", "y", "on"})
+FALSE_WORDS = frozenset({"0", "false", "f", "no", "n", "off"})
+
+
+def _raw(name: str) -> str | None:
+    """A variable's value; set but empty (or blank) counts as unset, for every variable."""
+    value = os.environ.get(name)
+    if value is None or not value.strip():
+        return None
+    return value
 
 
 def flag(name: str, default: bool = False) -> bool:
     """Read a boolean variable; anything but a clear yes/no is an error naming the variable."""
-    raw = os.environ.get(name)
+    raw = _raw(name)
     if raw is None:
         return default
     value = raw.strip().lower()
-    if value in _TRUE:
+    if value in TRUE_WORDS:
         return True
-    if value in _FALSE:
+    if value in FALSE_WORDS:
         return False
-    raise EnvironmentConfigError(f"{name}={raw!r} is not a boolean; set it to True or False.")
+    raise EnvironmentConfigError(
+        f"{name}={raw!r} is not a boolean; use one of "
+        f"{', '.join(sorted(TRUE_WORDS))} or {', '.join(sorted(FALSE_WORDS))} (or unset it)."
+    )
 
 
 def find_project_folder(start: Path | None = None) -> Path | None:
-    """The nearest `.stepwell/` folder at or above `start` (default: the working directory)."""
+    """The nearest `.stepwell/` folder at or above `start` (default: the working directory)
+    that the current user owns and no one else may write to.
+
+    Found by walking up, a `.stepwell/` folder would otherwise let anyone who can create one
+    in a shared parent (`/tmp`, a shared drive) choose the store and the code another user
+    runs (as git refuses a repository it does not trust). Such a folder is skipped with a
+    warning, and the walk goes on up.
+    """
     here = (start or Path.cwd()).resolve()
     for folder in (here, *here.parents):
         candidate = folder / PROJECT_FOLDER
         if candidate.is_dir():
-            return candidate
+            problem = untrusted_folder_problem(candidate)
+            if problem is None:
+                return candidate
+            _warn_untrusted(candidate, problem)
     return None
+
+
+def untrusted_folder_problem(folder: Path) -> str | None:
+    """Why `folder` cannot be trusted as this user's project folder, or None."""
+    if not hasattr(os, "getuid"):  # no POSIX owners (Windows): nothing to check
+        return None
+    info = folder.stat()
+    if info.st_uid != os.getuid():
+        return f"it belongs to user id {info.st_uid}, not to you ({os.getuid()})"
+    if info.st_mode & 0o022:
+        return f"others may write to it (mode {info.st_mode & 0o777:o})"
+    return None
+
+
+_warned_folders: set[Path] = set()
+
+
+def _warn_untrusted(folder: Path, problem: str) -> None:
+    if folder in _warned_folders:
+        return
+    _warned_folders.add(folder)
+    import logging
+
+    logging.getLogger("stepwell").warning(
+        "Ignoring the project folder %s: %s. Fix it with `chmod go-w %s` (and own it), or "
+        "set STEPWELL_HOME.",
+        folder,
+        problem,
+        folder,
+    )
 
 
 def home_folder() -> Path:
     """Where the default store and artifact store live."""
-    explicit = os.environ.get(ENV_HOME)
+    explicit = _raw(ENV_HOME)
     if explicit:
         return Path(explicit).expanduser().resolve()
     project = find_project_folder()
@@ -82,7 +134,7 @@ def home_folder() -> Path:
 
 def store_url() -> str:
     """The SQLAlchemy URL of the metadata store."""
-    explicit = os.environ.get(ENV_STORE_URL)
+    explicit = _raw(ENV_STORE_URL)
     if explicit:
         return explicit
     return f"sqlite:///{home_folder() / 'stepwell.db'}"
@@ -90,7 +142,7 @@ def store_url() -> str:
 
 def artifact_store_path() -> str:
     """The root of the default artifact store."""
-    return os.environ.get(ENV_ARTIFACT_STORE_PATH) or str(home_folder() / "artifacts")
+    return _raw(ENV_ARTIFACT_STORE_PATH) or str(home_folder() / "artifacts")
 
 
 def enforce_type_annotations() -> bool:
@@ -111,18 +163,23 @@ def active_stack_override() -> str | None:
     return value or None
 
 
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
+
 def logging_verbosity() -> str:
-    value = os.environ.get(ENV_LOGGING_VERBOSITY, "INFO").strip().upper()
-    if value not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
+    raw = _raw(ENV_LOGGING_VERBOSITY)
+    value = (raw or "INFO").strip().upper()
+    if value not in LOG_LEVELS:
         raise EnvironmentConfigError(
-            f"{ENV_LOGGING_VERBOSITY}={value!r} is not a level; use DEBUG, INFO, WARNING or ERROR."
+            f"{ENV_LOGGING_VERBOSITY}={raw!r} is not a level; use one of "
+            f"{', '.join(LOG_LEVELS)} (or unset it)."
         )
     return value
 
 
 def heartbeat_interval() -> float:
     """Seconds between heartbeats of a running run; missing three marks the run dead."""
-    raw = os.environ.get(ENV_HEARTBEAT_INTERVAL, "5")
+    raw = _raw(ENV_HEARTBEAT_INTERVAL) or "5"
     try:
         value = float(raw)
     except ValueError:
@@ -135,7 +192,7 @@ def heartbeat_interval() -> float:
 
 
 def _whole_number(name: str, default: int, minimum: int = 0) -> int:
-    raw = os.environ.get(name, "").strip()
+    raw = (_raw(name) or "").strip()
     if not raw:
         return default
     try:

@@ -15,6 +15,7 @@ from typing import Any
 
 from stepwell.config.environment import home_folder
 from stepwell.exceptions import ConfigurationError
+from stepwell.utils.private_files import private_folder
 
 CONFIG_FILE = "config.yaml"
 
@@ -81,7 +82,7 @@ def write_home_config_value(key: str, value: Any) -> None:
     else:
         data[key] = value
     path = home_config_path()
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_folder(path.parent)
     handle, temporary = tempfile.mkstemp(prefix=".config-", suffix=".yaml", dir=path.parent)
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as stream:

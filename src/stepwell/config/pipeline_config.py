@@ -8,6 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from stepwell.config.cache_policy import CachePolicy
 from stepwell.config.retry_config import StepRetryConfig
+from stepwell.config.tags import Tag
 from stepwell.enums import ExecutionMode
 
 
@@ -21,13 +22,14 @@ class PipelineConfig(BaseModel):
     run_name: str | None = None
     enable_cache: bool | None = None
     enable_artifact_metadata: bool | None = None
+    enable_artifact_visualization: bool | None = None
     enable_step_logs: bool | None = None
     execution_mode: ExecutionMode = ExecutionMode.CONTINUE_ON_FAILURE
     parameters: dict[str, Any] = Field(default_factory=dict)
     settings: dict[str, Any] = Field(default_factory=dict)
     extra: dict[str, Any] = Field(default_factory=dict)
     environment: dict[str, str] = Field(default_factory=dict)
-    tags: list[str] = Field(default_factory=list)
+    tags: list[str | Tag] = Field(default_factory=list)
     substitutions: dict[str, str] = Field(default_factory=dict)
     on_success: str | None = None
     on_failure: str | None = None

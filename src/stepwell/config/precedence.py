@@ -32,6 +32,20 @@ def _dict_fields(*models: type[BaseModel]) -> frozenset[str]:
 
 
 DICT_FIELDS = _dict_fields(StepConfig, PipelineConfig, PipelineRunConfiguration)
+# List fields whose layers add up instead of replacing each other: `with_options(tags=...)`
+# and YAML `tags:` add to the decorator's tags, as in ZenML.
+ADDED_LIST_FIELDS = frozenset({"tags"})
+
+
+def added(current: list[Any], more: Any) -> list[Any]:
+    """`current` followed by the items of `more` it does not hold yet."""
+    result = list(current)
+    for item in more or []:
+        if item not in result:
+            result.append(item)
+    return result
+
+
 STEP_OPTIONS = frozenset(StepConfig.model_fields)
 PIPELINE_OPTIONS = frozenset(PipelineConfig.model_fields)
 # What a step takes from its pipeline when it does not set it itself: every field the two
@@ -53,6 +67,8 @@ def overlay(target: dict[str, Any], values: dict[str, Any]) -> dict[str, Any]:
             value = value.model_dump(exclude_unset=True)
         if name in DICT_FIELDS and isinstance(target.get(name), dict) and isinstance(value, dict):
             target[name] = {**target[name], **value}
+        elif name in ADDED_LIST_FIELDS and isinstance(target.get(name), list):
+            target[name] = added(target[name], value)
         else:
             target[name] = value
     return target
@@ -117,6 +133,8 @@ def apply_options(base: dict[str, Any], options: dict[str, Any], merge: bool) ->
     for key, value in options.items():
         if merge and isinstance(value, dict) and isinstance(base.get(key), dict):
             base[key] = {**base[key], **value}
+        elif merge and key in ADDED_LIST_FIELDS and isinstance(base.get(key), list):
+            base[key] = added(base[key], value)
         else:
             base[key] = value
     return base

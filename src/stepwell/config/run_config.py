@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from stepwell.config.cache_policy import CachePolicy
 from stepwell.config.retry_config import StepRetryConfig
+from stepwell.config.tags import Tag
 from stepwell.enums import ExecutionMode
 
 
@@ -27,7 +28,10 @@ class StepRunConfiguration(_Strict):
     parameters: dict[str, Any] = Field(default_factory=dict)
     enable_cache: bool | None = None
     enable_artifact_metadata: bool | None = None
+    enable_artifact_visualization: bool | None = None
     enable_step_logs: bool | None = None
+    experiment_tracker: bool | str | None = None
+    step_operator: bool | str | None = None
     cache_policy: CachePolicy | None = None
     retry: StepRetryConfig | None = None
     settings: dict[str, Any] = Field(default_factory=dict)
@@ -56,13 +60,14 @@ class PipelineRunConfiguration(_Strict):
     run_name: str | None = None
     enable_cache: bool | None = None
     enable_artifact_metadata: bool | None = None
+    enable_artifact_visualization: bool | None = None
     enable_step_logs: bool | None = None
     execution_mode: ExecutionMode | None = None
     parameters: dict[str, Any] = Field(default_factory=dict)
     steps: dict[str, StepRunConfiguration] = Field(default_factory=dict)
     settings: dict[str, Any] = Field(default_factory=dict)
     environment: dict[str, str] = Field(default_factory=dict)
-    tags: list[str] = Field(default_factory=list)
+    tags: list[str | Tag] = Field(default_factory=list)
     extra: dict[str, Any] = Field(default_factory=dict)
     retry: StepRetryConfig | None = None
     cache_policy: CachePolicy | None = None

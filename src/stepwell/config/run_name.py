@@ -19,6 +19,48 @@ def standard_substitutions(now: datetime) -> dict[str, str]:
     return {"date": now.strftime("%Y_%m_%d"), "time": now.strftime("%H_%M_%S_%f")}
 
 
+MAX_RUN_NAME = 255
+
+
+def check_run_name_template(template: str) -> list[str]:
+    """The placeholders of a run-name template, checked: only bare `{name}` fields (no format
+    specs or conversions: `{date:>3000000000}` would exhaust memory), balanced braces, and
+    no `/`, whitespace or control characters outside placeholders."""
+    if not isinstance(template, str):
+        raise RunNameError(
+            f"A run name must be a string, not {type(template).__name__} ({template!r:.60})."
+        )
+    try:
+        parsed = list(string.Formatter().parse(template))
+    except ValueError as error:
+        raise RunNameError(
+            f"Run name '{template}' is not a valid template ({error}); write placeholders as "
+            "{name} and a literal brace as {{ or }}."
+        ) from None
+    fields = []
+    for literal, field, spec, conversion in parsed:
+        _check_text(literal, template)
+        if field is None:
+            continue
+        if spec or conversion or not field.isidentifier():
+            shown = field + (f"!{conversion}" if conversion else "") + (f":{spec}" if spec else "")
+            raise RunNameError(
+                f"Run name '{template}': placeholder {{{shown}}} is not allowed; use bare "
+                "names such as {date}, {time} or a custom one from substitutions."
+            )
+        fields.append(field)
+    return fields
+
+
+def _check_text(text: str, template: str) -> None:
+    bad = next((c for c in text if c == "/" or c.isspace() or not c.isprintable()), None)
+    if bad is not None:
+        raise RunNameError(
+            f"Run name '{template}' contains {bad!r}; run names may not contain '/', "
+            "whitespace or control characters (they appear in paths and commands)."
+        )
+
+
 def format_run_name(
     template: str | None,
     pipeline_name: str,
@@ -32,7 +74,7 @@ def format_run_name(
         "pipeline_name": pipeline_name,
     }
     template = template or DEFAULT_TEMPLATE
-    fields = [field for _, field, _, _ in string.Formatter().parse(template) if field is not None]
+    fields = check_run_name_template(template)
     missing = [field for field in fields if field not in values]
     if missing:
         raise RunNameError(
@@ -40,7 +82,11 @@ def format_run_name(
             f"placeholders: {sorted(values)}; add custom ones with "
             "substitutions={...} on @pipeline or with_options."
         )
-    try:
-        return template.format(**values)
-    except (ValueError, IndexError) as error:
-        raise RunNameError(f"Run name '{template}' is not a valid template: {error}.") from None
+    name = template.format(**{field: str(values[field]) for field in fields})
+    _check_text(name, template)
+    if len(name) > MAX_RUN_NAME:
+        raise RunNameError(
+            f"Run name '{name[:60]}...' is {len(name)} characters long; at most "
+            f"{MAX_RUN_NAME} are allowed."
+        )
+    return name

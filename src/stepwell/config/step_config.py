@@ -22,7 +22,12 @@ class StepConfig(BaseModel):
     name: str | None = None
     enable_cache: bool | None = None
     enable_artifact_metadata: bool | None = None
+    enable_artifact_visualization: bool | None = None
     enable_step_logs: bool | None = None
+    # A stack component the step needs, by name (True: the stack's one); checked against the
+    # active stack before a run starts.
+    experiment_tracker: bool | str | None = None
+    step_operator: bool | str | None = None
     parameters: dict[str, Any] = Field(default_factory=dict)
     output_materializers: dict[str, str] = Field(default_factory=dict)
     settings: dict[str, Any] = Field(default_factory=dict)

@@ -16,15 +16,20 @@ from typing import TYPE_CHECKING, Any
 
 from stepwell.enums import ExecutionStatus
 from stepwell.exceptions import RunStoppedSignal
+from stepwell.execution.artifact_outputs import discard_bytes, with_run_names
 from stepwell.execution.hooks import run_failure_hook, run_success_hook
 from stepwell.execution.inputs import load_inputs
 from stepwell.execution.outputs import SavedOutput, output_uris, save_output_bytes, split_outputs
 from stepwell.execution.run_context import RunContext
 from stepwell.execution.step_logs import capture_step_logs
+from stepwell.execution.step_tags import add_output_tags
 from stepwell.execution.user_code import failure_of, user_code
 from stepwell.logger import get_logger
+from stepwell.steps.deferred_writes import DeferredWrite
 from stepwell.steps.step_context import StepContext, step_context
 from stepwell.store.models import StepRunResponse
+from stepwell.utils.async_calls import call
+from stepwell.utils.cleanup import cleanup_scope
 
 if TYPE_CHECKING:
     from stepwell.execution.launcher import LaunchPlan
@@ -41,6 +46,8 @@ class AttemptResult:
     error: BaseException | None = None
     traceback: str | None = None
     status_message: str | None = None
+    # Metadata and tags the step logged on its step run, its run or other resources.
+    deferred: list[DeferredWrite] = field(default_factory=list)
 
 
 def run_attempt(
@@ -56,20 +63,35 @@ def run_attempt(
         output_uris=uris,
         output_materializers={o.name: o.materializer for o in invocation.outputs},
         output_types={name: out.annotation for name, out in step.outputs.items()},
+        inputs=plan.artifacts,
     )
+    context.artifact_store = ctx.artifact_store  # for `save_artifact` inside the step
     try:
-        with _maybe_capture(ctx, step_run.logs_uri), step_context(context), _environment(plan):
+        with (
+            _maybe_capture(ctx, step_run.logs_uri),
+            step_context(context),
+            cleanup_scope(),  # materializers' temporary folders go when the step ends
+            _environment(plan),
+        ):
             try:
                 kwargs = load_inputs(step, invocation, plan.artifacts)
                 with user_code(f"step '{invocation.id}'"):
-                    returned = step.entrypoint(**kwargs)
+                    returned = call(step.entrypoint, **kwargs)  # `async def` steps too
                 values = split_outputs(step, invocation.id, returned)
                 saved = save_output_bytes(
-                    ctx.artifact_store, step, invocation, values, uris, context.output_metadata
+                    ctx.artifact_store,
+                    step,
+                    with_run_names(invocation, ctx.run),
+                    values,
+                    uris,
+                    context.output_metadata,
                 )
+                saved += context.manual_outputs  # `save_artifact` calls, recorded as outputs
             except RunStoppedSignal:
+                discard_bytes(ctx.artifact_store, context.manual_outputs)
                 raise
             except (Exception, SystemExit) as error:  # sys.exit() in a step is a failure too
+                discard_bytes(ctx.artifact_store, context.manual_outputs)
                 failure = failure_of(error)
                 logger.error(
                     "Step %s failed (%s):\n%s", invocation.id, failure.where, failure.traceback
@@ -81,12 +103,14 @@ def run_attempt(
                     error=error,
                     traceback=failure.traceback,
                     status_message=f"{type(error).__name__}: {error}",
+                    deferred=context.deferred_writes,
                 )
             run_success_hook(invocation.config.on_success, invocation.id)
     except RunStoppedSignal as signal:
         logger.warning("Step %s was stopped.", invocation.id)
         return AttemptResult(ExecutionStatus.STOPPED, status_message=str(signal))
-    return AttemptResult(ExecutionStatus.COMPLETED, outputs=saved)
+    add_output_tags(saved, context.output_tags, ctx.run.config)
+    return AttemptResult(ExecutionStatus.COMPLETED, outputs=saved, deferred=context.deferred_writes)
 
 
 class _PipelineView:

@@ -8,6 +8,7 @@ from __future__ import annotations
 from stepwell.execution.user_code import failure_of, user_code
 from stepwell.logger import get_logger
 from stepwell.steps.hooks import hook_takes_exception
+from stepwell.utils.async_calls import call
 from stepwell.utils.sources import load_source
 
 logger = get_logger(__name__)
@@ -30,9 +31,9 @@ def _call(source: str, step_name: str, error: BaseException | None) -> None:
         hook = load_source(source)
         with user_code(f"hook {source}"):
             if error is not None and hook_takes_exception(hook):
-                hook(error)
+                call(hook, error)  # `async def` hooks too, as in ZenML
             else:
-                hook()
+                call(hook)
     except Exception as hook_error:
         failure = failure_of(hook_error)
         logger.error(

@@ -16,7 +16,9 @@ from uuid import UUID, uuid4
 from stepwell.compiler.spec import InvocationSpec
 from stepwell.config.cache_policy import CachePolicy
 from stepwell.enums import ExecutionStatus
+from stepwell.exceptions import EntityExistsError
 from stepwell.execution import cache
+from stepwell.execution.artifact_outputs import discard_bytes, grouped_fields, tag_recorded
 from stepwell.execution.attempt import AttemptResult
 from stepwell.execution.fingerprints import (
     cache_func_value,
@@ -25,10 +27,10 @@ from stepwell.execution.fingerprints import (
     step_code_fingerprint,
 )
 from stepwell.execution.inputs import paired_refs, resolve_inputs
-from stepwell.execution.outputs import version_fields
 from stepwell.execution.retry import retry_delays
 from stepwell.execution.run_context import RunContext
 from stepwell.execution.step_logs import logs_uri_for
+from stepwell.execution.step_tags import record_deferred
 from stepwell.logger import get_logger
 from stepwell.steps.base_step import BaseStep
 from stepwell.store.models import ArtifactVersionResponse, NewStepRun, StepRunResponse
@@ -225,16 +227,25 @@ def finish_attempt(
     invocation_id = plan.invocation.id
     ended = now()
     seconds = (ended - (step_run.start_time or ended)).total_seconds()
+    # Before the status: whoever sees the step finished sees what it logged.
+    record_deferred(ctx.store, result.deferred, invocation_id)
     if result.status is ExecutionStatus.COMPLETED:
-        outputs = ctx.store.complete_step_run(
-            step_run.id,
-            end_time=ended,
-            outputs={item.name: [version_fields(item, step_run.id)] for item in result.outputs},
-        )
-        logger.info("Step %s has finished in %.3fs.", invocation_id, seconds)
-        return StepOutcome(
-            invocation_id, ExecutionStatus.COMPLETED, step_run.id, outputs, duration=seconds
-        )
+        try:
+            outputs = ctx.store.complete_step_run(
+                step_run.id, end_time=ended, outputs=grouped_fields(result.outputs, step_run.id)
+            )
+        except EntityExistsError as error:  # a custom version its artifact already has
+            discard_bytes(ctx.artifact_store, result.outputs)
+            logger.error("Step %s failed: %s", invocation_id, error)
+            result = AttemptResult(
+                ExecutionStatus.FAILED, error=error, status_message=f"EntityExistsError: {error}"
+            )
+        else:
+            tag_recorded(ctx.store, outputs, result.outputs)
+            logger.info("Step %s has finished in %.3fs.", invocation_id, seconds)
+            return StepOutcome(
+                invocation_id, ExecutionStatus.COMPLETED, step_run.id, outputs, duration=seconds
+            )
     status = result.status
     if status is ExecutionStatus.FAILED and not final:
         status = ExecutionStatus.RETRIED

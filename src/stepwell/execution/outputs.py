@@ -16,6 +16,7 @@ from stepwell.compiler.spec import InvocationSpec, OutputDef
 from stepwell.enums import ArtifactType
 from stepwell.exceptions import OutputTypeError
 from stepwell.execution.user_code import user_code
+from stepwell.execution.visualizations import save_visualizations
 from stepwell.steps.base_step import BaseStep
 from stepwell.steps.type_checks import describe, value_matches
 from stepwell.store.base import Store
@@ -70,6 +71,10 @@ class SavedOutput:
     content_hash: str
     size: int
     metadata: dict[str, Any] = field(default_factory=dict)
+    # [{"uri": ..., "type": "html" | ...}]: files beside the artifact that show it.
+    visualizations: list[dict[str, str]] = field(default_factory=list)
+    version: str | None = None  # a custom version (`ArtifactConfig`): a number or a name
+    tags: list[str] = field(default_factory=list)
 
 
 def save_output_bytes(
@@ -82,6 +87,7 @@ def save_output_bytes(
 ) -> list[SavedOutput]:
     """Write every output's bytes (atomically, each in its own folder); record nothing."""
     saved = []
+    visualize = invocation.config.enable_artifact_visualization is not False
     for out in invocation.outputs:
         annotation = step.outputs[out.name].annotation if out.name in step.outputs else None
         saved.append(
@@ -92,6 +98,7 @@ def save_output_bytes(
                 annotation,
                 uris[out.name],
                 (metadata or {}).get(out.name, {}),
+                visualize=visualize,
             )
         )
     return saved
@@ -104,18 +111,28 @@ def write_value(
     annotation: Any,
     uri: str,
     extra_metadata: dict[str, Any],
+    visualize: bool = True,
 ) -> SavedOutput:
-    """Write one value's bytes through its materializer into a staged folder at `uri`."""
+    """Write one value's bytes through its materializer into a staged folder at `uri`.
+
+    The content hash and size are taken before visualizations are written beside the
+    bytes, so they describe the data alone: turning visualizations on or off changes
+    neither an artifact's hash nor the cache keys of the steps that read it.
+    """
     from stepwell.materializers.loading import content_hash_and_size
 
     materializer_cls = _materializer_class(out, value, annotation)
+    visualizations: list[dict[str, str]] = []
     with artifact_store.staged_directory(uri) as staging:
         materializer = materializer_cls(staging, artifact_store)
         with user_code(f"materializer {materializer_cls.__name__} (output '{out.name}')"):
             materializer.save(value)
             metadata = dict(materializer.extract_metadata(value) or {})
+        digest, size = content_hash_and_size(artifact_store, staging)
+        if visualize:
+            visualizations = save_visualizations(materializer, value, uri, out.artifact_name)
+    metadata.update(out.run_metadata)
     metadata.update(extra_metadata)
-    digest, size = content_hash_and_size(artifact_store, uri)
     return SavedOutput(
         name=out.name,
         artifact_name=out.artifact_name,
@@ -123,10 +140,13 @@ def write_value(
         uri=uri,
         data_type=_type_source(type(value)),
         materializer=get_source(materializer_cls),
-        artifact_type=str(materializer_cls.ASSOCIATED_ARTIFACT_TYPE.value),
+        artifact_type=out.artifact_type or str(materializer_cls.ASSOCIATED_ARTIFACT_TYPE.value),
         content_hash=digest,
         size=size,
         metadata=_jsonable(metadata),
+        visualizations=visualizations,
+        version=out.version,
+        tags=list(out.tags),
     )
 
 
@@ -143,6 +163,8 @@ def version_fields(item: SavedOutput, step_run_id: UUID | None) -> dict[str, Any
         "size": item.size,
         "producer_step_run_id": step_run_id,
         "run_metadata": item.metadata,
+        "visualizations": item.visualizations,
+        "version": item.version,
     }
 
 
@@ -175,6 +197,8 @@ def _type_source(data_type: type) -> str:
 
 
 def _jsonable(metadata: dict[str, Any]) -> dict[str, Any]:
-    from pydantic_core import to_jsonable_python
+    """Metadata the store can keep: typed values (`Uri`, `StorageSize`, ...) stay as they are,
+    so they read back with their type; anything else becomes JSON (a string at worst)."""
+    from stepwell.metadata.metadata_types import coerced_metadata
 
-    return dict(to_jsonable_python(metadata, fallback=str))
+    return coerced_metadata(metadata)

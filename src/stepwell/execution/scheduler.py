@@ -8,6 +8,10 @@ and the unit tests step it by hand. The execution modes follow the spec:
   its dependants are skipped.
 - STOP_ON_FAILURE: running steps finish; nothing new starts; not-started steps are skipped.
 - FAIL_FAST: running steps are stopped; nothing new starts; not-started steps are skipped.
+
+Besides `max_parallelism`, ready steps start only while the running steps' resource demands
+(`settings["resources"]`, given as `Resources` data) fit the orchestrator's capacity; a ready
+step that does not fit waits, and later ready steps that fit may go first.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 
 from stepwell.enums import ExecutionMode
+from stepwell.execution.resources import Resources
 
 
 class StepState(str, Enum):
@@ -55,11 +60,17 @@ class Scheduler:
         dependencies: Mapping[str, Iterable[str]],
         mode: ExecutionMode = ExecutionMode.CONTINUE_ON_FAILURE,
         max_parallelism: int | None = None,
+        demands: Mapping[str, Resources] | None = None,
+        capacity: Resources | None = None,
     ) -> None:
         if max_parallelism is not None and max_parallelism < 1:
             raise ValueError(f"max_parallelism must be at least 1, got {max_parallelism}.")
         self.mode = ExecutionMode(mode)
         self.max_parallelism = max_parallelism
+        # Resources: running steps' demands together stay within `capacity` (None: no limit).
+        self.capacity = capacity
+        self._demands: dict[str, Resources] = dict(demands or {})
+        self.in_use = Resources()
         self.upstream: dict[str, tuple[str, ...]] = {}
         self.downstream: dict[str, list[str]] = {}
         self.order: list[str] = []
@@ -127,10 +138,14 @@ class Scheduler:
         decision = Decision(skip=self._skip_dependants(step))
         return self._launch_ready(decision)
 
-    def add_step(self, step: str, upstream: Iterable[str] = ()) -> Decision:
+    def add_step(
+        self, step: str, upstream: Iterable[str] = (), demand: Resources | None = None
+    ) -> Decision:
         """A step created while the run goes on (dynamic pipelines): launch, queue or skip it."""
         if step in self.state:
             raise ValueError(f"Step '{step}' is already part of this run.")
+        if demand is not None and not demand.is_zero:
+            self._demands[step] = demand
         deps = tuple(upstream)
         unknown = [dep for dep in deps if dep not in self.state]
         if unknown:
@@ -169,10 +184,15 @@ class Scheduler:
         """Change a step's state, keeping the running and unfinished counts."""
         before = self.state[step]
         self.state[step] = state
+        demand = self._demands.get(step)
         if before is StepState.RUNNING:
             self._running.discard(step)
+            if demand is not None:
+                self.in_use -= demand
         if state is StepState.RUNNING:
             self._running.add(step)
+            if demand is not None:
+                self.in_use += demand
         if state in _DONE and before not in _DONE:
             self._unfinished -= 1
 
@@ -188,15 +208,31 @@ class Scheduler:
         capacity = None
         if self.max_parallelism is not None:
             capacity = self.max_parallelism - len(self._running)
+        waiting: list[tuple[int, str]] = []  # ready, but their resources are in use now
         while self._ready and (capacity is None or capacity > 0):
-            _, step = heapq.heappop(self._ready)
+            entry = heapq.heappop(self._ready)
+            step = entry[1]
             if self.state[step] is not StepState.PENDING:
                 continue  # skipped (or stopped) since it became ready
+            if not self._resources_free(step):
+                waiting.append(entry)  # a later, smaller step may still fit
+                continue
             self._set(step, StepState.RUNNING)
             decision.launch.append(step)
             if capacity is not None:
                 capacity -= 1
+        for entry in waiting:
+            heapq.heappush(self._ready, entry)
         return decision
+
+    def _resources_free(self, step: str) -> bool:
+        """Whether `step` may start beside the running steps without exceeding the capacity.
+        With nothing running it always may: a step bigger than the capacity is refused
+        before the run starts, and waiting for nothing would never end."""
+        demand = self._demands.get(step)
+        if demand is None or self.capacity is None or not self._running:
+            return True
+        return (self.in_use + demand).fits_in(self.capacity)
 
     def _skip_dependants(self, step: str) -> list[str]:
         skipped: list[str] = []

@@ -26,6 +26,8 @@ _LAZY_EXPORTS = {
     "PandasMaterializer": "pandas_materializer",
     "PathMaterializer": "path_materializer",
     "PydanticMaterializer": "pydantic_materializer",
+    "PillowImageMaterializer": "pillow_materializer",
+    "StructuredStringMaterializer": "structured_string_materializer",
 }
 
 __all__ = [

@@ -13,12 +13,18 @@ not registered (pass it explicitly where it should be used).
 
 from __future__ import annotations
 
+import functools
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any, ClassVar
 
 from stepwell.artifact_stores.base import BaseArtifactStore, artifact_store_for_uri
-from stepwell.enums import ArtifactType
+from stepwell.enums import ArtifactType, VisualizationType
 from stepwell.exceptions import MaterializerError
 from stepwell.materializers.registry import materializer_registry, normalize_type
+from stepwell.utils.cleanup import register_cleanup
 
 _BUILT_IN_PREFIX = "stepwell.materializers."
 
@@ -91,8 +97,12 @@ class BaseMaterializer:
         """Small JSON-able facts about `data` (shape, dtype, length...) for the store."""
         return {}
 
-    def save_visualizations(self, data: Any) -> dict[str, Any]:
-        """Visualizations to show for `data`; none by default (kept for ZenML code)."""
+    def save_visualizations(self, data: Any) -> dict[str, VisualizationType]:
+        """Write files that show `data` under `self.uri`; return {file uri: how to show it}.
+
+        Called after `save`, unless the step turns visualizations off. The files sit beside
+        the artifact's own and are recorded with its version; none by default.
+        """
         return {}
 
     # -- type checks ----------------------------------------------------------------------
@@ -123,6 +133,26 @@ class BaseMaterializer:
     validate_load_type_compatibility = validate_type_compatibility
 
     # -- helpers for subclasses -----------------------------------------------------------
+    @contextmanager
+    def get_temporary_directory(
+        self, delete_at_exit: bool, delete_after_step_execution: bool = True
+    ) -> Iterator[str]:
+        """A fresh local folder, e.g. to stage files a library can only write or read locally.
+
+        `delete_at_exit=True` removes it when the `with` block ends. Otherwise, with
+        `delete_after_step_execution=True` (the default) it is removed when the running
+        step ends (after its outputs are saved and its hooks ran), so a loaded value may
+        keep reading from it; outside a step, or with both False, the caller removes it.
+        """
+        directory = tempfile.mkdtemp(prefix="stepwell-")
+        if delete_after_step_execution and not delete_at_exit:
+            register_cleanup(functools.partial(shutil.rmtree, directory, ignore_errors=True))
+        try:
+            yield directory
+        finally:
+            if delete_at_exit:
+                shutil.rmtree(directory, ignore_errors=True)
+
     def _path(self, *parts: str) -> str:
         """A path inside this artifact's folder."""
         return self.artifact_store.join(self.uri, *parts)

@@ -8,16 +8,22 @@ on demand instead of read whole.
 
 from __future__ import annotations
 
+import csv
+import io
 from typing import Any
 
 import numpy as np
 
-from stepwell.enums import ArtifactType
+from stepwell.enums import ArtifactType, VisualizationType
 from stepwell.materializers.base_materializer import BaseMaterializer
 from stepwell.materializers.cloudpickle_materializer import CloudpickleMaterializer
 from stepwell.materializers.registry import materializer_registry
 
 DATA_FILE = "data.npy"
+HISTOGRAM_FILE = "histogram.png"
+PREVIEW_FILE = "preview.csv"
+HISTOGRAM_MAX_BINS = 50
+PREVIEW_ROWS, PREVIEW_COLUMNS = 100, 50
 
 
 class NumpyMaterializer(BaseMaterializer):
@@ -54,6 +60,41 @@ class NumpyMaterializer(BaseMaterializer):
     def extract_metadata(self, data: Any) -> dict[str, Any]:
         array = np.asanyarray(data)
         return {"shape": list(array.shape), "dtype": str(array.dtype)}
+
+    def save_visualizations(self, data: Any) -> dict[str, VisualizationType]:
+        """A histogram (PNG) of numeric values and a CSV preview of 1-D and 2-D arrays."""
+        array = np.asarray(data)
+        found: dict[str, VisualizationType] = {}
+        if array.size and array.dtype.kind in "biuf":
+            values = array.ravel().astype(np.float64)
+            values = values[np.isfinite(values)]
+            if values.size:
+                bins = int(min(HISTOGRAM_MAX_BINS, max(1, np.ceil(np.sqrt(values.size)))))
+                counts, edges = np.histogram(values, bins=bins)
+                from stepwell.materializers.png_histogram import histogram_png
+
+                image = histogram_png(counts.tolist(), float(edges[0]), float(edges[-1]))
+                found[self._write(HISTOGRAM_FILE, image)] = VisualizationType.IMAGE
+        if array.size and array.ndim in (1, 2):
+            found[self._write(PREVIEW_FILE, _csv_preview(array))] = VisualizationType.CSV
+        return found
+
+    def _write(self, name: str, content: bytes) -> str:
+        path = self._path(name)
+        with self.artifact_store.open(path, "wb") as f:
+            f.write(content)
+        return path
+
+
+def _csv_preview(array: Any) -> bytes:
+    """The first rows and columns of a 1-D or 2-D array as CSV with a header line."""
+    table = array.reshape(-1, 1) if array.ndim == 1 else array
+    shown = table[:PREVIEW_ROWS, :PREVIEW_COLUMNS]
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["value"] if array.ndim == 1 else range(shown.shape[1]))
+    writer.writerows(shown.tolist())
+    return out.getvalue().encode("utf-8")
 
 
 # `.npy` would silently drop a masked array's mask: keep masked arrays whole with cloudpickle.

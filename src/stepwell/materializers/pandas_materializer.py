@@ -19,7 +19,7 @@ from typing import Any
 
 import pandas as pd
 
-from stepwell.enums import ArtifactType
+from stepwell.enums import ArtifactType, VisualizationType
 from stepwell.exceptions import MaterializerError
 from stepwell.materializers.base_materializer import BaseMaterializer
 
@@ -30,6 +30,8 @@ PICKLE_FILE = "data.pkl"
 MANIFEST = "metadata.json"
 SERIES_COLUMN = "__series__"
 MAX_METADATA_COLUMNS = 50
+VISUALIZATION_FILE = "visualization.html"
+PREVIEW_ROWS = 10
 # Kinds of object-column values that Parquet stores and reads back unchanged.
 _SAFE_OBJECT_KINDS = {"string", "empty", "bytes"}
 _SAFE_LABEL_KINDS = {
@@ -76,6 +78,28 @@ def _parquet_safe(frame: pd.DataFrame) -> bool:
         if _is_object(values.dtype) and pd.api.types.infer_dtype(values) not in _SAFE_OBJECT_KINDS:
             return False
     return True
+
+
+def describe_html(data: pd.DataFrame | pd.Series) -> str:
+    """The visualization of a frame or series: its shape, first rows and summary statistics.
+
+    Only the first MAX_METADATA_COLUMNS columns are shown, so a very wide frame stays cheap.
+    """
+    frame = data.to_frame() if isinstance(data, pd.Series) else data
+    shown = frame.iloc[:, :MAX_METADATA_COLUMNS]
+    rows, columns = frame.shape
+    parts = [
+        f"<p>{rows} rows &times; {columns} columns</p>",
+        f"<h4>First {min(rows, PREVIEW_ROWS)} rows</h4>",
+        shown.head(PREVIEW_ROWS).to_html(),
+    ]
+    try:
+        summary = shown.describe()
+    except ValueError:  # no columns to describe
+        summary = None
+    if summary is not None:
+        parts += ["<h4>Summary</h4>", summary.to_html()]
+    return '<div class="stepwell-dataframe">\n' + "\n".join(parts) + "\n</div>\n"
 
 
 class PandasMaterializer(BaseMaterializer):
@@ -142,6 +166,13 @@ class PandasMaterializer(BaseMaterializer):
         if data.shape[1] > MAX_METADATA_COLUMNS:
             metadata["columns_truncated"] = True
         return metadata
+
+    def save_visualizations(self, data: Any) -> dict[str, VisualizationType]:
+        """An HTML page: the first rows, then `describe()` of the (first) columns."""
+        path = self._path(VISUALIZATION_FILE)
+        with self.artifact_store.open(path, "w", encoding="utf-8") as f:
+            f.write(describe_html(data))
+        return {path: VisualizationType.HTML}
 
     # -- helpers --------------------------------------------------------------------------
     def _try_parquet(self, frame: pd.DataFrame) -> bool:

@@ -40,6 +40,7 @@ _DEFAULT_LAZY: tuple[tuple[str, str], ...] = (
     ("pandas.core.frame.DataFrame", f"{_PKG}.pandas_materializer:PandasMaterializer"),
     ("pandas.core.series.Series", f"{_PKG}.pandas_materializer:PandasMaterializer"),
     ("pydantic.main.BaseModel", f"{_PKG}.pydantic_materializer:PydanticMaterializer"),
+    ("PIL.Image.Image", f"{_PKG}.pillow_materializer:PillowImageMaterializer"),
 )
 # Built-in classes registered on the first lookup (their modules are cheap to import).
 _DEFAULT_CLASSES = (
@@ -47,6 +48,7 @@ _DEFAULT_CLASSES = (
     f"{_PKG}.built_in:BytesMaterializer",
     f"{_PKG}.built_in:BuiltInContainerMaterializer",
     f"{_PKG}.path_materializer:PathMaterializer",
+    f"{_PKG}.structured_string_materializer:StructuredStringMaterializer",
 )
 
 

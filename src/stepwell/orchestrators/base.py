@@ -11,6 +11,7 @@ from abc import ABC, abstractmethod
 
 from stepwell.enums import ExecutionMode
 from stepwell.execution.launcher import StepOutcome
+from stepwell.execution.resources import Resources, demands_of
 from stepwell.execution.run_context import RunContext
 from stepwell.execution.scheduler import Scheduler
 from stepwell.logger import get_logger
@@ -24,6 +25,8 @@ class BaseOrchestrator(ABC):
     """Runs a whole pipeline run; subclasses say how a single step is launched."""
 
     max_parallelism: int | None = None
+    # What the steps it runs may use together (`settings["resources"]`); None: no limit known.
+    capacity: Resources | None = None
 
     @property
     def interrupts(self) -> HeldInterrupts:
@@ -64,7 +67,14 @@ class BaseOrchestrator(ABC):
     def run(self, ctx: RunContext) -> dict[str, StepOutcome]:
         """Run every step of `ctx.run` under its execution mode; returns each step's outcome."""
         mode = ExecutionMode(ctx.run.config.execution_mode)
-        loop = RunLoop(self, ctx, Scheduler(ctx.spec.dependencies(), mode, self.max_parallelism))
+        scheduler = Scheduler(
+            ctx.spec.dependencies(),
+            mode,
+            self.max_parallelism,
+            demands=demands_of(ctx.spec.invocations),
+            capacity=self.capacity,
+        )
+        loop = RunLoop(self, ctx, scheduler)
         with held_interrupts():
             try:
                 loop.start(inv.id for inv in ctx.spec.invocations)

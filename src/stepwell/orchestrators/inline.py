@@ -26,6 +26,7 @@ from stepwell.execution.launcher import (
 )
 from stepwell.execution.run_context import RunContext
 from stepwell.orchestrators.base import BaseOrchestrator, record_unrun_step
+from stepwell.orchestrators.machine import machine_capacity
 from stepwell.orchestrators.workers import escaped_failure
 
 INTERRUPTED = "Interrupted by the user (Ctrl-C)."
@@ -42,6 +43,7 @@ class InlineOrchestrator(BaseOrchestrator):
         self._sleep = sleep
         self._stop_beating = threading.Event()
         self._beater: threading.Thread | None = None
+        self.capacity = machine_capacity()  # one step at a time, but on this machine
 
     def would_block(self) -> bool:
         # A queued step is either a cache hit (no waiting) or an attempt, which writes the

@@ -44,6 +44,7 @@ from stepwell.execution.launcher import (
 )
 from stepwell.execution.run_context import RunContext
 from stepwell.orchestrators.base import BaseOrchestrator, record_unrun_step
+from stepwell.orchestrators.machine import machine_capacity
 from stepwell.orchestrators.workers import Worker, describe_exit, describe_stop
 from stepwell.store.models import StepRunResponse
 
@@ -85,6 +86,7 @@ class LocalOrchestrator(BaseOrchestrator):
                 "set it to 1 to run steps one at a time."
             )
         self.max_parallelism = max_parallelism or default_max_parallelism()
+        self.capacity = machine_capacity()  # steps' `resources` settings share this machine
         self.reuse_processes = reuse_processes
         self.start_method = start_method or default_start_method()
         if self.start_method not in ("fork", "spawn"):

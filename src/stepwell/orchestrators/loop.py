@@ -16,6 +16,7 @@ from uuid import UUID
 
 from stepwell.enums import ExecutionStatus
 from stepwell.execution.launcher import StepOutcome
+from stepwell.execution.resources import check_fits, demand_of
 from stepwell.execution.run_context import RunContext
 from stepwell.execution.scheduler import Decision, Scheduler
 from stepwell.logger import get_logger
@@ -48,8 +49,10 @@ class RunLoop:
 
     def add(self, invocation: InvocationSpec) -> None:
         """Add a step to the running run (dynamic runs) and launch it if it can start."""
+        demand = demand_of(invocation.config.settings, f"step '{invocation.id}'")
+        check_fits({invocation.id: demand}, self.orchestrator.capacity)
         self.ctx.add_invocation(invocation)
-        self.apply(self.scheduler.add_step(invocation.id, invocation.upstream))
+        self.apply(self.scheduler.add_step(invocation.id, invocation.upstream, demand))
 
     def run_until(self, done: Callable[[], bool]) -> None:
         """Wait for steps and act on how they end until `done()` holds.

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, Callable, ParamSpec, TypeVar, overload
 
 from stepwell.config.pipeline_config import PipelineConfig
+from stepwell.pipelines.depends_on import checked_depends_on
 from stepwell.pipelines.pipeline import Pipeline, merge_pipeline_options
 
 P = ParamSpec("P")
@@ -39,8 +40,12 @@ def pipeline(
             "`my_pipeline.with_options(run_name=...)`."
         )
 
+    depends_on = options.pop("depends_on", None)
+
     def decorate(func: Callable[P, R]) -> Pipeline[P, R]:
         config = merge_pipeline_options(PipelineConfig(name=name or func.__name__), options)
-        return Pipeline(func, config)
+        made = Pipeline(func, config)
+        made.depends_on = checked_depends_on(config.name, config.dynamic, depends_on)
+        return made
 
     return decorate(_func) if _func is not None else decorate

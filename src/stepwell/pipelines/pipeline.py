@@ -15,6 +15,8 @@ from stepwell.compiler.spec import PipelineSpec
 from stepwell.config.pipeline_config import PipelineConfig
 from stepwell.config.precedence import PIPELINE_OPTIONS, apply_options, merge_run_configurations
 from stepwell.config.run_config import PipelineRunConfiguration
+from stepwell.config.run_name import check_run_name_template
+from stepwell.config.validation import validated
 from stepwell.config.yaml_loader import load_run_configuration, parse_run_configuration
 from stepwell.enums import ExecutionMode
 from stepwell.exceptions import ConfigurationError
@@ -36,6 +38,8 @@ class Pipeline(Generic[P, R]):
         self._run_config: PipelineRunConfiguration | None = None
         self._run_config_source = "run configuration"
         self.source = get_source(self)
+        # Dynamic pipelines: the steps whose configuration the run configuration may set.
+        self.depends_on: list[Any] = []
 
     @property
     def __stepwell_source_target__(self) -> Callable[P, R]:
@@ -110,11 +114,17 @@ class Pipeline(Generic[P, R]):
     def with_options(self, **options: Any) -> Pipeline[P, R]:
         """A copy of this pipeline with a changed configuration; the original is untouched.
 
-        `config_path=` names a YAML run configuration, which outranks the code's settings.
+        `config_path=` names a YAML run configuration, which outranks the code's settings;
+        `steps={invocation_id: {...}}` sets step options per invocation, over the file's.
         """
+        from stepwell.pipelines.step_options import take_step_options
+
         merge = options.pop("merge", True)
+        step_layer = take_step_options(options, f"pipeline '{self.name}'")
         clone = copy.copy(self)
         clone._take_run_configuration(options)
+        if step_layer is not None:
+            clone._run_config = merge_run_configurations(clone._run_config, step_layer)
         clone._config = merge_pipeline_options(self._config, options, merge)
         return clone
 
@@ -150,20 +160,24 @@ def merge_pipeline_options(
     owner = f"pipeline '{config.name}'"
     update = {
         key: _execution_mode(value, owner)
-        if key == "execution_mode" and value is not None
+        if key == "execution_mode"
         else normalise_option(key, value, owner)
         for key, value in options.items()
     }
+    if update.get("run_name") is not None:
+        check_run_name_template(update["run_name"])
     current = config.model_dump(exclude_unset=True)
     current["name"] = config.name
-    return PipelineConfig.model_validate(apply_options(current, update, merge))
+    return validated(PipelineConfig, apply_options(current, update, merge), owner)
 
 
 def _execution_mode(value: Any, owner: str) -> ExecutionMode:
     try:
+        if value is None:
+            raise ValueError(value)
         return ExecutionMode(value)
     except ValueError:
         allowed = ", ".join(mode.value for mode in ExecutionMode)
         raise ConfigurationError(
-            f"Unknown execution mode {value!r} for {owner}; use one of {allowed}."
+            f"{owner}: execution_mode: unknown execution mode {value!r}; use one of {allowed}."
         ) from None

@@ -15,6 +15,7 @@ from stepwell.compiler.spec import PipelineSpec
 _STEP_KEYS = [
     ("enable_cache", "true | false"),
     ("enable_artifact_metadata", "true | false"),
+    ("enable_artifact_visualization", "true | false"),
     ("enable_step_logs", "true | false"),
     ("cache_policy", "{include_step_code: true, ignored_inputs: [], expires_after: 3600}"),
     ("retry", "{max_retries: 3, delay: 10, backoff: 2}"),
@@ -47,6 +48,7 @@ def render_template(pipeline: Any, spec: PipelineSpec | None) -> str:
         f"# run_name: {config.name}-{{date}}-{{time}}",
         f"# enable_cache: {_value(config.enable_cache is not False)}",
         "# enable_artifact_metadata: true",
+        "# enable_artifact_visualization: true",
         "# enable_step_logs: true",
         f"# execution_mode: {config.execution_mode.value}"
         "   # fail_fast | stop_on_failure | continue_on_failure",

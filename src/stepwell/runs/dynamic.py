@@ -26,7 +26,9 @@ from stepwell.execution.run_context import RunContext
 from stepwell.execution.scheduler import Scheduler, StepState
 from stepwell.orchestrators.base import BaseOrchestrator
 from stepwell.orchestrators.loop import RunLoop
+from stepwell.pipelines.depends_on import check_template_keys, template_ids
 from stepwell.runs.dynamic_handles import MapResult, StepFuture, StepHandle, Unmapped
+from stepwell.runs.preflight import check_step_components
 from stepwell.runs.single_step import save_external
 from stepwell.runs.submit import submit
 
@@ -39,6 +41,9 @@ class DynamicEngine:
         self.ctx = loop.ctx
 
     def add(self, invocation: Any) -> None:
+        stack = getattr(self.ctx, "stack", None)
+        if stack is not None:  # a static run checks this before it starts; this one can't
+            check_step_components(invocation.id, invocation.config, stack)
         self.loop.add(invocation)
 
     def output_versions(self, invocation_id: str, output_name: str) -> list[Any]:
@@ -73,6 +78,14 @@ class DynamicTrace(PipelineTrace):
     def __init__(self, engine: DynamicEngine, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.engine = engine
+        self.templates: dict[int, str] = {}  # `depends_on` steps' template ids, by static id
+
+    def run_step_config(self, step: Any, invocation_id: str) -> Any:
+        own = super().run_step_config(step, invocation_id)
+        template = self.templates.get(getattr(step, "static_id", None))  # type: ignore[arg-type]
+        if own is not None or template is None or self.run_config is None:
+            return own
+        return self.run_config.steps.get(template)
 
     def prepare_value(self, step: Any, name: str, value: Any) -> Any:
         if isinstance(value, StepFuture):
@@ -211,6 +224,8 @@ def _content_digest(value: Any) -> str:
 def run_dynamic(pipeline: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
     """Run a dynamic pipeline: its function drives the run as it goes."""
     call = pipeline.resolve(*args, **kwargs)
+    depends_on = getattr(pipeline, "depends_on", [])
+    check_template_keys(call.config.name, depends_on, call.run_config, call.run_config_source)
     spec = PipelineSpec(
         name=call.config.name, source=pipeline.source, parameters=call.config.parameters
     )
@@ -224,10 +239,16 @@ def run_dynamic(pipeline: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) ->
 def _drive(
     pipeline: Any, call: PipelineCall, ctx: RunContext, orchestrator: BaseOrchestrator
 ) -> dict[str, StepOutcome]:
-    scheduler = Scheduler({}, call.config.execution_mode, orchestrator.max_parallelism)
+    scheduler = Scheduler(
+        {},
+        call.config.execution_mode,
+        orchestrator.max_parallelism,
+        capacity=orchestrator.capacity,
+    )
     loop = RunLoop(orchestrator, ctx, scheduler)
     engine = DynamicEngine(loop)
     trace = DynamicTrace(engine, call.config, call.run_config, call.run_config_source)
+    trace.templates = template_ids(getattr(pipeline, "depends_on", []))
     try:
         loop.start([])
         try:

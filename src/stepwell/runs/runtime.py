@@ -23,16 +23,22 @@ class LocalRuntime:
     def run_pipeline(self, pipeline: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
         if _prevented(f"pipeline '{pipeline.name}'"):
             return None
+        from stepwell.compiler.externals import resolving_externals
+        from stepwell.runs.externals import resolve_external
         from stepwell.runs.submit import run_pipeline
 
-        return run_pipeline(pipeline, args, kwargs)
+        with resolving_externals(resolve_external):  # ExternalArtifact(value=...) is saved
+            return run_pipeline(pipeline, args, kwargs)
 
     def run_single_step(self, step: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
         if _prevented(f"step '{step.name}'"):
             return None
+        from stepwell.compiler.externals import resolving_externals
+        from stepwell.runs.externals import resolve_external
         from stepwell.runs.single_step import run_single_step
 
-        return run_single_step(step, args, kwargs)
+        with resolving_externals(resolve_external):
+            return run_single_step(step, args, kwargs)
 
     def create_snapshot(
         self, pipeline: Any, name: str, description: str | None, replace: bool

@@ -12,6 +12,7 @@ from typing import Any
 
 from stepwell.artifact_stores.base import BaseArtifactStore
 from stepwell.compiler.checks import run_checks
+from stepwell.compiler.externals import external_input
 from stepwell.compiler.spec import OutputDef, PipelineSpec
 from stepwell.compiler.tracing import ExternalArtifact, PipelineTrace, tracing
 from stepwell.config.pipeline_config import PipelineConfig
@@ -49,10 +50,11 @@ def compile_single_step(
             f"Step '{step.name}' cannot take these arguments: {error}."
         ) from None
     config = PipelineConfig(name=step.name)
-    prepared = {
-        name: value if _is_plain(value) else save_external(step, name, value, store, artifact_store)
-        for name, value in bound.items()
-    }
+    prepared: dict[str, Any] = {}
+    for name, given in bound.items():
+        value = external_input(step, name, given)  # ExternalArtifact, artifact versions
+        kept = _is_plain(value) or isinstance(value, ExternalArtifact)
+        prepared[name] = value if kept else save_external(step, name, value, store, artifact_store)
     trace = PipelineTrace(config)
     with tracing(trace):
         trace.add_invocation(step, (), prepared, custom_id=None, after=None)

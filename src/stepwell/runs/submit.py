@@ -17,6 +17,7 @@ from stepwell.exceptions import DuplicateRunNameError, EntityNotFoundError, Stor
 from stepwell.execution.run_context import RunContext
 from stepwell.logger import apply_verbosity, get_logger
 from stepwell.runs.execute import Driver, execute_run
+from stepwell.runs.preflight import check_before_run
 from stepwell.runs.resolve import (
     is_synchronous,
     make_orchestrator,
@@ -24,6 +25,7 @@ from stepwell.runs.resolve import (
     run_stack,
     stack_artifact_store,
 )
+from stepwell.runs.run_tags import check_run_tags, tag_run
 from stepwell.store.active import get_store
 from stepwell.store.base import Store
 from stepwell.store.models import PipelineRunResponse
@@ -69,12 +71,14 @@ def submit(
     stack = run_stack()
     settings = orchestrator_settings(config, stack)
     orchestrator = make_orchestrator(stack, settings)
+    check_before_run(spec.invocations, stack, orchestrator)  # components, resources
     synchronous = is_synchronous(stack, settings) if background is None else not background
     # Taken once the store is open: a process's first run would otherwise count the time it
     # takes to import and open the store as part of the run.
     started = datetime.now(timezone.utc)
     run_name = format_run_name(config.run_name or None, config.name, started, config.substitutions)
     _check_run_name_free(store, run_name)
+    check_run_tags(store, config.tags)
     pipeline_id = None if is_unlisted else store.get_or_create_pipeline(config.name).id
     if pipeline_id is not None and snapshot_id is None:
         snapshot_id = store.create_snapshot(
@@ -97,6 +101,7 @@ def submit(
         orchestrator_host=process.host if process else None,
         orchestrator_start_token=process.start_token if process else None,
     )
+    tag_run(store, run.id, config.tags)
     logger.info("Initiating a new run for the pipeline: %s.", config.name)
     ctx = RunContext(store=store, artifact_store=stack_artifact_store(stack), run=run, spec=spec)
     ctx.stack = stack

@@ -34,6 +34,7 @@ from stepwell.store.base import Store
 from stepwell.store.liveness import wait_for_run
 from stepwell.store.models import PipelineRunResponse, SnapshotResponse
 from stepwell.utils.code_loading import execution_prevented
+from stepwell.utils.private_files import private_file, private_folder
 
 logger = get_logger(__name__)
 
@@ -58,11 +59,46 @@ def find_snapshot(
     return snapshots[0]
 
 
+# Keys whose values name code to import and run (`module:function`): a trigger carries data.
+_CODE_KEYS = ("on_success", "on_failure", "output_materializers")
+_CODE_POLICY_KEYS = ("cache_func", "source_dependencies")
+
+
+def check_no_code_references(run_config: PipelineRunConfiguration, source: str) -> None:
+    """A trigger's run configuration sets parameters and options, never code to run: hooks,
+    materializers and cache functions named there are refused (whoever may trigger a
+    snapshot, through the CLI, a server or a schedule, could otherwise make it run any
+    importable function, such as `os.abort`). Set them in the pipeline's code and create a
+    new snapshot instead."""
+    layers = [("", run_config)] + [
+        (f"steps.{step_id}.", step) for step_id, step in run_config.steps.items()
+    ]
+    for prefix, layer in layers:
+        given = layer.model_fields_set
+        for key in _CODE_KEYS:
+            if key in given and getattr(layer, key):
+                _refuse_code(source, f"{prefix}{key}")
+        policy = getattr(layer, "cache_policy", None)
+        if policy is not None:
+            for key in _CODE_POLICY_KEYS:
+                if getattr(policy, key, None):
+                    _refuse_code(source, f"{prefix}cache_policy.{key}")
+
+
+def _refuse_code(source: str, key: str) -> None:
+    raise ConfigurationError(
+        f"{source}: {key}: a trigger's run configuration may not name code to run (hooks, "
+        "materializers, cache functions); set it in the pipeline's code and create a new "
+        "snapshot."
+    )
+
+
 def check_against_snapshot(
     snapshot: SnapshotResponse, run_config: PipelineRunConfiguration
 ) -> None:
     """Fail before starting anything if the run configuration names what the snapshot lacks."""
     source = "run_configuration"
+    check_no_code_references(run_config, source)
     invocations = {inv["id"]: inv for inv in snapshot.spec.get("invocations", [])}
     pipeline_parameters = set(snapshot.config.get("parameters", {}))
     for name in run_config.parameters:
@@ -140,7 +176,7 @@ def trigger(
 def _start_runner(snapshot: SnapshotResponse, run_config: PipelineRunConfiguration) -> str:
     read_end, write_end = os.pipe()
     logs = home_folder() / "logs" / "triggers"
-    logs.mkdir(parents=True, exist_ok=True)
+    private_folder(logs)
     log_path = logs / f"{uuid.uuid4().hex}.log"
     request = {
         "snapshot_id": str(snapshot.id),
@@ -157,7 +193,7 @@ def _start_runner(snapshot: SnapshotResponse, run_config: PipelineRunConfigurati
     }
     # A fresh interpreter per trigger: let it keep compiled bytecode, so the next is quick.
     env.pop("PYTHONDONTWRITEBYTECODE", None)
-    with open(log_path, "ab") as log:
+    with open(private_file(log_path), "ab") as log:
         process = subprocess.Popen(
             [sys.executable, "-m", "stepwell.runs.runner"],
             env=env,

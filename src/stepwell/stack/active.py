@@ -26,6 +26,7 @@ from stepwell.logger import get_logger
 from stepwell.stack.stack import Stack
 from stepwell.store.base import Store
 from stepwell.store.models import StackResponse
+from stepwell.utils.redact import masked_url
 
 DEFAULT_STACK = "default"
 DEFAULT_COMPONENTS = (
@@ -103,16 +104,19 @@ def active_stack_model(store: Store | None = None) -> StackResponse:
         return find_stack(store, reference)
     except EntityNotFoundError as error:
         if origin == "env":
+            ensure_default_stack(store)  # so that the stacks listed include `default`
+            known = ", ".join(sorted(stack.name for stack in store.list_stacks()))
             raise EntityNotFoundError(
-                f"{ENV_ACTIVE_STACK}={reference!r} names no stack. {error.message}"
-            ) from None
+                f"{ENV_ACTIVE_STACK}={reference!r} names no stack; the stacks are: {known}. "
+                "Set it to one of them, or unset it to use the activated stack."
+            ) from error
         if (store.url, reference) not in _warned:  # config.yaml may be from another store
             _warned.add((store.url, reference))
             logger.warning(
                 "The active stack '%s' (from %s) is not in the store at %s; using '%s'.",
                 reference,
                 home_config_path(),
-                store.url,
+                masked_url(store.url),
                 DEFAULT_STACK,
             )
         return ensure_default_stack(store)

@@ -9,7 +9,7 @@ them, so reading or validating a configuration imports no orchestrator or HTTP c
 from __future__ import annotations
 
 import os
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import Field, PositiveFloat, field_validator
 
@@ -93,6 +93,9 @@ class LogAlerterFlavor(Flavor):
 
 class WebhookAlerterConfig(ComponentConfig):
     """Where the webhook alerter posts; `headers` may carry an authorization token."""
+
+    # A webhook URL carries its secret in the path; headers may hold a token.
+    SECRET_FIELDS: ClassVar[frozenset[str]] = frozenset({"url", "headers"})
 
     url: str
     headers: dict[str, str] = Field(default_factory=dict)

@@ -29,9 +29,14 @@ logger = get_logger(__name__)
 
 
 class ComponentConfig(BaseModel):
-    """Base of every flavor's configuration: frozen, and a misspelt key is an error."""
+    """Base of every flavor's configuration: frozen, and a misspelt key is an error.
+
+    `SECRET_FIELDS` names the fields that may hold secrets (tokens, keys, URLs whose path is
+    a credential): shown masked wherever a configuration is shown (`utils.redact`).
+    """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
+    SECRET_FIELDS: ClassVar[frozenset[str]] = frozenset()
 
 
 class Flavor:

@@ -16,13 +16,17 @@ from typing import Any, Callable, Generic, ParamSpec, TypeVar
 from stepwell.config import environment
 from stepwell.config.cache_policy import CachePolicy
 from stepwell.config.precedence import STEP_OPTIONS, apply_options
+from stepwell.config.resource_settings import normalise_resources_setting
 from stepwell.config.retry_config import StepRetryConfig
 from stepwell.config.step_config import StepConfig
+from stepwell.config.validation import validated
 from stepwell.exceptions import CachePolicyError, MaterializerError, StepDefinitionError
+from stepwell.materializers.base_materializer import BaseMaterializer
 from stepwell.steps.hooks import resolve_hook
 from stepwell.steps.runtime import current_trace, get_runtime
 from stepwell.steps.signature import InputSpec, OutputSpec, parse_inputs, parse_outputs
 from stepwell.steps.step_context import in_running_step
+from stepwell.utils.names import name_problem
 from stepwell.utils.sources import get_source
 
 P = ParamSpec("P")
@@ -43,6 +47,7 @@ class BaseStep(Generic[P, R]):
         self.inputs: dict[str, InputSpec] = parse_inputs(entrypoint, enforce)
         self.outputs: dict[str, OutputSpec] = parse_outputs(entrypoint, enforce)
         self.source = get_source(self)
+        self.static_id = id(self)  # which `depends_on` entry of a dynamic pipeline this is
         self._config = config or StepConfig(name=entrypoint.__name__)
         self._config = self._checked(self._config)
 
@@ -85,6 +90,16 @@ class BaseStep(Generic[P, R]):
             return self.entrypoint(*args, **kwargs)
         return get_runtime().run_single_step(self, args, kwargs)
 
+    def call_entrypoint(self, *args: Any, **kwargs: Any) -> Any:
+        """Call the step's function directly: no run, no artifacts (as ZenML's). Arguments
+        are checked and coerced against its annotations first (`"5"` for an `int` gives 5);
+        ones that do not fit raise `StepInterfaceError`. An `async def` step is run to its
+        end."""
+        from stepwell.steps.entrypoint_call import validated_arguments
+        from stepwell.utils.async_calls import call
+
+        return call(self.entrypoint, **validated_arguments(self, args, kwargs))
+
     # -- dynamic pipelines -------------------------------------------------------------------
     def submit(self, *args: Any, id: str | None = None, after: Any = None, **kwargs: Any) -> Any:
         """Start this step without waiting; returns a future (`.result()`, `.load()`, `.wait()`)."""
@@ -120,16 +135,26 @@ class BaseStep(Generic[P, R]):
         merge = options.pop("merge", True)
         clone = copy.copy(self)
         clone._config = self._merged(options, merge)
+        if not hasattr(current_trace(), "map"):
+            # A copy is a step of its own, except inside a dynamic pipeline, where it still
+            # takes the configuration of the `depends_on` entry it was copied from (ZenML).
+            clone.static_id = id(clone)
         return clone
 
     def _merged(self, options: dict[str, Any], merge: bool) -> StepConfig:
         update = normalise_step_options(options, owner=f"step '{self.name}'")
         current = apply_options(self._config.model_dump(exclude_unset=True), update, merge)
-        return self._checked(StepConfig.model_validate(current))
+        return self._checked(validated(StepConfig, current, f"step '{self.name}'"))
 
     def _checked(self, config: StepConfig) -> StepConfig:
         """`config` made concrete for this step (one materializer for every output becomes
         one per output) and checked against it."""
+        problem = name_problem(config.name) if config.name is not None else None
+        if problem:
+            raise StepDefinitionError(
+                f"Step name {config.name!r:.80} (of function '{self.entrypoint.__name__}') is "
+                f"not valid: {problem}."
+            )
         materializers = config.output_materializers
         if ALL_OUTPUTS in materializers:
             every = dict.fromkeys(self.outputs, materializers[ALL_OUTPUTS])
@@ -141,6 +166,8 @@ class BaseStep(Generic[P, R]):
                 f"Step '{self.name}' sets materializers for unknown output(s) "
                 f"{sorted(unknown)}; its outputs are {sorted(self.outputs)}."
             )
+        for output, source in config.output_materializers.items():
+            check_materializer_covers(self.name, output, source, self.outputs[output].annotation)
         policy = config.cache_policy
         if policy is not None:
             unknown_ignored = set(policy.ignored_inputs) - set(self.inputs)
@@ -208,6 +235,8 @@ def normalise_option(key: str, value: Any, owner: str) -> Any:
         return StepRetryConfig(**value)
     if key == "cache_policy" and isinstance(value, dict):
         return CachePolicy(**value)
+    if key == "settings":
+        return normalise_resources_setting(value, owner)
     return value
 
 
@@ -221,12 +250,31 @@ def _materializer_sources(value: Any, owner: str) -> dict[str, str]:
 def _as_source(materializer: Any, owner: str) -> str:
     if isinstance(materializer, str):
         return materializer
-    if not isinstance(materializer, type):
+    if not isinstance(materializer, type) or not issubclass(materializer, BaseMaterializer):
         raise MaterializerError(
-            f"Materializers for {owner} must be classes or 'module:Class' strings, "
-            f"not {materializer!r}."
+            f"Materializers for {owner} must be BaseMaterializer subclasses or 'module:Class' "
+            f"strings, not {materializer!r}."
         )
     return get_source(materializer)
+
+
+def check_materializer_covers(step_name: str, output: str, source: str, annotation: Any) -> None:
+    """A materializer chosen for an output must handle the output's annotated type (when
+    both are known now: a class given as an object, a plain class annotation)."""
+    from stepwell.utils.sources import live_objects
+
+    materializer = live_objects().get(source)
+    if not isinstance(materializer, type) or not isinstance(annotation, type):
+        return  # a 'module:Class' string is resolved when the step runs
+    associated = getattr(materializer, "ASSOCIATED_TYPES", ()) or ()
+    if any(issubclass(annotation, kind) for kind in associated if isinstance(kind, type)):
+        return
+    names = ", ".join(getattr(kind, "__name__", str(kind)) for kind in associated) or "none"
+    raise MaterializerError(
+        f"Step '{step_name}': materializer '{materializer.__qualname__}' for output '{output}' "
+        f"handles {names}, not the output's type '{annotation.__name__}'. Pick a materializer "
+        "whose ASSOCIATED_TYPES include it, or fix the annotation."
+    )
 
 
 def make_step(func: Callable[P, R], **options: Any) -> BaseStep[P, R]:
@@ -235,5 +283,5 @@ def make_step(func: Callable[P, R], **options: Any) -> BaseStep[P, R]:
     options = {key: value for key, value in options.items() if value is not None}
     options.setdefault("name", func.__name__)
     owner = f"step '{options['name']}'"
-    config = StepConfig.model_validate(normalise_step_options(options, owner))
+    config = validated(StepConfig, normalise_step_options(options, owner), owner)
     return BaseStep(func, config)

@@ -35,11 +35,16 @@ class InputSpec:
 
 @dataclass(frozen=True)
 class OutputSpec:
-    """One output of a step: its name, annotated type and whether the user named it."""
+    """One output of a step: its name, annotated type and whether the user named it.
+
+    `artifact_config` is the output's `ArtifactConfig` when its annotation has one. The name
+    may hold `{date}`, `{time}` or custom placeholders, filled in when the run starts.
+    """
 
     name: str
     annotation: Any = Any
     has_custom_name: bool = False
+    artifact_config: Any = None
 
 
 def _type_hints(func: Callable[..., Any]) -> dict[str, Any]:
@@ -89,9 +94,9 @@ def parse_outputs(
     annotation = hints["return"]
     if annotation is None or annotation is type(None):
         return {}
-    name, inner = _custom_name(annotation, func)
+    name, inner, config = _custom_name(annotation, func)
     if name is not None:
-        return {name: OutputSpec(name, inner, has_custom_name=True)}
+        return {name: OutputSpec(name, inner, True, config)}
     if get_origin(annotation) is tuple and returns_tuple_literal(func):
         args = get_args(annotation)
         if len(args) == 2 and args[1] is Ellipsis:
@@ -102,35 +107,49 @@ def parse_outputs(
             )
         outputs: dict[str, OutputSpec] = {}
         for index, element in enumerate(args):
-            custom, element_type = _custom_name(element, func)
+            custom, element_type, config = _custom_name(element, func)
             output_name = custom or f"output_{index}"
             if output_name in outputs:
                 raise OutputAnnotationError(
                     f"Step '{func.__name__}' names two outputs '{output_name}'; "
                     "output names must be unique."
                 )
-            outputs[output_name] = OutputSpec(output_name, element_type, custom is not None)
+            outputs[output_name] = OutputSpec(output_name, element_type, custom is not None, config)
         return outputs
-    return {"output": OutputSpec("output", annotation)}
+    return {"output": OutputSpec("output", inner, artifact_config=config)}
 
 
-def _custom_name(annotation: Any, func: Callable[..., Any]) -> tuple[str | None, Any]:
-    if get_origin(annotation) is Annotated:
-        inner, *extras = get_args(annotation)
-        names = [extra for extra in extras if isinstance(extra, str)]
-        if names:
-            name = names[0]
-            if (
-                not name.isidentifier()
-                and not name.replace("-", "_").replace(".", "_").isidentifier()
-            ):
-                raise OutputAnnotationError(
-                    f"Step '{func.__name__}' names an output {name!r}; use letters, digits, "
-                    "'_', '-' or '.'."
-                )
-            return name, inner
-        return None, inner
-    return None, annotation
+def _custom_name(annotation: Any, func: Callable[..., Any]) -> tuple[str | None, Any, Any]:
+    """The output name an annotation gives (a string or an `ArtifactConfig`'s name), the
+    type inside it, and its `ArtifactConfig` (None when it has none)."""
+    from stepwell.artifacts.artifact_config import ArtifactConfig
+
+    if get_origin(annotation) is not Annotated:
+        return None, annotation, None
+    inner, *extras = get_args(annotation)
+    config = next((extra for extra in extras if isinstance(extra, ArtifactConfig)), None)
+    names = [extra for extra in extras if isinstance(extra, str)]
+    if config is not None and config.name:
+        names.insert(0, config.name)
+    if not names:
+        return None, inner, config
+    name = names[0]
+    _check_output_name(name, func)
+    return name, inner, config
+
+
+def _check_output_name(name: str, func: Callable[..., Any]) -> None:
+    """Letters, digits, '_', '-', '.' and `{placeholder}`s (filled in when the run starts)."""
+    from stepwell.artifacts.names import placeholders
+
+    plain = name
+    for field in placeholders(name):
+        plain = plain.replace("{" + field + "}", "x")
+    if not plain.replace("-", "_").replace(".", "_").isidentifier() and not plain.isidentifier():
+        raise OutputAnnotationError(
+            f"Step '{func.__name__}' names an output {name!r}; use letters, digits, '_', '-', "
+            "'.' and {placeholders} such as {date}."
+        )
 
 
 def _describe(annotation: Any) -> str:

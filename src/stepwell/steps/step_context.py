@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from stepwell.exceptions import StepContextError
+from stepwell.steps.deferred_writes import DeferredWrite
 
 
 class StepContext:
@@ -26,7 +27,9 @@ class StepContext:
         output_uris: dict[str, str],
         output_materializers: dict[str, Any] | None = None,
         output_types: dict[str, Any] | None = None,
+        inputs: dict[str, list[Any]] | None = None,
     ) -> None:
+        self._inputs = dict(inputs or {})
         self.pipeline_run = pipeline_run
         self.step_run = step_run
         self.pipeline = pipeline
@@ -34,10 +37,23 @@ class StepContext:
         self._output_materializers = dict(output_materializers or {})
         self._output_types = dict(output_types or {})
         self.output_metadata: dict[str, dict[str, Any]] = {}
+        self.output_tags: dict[str, list[str]] = {}
+        # Metadata and tags logged on other resources, written when the outputs are recorded.
+        self.deferred_writes: list[DeferredWrite] = []
+        # `save_artifact` / `register_artifact` inside the step: where bytes go, and the
+        # saved outputs that are recorded (as outputs of this step run) with the others.
+        self.artifact_store: Any = None
+        self.manual_outputs: list[Any] = []
 
     @property
     def step_name(self) -> str:
         return str(self.step_run.name)
+
+    @property
+    def inputs(self) -> dict[str, list[Any]]:
+        """The artifact versions this step reads, by input name (a list each, as in ZenML:
+        one version, or several for a list input); parameters are not in it."""
+        return dict(self._inputs)
 
     def get_output_artifact_uri(self, output_name: str | None = None) -> str:
         """Where an output's bytes will be written (the single output when not named)."""
@@ -47,8 +63,35 @@ class StepContext:
         return self._output_materializers.get(self._output_name(output_name))
 
     def add_output_metadata(self, metadata: dict[str, Any], output_name: str | None = None) -> None:
-        """Attach JSON-able metadata to an output's artifact version."""
-        self.output_metadata.setdefault(self._output_name(output_name), {}).update(metadata)
+        """Attach metadata to an output's artifact version (checked now: a value that cannot
+        be stored raises here, naming its key)."""
+        from stepwell.metadata.metadata_types import checked_metadata
+
+        checked = checked_metadata(metadata)
+        self.output_metadata.setdefault(self._output_name(output_name), {}).update(checked)
+
+    def get_output_metadata(self, output_name: str | None = None) -> dict[str, Any]:
+        """The metadata added so far to an output (the single output when not named)."""
+        return dict(self.output_metadata.get(self._output_name(output_name), {}))
+
+    def add_output_tags(self, tags: list[str], output_name: str | None = None) -> None:
+        """Tag an output's artifact version when it is recorded."""
+        current = self.output_tags.setdefault(self._output_name(output_name), [])
+        current.extend(tag for tag in tags if tag not in current)
+
+    def get_output_tags(self, output_name: str | None = None) -> list[str]:
+        """The tags added so far to an output (the single output when not named)."""
+        return list(self.output_tags.get(self._output_name(output_name), []))
+
+    def remove_output_tags(self, tags: list[str], output_name: str | None = None) -> None:
+        """Take tags added earlier in this step off an output."""
+        name = self._output_name(output_name)
+        self.output_tags[name] = [tag for tag in self.output_tags.get(name, []) if tag not in tags]
+
+    @property
+    def output_names(self) -> list[str]:
+        """The names of this step's outputs."""
+        return list(self._output_uris)
 
     def _output_name(self, output_name: str | None) -> str:
         if output_name is None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import datetime
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 from uuid import UUID
 
 from stepwell.config.pipeline_config import PipelineConfig
@@ -27,6 +27,13 @@ from stepwell.store.models import (
     StackResponse,
     StepRunResponse,
 )
+from stepwell.store.page import Page
+
+if TYPE_CHECKING:
+    from stepwell.config.tags import Tag
+    from stepwell.enums import ColorVariants
+    from stepwell.steps.deferred_writes import DeferredWrite
+    from stepwell.store.annotations import TagResponse
 
 
 class Store(Protocol):
@@ -37,9 +44,9 @@ class Store(Protocol):
     # -- pipelines ---------------------------------------------------------------------------
     def get_or_create_pipeline(self, name: str) -> PipelineResponse: ...
     def get_pipeline(self, name_or_id: str | UUID) -> PipelineResponse: ...
-    def list_pipelines(
-        self, *, name: str | None = None, page: int = 1, size: int = 50
-    ) -> list[PipelineResponse]: ...
+    # List calls take ZenML's query arguments (see `store.filters`): `sort_by`, `page`,
+    # `size`, `logical_operator`, `descending`, field filters with operators, `tags`.
+    def list_pipelines(self, **query: Any) -> Page[PipelineResponse]: ...
     def delete_pipeline(self, name_or_id: str | UUID) -> None: ...
 
     # -- snapshots ---------------------------------------------------------------------------
@@ -56,13 +63,8 @@ class Store(Protocol):
     ) -> SnapshotResponse: ...
     def get_snapshot(self, name_or_id: str | UUID) -> SnapshotResponse: ...
     def list_snapshots(
-        self,
-        *,
-        pipeline: str | UUID | None = None,
-        named_only: bool = False,
-        page: int = 1,
-        size: int = 50,
-    ) -> list[SnapshotResponse]: ...
+        self, *, pipeline: str | UUID | None = None, named_only: bool = False, **query: Any
+    ) -> Page[SnapshotResponse]: ...
     def update_snapshot(
         self,
         snapshot_id: UUID,
@@ -94,16 +96,12 @@ class Store(Protocol):
     def list_runs(
         self,
         *,
-        pipeline: str | None = None,
-        status: ExecutionStatus | str | None = None,
+        pipeline: str | UUID | None = None,
         created_after: datetime | None = None,
         created_before: datetime | None = None,
         include_unlisted: bool = True,
-        sort_by: str = "created",
-        descending: bool = True,
-        page: int = 1,
-        size: int = 50,
-    ) -> list[PipelineRunResponse]: ...
+        **query: Any,
+    ) -> Page[PipelineRunResponse]: ...
     def update_run(
         self,
         run_id: UUID,
@@ -170,6 +168,9 @@ class Store(Protocol):
     def get_step_run(self, step_run_id: UUID) -> StepRunResponse: ...
     def get_run_steps(self, run_id: UUID) -> dict[str, StepRunResponse]: ...
     def list_step_run_attempts(self, run_id: UUID, name: str) -> list[StepRunResponse]: ...
+    def list_step_runs(
+        self, *, exclude_retried: bool = False, **query: Any
+    ) -> Page[StepRunResponse]: ...
     def find_cached_step_run(self, cache_key: str) -> CacheHit | None: ...
     def find_previous_step_run(self, step_run_id: UUID) -> StepRunResponse | None: ...
 
@@ -187,20 +188,22 @@ class Store(Protocol):
         size: int | None = None,
         producer_step_run_id: UUID | None = None,
         run_metadata: dict[str, Any] | None = None,
+        visualizations: list[dict[str, Any]] | None = None,
+        version: int | str | None = None,
     ) -> ArtifactVersionResponse: ...
     def get_artifact_version(
         self, name_or_id: str | UUID, version: int | str | None = None
     ) -> ArtifactVersionResponse: ...
     def list_artifact_versions(
-        self,
-        *,
-        name: str | None = None,
-        page: int = 1,
-        size: int = 50,
-        descending: bool = False,
-    ) -> list[ArtifactVersionResponse]: ...
+        self, *, artifact: str | UUID | None = None, **query: Any
+    ) -> Page[ArtifactVersionResponse]: ...
     def get_artifact(self, name_or_id: str | UUID) -> ArtifactResponse: ...
-    def list_artifacts(self, *, page: int = 1, size: int = 50) -> list[ArtifactResponse]: ...
+    def list_artifacts(self, **query: Any) -> Page[ArtifactResponse]: ...
+    def delete_artifact_version(self, version_id: UUID) -> ArtifactVersionResponse: ...
+    def delete_artifact(self, artifact_id: UUID) -> list[ArtifactVersionResponse]: ...
+    def prune_artifact_versions(
+        self, only_versions: bool = True
+    ) -> list[ArtifactVersionResponse]: ...
 
     # -- stacks ------------------------------------------------------------------------------
     def create_stack_component(
@@ -215,12 +218,8 @@ class Store(Protocol):
         self, type: StackComponentType | str, name_or_id: str | UUID
     ) -> StackComponentResponse: ...
     def list_stack_components(
-        self,
-        *,
-        type: StackComponentType | str | None = None,
-        flavor: str | None = None,
-        name: str | None = None,
-    ) -> list[StackComponentResponse]: ...
+        self, *, stack_id: str | UUID | None = None, **query: Any
+    ) -> Page[StackComponentResponse]: ...
     def update_stack_component(
         self,
         component_id: UUID,
@@ -234,9 +233,48 @@ class Store(Protocol):
     ) -> StackResponse: ...
     def get_stack(self, name_or_id: str | UUID) -> StackResponse: ...
     def list_stacks(
-        self, *, name: str | None = None, component_id: UUID | None = None
-    ) -> list[StackResponse]: ...
+        self, *, component_id: str | UUID | None = None, **query: Any
+    ) -> Page[StackResponse]: ...
     def update_stack(
         self, stack_id: UUID, *, components: Mapping[StackComponentType | str, UUID | None]
     ) -> StackResponse: ...
     def delete_stack(self, stack_id: UUID) -> None: ...
+
+    # -- tags (resource types: `TaggableResourceTypes` values) -------------------------------
+    def create_tag(
+        self, *, name: str, exclusive: bool = False, color: ColorVariants | str | None = None
+    ) -> TagResponse: ...
+    def get_tag(self, name_or_id: str | UUID) -> TagResponse: ...
+    def list_tags(self, **query: Any) -> Page[TagResponse]: ...
+    def update_tag(
+        self,
+        tag_id: UUID,
+        *,
+        name: str | None = None,
+        exclusive: bool | None = None,
+        color: ColorVariants | str | None = None,
+    ) -> TagResponse: ...
+    def delete_tag(self, tag_id: UUID) -> None: ...
+    def add_tags(
+        self, tags: Sequence[str | Tag], *, resource_type: str, resource_id: UUID
+    ) -> None: ...
+    def remove_tags(
+        self, tags: Sequence[str | Tag], *, resource_type: str, resource_id: UUID
+    ) -> None: ...
+    def get_resource_tags(
+        self, resource_type: str, resource_ids: Sequence[UUID]
+    ) -> dict[UUID, list[TagResponse]]: ...
+
+    # -- run metadata (resource types: `MetadataResourceTypes` values) -----------------------
+    def create_run_metadata(
+        self,
+        *,
+        resource_type: str,
+        resource_id: UUID,
+        metadata: Mapping[str, Any],
+        publisher_step_run_id: UUID | None = None,
+    ) -> None: ...
+    def get_run_metadata(
+        self, resource_type: str, resource_ids: Sequence[UUID]
+    ) -> dict[UUID, dict[str, Any]]: ...
+    def record_deferred_writes(self, writes: Sequence[DeferredWrite]) -> None: ...

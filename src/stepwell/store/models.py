@@ -16,9 +16,16 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
 from stepwell.config.pipeline_config import PipelineConfig
 from stepwell.config.step_config import StepConfig
-from stepwell.enums import ArtifactType, ExecutionStatus, StackComponentType
+from stepwell.enums import ArtifactType, ExecutionStatus, StackComponentType, VisualizationType
 from stepwell.exceptions import EntityNotFoundError, StoreError
+from stepwell.store.annotations import Tagged, WithMetadata
 from stepwell.store.display import html_table, short_repr, steps_table
+from stepwell.store.relations import (
+    PipelineRelations,
+    RunRelations,
+    StepRunRelations,
+    VersionRelations,
+)
 
 if TYPE_CHECKING:
     from stepwell.store.base import Store
@@ -48,8 +55,10 @@ class _Record(BaseModel):
         return self._store
 
 
-class PipelineResponse(_Record):
+class PipelineResponse(PipelineRelations, Tagged, _Record):
     """A pipeline known to the store: every run of a pipeline with this name belongs to it."""
+
+    tag_resource_type: ClassVar[str] = "pipeline"
 
     id: UUID
     name: str
@@ -60,18 +69,21 @@ class PipelineResponse(_Record):
     @property
     def runs(self) -> list[PipelineRunResponse]:
         """This pipeline's runs, newest first."""
-        return self._require_store().list_runs(pipeline=self.name, descending=True, size=10_000)
+        store = self._require_store()
+        return store.list_runs(pipeline=self.name, sort_by="desc:created", size=10_000).items
 
     @property
     def last_run(self) -> PipelineRunResponse:
-        runs = self._require_store().list_runs(pipeline=self.name, descending=True, size=1)
+        runs = self._require_store().list_runs(pipeline=self.name, sort_by="desc:created", size=1)
         if not runs:
             raise StoreError(f"Pipeline '{self.name}' has no runs yet.")
         return runs[0]
 
 
-class SnapshotResponse(_Record):
+class SnapshotResponse(Tagged, _Record):
     """A compiled pipeline and its resolved configuration, runnable from any process."""
+
+    tag_resource_type: ClassVar[str] = "pipeline_snapshot"
 
     id: UUID
     name: str | None = None
@@ -85,15 +97,31 @@ class SnapshotResponse(_Record):
     created: datetime
 
 
-class ArtifactVersionResponse(_Record):
+class ArtifactVisualizationResponse(BaseModel):
+    """A file that shows an artifact version (`uri`) and how to show it (`type`)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    uri: str
+    type: VisualizationType
+
+
+class ArtifactVersionResponse(VersionRelations, Tagged, WithMetadata, _Record):
     """One immutable version of an artifact: where its bytes are and how to read them."""
 
     display_fields: ClassVar[tuple[str, ...]] = ("name", "version", "id", "data_type")
+    tag_resource_type: ClassVar[str] = "artifact_version"
+    metadata_resource_type: ClassVar[str] = "artifact_version"
+    # Metadata that versions recorded by older releases keep in their own row; newer ones
+    # keep all of it in the metadata table (see `.run_metadata`).
+    _column_metadata: dict[str, Any] = PrivateAttr(default_factory=dict)
 
     id: UUID
     artifact_id: UUID
     name: str
-    version: int
+    # As in ZenML: the version's name if it has one ("v2"), else its number as text ("1").
+    version: str
+    version_number: int
     uri: str
     type: ArtifactType = ArtifactType.DATA
     data_type: str
@@ -102,7 +130,10 @@ class ArtifactVersionResponse(_Record):
     size: int | None = None
     producer_step_run_id: UUID | None = None
     created: datetime
-    run_metadata: dict[str, Any] = Field(default_factory=dict)
+    visualizations: list[ArtifactVisualizationResponse] = Field(default_factory=list)
+
+    def _stored_metadata(self) -> dict[str, Any]:
+        return dict(self._column_metadata)
 
     def load(self) -> Any:
         """Read the artifact's value back with the materializer that saved it."""
@@ -110,9 +141,18 @@ class ArtifactVersionResponse(_Record):
 
         return load_artifact(self.uri, self.materializer, self.data_type)
 
+    def visualize(self, title: str | None = None) -> None:
+        """Show this version's visualizations: displayed in a notebook, else written to a
+        temporary folder with one printed line per file."""
+        from stepwell.utils.visualization_utils import visualize_artifact
 
-class ArtifactResponse(_Record):
+        visualize_artifact(self, title=title)
+
+
+class ArtifactResponse(Tagged, _Record):
     """An artifact name; its versions count up from 1."""
+
+    tag_resource_type: ClassVar[str] = "artifact"
 
     id: UUID
     name: str
@@ -120,8 +160,12 @@ class ArtifactResponse(_Record):
     created: datetime
 
     @property
-    def versions(self) -> list[ArtifactVersionResponse]:
-        return self._require_store().list_artifact_versions(name=self.name, size=100_000)
+    def versions(self) -> dict[str, ArtifactVersionResponse]:
+        """Every version of this artifact by version string ("1", "2", "v3"), oldest first."""
+        page = self._require_store().list_artifact_versions(
+            artifact_id=str(self.id), sort_by="version_number", size=1_000_000
+        )
+        return {version.version: version for version in page}
 
 
 @dataclass(frozen=True)
@@ -165,10 +209,11 @@ class NewStepRun:
     created: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
 
 
-class StepRunResponse(_Record):
+class StepRunResponse(StepRunRelations, WithMetadata, _Record):
     """One attempt at running one step invocation in a pipeline run."""
 
     display_fields: ClassVar[tuple[str, ...]] = ("name", "status", "id", "attempt")
+    metadata_resource_type: ClassVar[str] = "step_run"
 
     def _repr_html_(self) -> str:
         rows = [
@@ -236,7 +281,7 @@ class StepRunResponse(_Record):
             return str(handle.read())
 
 
-class PipelineRunResponse(_Record):
+class PipelineRunResponse(RunRelations, Tagged, WithMetadata, _Record):
     """One run of a pipeline: its status, configuration and (lazily) its steps.
 
     `orchestrator_pid`, `orchestrator_host` and `orchestrator_start_token` name the process
@@ -245,6 +290,8 @@ class PipelineRunResponse(_Record):
     """
 
     display_fields: ClassVar[tuple[str, ...]] = ("name", "status", "id")
+    tag_resource_type: ClassVar[str] = "pipeline_run"
+    metadata_resource_type: ClassVar[str] = "pipeline_run"
 
     def _repr_html_(self) -> str:
         rows = [

@@ -70,7 +70,7 @@ def test_environment_and_settings_changes_are_misses():
     simple()
     run = simple.with_options(environment={"SEED": "1"})()
     assert statuses(run)["double"] is COMPLETED
-    run = simple.with_options(settings={"resources": {"cpu": 2}})()
+    run = simple.with_options(settings={"resources": {"cpu_count": 2}})()
     assert statuses(run)["double"] is COMPLETED
 
 

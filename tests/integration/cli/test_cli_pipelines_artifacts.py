@@ -51,7 +51,7 @@ def test_artifact_list_shows_latest_versions(cli, finished_run):
 
 def test_artifact_list_json(cli_json, finished_run):
     rows = {row["name"]: row for row in cli_json("artifact", "list")}
-    assert rows["arithmetic::scale::output"]["latest_version"] == 1
+    assert rows["arithmetic::scale::output"]["latest_version"] == "1"
     assert rows["arithmetic::scale::output"]["data_type"] == "builtins:float"
 
 
@@ -59,7 +59,7 @@ def test_artifact_describe_json_names_type_size_hash_and_producer(cli_json, fini
     described = cli_json("artifact", "describe", "arithmetic::scale::output:1")
     version = Client().get_artifact_version("arithmetic::scale::output", 1)
     assert described["id"] == str(version.id)
-    assert described["version"] == 1
+    assert described["version"] == "1"
     assert described["type"] == "DataArtifact"
     assert described["data_type"] == "builtins:float"
     assert described["materializer"] == version.materializer
@@ -77,7 +77,7 @@ def test_artifact_describe_lists_the_step_runs_that_read_it(cli_json, finished_r
 
 def test_artifact_describe_without_version_is_the_latest(cli, cli_json, finished_run):
     assert cli("run", target("arithmetic"), "-p", "value=5").exit_code == 0
-    assert cli_json("artifact", "describe", "arithmetic::make_number::output")["version"] == 2
+    assert cli_json("artifact", "describe", "arithmetic::make_number::output")["version"] == "2"
 
 
 def test_artifact_describe_table(cli, finished_run):
@@ -94,7 +94,7 @@ def test_artifact_describe_of_an_unknown_name_or_version_exits_1(cli, finished_r
     assert "stepwell artifact list" in unknown.stderr
     missing_version = cli("artifact", "describe", "arithmetic::scale::output:9")
     assert missing_version.exit_code == 1
-    assert "has no version 9" in missing_version.stderr
+    assert "has no version '9'" in missing_version.stderr
 
 
 def test_artifact_export_copies_the_files_out(cli, finished_run, tmp_path):

@@ -23,9 +23,9 @@ def test_component_register_validates_and_stores_typed_configuration(cli):
 
 
 def test_component_register_with_an_unknown_key_exits_1(cli):
-    result = register_alerter(cli, "chat", "url=https://hooks.example.invalid/x", "retries=3")
+    result = register_alerter(cli, "chat", "url=https://hooks.example.invalid/x", "retry_count=3")
     assert result.exit_code == 1
-    assert "unknown key 'retries'" in result.stderr
+    assert "unknown key 'retry_count'" in result.stderr
     assert [c.name for c in Client().list_stack_components(component_type="alerter")] == []
 
 
@@ -155,3 +155,30 @@ def test_component_delete_refuses_one_in_use_then_deletes_it(cli):
     result = cli("stack", "component", "delete", "team-chat", "--yes")
     assert result.exit_code == 0, result.output
     assert Client().list_stack_components(component_type="alerter") == []
+
+
+def test_component_secrets_are_masked_in_tables_and_json(cli, cli_json):
+    registered = cli(
+        "stack",
+        "component",
+        "register",
+        "hook",
+        "--type",
+        "alerter",
+        "--flavor",
+        "webhook",
+        "url=https://hooks.example/services/SECRET-PATH",
+        "headers={Authorization: Bearer TOKEN}",
+    )
+    assert registered.exit_code == 0, registered.output
+    for args in (
+        ("stack", "component", "list"),
+        ("stack", "component", "describe", "hook"),
+    ):
+        shown = cli(*args)
+        assert shown.exit_code == 0, shown.output
+        assert "SECRET-PATH" not in shown.output and "TOKEN" not in shown.output
+        assert "hooks.example" in shown.output
+    as_json = cli_json("stack", "component", "describe", "hook", "-o", "json")
+    text = str(as_json)
+    assert "SECRET-PATH" not in text and "TOKEN" not in text

@@ -25,6 +25,10 @@ class Notebook:
         self._client.execute_cell(cell, len(self._notebook.cells) - 1)
         return self.text(cell)
 
+    def last_outputs(self) -> list:
+        """The outputs of the cell run last: streams and displays, with their MIME data."""
+        return list(self._notebook.cells[-1].outputs)
+
     def rerun_all(self) -> str:
         """Run every cell again, top to bottom ("Run All"); returns the last cell's text."""
         text = ""

@@ -1,6 +1,7 @@
 """Loading user code never runs the user's pipelines; chains of triggered runs are capped."""
 
 import os
+import re
 import subprocess
 import sys
 import textwrap
@@ -178,4 +179,29 @@ def test_a_run_configuration_that_is_not_a_mapping_is_a_clear_error(bad, user_mo
     module.chain.create_snapshot(name="chain")
     with pytest.raises(ConfigurationError, match="run_configuration must be a dict"):
         Client().trigger_pipeline(snapshot_name_or_id="chain", run_configuration=bad)
+    assert len(Client().list_pipeline_runs(size=10)) == 0
+
+
+@pytest.mark.parametrize(
+    ("run_configuration", "key"),
+    [
+        ({"on_success": "os.abort"}, "on_success"),
+        (
+            {"steps": {"trigger_again": {"on_failure": "os.abort"}}},
+            "steps.trigger_again.on_failure",
+        ),
+        (
+            {"steps": {"trigger_again": {"output_materializers": {"output": "os:abort"}}}},
+            "steps.trigger_again.output_materializers",
+        ),
+        ({"cache_policy": {"cache_func": "os:getpid"}}, "cache_policy.cache_func"),
+    ],
+)
+def test_a_trigger_carries_data_never_code(run_configuration, key, user_module, tmp_path):
+    from stepwell.exceptions import ConfigurationError
+
+    module = user_module(CHAIN_MODULE, "chain_pipeline")
+    module.chain.create_snapshot(name="chain")
+    with pytest.raises(ConfigurationError, match=f"run_configuration: {re.escape(key)}: "):
+        Client().trigger_pipeline(snapshot_name_or_id="chain", run_configuration=run_configuration)
     assert len(Client().list_pipeline_runs(size=10)) == 0

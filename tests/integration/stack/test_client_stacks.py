@@ -112,7 +112,7 @@ def test_unknown_config_key_names_component_flavor_and_key(client):
     assert "alerter 'ops'" in message
     assert "flavor 'webhook'" in message
     assert "unknown key 'tmeout'" in message
-    assert "headers, timeout, url" in message
+    assert "backoff, headers, retries, timeout, url" in message
     assert client.list_stack_components(component_type="alerter") == []
 
 
@@ -220,7 +220,10 @@ def test_env_var_chooses_the_stack(client, monkeypatch):
 
     assert client.active_stack.name == "prod"
     monkeypatch.setenv("STEPWELL_ACTIVE_STACK", "nope")
-    with pytest.raises(EntityNotFoundError, match="STEPWELL_ACTIVE_STACK='nope'.*Known stacks"):
+    with pytest.raises(
+        EntityNotFoundError,
+        match="STEPWELL_ACTIVE_STACK='nope' names no stack; the stacks are: default",
+    ):
         client.active_stack
 
 

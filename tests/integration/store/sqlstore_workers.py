@@ -21,7 +21,7 @@ def make_versions(url: str, name: str, count: int, barrier: Any, results: Any) -
                     uri=f"memory://{os.getpid()}/{index}",
                     data_type="builtins.int",
                     materializer="stepwell.materializers.BuiltInMaterializer",
-                ).version
+                ).version_number
                 for index in range(count)
             ]
         finally:

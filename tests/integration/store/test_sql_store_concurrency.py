@@ -69,7 +69,7 @@ def test_versions_from_several_processes_have_no_gaps(store_url, monkeypatch):
     store = SqlStore(store_url)
     try:
         stored = store.list_artifact_versions(name="model", size=1000)
-        assert [v.version for v in stored] == list(range(1, WORKERS * VERSIONS_EACH + 1))
+        assert [v.version_number for v in stored] == list(range(1, WORKERS * VERSIONS_EACH + 1))
         assert len({v.uri for v in stored}) == WORKERS * VERSIONS_EACH
         assert len(store.list_artifacts()) == 1
     finally:
@@ -121,7 +121,9 @@ def test_forked_child_does_not_reuse_parent_connections(sqlite_store, make_run):
                 name="from-child", uri="/child", data_type="int", materializer="m"
             )
             fresh_pool = sqlite_store._db.engine.pool is not parent_pool
-            results.put(("ok", fresh_pool, version.version, sqlite_store.get_run(run.id).name))
+            results.put(
+                ("ok", fresh_pool, version.version_number, sqlite_store.get_run(run.id).name)
+            )
         except BaseException as error:
             results.put(("error", repr(error), None, None))
         finally:
@@ -143,6 +145,6 @@ def test_forked_child_does_not_reuse_parent_connections(sqlite_store, make_run):
     assert (
         sqlite_store.create_artifact_version(
             name="from-child", uri="/parent", data_type="int", materializer="m"
-        ).version
+        ).version_number
         == 2
     )

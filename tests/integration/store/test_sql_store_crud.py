@@ -210,7 +210,12 @@ def test_artifact_versions_count_up_and_are_found(store, make_version):
     third = make_version(store, "model", uri="/a/3")
     other = make_version(store, "dataset", uri="/d/1")
 
-    assert [first.version, second.version, third.version, other.version] == [1, 2, 3, 1]
+    assert [
+        first.version_number,
+        second.version_number,
+        third.version_number,
+        other.version_number,
+    ] == [1, 2, 3, 1]
     assert first.artifact_id == second.artifact_id != other.artifact_id
     _assert_utc(first.created)
 
@@ -223,23 +228,28 @@ def test_artifact_versions_count_up_and_are_found(store, make_version):
     assert loaded.type is ArtifactType.MODEL
     assert (loaded.content_hash, loaded.size, loaded.uri) == ("abc", 123, "/a/1")
     assert loaded.run_metadata == {"accuracy": 0.9, "labels": ["x"]}
-    assert store.get_artifact_version(str(second.id)).version == 2
+    assert store.get_artifact_version(str(second.id)).version_number == 2
 
-    with pytest.raises(EntityNotFoundError, match="has no version 4"):
+    with pytest.raises(EntityNotFoundError, match="has no version '4'"):
         store.get_artifact_version("model", 4)
-    with pytest.raises(StoreError, match="must be a number"):
+    # Versions are names (ZenML's strings): one that no version carries is not found.
+    with pytest.raises(EntityNotFoundError, match="has no version 'latest'"):
         store.get_artifact_version("model", "latest")
     with pytest.raises(EntityNotFoundError, match="missing"):
         store.get_artifact_version("missing")
 
     versions = store.list_artifact_versions(name="model")
-    assert [v.version for v in versions] == [1, 2, 3]
-    assert [v.version for v in store.list_artifact_versions(name="model", descending=True)] == [
+    assert [v.version_number for v in versions] == [1, 2, 3]
+    assert [
+        v.version_number for v in store.list_artifact_versions(name="model", descending=True)
+    ] == [
         3,
         2,
         1,
     ]
-    assert [v.version for v in store.list_artifact_versions(name="model", page=2, size=2)] == [3]
+    assert [
+        v.version_number for v in store.list_artifact_versions(name="model", page=2, size=2)
+    ] == [3]
     assert len(store.list_artifact_versions()) == 4
     assert store.list_artifact_versions(name="nothing") == []
 
@@ -248,7 +258,7 @@ def test_artifact_versions_count_up_and_are_found(store, make_version):
     model = store.get_artifact("model")
     assert model.has_custom_name is True
     assert store.get_artifact(model.id).name == "model"
-    assert [v.version for v in model.versions] == [1, 2, 3]
+    assert list(model.versions) == ["1", "2", "3"]
     assert store.get_artifact("dataset").has_custom_name is False
 
 

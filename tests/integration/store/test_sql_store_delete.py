@@ -82,7 +82,7 @@ def test_delete_run_keeps_older_versions_of_the_same_artifact(
     _, v2 = _produce(store, second.id, "model", make_step, make_version)
 
     assert store.delete_run(second.id) == [v2.uri]
-    assert [v.version for v in store.list_artifact_versions(name="model")] == [1]
+    assert [v.version_number for v in store.list_artifact_versions(name="model")] == [1]
     assert store.get_artifact_version("model").id == v1.id
 
 

@@ -98,7 +98,7 @@ def test_ambiguous_artifact_version_prefix(store, make_version, monkeypatch):
     make_version(store, "model")
     with pytest.raises(StoreError, match="matches several artifact versions"):
         store.get_artifact_version("dead")
-    assert store.get_artifact_version("dead0002").version == 2
+    assert store.get_artifact_version("dead0002").version_number == 2
 
 
 def test_duplicate_run_name_is_refused(store, make_run):
@@ -150,18 +150,21 @@ def test_list_runs_sorting_and_paging(store, make_run):
     def names(**options):
         return [run.name for run in store.list_runs(**options)]
 
-    assert names(sort_by="created", descending=False) == ["b", "c", "a"]
-    assert names(sort_by="created") == ["a", "c", "b"]
-    assert names(sort_by="name", descending=False) == ["a", "b", "c"]
-    assert names(sort_by="name") == ["c", "b", "a"]
-    assert names(sort_by="start_time", descending=False) == ["a", "b", "c"]
-    assert names(sort_by="start_time") == ["b", "a", "c"]  # unknown start times last
-    assert names(sort_by="status", descending=False) == ["a", "b", "c"]
-    assert names(sort_by="end_time", descending=False) == ["b", "c", "a"]
-    assert names(sort_by="name", descending=False, size=2) == ["a", "b"]
-    assert names(sort_by="name", descending=False, size=2, page=2) == ["c"]
-    assert names(sort_by="name", descending=False, size=2, page=3) == []
-    with pytest.raises(StoreError, match="created, start_time, end_time, name, status"):
+    assert names() == ["a", "c", "b"]  # newest first
+    assert names(descending=False) == ["b", "c", "a"]
+    assert names(sort_by="created") == ["b", "c", "a"]  # a bare field sorts ascending
+    assert names(sort_by="created", descending=True) == ["a", "c", "b"]
+    assert names(sort_by="desc:created") == ["a", "c", "b"]
+    assert names(sort_by="asc:name") == ["a", "b", "c"]
+    assert names(sort_by="desc:name") == ["c", "b", "a"]
+    assert names(sort_by="start_time") == ["a", "b", "c"]
+    assert names(sort_by="desc:start_time") == ["b", "a", "c"]  # unknown start times last
+    assert names(sort_by="status") == ["a", "b", "c"]
+    assert names(sort_by="end_time") == ["b", "c", "a"]
+    assert names(sort_by="name", size=2) == ["a", "b"]
+    assert names(sort_by="name", size=2, page=2) == ["c"]
+    assert names(sort_by="name", size=2, page=3) == []
+    with pytest.raises(StoreError, match="sort by one of: created, end_time, id, is_unlisted"):
         names(sort_by="duration")
     with pytest.raises(StoreError, match="page must be >= 1"):
         names(page=0)

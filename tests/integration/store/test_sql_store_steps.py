@@ -68,7 +68,7 @@ def test_run_steps_are_latest_attempts_with_artifacts(store, make_run, make_step
     assert [v.id for v in steps["evaluate"].inputs["data"]] == [data.id, raw.id]
     assert steps["evaluate"].id == evaluate.id
     assert steps["evaluate"].outputs == {}
-    assert steps["load"].outputs["output"][0].version == 1
+    assert steps["load"].outputs["output"][0].version_number == 1
     assert all(step._store is store for step in steps.values())
     # The run response reaches the same data lazily.
     assert list(store.get_run(run.id).steps) == ["load", "train", "evaluate"]
@@ -275,7 +275,7 @@ def test_complete_step_run_records_outputs_and_status_together(store, make_run, 
     outputs = store.complete_step_run(
         step.id, end_time=done, outputs={"model": [_version_fields("model", "/a/1")]}
     )
-    assert outputs["model"][0].version == 1
+    assert outputs["model"][0].version_number == 1
     assert outputs["model"][0].producer_step_run_id is None  # as given
     stored = store.get_step_run(step.id)
     assert stored.status is S.COMPLETED

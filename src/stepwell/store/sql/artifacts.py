@@ -17,8 +17,10 @@ from stepwell.exceptions import EntityNotFoundError, StoreError
 from stepwell.store.models import ArtifactResponse, ArtifactVersionResponse
 from stepwell.store.sql.common import SqlStoreBase, write_new_version
 from stepwell.store.sql.conversions import Row, artifact_response, version_response
-from stepwell.store.sql.queries import check_page, parse_uuid, resolve
+from stepwell.store.sql.metadata import insert_metadata
+from stepwell.store.sql.queries import parse_uuid, resolve
 from stepwell.store.sql.tables import ARTIFACTS, VERSIONS, utc_now
+from stepwell.store.sql.version_names import choose_version, find_version, is_number
 
 
 def _version_number(version: int | str) -> int:
@@ -72,9 +74,13 @@ def insert_version(
     size: int | None = None,
     producer_step_run_id: UUID | None = None,
     run_metadata: dict[str, Any] | None = None,
+    visualizations: list[dict[str, Any]] | None = None,
+    version: int | str | None = None,
 ) -> Row:
     """Insert the next version of artifact `name` (creating the artifact on first use), inside
-    the caller's transaction. A concurrent writer taking the same number raises IntegrityError."""
+    the caller's transaction. A concurrent writer taking the same number raises IntegrityError.
+    `version` asks for a number or a name (see `version_names`); a taken one raises
+    EntityExistsError."""
     now = utc_now()
     artifact = connection.execute(_CURRENT, {"name": name}).first()
     if artifact is None:
@@ -87,8 +93,11 @@ def insert_version(
         artifact_id, number = artifact.id, (artifact.latest or 0) + 1
         if has_custom_name and not artifact.has_custom_name:
             connection.execute(_MARK_CUSTOM, {"b_id": artifact_id})
+    existing = artifact.id if artifact is not None else None
+    number, version_name = choose_version(connection, existing, number, version, name)
+    version_id = uuid4()
     values = {
-        "id": uuid4(),
+        "id": version_id,
         "artifact_id": artifact_id,
         "version": number,
         "uri": uri,
@@ -99,9 +108,14 @@ def insert_version(
         "size": size,
         "producer_step_run_id": producer_step_run_id,
         "created": now,
-        "run_metadata": dict(run_metadata or {}),
+        # Kept in the metadata table, typed, like metadata logged later (see `.run_metadata`).
+        "run_metadata": {},
+        "visualizations": [dict(item) for item in visualizations] if visualizations else None,
+        "version_name": version_name,
     }
     connection.execute(_INSERT_VERSION, values)
+    if run_metadata:
+        insert_metadata(connection, "artifact_version", version_id, run_metadata, None, now)
     return values
 
 
@@ -121,9 +135,13 @@ class ArtifactMethods(SqlStoreBase):
         size: int | None = None,
         producer_step_run_id: UUID | None = None,
         run_metadata: dict[str, Any] | None = None,
+        visualizations: list[dict[str, Any]] | None = None,
+        version: int | str | None = None,
     ) -> ArtifactVersionResponse:
-        """Record the next version of artifact `name` (created on first use)."""
+        """Record the next version of artifact `name` (created on first use), or the custom
+        `version` (a number or a name; EntityExistsError when the artifact has it)."""
         fields: dict[str, Any] = {
+            "version": version,
             "name": name,
             "uri": uri,
             "data_type": data_type,
@@ -134,6 +152,7 @@ class ArtifactMethods(SqlStoreBase):
             "size": size,
             "producer_step_run_id": producer_step_run_id,
             "run_metadata": run_metadata,
+            "visualizations": visualizations,
         }
 
         def work(connection: Connection) -> Row:
@@ -149,16 +168,13 @@ class ArtifactMethods(SqlStoreBase):
         """A version by artifact name (+ `version`, default the latest), id or id prefix."""
         with self._db.read() as connection:
             if version is not None:
-                number = _version_number(version)
+                if is_number(version):
+                    _version_number(version)  # a clear error for 0 and negative numbers
                 artifact = resolve(connection, ARTIFACTS, name_or_id, "artifact")
-                row = connection.execute(
-                    select(VERSIONS).where(
-                        VERSIONS.c.artifact_id == artifact["id"], VERSIONS.c.version == number
-                    )
-                ).first()
+                row = find_version(connection, artifact["id"], version)
                 if row is None:
                     raise EntityNotFoundError(
-                        f"Artifact '{artifact['name']}' has no version {number}."
+                        f"Artifact '{artifact['name']}' has no version '{version}'."
                     )
                 return version_response(row._mapping, artifact["name"], self._store())
             value = name_or_id if isinstance(name_or_id, UUID) else str(name_or_id).strip()
@@ -177,45 +193,8 @@ class ArtifactMethods(SqlStoreBase):
             )
         return version_response(row_map, artifact_name or "", self._store())
 
-    def list_artifact_versions(
-        self,
-        *,
-        name: str | None = None,
-        page: int = 1,
-        size: int = 50,
-        descending: bool = False,
-    ) -> list[ArtifactVersionResponse]:
-        """Versions of artifact `name` by version number, or of all artifacts by creation."""
-        statement = select(VERSIONS, ARTIFACTS.c.name.label("artifact_name")).join(
-            ARTIFACTS, ARTIFACTS.c.id == VERSIONS.c.artifact_id
-        )
-        if name is not None:
-            statement = statement.where(ARTIFACTS.c.name == name)
-            columns: list[Any] = [VERSIONS.c.version]
-        else:
-            columns = [VERSIONS.c.created, ARTIFACTS.c.name, VERSIONS.c.version]
-        statement = statement.order_by(
-            *(column.desc() if descending else column.asc() for column in columns)
-        )
-        statement = statement.offset(check_page(page, size)).limit(size)
-        with self._db.read() as connection:
-            rows = connection.execute(statement).all()
-        return [version_response(row._mapping, row.artifact_name, self._store()) for row in rows]
-
     def get_artifact(self, name_or_id: str | UUID) -> ArtifactResponse:
         """An artifact by name, id or unique id prefix."""
         with self._db.read() as connection:
             row = resolve(connection, ARTIFACTS, name_or_id, "artifact")
         return artifact_response(row, self._store())
-
-    def list_artifacts(self, *, page: int = 1, size: int = 50) -> list[ArtifactResponse]:
-        """Artifacts, oldest first."""
-        statement = (
-            select(ARTIFACTS)
-            .order_by(ARTIFACTS.c.created, ARTIFACTS.c.name)
-            .offset(check_page(page, size))
-            .limit(size)
-        )
-        with self._db.read() as connection:
-            rows = connection.execute(statement).all()
-        return [artifact_response(row._mapping, self._store()) for row in rows]

@@ -19,6 +19,7 @@ from stepwell.store.base import Store
 from stepwell.store.models import (
     ArtifactResponse,
     ArtifactVersionResponse,
+    ArtifactVisualizationResponse,
     PipelineResponse,
     PipelineRunResponse,
     SnapshotResponse,
@@ -144,7 +145,8 @@ def version_response(row: Row, name: str, store: Store) -> ArtifactVersionRespon
         id=row["id"],
         artifact_id=row["artifact_id"],
         name=name,
-        version=row["version"],
+        version=row.get("version_name") or str(row["version"]),
+        version_number=row["version"],
         uri=row["uri"],
         type=ArtifactType(row["type"]),
         data_type=row["data_type"],
@@ -153,8 +155,12 @@ def version_response(row: Row, name: str, store: Store) -> ArtifactVersionRespon
         size=row["size"],
         producer_step_run_id=row["producer_step_run_id"],
         created=row["created"],
-        run_metadata=dict(row["run_metadata"] or {}),
+        visualizations=[
+            ArtifactVisualizationResponse(uri=item["uri"], type=item["type"])
+            for item in row.get("visualizations") or []
+        ],
     )
+    response._column_metadata = dict(row["run_metadata"] or {})  # older versions only
     response.bind(store)
     return response
 

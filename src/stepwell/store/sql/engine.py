@@ -25,6 +25,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.pool import StaticPool
 
+from stepwell.utils.private_files import private_file, private_folder
+
 T = TypeVar("T")
 
 BUSY_TIMEOUT_SECONDS = 30.0
@@ -89,7 +91,10 @@ def make_engine(url: str) -> Engine:
     if _is_memory(parsed.database):  # one shared connection: for single-threaded tests only
         kwargs["poolclass"] = StaticPool
     elif parsed.database and not parsed.database.startswith("file:"):
-        Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        # Private whatever the umask: SQLite gives its -wal and -shm files the database's mode.
+        database = Path(parsed.database).expanduser()
+        private_folder(database.parent)
+        private_file(database)
     engine = create_engine(url, **kwargs)
     event.listen(engine, "connect", _on_sqlite_connect)
     event.listen(engine, "connect", _remember_connection)

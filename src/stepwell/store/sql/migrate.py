@@ -17,6 +17,7 @@ from sqlalchemy.exc import DBAPIError
 
 from stepwell.exceptions import StoreError
 from stepwell.store.sql.engine import WRITE_ATTEMPTS, Database, backoff, is_retryable
+from stepwell.utils.redact import masked_url
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -71,7 +72,7 @@ def ensure_schema(database: Database) -> None:
             return
         except CommandError as error:
             raise StoreError(
-                f"Cannot migrate the metadata store at {database.url} to revision "
+                f"Cannot migrate the metadata store at {masked_url(database.url)} to revision "
                 f"{HEAD_REVISION}: {error}. Was it made by a newer stepwell?"
             ) from error
         except DBAPIError as error:

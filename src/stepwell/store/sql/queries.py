@@ -35,6 +35,7 @@ from stepwell.exceptions import EntityNotFoundError, StoreError
 from stepwell.store.base import Store
 from stepwell.store.models import ArtifactVersionResponse, CacheHit
 from stepwell.store.sql.conversions import ArtifactList, Row, version_response
+from stepwell.store.sql.forget import forget_resources
 from stepwell.store.sql.tables import (
     ARTIFACTS,
     PIPELINES,
@@ -340,6 +341,9 @@ def delete_runs(connection: Connection, runs: Select[Any]) -> list[str]:
             VERSIONS.c.id.not_in(used_elsewhere),
         )
     ).all()
+    forget_resources(connection, "pipeline_run", runs)
+    forget_resources(connection, "step_run", steps)
+    forget_resources(connection, "artifact_version", [row.id for row in doomed])
     for link in _LINK_TABLES:
         connection.execute(delete(link).where(link.c.step_run_id.in_(steps)))
     for start in range(0, len(doomed), _CHUNK):
@@ -368,11 +372,11 @@ def delete_runs(connection: Connection, runs: Select[Any]) -> list[str]:
     connection.execute(delete(STEP_RUNS).where(STEP_RUNS.c.pipeline_run_id.in_(runs)))
     artifact_ids = sorted({row.artifact_id for row in doomed})
     for start in range(0, len(artifact_ids), _CHUNK):
-        connection.execute(
-            delete(ARTIFACTS).where(
-                ARTIFACTS.c.id.in_(artifact_ids[start : start + _CHUNK]),
-                ~exists().where(VERSIONS.c.artifact_id == ARTIFACTS.c.id),
-            )
-        )
+        emptied = [
+            ARTIFACTS.c.id.in_(artifact_ids[start : start + _CHUNK]),
+            ~exists().where(VERSIONS.c.artifact_id == ARTIFACTS.c.id),
+        ]
+        forget_resources(connection, "artifact", select(ARTIFACTS.c.id).where(*emptied))
+        connection.execute(delete(ARTIFACTS).where(*emptied))
     connection.execute(delete(RUNS).where(RUNS.c.id.in_(runs)))
     return [row.uri for row in doomed] + [uri for uri in logs if uri]

@@ -9,44 +9,18 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Connection, delete, select, update
+from sqlalchemy import Connection, delete, update
 from sqlalchemy.exc import IntegrityError
 
 from stepwell.exceptions import EntityExistsError
 from stepwell.store.models import SnapshotResponse
 from stepwell.store.sql.common import SqlStoreBase, integrity_error, is_unique_violation
-from stepwell.store.sql.conversions import snapshot_response
-from stepwell.store.sql.queries import check_page, resolve
-from stepwell.store.sql.tables import PIPELINES, SNAPSHOTS
+from stepwell.store.sql.forget import forget_resources
+from stepwell.store.sql.tables import SNAPSHOTS
 
 
 class SnapshotMethods(SqlStoreBase):
     """The snapshot-listing half of `SqlStore`."""
-
-    def list_snapshots(
-        self,
-        *,
-        pipeline: str | UUID | None = None,
-        named_only: bool = False,
-        page: int = 1,
-        size: int = 50,
-    ) -> list[SnapshotResponse]:
-        """Snapshots, newest first, optionally of one pipeline and only named ones."""
-        query = (
-            select(SNAPSHOTS, PIPELINES.c.name.label("pipeline_name"))
-            .join(PIPELINES, PIPELINES.c.id == SNAPSHOTS.c.pipeline_id)
-            .order_by(SNAPSHOTS.c.created.desc())
-            .offset(check_page(page, size))
-            .limit(size)
-        )
-        with self._db.read() as connection:
-            if pipeline is not None:
-                row = resolve(connection, PIPELINES, pipeline, "pipeline")
-                query = query.where(SNAPSHOTS.c.pipeline_id == row["id"])
-            if named_only:
-                query = query.where(SNAPSHOTS.c.name.is_not(None))
-            rows = [row._mapping for row in connection.execute(query)]
-        return [snapshot_response(row, row["pipeline_name"], self._store()) for row in rows]
 
     def update_snapshot(
         self,
@@ -85,6 +59,7 @@ class SnapshotMethods(SqlStoreBase):
         """Delete a snapshot; runs made from it are kept."""
 
         def work(connection: Connection) -> None:
+            forget_resources(connection, "pipeline_snapshot", [snapshot_id])
             connection.execute(delete(SNAPSHOTS).where(SNAPSHOTS.c.id == snapshot_id))
 
         self._db.write(work)

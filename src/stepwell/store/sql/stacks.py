@@ -159,26 +159,6 @@ class StackMethods(SqlStoreBase):
         with self._db.read() as connection:
             return component_response(_find_component(connection, kind, name_or_id), self._store())
 
-    def list_stack_components(
-        self,
-        *,
-        type: StackComponentType | str | None = None,
-        flavor: str | None = None,
-        name: str | None = None,
-    ) -> list[StackComponentResponse]:
-        """Components matching every given filter, by type, then name."""
-        columns = STACK_COMPONENTS.c
-        statement = select(STACK_COMPONENTS).order_by(columns.type, columns.name)
-        if type is not None:
-            statement = statement.where(columns.type == component_type(type).value)
-        if flavor is not None:
-            statement = statement.where(columns.flavor == flavor)
-        if name is not None:
-            statement = statement.where(columns.name == name)
-        with self._db.read() as connection:
-            rows = connection.execute(statement).all()
-        return [component_response(row._mapping, self._store()) for row in rows]
-
     def update_stack_component(
         self,
         component_id: UUID,
@@ -274,22 +254,6 @@ class StackMethods(SqlStoreBase):
         with self._db.read() as connection:
             (response,) = self._stacks(connection, [_find_stack(connection, name_or_id)])
         return response
-
-    def list_stacks(
-        self, *, name: str | None = None, component_id: UUID | None = None
-    ) -> list[StackResponse]:
-        """Stacks by name, optionally only the one called `name` or those using a component."""
-        statement = select(STACKS).order_by(STACKS.c.name)
-        if name is not None:
-            statement = statement.where(STACKS.c.name == name)
-        if component_id is not None:
-            users = select(STACK_COMPOSITION.c.stack_id).where(
-                STACK_COMPOSITION.c.component_id == as_uuid(component_id)
-            )
-            statement = statement.where(STACKS.c.id.in_(users))
-        with self._db.read() as connection:
-            rows = [row._mapping for row in connection.execute(statement)]
-            return self._stacks(connection, rows)
 
     def update_stack(
         self, stack_id: UUID, *, components: Mapping[StackComponentType | str, UUID | None]

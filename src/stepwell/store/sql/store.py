@@ -23,9 +23,9 @@ from stepwell.exceptions import (
     DuplicateRunNameError,
     EntityExistsError,
     EntityNotFoundError,
-    StoreError,
 )
 from stepwell.store.models import PipelineResponse, PipelineRunResponse, SnapshotResponse
+from stepwell.store.sql.artifact_admin import ArtifactAdminMethods
 from stepwell.store.sql.artifacts import ArtifactMethods
 from stepwell.store.sql.common import (
     check_transition,
@@ -41,14 +41,17 @@ from stepwell.store.sql.conversions import (
     snapshot_response,
 )
 from stepwell.store.sql.engine import Database
+from stepwell.store.sql.forget import forget_resources
+from stepwell.store.sql.lists import ListMethods
+from stepwell.store.sql.metadata import MetadataMethods
 from stepwell.store.sql.migrate import ensure_schema
-from stepwell.store.sql.queries import by_id, check_page, delete_runs, resolve
+from stepwell.store.sql.queries import by_id, delete_runs, resolve
 from stepwell.store.sql.snapshots import SnapshotMethods
 from stepwell.store.sql.stacks import StackMethods
 from stepwell.store.sql.step_runs import StepRunMethods
 from stepwell.store.sql.tables import PIPELINES, RUNS, SNAPSHOTS, STEP_RUNS, as_utc, utc_now
-
-RUN_SORT_KEYS = ("created", "start_time", "end_time", "name", "status")
+from stepwell.store.sql.tags import TagMethods
+from stepwell.utils.redact import masked_url
 
 # Statements built once (see queries.py).
 _PIPELINE_BY_NAME = select(PIPELINES).where(PIPELINES.c.name == bindparam("name"))
@@ -77,7 +80,16 @@ def _reopen(url: str) -> SqlStore:
     return store
 
 
-class SqlStore(StepRunMethods, ArtifactMethods, StackMethods, SnapshotMethods):
+class SqlStore(
+    ListMethods,
+    StepRunMethods,
+    ArtifactMethods,
+    ArtifactAdminMethods,
+    StackMethods,
+    SnapshotMethods,
+    TagMethods,
+    MetadataMethods,
+):
     """The `Store` on a SQL database; `SqlStore(url)` migrates the database to the newest schema.
 
     `url` is any SQLAlchemy URL: `sqlite:///path/stepwell.db` (the folder is created) or
@@ -94,7 +106,7 @@ class SqlStore(StepRunMethods, ArtifactMethods, StackMethods, SnapshotMethods):
             raise
 
     def __repr__(self) -> str:
-        return f"SqlStore({self.url!r})"
+        return f"SqlStore({masked_url(self.url)!r})"
 
     def __reduce__(self) -> tuple[Any, ...]:
         # Pickled (e.g. with a response bound to it) as its URL; reopened once per process.
@@ -135,18 +147,6 @@ class SqlStore(StepRunMethods, ArtifactMethods, StackMethods, SnapshotMethods):
             row = resolve(connection, PIPELINES, name_or_id, "pipeline")
         return pipeline_response(row, self)
 
-    def list_pipelines(
-        self, *, name: str | None = None, page: int = 1, size: int = 50
-    ) -> list[PipelineResponse]:
-        """Pipelines, oldest first, optionally only the one called `name`."""
-        statement = select(PIPELINES).order_by(PIPELINES.c.created, PIPELINES.c.name)
-        if name is not None:
-            statement = statement.where(PIPELINES.c.name == name)
-        statement = statement.offset(check_page(page, size)).limit(size)
-        with self._db.read() as connection:
-            rows = connection.execute(statement).all()
-        return [pipeline_response(row._mapping, self) for row in rows]
-
     def delete_pipeline(self, name_or_id: str | UUID) -> None:
         """Delete a pipeline, its snapshots and its runs (with the rules of `delete_run`)."""
 
@@ -156,6 +156,9 @@ class SqlStore(StepRunMethods, ArtifactMethods, StackMethods, SnapshotMethods):
                 or_(RUNS.c.pipeline_id == row["id"], RUNS.c.pipeline_name == row["name"])
             )
             delete_runs(connection, runs)
+            snapshots = select(SNAPSHOTS.c.id).where(SNAPSHOTS.c.pipeline_id == row["id"])
+            forget_resources(connection, "pipeline_snapshot", snapshots)
+            forget_resources(connection, "pipeline", [row["id"]])
             connection.execute(delete(SNAPSHOTS).where(SNAPSHOTS.c.pipeline_id == row["id"]))
             connection.execute(delete(PIPELINES).where(PIPELINES.c.id == row["id"]))
 
@@ -270,46 +273,6 @@ class SqlStore(StepRunMethods, ArtifactMethods, StackMethods, SnapshotMethods):
         with self._db.read() as connection:
             row = resolve(connection, RUNS, name_or_id, "run")
         return run_response(row, self)
-
-    def list_runs(
-        self,
-        *,
-        pipeline: str | None = None,
-        status: ExecutionStatus | str | None = None,
-        created_after: datetime | None = None,
-        created_before: datetime | None = None,
-        include_unlisted: bool = True,
-        sort_by: str = "created",
-        descending: bool = True,
-        page: int = 1,
-        size: int = 50,
-    ) -> list[PipelineRunResponse]:
-        """Runs matching every given filter, sorted by `sort_by`, one page of `size`."""
-        if sort_by not in RUN_SORT_KEYS:
-            raise StoreError(
-                f"Cannot sort runs by {sort_by!r}; use one of: {', '.join(RUN_SORT_KEYS)}."
-            )
-        offset = check_page(page, size)
-        run = RUNS.c
-        statement = select(RUNS)
-        if pipeline is not None:
-            statement = statement.where(run.pipeline_name == pipeline)
-        if status is not None:
-            statement = statement.where(run.status == to_status(status).value)
-        if created_after is not None:
-            statement = statement.where(run.created > created_after)
-        if created_before is not None:
-            statement = statement.where(run.created < created_before)
-        if not include_unlisted:
-            statement = statement.where(run.is_unlisted.is_(False))
-        columns = [run[sort_by], run.created, run.id][1 if sort_by == "created" else 0 :]
-        order = [column.desc() if descending else column.asc() for column in columns]
-        if sort_by in ("start_time", "end_time"):
-            order[0] = order[0].nulls_last()
-        statement = statement.order_by(*order).offset(offset).limit(size)
-        with self._db.read() as connection:
-            rows = connection.execute(statement).all()
-        return [run_response(row._mapping, self) for row in rows]
 
     def update_run(
         self,

@@ -42,9 +42,7 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(
             ["tag_id"], ["tags.id"], name="fk_tag_resources_tag_id", ondelete="CASCADE"
         ),
-        sa.PrimaryKeyConstraint(
-            "tag_id", "resource_type", "resource_id", name="pk_tag_resources"
-        ),
+        sa.PrimaryKeyConstraint("tag_id", "resource_type", "resource_id", name="pk_tag_resources"),
     )
     op.create_index(
         "ix_tag_resources_resource_type_resource_id",

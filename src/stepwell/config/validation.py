@@ -1,0 +1,37 @@
+"""Build a configuration model from user input, with stepwell's error shape, not pydantic's.
+
+`pipeline 'training': execution_mode: input should be 'fail_fast', 'stop_on_failure' or
+'continue_on_failure' (got None)` instead of a multi-line pydantic dump with a link to its docs.
+"""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from stepwell.exceptions import ConfigurationError
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def validated(model: type[M], data: dict[str, Any], owner: str) -> M:
+    """`model(**data)`, or a ConfigurationError with one line per problem naming `owner`."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as error:
+        raise ConfigurationError(describe(error, owner)) from None
+
+
+def describe(error: ValidationError, owner: str) -> str:
+    """One line per problem: `<owner>: <dotted.key>: <message> (got <value>)`."""
+    lines = []
+    for problem in error.errors():
+        path = ".".join(str(part) for part in problem["loc"]) or "(top level)"
+        message = problem["msg"]
+        if problem["type"] == "extra_forbidden":
+            message = "unknown option; check its spelling"
+        value = problem.get("input")
+        got = "" if problem["type"] == "missing" else f" (got {value!r:.80})"
+        lines.append(f"{owner}: {path}: {message[0].lower()}{message[1:]}{got}")
+    return "\n".join(lines)

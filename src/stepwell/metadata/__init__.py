@@ -1,0 +1,1 @@
+"""Metadata values and their types (`stepwell.metadata.metadata_types`), as in ZenML."""

@@ -1,0 +1,41 @@
+"""Metadata and tags that a running step asks for, held until its outputs are recorded.
+
+Workers never write to the metadata store (the orchestrating process is a run's only
+writer): `log_metadata`, `add_tags` and `remove_tags` called inside a step resolve their
+target (reading the store is fine) and append one of these to the step context. They travel
+back in the attempt's result (they pickle) and the orchestrating process writes them in the
+same transaction as the step's outputs (launch -> store).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+from uuid import UUID
+
+from stepwell.config.tags import Tag
+
+
+@dataclass(frozen=True)
+class DeferredMetadata:
+    """Metadata to log on resource `resource_id` of `resource_type` (a MetadataResourceTypes
+    value); `publisher_step_run_id` is the step run that logged it."""
+
+    resource_type: str
+    resource_id: UUID
+    metadata: dict[str, Any]
+    publisher_step_run_id: UUID | None = None
+
+
+@dataclass(frozen=True)
+class DeferredTags:
+    """Tags to add to (or, with `remove`, take off) a resource of `resource_type` (a
+    TaggableResourceTypes value)."""
+
+    resource_type: str
+    resource_id: UUID
+    tags: list[str | Tag] = field(default_factory=list)
+    remove: bool = False
+
+
+DeferredWrite = DeferredMetadata | DeferredTags
