@@ -96,10 +96,12 @@ class Pipeline(Generic[P, R]):
         """Write a commented YAML template of every run configuration key for this pipeline."""
         from stepwell.pipelines.run_config_template import render_template
 
-        try:
-            spec, _ = self.compile()
-        except Exception:  # parameters without defaults: a template without steps
-            spec = None
+        spec = None
+        if not self._config.dynamic:  # a dynamic pipeline's steps are known as it runs
+            try:
+                spec, _ = self.compile()
+            except Exception:  # parameters without defaults: a template without steps
+                spec = None
         with open(path, "w", encoding="utf-8") as handle:
             handle.write(render_template(self, spec))
 

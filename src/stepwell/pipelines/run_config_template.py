@@ -72,6 +72,9 @@ def render_template(pipeline: Any, spec: PipelineSpec | None) -> str:
     for name, param in signature.parameters.items():
         default = "" if param.default is inspect.Parameter.empty else _value(param.default)
         lines.append(f"#   {name}: {default}" + ("   # required" if not default else ""))
+    declared = getattr(pipeline, "depends_on", None) or []
+    if config.dynamic and declared:
+        return "\n".join(lines + _dynamic_step_blocks(declared)) + "\n"
     if spec is None or not spec.invocations:
         lines.append("")
         lines.append("steps: {}")
@@ -91,3 +94,27 @@ def render_template(pipeline: Any, spec: PipelineSpec | None) -> str:
             lines.append("#     parameters: {}")
         lines += [f"#     {key}: {example}" for key, example in _STEP_KEYS]
     return "\n".join(lines) + "\n"
+
+
+def _dynamic_step_blocks(declared: list[Any]) -> list[str]:
+    """A dynamic pipeline's steps are known only as it runs: the template lists those it
+    declares with `depends_on`, by their template ids (what `steps:` may name)."""
+    from stepwell.pipelines.depends_on import template_ids
+
+    ids = template_ids(declared)
+    lines = [
+        "",
+        "# steps:   # the steps this dynamic pipeline declares with depends_on=[...]",
+    ]
+    for step in declared:
+        lines.append(f"#   {ids[step.static_id]}:")
+        parameters = {
+            name: spec.default for name, spec in step.inputs.items() if spec.has_default
+        }
+        if parameters:
+            lines.append("#     parameters:")
+            lines += [f"#       {name}: {_value(value)}" for name, value in parameters.items()]
+        else:
+            lines.append("#     parameters: {}")
+        lines += [f"#     {key}: {example}" for key, example in _STEP_KEYS]
+    return lines

@@ -66,3 +66,28 @@ def test_a_copy_listed_beside_its_step_gets_its_own_template_id():
 
     with pytest.raises(ConfigurationError, match=r"\['shift', 'shift_2'\]"):
         two_shifts.with_options(steps={"nope": {}})()
+
+
+def test_the_template_lists_the_declared_steps_and_works_once_uncommented(tmp_path):
+    path = tmp_path / "run.yaml"
+    shifting.write_run_configuration_template(str(path))
+    text = path.read_text()
+    assert "#   numbers:" in text and "#   shift:" in text
+    assert "#       offset: 0" in text  # the declared step's parameter, with its default
+    # Uncommenting the shift block's offset line (and its parents) gives a working file.
+    lines = text.splitlines()
+    start = lines.index("#   shift:")
+    wanted = {"# steps:", "#   shift:", "#     parameters:", "#       offset: 0"}
+    edited = []
+    for index, line in enumerate(lines):
+        stripped = line.split("   #")[0] if line.startswith("# steps:") else line
+        if stripped in wanted and (
+            line == "# steps:" or line.startswith("# steps:") or index >= start
+        ):
+            edited.append(stripped[2:].replace("offset: 0", "offset: 5"))
+            wanted.discard(stripped)
+        else:
+            edited.append(line)
+    path.write_text("\n".join(edited) + "\n")
+    run = shifting.with_options(config_path=str(path))()
+    assert [run.steps[f"shift:{i}"].output.load() for i in range(3)] == [5, 6, 7]
