@@ -31,6 +31,7 @@ TABLES = {
     "tags",
     "tag_resources",
     "run_metadata",
+    "pending_outputs",
 }
 
 

@@ -22,6 +22,7 @@ from sqlalchemy import (
     Boolean,
     Column,
     DateTime,
+    Float,
     Dialect,
     ForeignKey,
     Index,
@@ -161,6 +162,8 @@ RUNS = Table(
     _optional("orchestrator_start_token", String(128)),
     # When a stop was asked for that could not signal the orchestrator; read with heartbeats.
     _time("stop_requested_at", required=False),
+    # The orchestrator's own heartbeat interval (seconds): readers judge liveness by it.
+    _optional("heartbeat_interval", Float()),
     Index("ix_pipeline_runs_created", "created"),
     Index("ix_pipeline_runs_status", "status"),
     Index("ix_pipeline_runs_pipeline_name_created", "pipeline_name", "created"),
@@ -226,6 +229,11 @@ VERSIONS = Table(
     _optional("version_name", String(255)),
     # [{"uri": ..., "type": "html" | "markdown" | "image" | "csv" | "json"}, ...]
     _optional("visualizations", JSON()),
+    # "<algorithm>:<hex>" of the bytes, checked before they are deserialised.
+    _optional("digest", String(160)),
+    # How the bytes may be read (e.g. {"allow_pickle": true} for an object array): from the
+    # record, never from a file beside the bytes.
+    _optional("load_options", JSON()),
     UniqueConstraint("artifact_id", "version"),
     Index("ix_artifact_versions_producer_step_run_id", "producer_step_run_id"),
     Index("ix_artifact_versions_created", "created"),
@@ -338,4 +346,19 @@ RUN_METADATA = Table(
     _optional("publisher_step_run_id", Uuid()),
     _time("created"),
     Index("ix_run_metadata_resource_type_resource_id", "resource_type", "resource_id"),
+)
+
+# Where a running step's outputs will go, recorded (with the step's start) before its worker
+# writes any byte. Removed when the outputs are recorded; what is left after a run died
+# names bytes that no artifact version points to (`prune_artifacts`, dead-run clean-up).
+PENDING_OUTPUTS = Table(
+    "pending_outputs",
+    metadata,
+    _id(),
+    _required("pipeline_run_id", Uuid()),
+    _optional("step_run_id", Uuid()),
+    _required("uri", Text()),
+    _time("created"),
+    Index("ix_pending_outputs_pipeline_run_id", "pipeline_run_id"),
+    Index("ix_pending_outputs_step_run_id", "step_run_id"),
 )
