@@ -25,6 +25,9 @@
     │       └── ParameterTypeError   (also RuntimeError)
     ├── SourceError                  (also ImportError)
     ├── MaterializerError
+    │   ├── ArtifactIntegrityError
+    │   └── PickleRefusedError
+    ├── ArtifactStoreError           (also OSError)
     ├── StoreError
     │   ├── EntityExistsError
     │   │   └── DuplicateRunNameError
@@ -42,6 +45,7 @@
     ├── TagError                     (also ValueError)
     ├── OutputTypeError              (also TypeError)
     ├── TriggerError                 (also RuntimeError)
+    │   └── UnsafeArchiveError
     ├── StepFailedError              (also RuntimeError)
     └── PipelineRunFailedError       (also RuntimeError)
     RunStoppedSignal                 (BaseException: a step's `except Exception` cannot swallow it)
@@ -178,6 +182,20 @@ class MaterializerError(StepwellError):
     """Raised when no materializer fits a type, or a materializer is misdefined."""
 
 
+class ArtifactIntegrityError(MaterializerError):
+    """Raised before loading when an artifact's bytes no longer match its recorded digest."""
+
+
+class PickleRefusedError(MaterializerError):
+    """Raised instead of unpickling an artifact that must not be unpickled (the setting
+    STEPWELL_ALLOW_PICKLE=false, or a record that does not say the bytes were pickled)."""
+
+
+class ArtifactStoreError(StepwellError, OSError):
+    """Raised when an output's bytes cannot be written to the artifact store (disk full, a
+    failing or unreachable store); nothing of that output is recorded or left visible."""
+
+
 class StoreError(StepwellError):
     """Raised when the metadata store cannot do what was asked."""
 
@@ -247,6 +265,11 @@ class OutputTypeError(StepwellError, TypeError):
 
 class TriggerError(StepwellError, RuntimeError):
     """Raised when a triggered run could not be started from its snapshot's code."""
+
+
+class UnsafeArchiveError(TriggerError):
+    """Raised when a snapshot's code archive is not what its name says, or would unpack
+    outside its folder or beyond the size and file-count caps."""
 
 
 class StepFailedError(StepwellError, RuntimeError):

@@ -11,12 +11,16 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import logging
 import os
 import posixpath
 import uuid
 from collections.abc import Iterator
 from typing import IO, Any
 
+# A child of stepwell's logger (the lowest layer cannot import `stepwell.logger`, which
+# reads configuration).
+logger = logging.getLogger(__name__)
 STAGING_PREFIX = ".staging-"
 
 
@@ -161,7 +165,7 @@ class BaseArtifactStore:
             try:
                 yield final_uri
             except BaseException:
-                self.remove(final_uri)
+                self._discard(final_uri)
                 raise
             return
         parent, name = os.path.split(final_uri)
@@ -170,13 +174,22 @@ class BaseArtifactStore:
         try:
             yield staging
         except BaseException:
-            self.remove(staging)
+            self._discard(staging)
             raise
         # Bytes reach the disk before the folder gets its final name, and the name before
         # the metadata record is committed: even a power cut leaves no visible half-artifact.
         _fsync_tree(staging)
         os.replace(staging, final_uri)
         _fsync_path(parent)
+
+    def _discard(self, path: str) -> None:
+        """Remove a failed write's bytes without hiding why it failed: a store that cannot
+        write may not remove either, and its error is not the one to report. What stays is
+        under a pending location or a staging folder, which a prune removes later."""
+        try:
+            self.remove(path)
+        except Exception as error:
+            logger.warning("Could not remove the partly written bytes at %s: %s", path, error)
 
 
 def _fsync_path(path: str) -> None:

@@ -39,11 +39,15 @@ class UnrecordedArtifactVersion:
         self.version = saved.version
         self.materializer = saved.materializer
         self.data_type = saved.data_type
+        self.digest = saved.digest
+        self.load_options = saved.load_options
+        self.id = None  # recorded when the step succeeds
 
     def load(self) -> Any:
+        from stepwell.materializers.load_policy import load_record
         from stepwell.materializers.loading import load_artifact
 
-        return load_artifact(self.uri, self.materializer, self.data_type)
+        return load_artifact(self.uri, self.materializer, self.data_type, record=load_record(self))
 
     def __repr__(self) -> str:
         return f"UnrecordedArtifactVersion(name={self.name!r}, uri={self.uri!r})"
@@ -110,7 +114,7 @@ def register_artifact(
 ) -> ArtifactVersionResponse | UnrecordedArtifactVersion:
     """Record a file or folder already in the artifact store as a version of `name`, in
     place (nothing is copied). It loads as a local `Path` to a copy of the data."""
-    from stepwell.materializers.loading import content_hash_and_size
+    from stepwell.materializers.fingerprint import fingerprint
     from stepwell.materializers.preexisting_data_materializer import (
         PreexistingDataMaterializer,
     )
@@ -122,7 +126,7 @@ def register_artifact(
     uri = _inside_store(artifact_store, folder_or_file_uri)
     if not artifact_store.exists(uri):
         raise FileNotFoundError(f"Nothing to register at '{folder_or_file_uri}': no such path.")
-    digest, size = content_hash_and_size(artifact_store, uri)
+    found = fingerprint(artifact_store, uri)
     saved = RegisteredOutput(
         name=name,
         artifact_name=name,
@@ -131,8 +135,9 @@ def register_artifact(
         data_type=get_source(Path),
         materializer=get_source(PreexistingDataMaterializer),
         artifact_type=ArtifactType(artifact_type or ArtifactType.DATA).value,
-        content_hash=digest,
-        size=size,
+        content_hash=found.content_hash,
+        size=found.size,
+        digest=found.digest_of_folder(artifact_store, uri),
         metadata=dict(artifact_metadata or {}),
         version=None if version is None else str(version),
         tags=list(tags or ()),

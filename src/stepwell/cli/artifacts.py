@@ -1,4 +1,4 @@
-"""`stepwell artifact ...`: list, describe and export artifact versions (read layer).
+"""`stepwell artifact ...`: list, describe, export and prune artifact versions (read layer).
 
 Artifacts are named; each name has versions 1, 2, ... `NAME[:VERSION]` picks one (the
 latest without a version); an artifact version's id works too.
@@ -135,3 +135,33 @@ def export_artifact(
         )
     store.get_local(version.uri, str(path))
     say(f"Exported {version.name}:{version.version} to {path}")
+
+
+@app.command("prune")
+def prune_artifacts(
+    only_metadata: bool = typer.Option(
+        False,
+        "--only-metadata",
+        "-m",
+        help="Delete the unused versions' records but keep their files in the artifact store.",
+    ),
+    yes: bool = typer.Option(False, "--yes", "-y", help="Don't ask for confirmation."),
+) -> None:
+    """Delete artifact versions no run uses, and files no record points to (outputs of runs
+    that were killed, stale staging folders). Nothing a record points to is removed."""
+    from stepwell.client import Client
+
+    if not yes:
+        typer.confirm("Delete unused artifact versions and unrecorded files?", abort=True, err=True)
+    client = Client()
+    removed = client.prune_orphaned_bytes()  # first, to report it: prune_artifacts sweeps too
+    client.prune_artifacts(only_versions=True, delete_from_artifact_store=not only_metadata)
+    failed = (
+        f" {removed.failed} location(s) could not be removed; see the log."
+        if removed.failed
+        else ""
+    )
+    say(
+        f"Pruned unused artifact versions; removed {removed.files} unrecorded file(s) "
+        f"({removed.bytes} bytes) from the artifact store.{failed}"
+    )

@@ -3,21 +3,24 @@
 Commands build plain rows (dicts of JSON-ready values) and hand them to `show`, which prints
 a Rich table or, with `--output json`, the rows as JSON. Colours appear only on a terminal
 (Rich's detection, which also honours NO_COLOR); in pipes tables are plain text and wide
-enough that values are not cut.
+enough that values are not cut. Everything printed passes `clean`, which strips terminal
+control characters from text that may come from a shared store (names, messages, logs).
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from enum import Enum
 from typing import Any
 
 import typer
 from rich.console import Console
+from rich.segment import Segment
 from rich.table import Table
 from rich.text import Text
 
@@ -51,11 +54,45 @@ OUTPUT_OPTION = typer.Option(
 )
 
 
+# Terminal escape sequences (CSI, OSC up to BEL or ST, two-byte ESC sequences), then any other
+# C0/C1 control character but newline and tab, and the bidirectional-text overrides.
+_ESCAPES = re.compile(
+    r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[@-_]|\x9b[0-?]*[ -/]*[@-~]"
+)
+_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def clean(text: str) -> str:
+    """`text` without terminal control: the CLI prints names, messages and logs that anyone
+    able to write to a shared store may have set, and an escape sequence in them could
+    rewrite the screen, hide lines or set hyperlinks. Newlines and tabs stay."""
+    if text.isprintable():
+        return text
+    return _CONTROLS.sub("", _ESCAPES.sub("", text))
+
+
+class _CleanConsole(Console):
+    """A Rich console that strips control characters from everything it renders; Rich's
+    own styling and cursor movement (control segments) are added after this and stay."""
+
+    def render(self, renderable: Any, options: Any = None) -> Iterable[Segment]:
+        for segment in super().render(renderable, options):
+            if segment.control is None and not segment.text.isprintable():
+                yield Segment(clean(segment.text), segment.style, segment.control)
+            else:
+                yield segment
+
+
+def echo(text: str, nl: bool = True) -> None:
+    """Write raw text (e.g. a step's log) to stdout, cleaned of control characters."""
+    typer.echo(clean(text), nl=nl)
+
+
 def _console(stream: Any) -> Console:
     width = None
     if not stream.isatty() and not os.environ.get("COLUMNS"):
         width = PIPE_WIDTH  # a pipe has no width: don't fold values at 80 columns
-    return Console(file=stream, width=width, highlight=False, soft_wrap=False)
+    return _CleanConsole(file=stream, width=width, highlight=False, soft_wrap=False)
 
 
 def stdout_console() -> Console:
@@ -74,8 +111,9 @@ def note(message: str) -> None:
 
 
 def say(message: str | Text) -> None:
-    """A result line on stdout."""
-    stdout_console().print(message, soft_wrap=True)
+    """A result line on stdout (a plain string is printed as is, never read as markup:
+    it may hold names from the store)."""
+    stdout_console().print(Text(message) if isinstance(message, str) else message, soft_wrap=True)
 
 
 def print_json(data: Any) -> None:

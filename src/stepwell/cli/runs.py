@@ -16,6 +16,7 @@ from stepwell.cli.errors import CliError, hint
 from stepwell.cli.output import (
     OUTPUT_OPTION,
     OutputFormat,
+    echo,
     iso,
     say,
     show,
@@ -186,11 +187,12 @@ def run_logs(
     interval: float = typer.Option(0.5, "--interval", min=0.01, help="Seconds between polls."),
 ) -> None:
     """Print the captured output of a run's steps."""
+    from stepwell.cli.log_tail import LogTail
     from stepwell.client import Client
 
     client = Client()
     record = _get_run(client, run)
-    printed: dict[Any, int] = {}
+    tails: dict[Any, LogTail] = {}
     last_header: list[str] = []
     while True:
         record = client.get_pipeline_run(record.id)  # status first: logs read after it are whole
@@ -203,16 +205,16 @@ def run_logs(
         for invocation_id, step_run in steps.items():
             if step is not None and invocation_id != step:
                 continue
-            text = step_run.logs
-            new = text[printed.get(step_run.id, 0) :]
-            printed[step_run.id] = len(text)
+            tail = tails.setdefault(step_run.id, LogTail(step_run.logs_uri))
+            # Only the bytes appended since the last poll are read.
+            new = tail.read_new(final=not follow or record.status.is_finished)
             if not new:
                 continue
             if step is None and last_header != [invocation_id]:
-                typer.echo(f"==> {invocation_id} <==")
+                echo(f"==> {invocation_id} <==")
                 last_header[:] = [invocation_id]
             # A partial line may go on at the next poll; a finished log gets its last newline.
-            typer.echo(new, nl=not follow and not new.endswith("\n"))
+            echo(new, nl=not follow and not new.endswith("\n"))
         if not follow or record.status.is_finished:
             return
         time.sleep(interval)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from stepwell.client.artifact_admin import ArtifactAdminMixin
 from stepwell.client.artifacts import ArtifactsMixin
 from stepwell.client.lists import ListsMixin
+from stepwell.client.orphans import OrphansMixin
 from stepwell.client.pipelines import PipelinesMixin
 from stepwell.client.snapshots import SnapshotsMixin
 from stepwell.client.stacks import StacksMixin
@@ -23,6 +24,7 @@ class Client(
     StepsMixin,
     ArtifactsMixin,
     ArtifactAdminMixin,
+    OrphansMixin,
     SnapshotsMixin,
     StacksMixin,
     TagsMixin,

@@ -12,6 +12,7 @@ from uuid import UUID
 
 from stepwell.client.base import ClientBase
 from stepwell.logger import get_logger
+from stepwell.store.base import Store
 from stepwell.store.models import ArtifactVersionResponse
 
 logger = get_logger(__name__)
@@ -53,7 +54,7 @@ class ArtifactAdminMixin(ClientBase):
         if delete_metadata:
             self.store.delete_artifact_version(found.id)
         if delete_from_artifact_store:
-            remove_bytes([found])
+            remove_bytes(self.store, [found])
         logger.info("Deleted version %s of artifact '%s'.", found.version, found.name)
 
     def delete_artifact(self, name_id_or_prefix: str | UUID) -> None:
@@ -67,20 +68,31 @@ class ArtifactAdminMixin(ClientBase):
         self, only_versions: bool = True, delete_from_artifact_store: bool = False
     ) -> None:
         """Delete every artifact version no step run links (and, with `only_versions=False`,
-        every artifact left without versions); with `delete_from_artifact_store`, their bytes."""
+        every artifact left without versions); with `delete_from_artifact_store`, their bytes.
+        Bytes that no record points to (outputs of runs that died, stale staging folders) go
+        too (`client/orphans.py`)."""
+        from stepwell.client.orphans import sweep_orphans
+
         deleted = self.store.prune_artifact_versions(only_versions=only_versions)
         if delete_from_artifact_store:
-            remove_bytes(deleted)
+            remove_bytes(self.store, deleted)
+            from stepwell.snapshots.code_cleanup import prune_code
+
+            prune_code(self.store)  # code archives no snapshot references any more
         logger.info("Deleted %d unused artifact version(s).", len(deleted))
+        sweep_orphans(self.store)
 
 
-def remove_bytes(versions: Iterable[ArtifactVersionResponse]) -> None:
-    """Remove the bytes of deleted versions; a failure is logged, never raised, since the
-    records are gone already and leftover bytes harm nobody."""
-    from stepwell.artifact_stores.base import artifact_store_for_uri
+def remove_bytes(store: Store, versions: Iterable[ArtifactVersionResponse]) -> None:
+    """Remove the bytes of deleted versions, only inside the known artifact stores (a row of
+    a shared store may name any path); a failure is logged, never raised, since the records
+    are gone already and leftover bytes harm nobody."""
+    from stepwell.artifact_stores.containment import remove_inside
+    from stepwell.store.artifact_roots import known_artifact_roots
 
+    roots = known_artifact_roots(store)
     for version in versions:
         try:
-            artifact_store_for_uri(version.uri).remove(version.uri)
+            remove_inside(roots, version.uri)
         except Exception as error:
             logger.warning("Could not remove the bytes at %s: %s", version.uri, error)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from uuid import UUID
 
-from stepwell.artifact_stores.base import artifact_store_for_uri
 from stepwell.client.base import ClientBase
 from stepwell.logger import get_logger
 from stepwell.store.liveness import checked, wait_for_run
@@ -73,6 +72,9 @@ class PipelinesMixin(ClientBase):
 
     def delete_pipeline_run(self, name_or_id: str | UUID) -> None:
         """Delete a run and its step runs; artifact bytes go only when nothing else uses them."""
+        from stepwell.store.artifact_roots import log_uris_of_run, remove_run_files
+
         run = self.get_pipeline_run(name_or_id)
-        for uri in self.store.delete_run(run.id):
-            artifact_store_for_uri(uri).remove(uri)
+        logs = log_uris_of_run(self.store, run.id)
+        # Only inside the known artifact stores: rows of a shared store may name any path.
+        remove_run_files(self.store, self.store.delete_run(run.id), logs)

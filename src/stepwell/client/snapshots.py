@@ -24,8 +24,22 @@ class SnapshotsMixin(ClientBase):
         return self.store.update_snapshot(snapshot.id, name=name, description=description)
 
     def delete_snapshot(self, name_or_id: str | UUID) -> None:
-        """Delete a snapshot; runs made from it are kept."""
-        self.store.delete_snapshot(self.get_snapshot(name_or_id).id)
+        """Delete a snapshot; runs made from it are kept. Its code archive (and unpacked
+        copy) goes too once no other snapshot uses it."""
+        from stepwell.snapshots.code_cleanup import remove_code_of
+
+        snapshot = self.get_snapshot(name_or_id)
+        self.store.delete_snapshot(snapshot.id)
+        if snapshot.code_uri:
+            remove_code_of(self.store, snapshot.code_uri)
+
+    def prune_code_archives(self, min_age_seconds: float = 3600.0) -> list[str]:
+        """Remove code archives no snapshot references (older than `min_age_seconds`, so a
+        snapshot being made now keeps its archive) and their unpacked copies; returns the
+        archives removed."""
+        from stepwell.snapshots.code_cleanup import prune_code
+
+        return prune_code(self.store, min_age_seconds)
 
     def trigger_pipeline(
         self,

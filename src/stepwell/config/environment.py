@@ -14,6 +14,7 @@
 | STEPWELL_ACTIVE_STACK                  | name or id of the stack to run on (else config.yaml) |
 | STEPWELL_MAX_TRIGGER_DEPTH             | how deep triggered runs may trigger further runs (5) |
 | STEPWELL_TRIGGER_DEPTH                 | set by stepwell: how many triggers led to this run   |
+| STEPWELL_ALLOW_PICKLE                  | `False`: refuse every pickle-based artifact load     |
 
 The home folder is, in order: STEPWELL_HOME; a project-local `.stepwell/` folder found in the
 current directory or a parent (made by `stepwell init`); the per-user data folder
@@ -39,6 +40,7 @@ ENV_SOURCE_ROOT = "STEPWELL_SOURCE_ROOT"
 ENV_ACTIVE_STACK = "STEPWELL_ACTIVE_STACK"
 ENV_MAX_TRIGGER_DEPTH = "STEPWELL_MAX_TRIGGER_DEPTH"
 ENV_TRIGGER_DEPTH = "STEPWELL_TRIGGER_DEPTH"
+ENV_ALLOW_PICKLE = "STEPWELL_ALLOW_PICKLE"
 
 PROJECT_FOLDER = ".stepwell"
 # One rule for every boolean, here and in configuration files (the words pydantic accepts):
@@ -157,6 +159,12 @@ def debug_mode() -> bool:
     return flag(ENV_DEBUG)
 
 
+def allow_pickle() -> bool:
+    """Whether artifacts may be unpickled (cloudpickle, numpy object arrays, pandas pickles);
+    unpickling runs code chosen by whoever wrote the bytes. Default: allowed."""
+    return flag(ENV_ALLOW_PICKLE, default=True)
+
+
 def active_stack_override() -> str | None:
     """The stack STEPWELL_ACTIVE_STACK names, if it is set (and not blank)."""
     value = os.environ.get(ENV_ACTIVE_STACK, "").strip()
@@ -177,9 +185,13 @@ def logging_verbosity() -> str:
     return value
 
 
+DEFAULT_HEARTBEAT_INTERVAL = 5.0
+
+
 def heartbeat_interval() -> float:
-    """Seconds between heartbeats of a running run; missing three marks the run dead."""
-    raw = _raw(ENV_HEARTBEAT_INTERVAL) or "5"
+    """Seconds between heartbeats of the runs this process orchestrates (recorded with each
+    run: readers judge a run by its own recorded interval, never by this setting)."""
+    raw = _raw(ENV_HEARTBEAT_INTERVAL) or str(DEFAULT_HEARTBEAT_INTERVAL)
     try:
         value = float(raw)
     except ValueError:

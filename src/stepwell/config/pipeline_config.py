@@ -8,6 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from stepwell.config.cache_policy import CachePolicy
 from stepwell.config.retry_config import StepRetryConfig
+from stepwell.config.settings import Settings
 from stepwell.config.tags import Tag
 from stepwell.enums import ExecutionMode
 
@@ -26,7 +27,7 @@ class PipelineConfig(BaseModel):
     enable_step_logs: bool | None = None
     execution_mode: ExecutionMode = ExecutionMode.CONTINUE_ON_FAILURE
     parameters: dict[str, Any] = Field(default_factory=dict)
-    settings: dict[str, Any] = Field(default_factory=dict)
+    settings: Settings = Field(default_factory=dict)
     extra: dict[str, Any] = Field(default_factory=dict)
     environment: dict[str, str] = Field(default_factory=dict)
     tags: list[str | Tag] = Field(default_factory=list)

@@ -11,10 +11,11 @@ silently ignored.
 from __future__ import annotations
 
 from enum import Enum
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, NonNegativeInt, PositiveFloat
+from pydantic import BaseModel, Field, NonNegativeInt, PositiveFloat
 
+from stepwell.config.base_settings import BaseSettings
 from stepwell.exceptions import ResourceSettingsError
 
 MEMORY_REGEX = r"^[0-9]+(B|KB|KiB|MB|MiB|GB|GiB|TB|TiB|PB|PiB)$"
@@ -43,13 +44,12 @@ class ByteUnit(Enum):
         return (1 << (10 * power)) if self.value.endswith("iB") else 10 ** (3 * power)
 
 
-class ResourceSettings(BaseModel):
+class ResourceSettings(BaseSettings):
     """Hardware a step needs: `cpu_count` (cores, may be fractional), `gpu_count` and
     `memory` (a string such as "512MiB" or "4GB")."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    cpu_count: PositiveFloat | None = None
+    # Finite: `.inf` CPUs in a YAML file is a mistake, not a request.
+    cpu_count: Annotated[PositiveFloat, Field(allow_inf_nan=False)] | None = None
     gpu_count: NonNegativeInt | None = None
     memory: str | None = Field(default=None, pattern=MEMORY_REGEX)
 
@@ -105,12 +105,3 @@ def parse_resource_settings(value: Any, owner: str) -> ResourceSettings:
             f"settings['resources'] of {owner} is invalid: {problems}. Memory is written like "
             "'512MiB' or '4GB'."
         ) from None
-
-
-def normalise_resources_setting(settings: Any, owner: str) -> Any:
-    """`settings` with its `resources` entry checked and stored as plain data (so that the
-    configuration stays JSON); other entries as they are."""
-    if not isinstance(settings, dict) or SETTINGS_KEY not in settings:
-        return settings
-    parsed = parse_resource_settings(settings[SETTINGS_KEY], owner)
-    return {**settings, SETTINGS_KEY: parsed.model_dump(exclude_none=True)}

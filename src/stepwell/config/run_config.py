@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from stepwell.config.cache_policy import CachePolicy
 from stepwell.config.retry_config import StepRetryConfig
+from stepwell.config.settings import Settings
 from stepwell.config.tags import Tag
 from stepwell.enums import ExecutionMode
 
@@ -34,7 +35,7 @@ class StepRunConfiguration(_Strict):
     step_operator: bool | str | None = None
     cache_policy: CachePolicy | None = None
     retry: StepRetryConfig | None = None
-    settings: dict[str, Any] = Field(default_factory=dict)
+    settings: Settings = Field(default_factory=dict)
     environment: dict[str, str] = Field(default_factory=dict)
     on_success: str | None = None
     on_failure: str | None = None
@@ -65,7 +66,7 @@ class PipelineRunConfiguration(_Strict):
     execution_mode: ExecutionMode | None = None
     parameters: dict[str, Any] = Field(default_factory=dict)
     steps: dict[str, StepRunConfiguration] = Field(default_factory=dict)
-    settings: dict[str, Any] = Field(default_factory=dict)
+    settings: Settings = Field(default_factory=dict)
     environment: dict[str, str] = Field(default_factory=dict)
     tags: list[str | Tag] = Field(default_factory=list)
     extra: dict[str, Any] = Field(default_factory=dict)

@@ -8,6 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from stepwell.config.cache_policy import CachePolicy
 from stepwell.config.retry_config import StepRetryConfig
+from stepwell.config.settings import Settings
 
 
 class StepConfig(BaseModel):
@@ -30,7 +31,7 @@ class StepConfig(BaseModel):
     step_operator: bool | str | None = None
     parameters: dict[str, Any] = Field(default_factory=dict)
     output_materializers: dict[str, str] = Field(default_factory=dict)
-    settings: dict[str, Any] = Field(default_factory=dict)
+    settings: Settings = Field(default_factory=dict)
     extra: dict[str, Any] = Field(default_factory=dict)
     environment: dict[str, str] = Field(default_factory=dict)
     on_success: str | None = None

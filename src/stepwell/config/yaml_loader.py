@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from stepwell.config.run_config import PipelineRunConfiguration
+from stepwell.config.settings import settings_error_path
 from stepwell.config.yaml_safety import MAX_BYTES, decode, load_yaml
 from stepwell.exceptions import ConfigurationError
 
@@ -49,6 +50,7 @@ def describe_validation_error(error: Any, source: str) -> str:
     lines = []
     for problem in error.errors():
         path = ".".join(str(part) for part in problem["loc"]) or "(top level)"
+        path = settings_error_path(problem, path)
         message = problem["msg"]
         if problem["type"] == "extra_forbidden":
             message = "unknown key; check its spelling against the run configuration schema"

@@ -55,7 +55,8 @@ def run_attempt(
 ) -> AttemptResult:
     """Run the step's code once; hooks fire on success, and on the last failed attempt."""
     invocation, step = plan.invocation, plan.step
-    uris = output_uris(ctx.artifact_store, invocation)
+    # Chosen (and recorded as pending) by the orchestrating process; fresh ones otherwise.
+    uris = plan.output_uris or output_uris(ctx.artifact_store, invocation)
     context = StepContext(
         pipeline_run=ctx.run,
         step_run=step_run,

@@ -27,6 +27,7 @@ from stepwell.execution.fingerprints import (
     step_code_fingerprint,
 )
 from stepwell.execution.inputs import paired_refs, resolve_inputs
+from stepwell.execution.outputs import output_uris
 from stepwell.execution.retry import retry_delays
 from stepwell.execution.run_context import RunContext
 from stepwell.execution.step_logs import logs_uri_for
@@ -34,6 +35,7 @@ from stepwell.execution.step_tags import record_deferred
 from stepwell.logger import get_logger
 from stepwell.steps.base_step import BaseStep
 from stepwell.store.models import ArtifactVersionResponse, NewStepRun, StepRunResponse
+from stepwell.store.pending import clean_failed_attempt, discard_attempt_bytes
 from stepwell.utils.sources import load_source
 
 logger = get_logger(__name__)
@@ -64,6 +66,9 @@ class LaunchPlan:
     components: dict[str, str]
     key: str
     retry_delays: list[float]
+    # Where the current attempt writes its outputs: chosen, and recorded as pending, by
+    # `start_attempt` in the orchestrating process before the worker writes anything.
+    output_uris: dict[str, str] = field(default_factory=dict)
 
     @property
     def max_attempts(self) -> int:
@@ -195,6 +200,7 @@ def start_attempt(ctx: RunContext, plan: LaunchPlan, attempt: int) -> StepRunRes
     logs_uri = None
     if invocation.config.enable_step_logs is not False:
         logs_uri = logs_uri_for(ctx.artifact_store, ctx.run.id, f"{invocation.id}-{uuid4().hex}")
+    uris = output_uris(ctx.artifact_store, invocation)
     logger.info("Step %s has started.", invocation.id)
     ctx.flush_records()  # the step may read the store: cache hits before it must be there
     step_run = ctx.store.create_step_run(
@@ -211,7 +217,9 @@ def start_attempt(ctx: RunContext, plan: LaunchPlan, attempt: int) -> StepRunRes
         source_code_hash=plan.components.get("code"),
         logs_uri=logs_uri,
         hydrate=False,
+        pending_uris=list(uris.values()),  # write-ahead: recorded before any byte is written
     )
+    plan.output_uris = uris
     step_run.inputs = dict(plan.artifacts)  # known already: saves the store a query
     return step_run
 
@@ -236,6 +244,7 @@ def finish_attempt(
             )
         except EntityExistsError as error:  # a custom version its artifact already has
             discard_bytes(ctx.artifact_store, result.outputs)
+            clean_failed_attempt(ctx.store, step_run.id)
             logger.error("Step %s failed: %s", invocation_id, error)
             result = AttemptResult(
                 ExecutionStatus.FAILED, error=error, status_message=f"EntityExistsError: {error}"
@@ -249,6 +258,11 @@ def finish_attempt(
     status = result.status
     if status is ExecutionStatus.FAILED and not final:
         status = ExecutionStatus.RETRIED
+    # What this attempt wrote (a finished output of several, a partial one) is recorded
+    # nowhere: its bytes go first (this process chose where they went), then the status and
+    # the write-ahead records in one transaction. A crash in between leaves records of bytes
+    # that are gone, which the next prune forgets.
+    removed = discard_attempt_bytes(plan.output_uris)
     ctx.store.update_step_run(
         step_run.id,
         status=status,
@@ -256,7 +270,10 @@ def finish_attempt(
         exception=result.traceback,
         status_message=result.status_message,
         hydrate=False,
+        forget_pending=removed,
     )
+    if not removed:  # a location could not be cleared: leave it to the records' clean-up
+        clean_failed_attempt(ctx.store, step_run.id)
     return StepOutcome(
         invocation_id,
         status,

@@ -15,6 +15,7 @@ from stepwell.artifact_stores.base import BaseArtifactStore
 from stepwell.compiler.spec import InvocationSpec, OutputDef
 from stepwell.enums import ArtifactType
 from stepwell.exceptions import OutputTypeError
+from stepwell.execution.store_errors import store_write_errors
 from stepwell.execution.user_code import user_code
 from stepwell.execution.visualizations import save_visualizations
 from stepwell.steps.base_step import BaseStep
@@ -75,6 +76,9 @@ class SavedOutput:
     visualizations: list[dict[str, str]] = field(default_factory=list)
     version: str | None = None  # a custom version (`ArtifactConfig`): a number or a name
     tags: list[str] = field(default_factory=list)
+    # "<algorithm>:<hex>" of the bytes (checked before loading) and how they may be read.
+    digest: str | None = None
+    load_options: dict[str, Any] | None = None
 
 
 def save_output_bytes(
@@ -117,20 +121,25 @@ def write_value(
 
     The content hash and size are taken before visualizations are written beside the
     bytes, so they describe the data alone: turning visualizations on or off changes
-    neither an artifact's hash nor the cache keys of the steps that read it.
+    neither an artifact's hash nor the cache keys of the steps that read it. The same pass
+    over the bytes gives the cryptographic digest that loading checks.
     """
-    from stepwell.materializers.loading import content_hash_and_size
+    from stepwell.materializers.fingerprint import fingerprint
 
     materializer_cls = _materializer_class(out, value, annotation)
     visualizations: list[dict[str, str]] = []
-    with artifact_store.staged_directory(uri) as staging:
+    with (
+        store_write_errors(artifact_store, out.name, out.artifact_name),
+        artifact_store.staged_directory(uri) as staging,
+    ):
         materializer = materializer_cls(staging, artifact_store)
         with user_code(f"materializer {materializer_cls.__name__} (output '{out.name}')"):
             materializer.save(value)
             metadata = dict(materializer.extract_metadata(value) or {})
-        digest, size = content_hash_and_size(artifact_store, staging)
+        found = fingerprint(artifact_store, staging)
         if visualize:
             visualizations = save_visualizations(materializer, value, uri, out.artifact_name)
+        digest = found.digest_of_folder(artifact_store, staging)  # reads only new files
     metadata.update(out.run_metadata)
     metadata.update(extra_metadata)
     return SavedOutput(
@@ -141,12 +150,14 @@ def write_value(
         data_type=_type_source(type(value)),
         materializer=get_source(materializer_cls),
         artifact_type=out.artifact_type or str(materializer_cls.ASSOCIATED_ARTIFACT_TYPE.value),
-        content_hash=digest,
-        size=size,
+        content_hash=found.content_hash,
+        size=found.size,
         metadata=_jsonable(metadata),
         visualizations=visualizations,
         version=out.version,
         tags=list(out.tags),
+        digest=digest,
+        load_options=dict(materializer.load_options) if materializer.load_options else None,
     )
 
 
@@ -165,6 +176,8 @@ def version_fields(item: SavedOutput, step_run_id: UUID | None) -> dict[str, Any
         "run_metadata": item.metadata,
         "visualizations": item.visualizations,
         "version": item.version,
+        "digest": item.digest,
+        "load_options": item.load_options,
     }
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -73,17 +72,24 @@ class RunContext:
             records, self.pending = self.pending, []
             self.store.create_step_runs(records)
 
+    @property
+    def beat_interval(self) -> float:
+        """Seconds between this run's heartbeats: the interval recorded with the run (this
+        process's setting for a run recorded without one)."""
+        return self.run.heartbeat_interval or heartbeat_interval()
+
     def beat(self, force: bool = False) -> None:
-        """Record that this run's orchestrator is alive (at most once per interval).
+        """Record that this run's orchestrator is alive (at most once per the interval
+        recorded with the run), stamped with the database's time.
 
         The same write reads back whether a stop was requested through the store (by a stop
         that could not signal this process); the first time one is, `interrupt` is called,
         which by default delivers a Ctrl-C to this process so the run ends `stopped`.
         """
         now = time.monotonic()
-        if force or now - self.last_beat >= heartbeat_interval():
+        if force or now - self.last_beat >= self.beat_interval:
             self.last_beat = now
-            run = self.store.update_run(self.run.id, heartbeat=datetime.now(timezone.utc))
+            run = self.store.record_heartbeat(self.run.id)
             if run.stop_requested_at is not None and not self.stop_delivered:
                 self.stop_delivered = True
                 self.interrupt()

@@ -36,6 +36,13 @@ class BaseMaterializer:
     ASSOCIATED_ARTIFACT_TYPE: ClassVar[ArtifactType] = ArtifactType.BASE
     # Set in an abstract intermediate class body to skip validation and registration.
     SKIP_REGISTRATION: ClassVar[bool] = False
+    # How the bytes may be read, kept in the store's record (never in a file beside them).
+    # `save` sets what the record must say (e.g. {"allow_pickle": True}); before `load` the
+    # loader sets what the record says. None at load: nothing is recorded (a version saved
+    # before load options existed, or a materializer used by hand).
+    load_options: dict[str, Any] | None = None
+    # Names the artifact in errors ("artifact 'x' (version 3, id ...)"); set by the loader.
+    artifact_label: str | None = None
 
     def __init__(self, uri: str, artifact_store: BaseArtifactStore | None = None) -> None:
         self.uri = uri

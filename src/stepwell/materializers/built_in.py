@@ -4,6 +4,10 @@ Role in the flow (launch -> materializer -> artifact store): these are the defau
 step outputs of plain Python types. Scalars and JSON-faithful containers become a readable
 `data.json`; containers holding anything else (arrays, data frames, custom objects) store each
 element with its own materializer in a sub-folder, listed in a `metadata.json` manifest.
+The manifest says which element is where, but not what may read it: the version's record
+lists the element materializers (`{"materializers": [...]}` in its load options) and whether
+anything was pickled, and a manifest naming anything else is refused. Versions recorded
+before load options existed are read by their manifest alone, as they always were.
 """
 
 from __future__ import annotations
@@ -15,7 +19,14 @@ from typing import Any
 from stepwell.enums import ArtifactType
 from stepwell.exceptions import MaterializerError
 from stepwell.materializers.base_materializer import BaseMaterializer
-from stepwell.materializers.loading import data_type_source, load_artifact, save_artifact
+from stepwell.materializers.load_policy import (
+    ALLOW_PICKLE,
+    LoadRecord,
+    artifact_label,
+    delegate,
+    pickled_options,
+)
+from stepwell.materializers.loading import data_type_source, load_artifact
 from stepwell.materializers.registry import materializer_registry
 from stepwell.utils.sources import get_source
 
@@ -24,6 +35,7 @@ logger = logging.getLogger(__name__)
 DATA_JSON = "data.json"
 DATA_BIN = "data.bin"
 MANIFEST = "metadata.json"
+MATERIALIZERS = "materializers"  # load option: the element materializers the record allows
 CONTAINER_FORMAT = "stepwell.container/1"
 _NONE_TYPE = type(None)
 _JSON_SCALARS = (str, int, float, bool, _NONE_TYPE)
@@ -149,9 +161,13 @@ class BuiltInContainerMaterializer(BaseMaterializer):
             return
         if unknown:
             materializer_registry.warn_fallback(", ".join(fallback))
+        options: dict[str, Any] = {MATERIALIZERS: []}
         records = [
-            self._save_element(i, v, m) for i, (v, m) in enumerate(zip(flat, chosen, strict=True))
+            self._save_element(i, v, m, options)
+            for i, (v, m) in enumerate(zip(flat, chosen, strict=True))
         ]
+        options[MATERIALIZERS] = sorted(set(options[MATERIALIZERS]))
+        self.load_options = options
         manifest: dict[str, Any] = {"format": CONTAINER_FORMAT, "kind": kind}
         if kind == "dict":
             manifest["pairs"] = [records[i : i + 2] for i in range(0, len(records), 2)]
@@ -170,7 +186,7 @@ class BuiltInContainerMaterializer(BaseMaterializer):
         if manifest.get("pickled"):
             from stepwell.materializers.cloudpickle_materializer import CloudpickleMaterializer
 
-            return CloudpickleMaterializer(self.uri, store).load(data_type)
+            return delegate(self, CloudpickleMaterializer).load(data_type)
         if kind == "dict":
             value: Any = {
                 self._load_element(key): self._load_element(val) for key, val in manifest["pairs"]
@@ -209,15 +225,26 @@ class BuiltInContainerMaterializer(BaseMaterializer):
         return None
 
     def _save_element(
-        self, index: int, value: Any, materializer_cls: type[BaseMaterializer] | None
+        self,
+        index: int,
+        value: Any,
+        materializer_cls: type[BaseMaterializer] | None,
+        options: dict[str, Any],
     ) -> dict[str, Any]:
-        """Inline a JSON-faithful element; store anything else in its own sub-folder."""
+        """Inline a JSON-faithful element; store anything else in its own sub-folder, and
+        add what reading it needs to the container's load `options`."""
         if _is_plain_json(value):
             return {"json": value}
         if materializer_cls is None:
             materializer_cls = materializer_registry.get_default_materializer()
         relative = f"items/{index}"
-        save_artifact(value, self._path("items", str(index)), materializer_cls, self.artifact_store)
+        element = materializer_cls(self._path("items", str(index)), self.artifact_store)
+        element.save(value)
+        options[MATERIALIZERS].append(get_source(materializer_cls))
+        for source in (element.load_options or {}).get(MATERIALIZERS, ()):
+            options[MATERIALIZERS].append(source)
+        if (element.load_options or {}).get(ALLOW_PICKLE):
+            options[ALLOW_PICKLE] = True
         return {
             "path": relative,
             "materializer": get_source(materializer_cls),
@@ -228,7 +255,21 @@ class BuiltInContainerMaterializer(BaseMaterializer):
         if "json" in record:
             return record["json"]
         uri = self._path(*record["path"].split("/"))
-        return load_artifact(uri, record["materializer"], record["data_type"], self.artifact_store)
+        if self.load_options is None:  # recorded before load options: as it always was
+            return load_artifact(
+                uri, record["materializer"], record["data_type"], self.artifact_store
+            )
+        if record["materializer"] not in self.load_options.get(MATERIALIZERS, ()):
+            raise MaterializerError(
+                f"Refusing to load {artifact_label(self)}: its manifest names materializer "
+                f"'{record['materializer']}' for element '{record['path']}', which its record "
+                "does not list. The artifact's files were changed after saving."
+            )
+        # Elements sit inside this artifact's folder: the container's digest covered them.
+        inner = LoadRecord(label=artifact_label(self), load_options=self.load_options)
+        return load_artifact(
+            uri, record["materializer"], record["data_type"], self.artifact_store, record=inner
+        )
 
     def _save_pickled(self, data: Any, type_names: list[str]) -> None:
         """No element needs a specific materializer: pickle the container as a whole."""
@@ -236,5 +277,6 @@ class BuiltInContainerMaterializer(BaseMaterializer):
 
         materializer_registry.warn_fallback(", ".join(type_names))
         CloudpickleMaterializer(self.uri, self.artifact_store).save(data)
+        self.load_options = pickled_options()
         manifest = {"format": CONTAINER_FORMAT, "kind": self._kind(data), "pickled": True}
         _write_json(self, MANIFEST, manifest)

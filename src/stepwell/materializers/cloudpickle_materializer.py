@@ -3,7 +3,9 @@
 Role in the flow (launch -> materializer -> artifact store): used when the registry finds no
 specific materializer for an output's type (the registry logs a warning then). Pickles tie
 the artifact to the Python version (and library versions) that wrote it, so the writing
-Python version is stored next to the bytes and a mismatch is logged on load.
+Python version is stored next to the bytes and a mismatch is logged on load. Unpickling runs
+code chosen by whoever wrote the bytes, so a load needs a record that says the bytes were
+pickled and is refused under STEPWELL_ALLOW_PICKLE=false (see `load_policy`).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from typing import Any
 from stepwell.enums import ArtifactType
 from stepwell.exceptions import MaterializerError
 from stepwell.materializers.base_materializer import BaseMaterializer
+from stepwell.materializers.load_policy import pickled_options, require_pickle
 
 logger = logging.getLogger(__name__)
 
@@ -44,6 +47,7 @@ class CloudpickleMaterializer(BaseMaterializer):
         try:
             with self.artifact_store.open(self._path(PICKLE_FILE), "wb") as f:
                 cloudpickle.dump(data, f)
+            self.load_options = pickled_options()
         except Exception as error:
             raise MaterializerError(
                 f"Cannot pickle a value of type {type(data).__qualname__}: {error}. Write a "
@@ -53,6 +57,7 @@ class CloudpickleMaterializer(BaseMaterializer):
     def load(self, data_type: type[Any]) -> Any:
         import pickle
 
+        require_pickle(self, "a cloudpickle file")
         version_path = self._path(VERSION_FILE)
         if self.artifact_store.exists(version_path):
             with self.artifact_store.open(version_path, "r", encoding="utf-8") as f:

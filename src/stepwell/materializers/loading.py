@@ -3,27 +3,26 @@
 Role in the flow (launch -> materializer -> artifact store): the launcher calls
 `save_artifact` to write an output and `content_hash` to fingerprint the written folder;
 `ArtifactVersionResponse.load()` and step inputs call `load_artifact` with the recorded
-materializer and data-type sources, so a value can be read back in any process.
+materializer and data-type sources (and, through a `LoadRecord`, the recorded digest and
+load options, checked before any byte is deserialised), so a value can be read back in any
+process.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-import mmap
 from typing import Any
 
-import xxhash
-
-from stepwell.artifact_stores.base import BaseArtifactStore
+from stepwell.artifact_stores.base import BaseArtifactStore, artifact_store_for_uri
 from stepwell.exceptions import MaterializerError
 from stepwell.materializers.base_materializer import BaseMaterializer
+from stepwell.materializers.fingerprint import content_hash_and_size as fast_hash_and_size
+from stepwell.materializers.load_policy import LoadRecord, check_bytes
 from stepwell.utils.sources import get_source, load_source
 
 logger = logging.getLogger(__name__)
 
-HASH_PREFIX = "xxh3_128:"
-_CHUNK = 8 * 1024 * 1024
 # Types that `get_source` names but that no module exposes under that name.
 _SPECIAL_TYPES: dict[str, type] = {
     "builtins:NoneType": type(None),
@@ -66,11 +65,24 @@ def load_artifact(
     materializer_source: str,
     data_type_source: str,
     artifact_store: BaseArtifactStore | None = None,
+    *,
+    record: LoadRecord | None = None,
 ) -> Any:
-    """Read the artifact stored at `uri` with the materializer that saved it."""
+    """Read the artifact stored at `uri` with the materializer that saved it.
+
+    With a `record` (what the store says about this version), the bytes are checked against
+    its digest first, and the materializer reads them as its load options allow.
+    """
+    store = artifact_store or artifact_store_for_uri(uri)
+    if record is not None:
+        check_bytes(store, uri, record)
     materializer_cls = load_materializer_class(materializer_source)
     data_type = load_data_type(data_type_source)
-    return materializer_cls(uri, artifact_store).load(data_type)
+    materializer = materializer_cls(uri, store)
+    if record is not None:
+        materializer.load_options = record.load_options
+        materializer.artifact_label = record.label
+    return materializer.load(data_type)
 
 
 def save_artifact(
@@ -98,37 +110,6 @@ def content_hash(artifact_store: BaseArtifactStore, uri: str) -> str:
 def content_hash_and_size(artifact_store: BaseArtifactStore, uri: str) -> tuple[str, int]:
     """The content hash of `uri` (see `content_hash`) and its total size, in one listing.
 
-    Files go in sorted order of their `/`-separated relative paths, so the same folder hashes
-    the same on any store and platform.
+    Where bytes are written, `fingerprint.fingerprint` gives this and the digest in one pass.
     """
-    if not artifact_store.exists(uri):
-        raise MaterializerError(f"Cannot hash '{uri}': nothing is stored there.")
-    hasher = xxhash.xxh3_128()
-    total = 0
-    for name, size, full in artifact_store.walk_files(uri):
-        hasher.update(f"{name}\0{size}\0".encode())
-        total += size
-        if artifact_store.is_local:
-            _hash_local_file(hasher, full, size)
-        else:
-            with artifact_store.fs.open(full, "rb") as handle:
-                while chunk := handle.read(_CHUNK):
-                    hasher.update(chunk)
-    return HASH_PREFIX + hasher.hexdigest(), total
-
-
-def _hash_local_file(hasher: Any, path: str, size: int) -> None:
-    """Feed a local file to `hasher`: memory-mapped (no copy out of the page cache) when
-    possible, else read in large blocks."""
-    with open(path, "rb", buffering=0) as handle:
-        if size > 0:
-            try:
-                with mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as mapped:
-                    hasher.update(mapped)
-                return
-            except (OSError, ValueError):  # e.g. a filesystem that cannot map files
-                handle.seek(0)
-        buffer = bytearray(_CHUNK)
-        view = memoryview(buffer)
-        while read := handle.readinto(buffer):
-            hasher.update(view[:read])
+    return fast_hash_and_size(artifact_store, uri)

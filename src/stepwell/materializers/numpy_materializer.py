@@ -3,7 +3,9 @@
 Role in the flow (launch -> materializer -> artifact store): chosen for `numpy.ndarray` and
 `numpy.generic` outputs; registered by name so numpy is imported only when an array is seen.
 Loading from a local store returns a read-only `numpy.memmap`, so a large array is paged in
-on demand instead of read whole.
+on demand instead of read whole. Object arrays need pickle: saving one records
+`{"allow_pickle": true}` in the version's load options, and only such a record lets a load
+unpickle (versions recorded before load options existed fall back to it as they always did).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import numpy as np
 from stepwell.enums import ArtifactType, VisualizationType
 from stepwell.materializers.base_materializer import BaseMaterializer
 from stepwell.materializers.cloudpickle_materializer import CloudpickleMaterializer
+from stepwell.materializers.load_policy import pickled_options, require_pickle
 from stepwell.materializers.registry import materializer_registry
 
 DATA_FILE = "data.npy"
@@ -36,6 +39,8 @@ class NumpyMaterializer(BaseMaterializer):
         array = np.asarray(data)
         with self.artifact_store.open(self._path(DATA_FILE), "wb") as f:
             np.save(f, array, allow_pickle=array.dtype.hasobject)
+        if array.dtype.hasobject:
+            self.load_options = pickled_options()
 
     def load(self, data_type: type[Any]) -> Any:
         array = self._read(self._path(DATA_FILE))
@@ -44,16 +49,19 @@ class NumpyMaterializer(BaseMaterializer):
         return array
 
     def _read(self, path: str) -> Any:
-        """Memory-map from a local store; read fully (pickles allowed) otherwise."""
+        """Memory-map from a local store, else read fully; unpickle only an object array
+        that the record says was saved with pickle."""
         if self.artifact_store.is_local:
             try:
-                return np.load(path, mmap_mode="r")
+                return np.load(path, mmap_mode="r", allow_pickle=False)
             except ValueError:  # object dtype: cannot be memory-mapped, needs pickle
+                require_pickle(self, "a NumPy array of Python objects (stored with pickle)")
                 return np.load(path, allow_pickle=True)
         with self.artifact_store.open(path, "rb") as f:
             try:
-                return np.load(f)
+                return np.load(f, allow_pickle=False)
             except ValueError:
+                require_pickle(self, "a NumPy array of Python objects (stored with pickle)")
                 f.seek(0)
                 return np.load(f, allow_pickle=True)
 

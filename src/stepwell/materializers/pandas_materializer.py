@@ -8,7 +8,10 @@ the value was a Series and its name. Parquet keeps the index and most dtypes; co
 values Parquet would silently change (object columns holding lists or mixed types, mixed-type
 column labels) and frames pyarrow rejects are pickled with `pandas.to_pickle` instead, as is
 everything when pyarrow is not installed. Pickles are faithful but tied to the pandas and
-Python versions; CSV is not used because it loses dtypes.
+Python versions; CSV is not used because it loses dtypes. Which of the two a version holds
+comes from its record (`{"allow_pickle": true}` in its load options for a pickle), not from
+`metadata.json`; only versions recorded before load options existed are read by their
+manifest, as they always were. Unpickling is refused under STEPWELL_ALLOW_PICKLE=false.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ import pandas as pd
 from stepwell.enums import ArtifactType, VisualizationType
 from stepwell.exceptions import MaterializerError
 from stepwell.materializers.base_materializer import BaseMaterializer
+from stepwell.materializers.load_policy import ALLOW_PICKLE, pickled_options, require_pickle
 
 logger = logging.getLogger(__name__)
 
@@ -130,15 +134,15 @@ class PandasMaterializer(BaseMaterializer):
         with self.artifact_store.open(self._path(PICKLE_FILE), "wb") as f:
             pd.to_pickle(data, f)
         self._write_manifest({"kind": manifest["kind"], "format": "pickle"})
+        self.load_options = pickled_options()
 
     def load(self, data_type: type[Any]) -> Any:
         with self.artifact_store.open(self._path(MANIFEST), "r", encoding="utf-8") as f:
             manifest = json.load(f)
-        if manifest["format"] == "pickle":
+        if self._stored_format(manifest) == "pickle":
+            require_pickle(self, "a pickled pandas object")
             with self.artifact_store.open(self._path(PICKLE_FILE), "rb") as f:
                 return pd.read_pickle(f)
-        if manifest["format"] != "parquet":
-            raise MaterializerError(f"Unknown pandas artifact format: {manifest['format']!r}")
         path = self._path(PARQUET_FILE)
         if self.artifact_store.is_local:
             frame = pd.read_parquet(path)
@@ -175,6 +179,16 @@ class PandasMaterializer(BaseMaterializer):
         return {path: VisualizationType.HTML}
 
     # -- helpers --------------------------------------------------------------------------
+    def _stored_format(self, manifest: dict[str, Any]) -> str:
+        """The stored format, "pickle" or "parquet": from the record; from the manifest only for
+        versions recorded before load options existed."""
+        if self.load_options is not None:
+            return "pickle" if self.load_options.get(ALLOW_PICKLE) else "parquet"
+        found = manifest.get("format")
+        if found not in ("pickle", "parquet"):
+            raise MaterializerError(f"Unknown pandas artifact format: {found!r}")
+        return str(found)
+
     def _try_parquet(self, frame: pd.DataFrame) -> bool:
         """Write Parquet; on a pyarrow refusal remove the partial file and report False."""
         path = self._path(PARQUET_FILE)

@@ -4,12 +4,19 @@ Role in the flow (launch -> materializer -> artifact store): chosen for `Path` o
 that writes a file or a folder and returns its path gets the *contents* versioned: a file is
 stored as `file/<name>`, a folder recursively as `dir/<name>/`. Loading copies them into a
 fresh local temporary folder and returns a path with the original name.
+
+The manifest's name is data from a shared store: only a single path component is accepted
+(a planted `../../x` is refused), so a load writes nowhere but its temporary folder. That
+folder is removed when the running step ends, or, outside a step, when the process exits.
 """
 
 from __future__ import annotations
 
+import atexit
+import functools
 import json
 import os
+import shutil
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -17,6 +24,7 @@ from typing import Any
 from stepwell.enums import ArtifactType
 from stepwell.exceptions import MaterializerError
 from stepwell.materializers.base_materializer import BaseMaterializer
+from stepwell.utils.cleanup import register_cleanup
 
 MANIFEST = "metadata.json"
 
@@ -45,8 +53,9 @@ class PathMaterializer(BaseMaterializer):
     def load(self, data_type: type[Any]) -> Any:
         with self.artifact_store.open(self._path(MANIFEST), "r", encoding="utf-8") as f:
             manifest = json.load(f)
-        kind, name = manifest["kind"], manifest["name"]
-        local = Path(tempfile.mkdtemp(prefix="stepwell-path-")) / name
+        kind, name = manifest.get("kind"), manifest.get("name")
+        _check_manifest(kind, name, self.uri)
+        local = Path(_temporary_folder()) / name
         stored = self._path(kind, name)
         if self.artifact_store.exists(stored):  # object stores may drop an empty folder
             self.artifact_store.get_local(stored, str(local))
@@ -67,3 +76,30 @@ class PathMaterializer(BaseMaterializer):
             "files": len(files),
             "size": sum(f.stat().st_size for f in files if f.is_file()),
         }
+
+
+def _check_manifest(kind: Any, name: Any, uri: str) -> None:
+    """Refuse a manifest whose name is not one plain path component (or kind is unknown)."""
+    plain = (
+        isinstance(name, str)
+        and name not in ("", ".", "..")
+        and "/" not in name
+        and "\\" not in name
+        and "\0" not in name
+        and os.sep not in name
+    )
+    if kind not in ("file", "dir") or not plain:
+        raise MaterializerError(
+            f"The path artifact at {uri} has a manifest naming {kind!r} {name!r}; a stored "
+            "path must be a file or folder with a plain name (one path component). The "
+            "manifest was changed after saving; save the path again."
+        )
+
+
+def _temporary_folder() -> str:
+    """A fresh local folder, removed when the running step ends or else at process exit."""
+    folder = tempfile.mkdtemp(prefix="stepwell-path-")
+    remove = functools.partial(shutil.rmtree, folder, ignore_errors=True)
+    if not register_cleanup(remove):
+        atexit.register(remove)
+    return folder

@@ -36,11 +36,13 @@ class PillowImageMaterializer(BaseMaterializer):
             self._write(TIFF_FILE, data, "TIFF")
 
     def load(self, data_type: type[Any]) -> Any:
-        for name in (PNG_FILE, TIFF_FILE):
+        for name, image_format in ((PNG_FILE, "PNG"), (TIFF_FILE, "TIFF")):
             path = self._path(name)
             if self.artifact_store.exists(path):
                 with self.artifact_store.open(path, "rb") as f:
-                    image = Image.open(io.BytesIO(f.read()))
+                    # Only the format saved under that name: Pillow would otherwise sniff
+                    # any of its formats, some of which run external programs.
+                    image = Image.open(io.BytesIO(f.read()), formats=[image_format])
                     image.load()
                 return image
         raise MaterializerError(f"No image file is stored at '{self.uri}'.")

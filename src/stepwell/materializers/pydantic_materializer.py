@@ -2,7 +2,9 @@
 
 Role in the flow (launch -> materializer -> artifact store): chosen for `pydantic.BaseModel`
 subclasses (registered by name). A model that cannot be dumped as JSON (e.g. it holds
-arbitrary types) is pickled instead, in the same folder, with a logged warning.
+arbitrary types) is pickled instead, in the same folder, with a logged warning; its record
+then says so (`{"allow_pickle": true}`), and loading takes the pickle only when the record
+does (versions recorded before load options existed: when the pickle file is there).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from pydantic import BaseModel
 from stepwell.enums import ArtifactType
 from stepwell.materializers.base_materializer import BaseMaterializer
 from stepwell.materializers.cloudpickle_materializer import PICKLE_FILE, CloudpickleMaterializer
+from stepwell.materializers.load_policy import ALLOW_PICKLE, delegate, pickled_options
 
 logger = logging.getLogger(__name__)
 
@@ -37,13 +40,18 @@ class PydanticMaterializer(BaseMaterializer):
                 error,
             )
             CloudpickleMaterializer(self.uri, self.artifact_store).save(data)
+            self.load_options = pickled_options()
             return
         with self.artifact_store.open(self._path(DATA_FILE), "w", encoding="utf-8") as f:
             f.write(text)
 
     def load(self, data_type: type[Any]) -> Any:
-        if self.artifact_store.exists(self._path(PICKLE_FILE)):
-            return CloudpickleMaterializer(self.uri, self.artifact_store).load(data_type)
+        if self.load_options is None:
+            pickled = self.artifact_store.exists(self._path(PICKLE_FILE))
+        else:
+            pickled = bool(self.load_options.get(ALLOW_PICKLE))
+        if pickled:
+            return delegate(self, CloudpickleMaterializer).load(data_type)
         with self.artifact_store.open(self._path(DATA_FILE), "r", encoding="utf-8") as f:
             text = f.read()
         if isinstance(data_type, type) and issubclass(data_type, BaseModel):

@@ -13,7 +13,6 @@ import time
 from collections import deque
 from collections.abc import Callable
 
-from stepwell.config.environment import heartbeat_interval
 from stepwell.enums import ExecutionStatus
 from stepwell.execution.attempt import AttemptResult, run_attempt
 from stepwell.execution.launcher import (
@@ -53,7 +52,7 @@ class InlineOrchestrator(BaseOrchestrator):
     def prepare(self, ctx: RunContext) -> None:
         # Steps run on this thread, so heartbeats come from a small helper thread.
         def beat() -> None:
-            while not self._stop_beating.wait(heartbeat_interval()):
+            while not self._stop_beating.wait(ctx.beat_interval):
                 ctx.beat(force=True)
 
         self._beater = threading.Thread(target=beat, name="stepwell-heartbeat", daemon=True)

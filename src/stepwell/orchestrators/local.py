@@ -29,7 +29,6 @@ from dataclasses import dataclass
 from multiprocessing.connection import wait
 from typing import Any
 
-from stepwell.config.environment import heartbeat_interval
 from stepwell.enums import ExecutionStatus
 from stepwell.exceptions import ConfigurationError
 from stepwell.execution.launcher import (
@@ -162,7 +161,7 @@ class LocalOrchestrator(BaseOrchestrator):
                 with self.interrupts.deliverable():
                     time.sleep(max(0.0, self._retries[0][0] - time.monotonic()))
                 continue
-            timeout = heartbeat_interval()
+            timeout = ctx.beat_interval
             if self._retries:
                 timeout = min(timeout, max(0.0, self._retries[0][0] - time.monotonic()))
             handles: dict[Any, str] = {}

@@ -63,6 +63,11 @@ class Pipeline(Generic[P, R]):
         """The run configuration given with `config_path=` (or a trigger), if any."""
         return self._run_config
 
+    @property
+    def run_configuration_source(self) -> str:
+        """Where the run configuration came from (its file), for error messages."""
+        return self._run_config_source
+
     def resolve(self, *args: Any, **kwargs: Any) -> PipelineCall:
         """This call's configuration (run configuration on top) and bound parameters,
         without tracing: what a dynamic run starts from."""

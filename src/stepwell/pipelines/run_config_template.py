@@ -108,9 +108,7 @@ def _dynamic_step_blocks(declared: list[Any]) -> list[str]:
     ]
     for step in declared:
         lines.append(f"#   {ids[step.static_id]}:")
-        parameters = {
-            name: spec.default for name, spec in step.inputs.items() if spec.has_default
-        }
+        parameters = {name: spec.default for name, spec in step.inputs.items() if spec.has_default}
         if parameters:
             lines.append("#     parameters:")
             lines += [f"#       {name}: {_value(value)}" for name, value in parameters.items()]

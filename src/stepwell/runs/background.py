@@ -6,7 +6,7 @@ the run exactly as a synchronous call would. Forking (rather than starting a fre
 interpreter) keeps steps defined in `__main__` or a notebook runnable. SIGTERM, like a stop
 request read with the heartbeat, stops the run cleanly (steps `stopped`); a run whose
 process is killed outright stops sending heartbeats and is recognised as dead when read
-(`orchestrators/liveness.py`).
+(`store/liveness.py`), by the heartbeat interval this process records with the run.
 """
 
 from __future__ import annotations
@@ -60,6 +60,7 @@ def _as_interrupt(signum: int, frame: Any) -> None:
 
 def _daemon_main(ctx: RunContext, orchestrator: BaseOrchestrator, driver: Any = None) -> None:
     """Body of the background process: redirect output, run, exit without cleanup."""
+    from stepwell.config.environment import heartbeat_interval
     from stepwell.enums import ExecutionStatus
     from stepwell.runs.execute import execute_run
 
@@ -78,6 +79,7 @@ def _daemon_main(ctx: RunContext, orchestrator: BaseOrchestrator, driver: Any = 
             orchestrator_pid=process.pid,
             orchestrator_host=process.host,
             orchestrator_start_token=process.start_token,
+            heartbeat_interval=heartbeat_interval(),  # the interval this process beats at
         )
         execute_run(ctx, orchestrator, raise_on_failure=False, driver=driver)
     except BaseException:

@@ -233,7 +233,13 @@ def run_dynamic(pipeline: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) ->
     def drive(ctx: RunContext, orchestrator: BaseOrchestrator) -> dict[str, StepOutcome]:
         return _drive(pipeline, call, ctx, orchestrator)
 
-    return submit(spec, call.config, driver=drive)
+    return submit(
+        spec,
+        call.config,
+        driver=drive,
+        run_config=call.run_config,
+        run_config_source=call.run_config_source,
+    )
 
 
 def _drive(

@@ -2,7 +2,8 @@
 
 Used by every way a run starts: a call in this process, a background process, a triggered
 run. Ctrl-C is held back to safe points while the run goes on, and the run's end (completed,
-failed, stopped) is recorded whatever happens.
+failed, stopped) is recorded whatever happens: a failed or stopped run's unfinished step runs
+end with it, in the same transaction (`Store.end_run`), so none is left `running`.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from stepwell.orchestrators.base import BaseOrchestrator
 from stepwell.orchestrators.events import emit
 from stepwell.orchestrators.interrupts import held_interrupts
 from stepwell.store.models import PipelineRunResponse
+from stepwell.store.pending import released
 
 logger = get_logger(__name__)
 
@@ -52,21 +54,23 @@ def execute_run(
                     raise
                 ctx.flush_records()  # the last buffered cache hits, before the run's end
         except KeyboardInterrupt:
-            stopped = store.update_run(
+            stopped = store.end_run(
                 run.id,
                 status=ExecutionStatus.STOPPED,
                 end_time=_now(),
                 status_message="Interrupted by the user.",
             )
+            released(store, stopped)  # bytes of steps cut short, recorded nowhere
             emit("run_finished", stopped)
             raise
         except BaseException as error:
-            failed_run = store.update_run(
+            failed_run = store.end_run(
                 run.id,
                 status=ExecutionStatus.FAILED,
                 end_time=_now(),
                 status_message=f"Orchestration failed: {error}",
             )
+            released(store, failed_run)
             emit("run_finished", failed_run)
             raise
         status = final_status(outcomes)
@@ -74,7 +78,8 @@ def execute_run(
         message = (
             f"Failed step(s): {', '.join(o.invocation_id for o in failed)}" if failed else None
         )
-        finished = store.update_run(run.id, status=status, end_time=_now(), status_message=message)
+        finished = store.end_run(run.id, status=status, end_time=_now(), status_message=message)
+    released(store, finished)
     _log_summary(finished, outcomes, time.perf_counter() - clock)
     emit("run_finished", finished)
     if failed and raise_on_failure:

@@ -6,7 +6,9 @@ so a run that could not succeed fails at once with an error naming the step:
 - a step's `experiment_tracker=` / `step_operator=` names a component the active stack
   must have (True: any of that type), as ZenML checks;
 - a step's `settings["resources"]` must fit the orchestrator's capacity on their own (the
-  scheduler keeps steps that fit from overcommitting it together).
+  scheduler keeps steps that fit from overcommitting it together);
+- every settings section must fit the settings model of the flavor it is for
+  (`runs/stack_settings.py`): checked before the orchestrator is built from them.
 """
 
 from __future__ import annotations
@@ -16,6 +18,10 @@ from typing import Any
 
 from stepwell.exceptions import StackValidationError
 from stepwell.execution.resources import check_fits, demands_of
+from stepwell.runs.stack_settings import (
+    check_run_configuration_settings,
+    check_settings_on_stack,
+)
 
 # Step options that name a stack component, and the component type each needs.
 COMPONENT_OPTIONS = {"experiment_tracker": "experiment tracker", "step_operator": "step operator"}
@@ -27,6 +33,22 @@ def check_before_run(invocations: Iterable[Any], stack: Any, orchestrator: Any) 
     for invocation in invocations:
         check_step_components(invocation.id, invocation.config, stack)
     check_fits(demands_of(invocations), getattr(orchestrator, "capacity", None))
+
+
+def check_settings_before_run(
+    invocations: Iterable[Any],
+    config: Any,
+    stack: Any,
+    run_config: Any = None,
+    run_config_source: str = "run configuration",
+) -> None:
+    """Every settings section must fit its flavor's settings model on this stack: the run
+    configuration's first (errors name its file), then the pipeline's and each step's."""
+    if run_config is not None:
+        check_run_configuration_settings(run_config, run_config_source, stack)
+    check_settings_on_stack(config.settings, f"pipeline '{config.name}'", stack)
+    for invocation in invocations:
+        check_settings_on_stack(invocation.config.settings, f"step '{invocation.id}'", stack)
 
 
 def check_step_components(step_id: str, config: Any, stack: Any) -> None:

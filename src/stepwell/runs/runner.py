@@ -51,7 +51,8 @@ def start_run(request: dict[str, Any]) -> str:
     from stepwell.config.environment import home_folder
     from stepwell.config.pipeline_config import PipelineConfig
     from stepwell.runs.submit import submit
-    from stepwell.snapshots.code_archive import extract_archive, read_metadata
+    from stepwell.snapshots.archive_extract import digest_from_name, extract_archive
+    from stepwell.snapshots.code_archive import read_metadata
     from stepwell.store.active import get_store
 
     store = get_store()
@@ -59,7 +60,8 @@ def start_run(request: dict[str, Any]) -> str:
     if snapshot.code_uri is None:
         raise RuntimeError(f"Snapshot {snapshot.id} has no code archive.")
     local_zip = _local_copy(snapshot.code_uri)
-    digest = Path(snapshot.code_uri).stem
+    # The name is only a claim: extract_archive checks the content against it.
+    digest = digest_from_name(snapshot.code_uri)
     code_dir = extract_archive(local_zip, home_folder() / "code_cache", digest)
     os.environ["STEPWELL_SOURCE_ROOT"] = str(code_dir)
     metadata = read_metadata(code_dir)

@@ -10,6 +10,7 @@ from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
 from stepwell.compiler.spec import PipelineSpec
+from stepwell.config.environment import heartbeat_interval
 from stepwell.config.pipeline_config import PipelineConfig
 from stepwell.config.run_name import format_run_name
 from stepwell.enums import ExecutionStatus
@@ -17,7 +18,7 @@ from stepwell.exceptions import DuplicateRunNameError, EntityNotFoundError, Stor
 from stepwell.execution.run_context import RunContext
 from stepwell.logger import apply_verbosity, get_logger
 from stepwell.runs.execute import Driver, execute_run
-from stepwell.runs.preflight import check_before_run
+from stepwell.runs.preflight import check_before_run, check_settings_before_run
 from stepwell.runs.resolve import (
     is_synchronous,
     make_orchestrator,
@@ -46,7 +47,12 @@ def run_pipeline(
 
         return run_dynamic(pipeline, args, kwargs)  # type: ignore[no-any-return]
     spec, config = pipeline.compile(*args, **kwargs)
-    return submit(spec, config)
+    return submit(
+        spec,
+        config,
+        run_config=pipeline.run_configuration,
+        run_config_source=pipeline.run_configuration_source,
+    )
 
 
 def submit(
@@ -58,6 +64,8 @@ def submit(
     snapshot_id: Any = None,
     background: bool | None = None,
     driver: Driver | None = None,
+    run_config: Any = None,
+    run_config_source: str = "run configuration",
 ) -> PipelineRunResponse:
     """Store a compiled pipeline as a snapshot and a run, then orchestrate the run.
 
@@ -69,6 +77,9 @@ def submit(
     apply_verbosity()  # STEPWELL_LOGGING_VERBOSITY as it is now, not as it was at import
     store = get_store()
     stack = run_stack()
+    # Settings first: the orchestrator is built from them. `run_config` (the YAML file or
+    # trigger layer) is checked on its own, so that its errors name its file.
+    check_settings_before_run(spec.invocations, config, stack, run_config, run_config_source)
     settings = orchestrator_settings(config, stack)
     orchestrator = make_orchestrator(stack, settings)
     check_before_run(spec.invocations, stack, orchestrator)  # components, resources
@@ -100,6 +111,8 @@ def submit(
         stack_id=stack.id,
         orchestrator_host=process.host if process else None,
         orchestrator_start_token=process.start_token if process else None,
+        # Readers judge this run by the interval it beats at, never by their own setting.
+        heartbeat_interval=heartbeat_interval(),
     )
     tag_run(store, run.id, config.tags)
     logger.info("Initiating a new run for the pipeline: %s.", config.name)

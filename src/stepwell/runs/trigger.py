@@ -29,7 +29,9 @@ from stepwell.config.run_config import PipelineRunConfiguration
 from stepwell.config.yaml_loader import parse_run_configuration
 from stepwell.exceptions import ConfigurationError, EntityNotFoundError, TriggerError
 from stepwell.logger import get_logger
+from stepwell.runs.resolve import run_stack
 from stepwell.runs.runner import ENV_REQUEST
+from stepwell.runs.stack_settings import check_run_configuration_settings
 from stepwell.store.base import Store
 from stepwell.store.liveness import wait_for_run
 from stepwell.store.models import PipelineRunResponse, SnapshotResponse
@@ -166,6 +168,8 @@ def trigger(
             "stepwell.config.yaml_loader.load_run_configuration(path)."
         )
     check_against_snapshot(snapshot, run_config)
+    # The runner runs on the same active stack: its flavors' settings models apply now.
+    check_run_configuration_settings(run_config, "run_configuration", run_stack())
     run_id = _start_runner(snapshot, run_config)
     run = store.get_run(run_id)
     if synchronous:

@@ -8,7 +8,9 @@ what they mean to git). Either way stepwell's own data never goes in: `.stepwell
 SQLite files, and the home folder and local artifact store when they sit inside the root
 (a snapshot taken from `stepwell init`'s project would otherwise archive its own store).
 The archive is capped (STEPWELL_CODE_ARCHIVE_MAX_MB, 50 by default) with an error that says
-how to get under the cap. Archives are content-addressed, so an unchanged tree is stored once.
+how to get under the cap. Archives are content-addressed, so an unchanged tree is stored
+once. Secrets and symlinks leading out of the root are left out (`archive_filters`);
+unpacking is `archive_extract`.
 """
 
 from __future__ import annotations
@@ -18,7 +20,6 @@ import json
 import os
 import shutil
 import subprocess
-import tempfile
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -28,6 +29,7 @@ import xxhash
 
 from stepwell.config import environment
 from stepwell.exceptions import ConfigurationError
+from stepwell.snapshots.archive_filters import keep_safe_files
 
 METADATA_NAME = "__stepwell_snapshot__.json"
 SKIPPED_FOLDERS = {
@@ -74,7 +76,8 @@ def collect_files(root: Path) -> list[Path]:
     own = StepwellFiles(root)
     tracked = _git_files(root)
     candidates = tracked if tracked is not None else _walk_files(root, own)
-    return sorted(path for path in candidates if not own.covers(path) and (root / path).is_file())
+    found = [path for path in candidates if not own.covers(path) and (root / path).is_file()]
+    return sorted(keep_safe_files(root, found))
 
 
 class StepwellFiles:
@@ -205,22 +208,6 @@ def build_archive(root: Path, metadata: dict[str, Any]) -> tuple[bytes, str]:
         digest.update(text.encode())
         archive.writestr(zipfile.ZipInfo(METADATA_NAME, date_time=(1980, 1, 1, 0, 0, 0)), text)
     return buffer.getvalue(), digest.hexdigest()
-
-
-def extract_archive(archive_path: str, cache_folder: Path, digest: str) -> Path:
-    """The archive unpacked under `cache_folder/<digest>` (unpacked once, atomically)."""
-    target = cache_folder / digest
-    if target.is_dir():
-        return target
-    cache_folder.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{digest}-", dir=cache_folder))
-    with zipfile.ZipFile(archive_path) as archive:
-        archive.extractall(staging)
-    try:
-        os.replace(staging, target)
-    except OSError:  # another process unpacked it first
-        shutil.rmtree(staging, ignore_errors=True)
-    return target
 
 
 def read_metadata(folder: Path) -> dict[str, Any]:

@@ -16,6 +16,7 @@ from pydantic import Field, PositiveFloat, field_validator
 from stepwell.config.environment import artifact_store_path
 from stepwell.enums import StackComponentType
 from stepwell.stack.flavors import ComponentConfig, Flavor
+from stepwell.stack.orchestrator_settings import LocalOrchestratorSettings, OrchestratorSettings
 
 
 class LocalOrchestratorConfig(ComponentConfig):
@@ -34,6 +35,7 @@ class LocalOrchestratorFlavor(Flavor):
     type = StackComponentType.ORCHESTRATOR
     name = "local"
     config_class = LocalOrchestratorConfig
+    settings_class = LocalOrchestratorSettings
     implementation_source = "stepwell.orchestrators.local:LocalOrchestrator"
 
     @classmethod
@@ -49,6 +51,7 @@ class LocalOrchestratorFlavor(Flavor):
 class InlineOrchestratorFlavor(Flavor):
     type = StackComponentType.ORCHESTRATOR
     name = "inline"
+    settings_class = OrchestratorSettings
     implementation_source = "stepwell.orchestrators.inline:InlineOrchestrator"
 
 

@@ -19,6 +19,7 @@ from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from stepwell.config.base_settings import BaseSettings
 from stepwell.enums import StackComponentType
 from stepwell.exceptions import StackComponentConfigError, UnknownFlavorError
 from stepwell.logger import get_logger
@@ -50,6 +51,9 @@ class Flavor:
     type: ClassVar[StackComponentType]
     name: ClassVar[str]
     config_class: ClassVar[builtins.type[ComponentConfig]] = ComponentConfig
+    # What a run's `settings["<type>"]` / `settings["<type>.<flavor>"]` may hold for a
+    # component of this flavor (checked before a run starts); none by default.
+    settings_class: ClassVar[builtins.type[BaseSettings]] = BaseSettings
     implementation_source: ClassVar[str]
 
     @classmethod

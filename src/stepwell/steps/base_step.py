@@ -16,7 +16,6 @@ from typing import Any, Callable, Generic, ParamSpec, TypeVar
 from stepwell.config import environment
 from stepwell.config.cache_policy import CachePolicy
 from stepwell.config.precedence import STEP_OPTIONS, apply_options
-from stepwell.config.resource_settings import normalise_resources_setting
 from stepwell.config.retry_config import StepRetryConfig
 from stepwell.config.step_config import StepConfig
 from stepwell.config.validation import validated
@@ -235,8 +234,7 @@ def normalise_option(key: str, value: Any, owner: str) -> Any:
         return StepRetryConfig(**value)
     if key == "cache_policy" and isinstance(value, dict):
         return CachePolicy(**value)
-    if key == "settings":
-        return normalise_resources_setting(value, owner)
+    # `settings` are checked and made plain data by the config models (config/settings.py).
     return value
 
 

@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from stepwell.enums import ColorVariants
     from stepwell.steps.deferred_writes import DeferredWrite
     from stepwell.store.annotations import TagResponse
+    from stepwell.store.pending import PendingOutput
 
 
 class Store(Protocol):
@@ -91,6 +92,7 @@ class Store(Protocol):
         stack_id: UUID | None = None,
         orchestrator_host: str | None = None,
         orchestrator_start_token: str | None = None,
+        heartbeat_interval: float | None = None,
     ) -> PipelineRunResponse: ...
     def get_run(self, name_or_id: str | UUID) -> PipelineRunResponse: ...
     def list_runs(
@@ -115,9 +117,20 @@ class Store(Protocol):
         orchestrator_host: str | None = None,
         orchestrator_start_token: str | None = None,
         stop_requested_at: datetime | None = None,
+        heartbeat_interval: float | None = None,
     ) -> PipelineRunResponse: ...
+    def record_heartbeat(self, run_id: UUID) -> PipelineRunResponse: ...
+    def database_time(self) -> datetime: ...
     def fail_dead_run(
-        self, run_id: UUID, silent_since: datetime, message: str
+        self, run_id: UUID, message: str, *, process_gone: bool = False
+    ) -> PipelineRunResponse: ...
+    def end_run(
+        self,
+        run_id: UUID,
+        *,
+        status: ExecutionStatus,
+        end_time: datetime,
+        status_message: str | None = None,
     ) -> PipelineRunResponse: ...
     def delete_run(self, run_id: UUID) -> list[str]: ...
 
@@ -142,8 +155,18 @@ class Store(Protocol):
         outputs: dict[str, list[UUID]] | None = None,
         status_message: str | None = None,
         hydrate: bool = True,
+        pending_uris: Sequence[str] = (),
     ) -> StepRunResponse: ...
     def create_step_runs(self, records: Sequence[NewStepRun]) -> None: ...
+    # Write-ahead records of output bytes (`pending_uris` above; see store/pending.py).
+    def list_pending_outputs(
+        self,
+        *,
+        run_id: UUID | None = None,
+        step_run_id: UUID | None = None,
+        finished_runs_only: bool = False,
+    ) -> list[PendingOutput]: ...
+    def delete_pending_outputs(self, ids: Sequence[UUID]) -> None: ...
     def update_step_run(
         self,
         step_run_id: UUID,
@@ -156,6 +179,7 @@ class Store(Protocol):
         cache_key: str | None = None,
         cache_components: dict[str, str] | None = None,
         hydrate: bool = True,
+        forget_pending: bool = False,
     ) -> StepRunResponse: ...
     def complete_step_run(
         self,
@@ -190,6 +214,8 @@ class Store(Protocol):
         run_metadata: dict[str, Any] | None = None,
         visualizations: list[dict[str, Any]] | None = None,
         version: int | str | None = None,
+        digest: str | None = None,
+        load_options: dict[str, Any] | None = None,
     ) -> ArtifactVersionResponse: ...
     def get_artifact_version(
         self, name_or_id: str | UUID, version: int | str | None = None

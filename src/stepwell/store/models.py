@@ -7,10 +7,10 @@ need more data (`run.steps`, `artifact.load()`) fetch it through the store that 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar
-from uuid import UUID, uuid4
+from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
@@ -20,6 +20,7 @@ from stepwell.enums import ArtifactType, ExecutionStatus, StackComponentType, Vi
 from stepwell.exceptions import EntityNotFoundError, StoreError
 from stepwell.store.annotations import Tagged, WithMetadata
 from stepwell.store.display import html_table, short_repr, steps_table
+from stepwell.store.new_step_run import NewStepRun as NewStepRun  # re-exported
 from stepwell.store.relations import (
     PipelineRelations,
     RunRelations,
@@ -128,6 +129,10 @@ class ArtifactVersionResponse(VersionRelations, Tagged, WithMetadata, _Record):
     materializer: str
     content_hash: str | None = None
     size: int | None = None
+    # "<algorithm>:<hex>" of the bytes, checked before loading (None: saved before digests);
+    # how the bytes may be read (e.g. {"allow_pickle": True}), set when they were saved.
+    digest: str | None = None
+    load_options: dict[str, Any] | None = None
     producer_step_run_id: UUID | None = None
     created: datetime
     visualizations: list[ArtifactVisualizationResponse] = Field(default_factory=list)
@@ -136,10 +141,12 @@ class ArtifactVersionResponse(VersionRelations, Tagged, WithMetadata, _Record):
         return dict(self._column_metadata)
 
     def load(self) -> Any:
-        """Read the artifact's value back with the materializer that saved it."""
+        """Read the artifact's value back with the materializer that saved it, after checking
+        its bytes against the recorded digest (see `materializers/load_policy.py`)."""
+        from stepwell.materializers.load_policy import load_record
         from stepwell.materializers.loading import load_artifact
 
-        return load_artifact(self.uri, self.materializer, self.data_type)
+        return load_artifact(self.uri, self.materializer, self.data_type, record=load_record(self))
 
     def visualize(self, title: str | None = None) -> None:
         """Show this version's visualizations: displayed in a notebook, else written to a
@@ -178,35 +185,6 @@ class CacheHit:
     id: UUID
     end_time: datetime | None
     outputs: dict[str, list[ArtifactVersionResponse]]
-
-
-@dataclass
-class NewStepRun:
-    """A step run to record: what `Store.create_step_runs` writes, several in one transaction.
-
-    The id and creation time are fixed when the record is made, so a caller can hand the id
-    out (and order records by time) before the record is written. Cache hits are buffered as
-    these and written in batches (see `RunContext.record_later`).
-    """
-
-    pipeline_run_id: UUID
-    name: str
-    step_name: str
-    config: StepConfig
-    status: ExecutionStatus
-    inputs: dict[str, list[UUID]]
-    outputs: dict[str, list[UUID]] = field(default_factory=dict)
-    start_time: datetime | None = None
-    end_time: datetime | None = None
-    attempt: int = 1
-    cache_key: str | None = None
-    cache_components: dict[str, str] = field(default_factory=dict)
-    original_step_run_id: UUID | None = None
-    source_code_hash: str | None = None
-    logs_uri: str | None = None
-    status_message: str | None = None
-    id: UUID = field(default_factory=uuid4)
-    created: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
 
 
 class StepRunResponse(StepRunRelations, WithMetadata, _Record):
@@ -287,6 +265,8 @@ class PipelineRunResponse(RunRelations, Tagged, WithMetadata, _Record):
     `orchestrator_pid`, `orchestrator_host` and `orchestrator_start_token` name the process
     that orchestrates it (see `stepwell.utils.processes`); `stop_requested_at` is set by a stop
     that could not signal that process, and the process reads it with its heartbeat.
+    `heartbeat` is stamped by the database's clock, every `heartbeat_interval` seconds (the
+    orchestrator's own setting; None for runs recorded before it was kept: 5 s).
     """
 
     display_fields: ClassVar[tuple[str, ...]] = ("name", "status", "id")
@@ -319,6 +299,7 @@ class PipelineRunResponse(RunRelations, Tagged, WithMetadata, _Record):
     status_message: str | None = None
     orchestrator_pid: int | None = None
     heartbeat: datetime | None = None
+    heartbeat_interval: float | None = None
     stack_id: UUID | None = None
     orchestrator_host: str | None = None
     orchestrator_start_token: str | None = None

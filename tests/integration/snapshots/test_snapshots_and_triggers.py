@@ -175,16 +175,17 @@ def test_unknown_snapshot_or_pipeline_is_a_clear_error(project):
         Client().trigger_pipeline(pipeline_name_or_id="no_such_pipeline")
 
 
-def test_a_snapshot_whose_code_no_longer_imports_fails_without_a_run(project):
-    _, module = project
-    snapshot = module.scaling_pipeline.create_snapshot(name="broken")
-    with zipfile.ZipFile(snapshot.code_uri) as archive:
-        entries = {name: archive.read(name) for name in archive.namelist()}
-    with zipfile.ZipFile(snapshot.code_uri, "w") as archive:
-        for name, data in entries.items():
-            if name.startswith("user_pipelines_"):
-                data = b"import a_module_that_does_not_exist\n"
-            archive.writestr(name, data)
+def test_a_snapshot_whose_code_no_longer_imports_fails_without_a_run(
+    user_module, tmp_path, monkeypatch
+):
+    # The pipeline imports a module from outside the source root: this process finds it,
+    # the archived code does not. (An archive edited in place is refused before importing.)
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "a_module_that_does_not_exist.py").write_text("")
+    monkeypatch.syspath_prepend(str(outside))
+    module = user_module("    import a_module_that_does_not_exist\n" + MODULE, "user_pipelines")
+    module.scaling_pipeline.create_snapshot(name="broken")
     with pytest.raises(TriggerError, match="a_module_that_does_not_exist"):
         Client().trigger_pipeline("broken", synchronous=True, timeout=60)
     assert Client().list_pipeline_runs() == []

@@ -159,9 +159,8 @@ def test_fail_dead_run_fails_a_silent_run_and_its_unfinished_steps_at_once(
     run = make_run(store, status=S.RUNNING, start_time=old)
     done = store.update_step_run(make_step(store, run.id, "load").id, status=S.COMPLETED)
     running = make_step(store, run.id, "train")
-    cutoff = datetime.now(UTC) - timedelta(seconds=5)
 
-    failed = store.fail_dead_run(run.id, cutoff, "gone")
+    failed = store.fail_dead_run(run.id, "gone")
     assert failed.status is S.FAILED and failed.status_message == "gone"
     assert store.get_run(run.id).status is S.FAILED
     steps = store.get_run_steps(run.id)
@@ -173,14 +172,14 @@ def test_fail_dead_run_fails_a_silent_run_and_its_unfinished_steps_at_once(
 def test_fail_dead_run_leaves_runs_that_finished_or_beat_in_the_meantime(store, make_run):
     S = ExecutionStatus
     old = datetime(2020, 1, 1, tzinfo=UTC)
-    cutoff = datetime.now(UTC) - timedelta(seconds=5)
     finished = make_run(store, status=S.RUNNING, start_time=old)
     store.update_run(finished.id, status=S.COMPLETED)  # completed just before the check
-    assert store.fail_dead_run(finished.id, cutoff, "gone").status is S.COMPLETED
+    assert store.fail_dead_run(finished.id, "gone").status is S.COMPLETED
+    assert store.fail_dead_run(finished.id, "gone", process_gone=True).status is S.COMPLETED
     assert store.get_run(finished.id).status is S.COMPLETED
     alive = make_run(store, status=S.RUNNING, start_time=old)
-    store.update_run(alive.id, heartbeat=datetime.now(UTC))  # a heartbeat just arrived
-    assert store.fail_dead_run(alive.id, cutoff, "gone").status is S.RUNNING
+    store.record_heartbeat(alive.id)  # a heartbeat just arrived
+    assert store.fail_dead_run(alive.id, "gone").status is S.RUNNING
     assert store.get_run(alive.id).status is S.RUNNING
 
 

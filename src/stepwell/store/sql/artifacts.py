@@ -35,17 +35,19 @@ def _version_number(version: int | str) -> int:
     return number
 
 
-# Statements built once (see queries.py). The artifact row is locked (on PostgreSQL) so that
-# concurrent writers of the same name queue up instead of colliding on the version number.
-_LATEST_NUMBER = (
-    select(func.max(VERSIONS.c.version))
-    .where(VERSIONS.c.artifact_id == ARTIFACTS.c.id)
-    .scalar_subquery()
-)
-_CURRENT = (
-    select(ARTIFACTS.c.id, ARTIFACTS.c.has_custom_name, _LATEST_NUMBER.label("latest"))
+# Statements built once (see queries.py). Concurrent writers of one name queue up on the
+# artifact row's lock (on PostgreSQL; SQLite has one writer at a time anyway). The latest
+# number is read by a statement of its own, AFTER the lock is held: under READ COMMITTED each
+# statement reads a fresh snapshot, whereas a number computed in the locking statement comes
+# from the snapshot taken before it waited, misses the previous holder's version and
+# collides with it (`uq_artifact_versions_artifact_id_version`).
+_LOCK_ARTIFACT = (
+    select(ARTIFACTS.c.id, ARTIFACTS.c.has_custom_name)
     .where(ARTIFACTS.c.name == bindparam("name"))
-    .with_for_update(of=ARTIFACTS)
+    .with_for_update()
+)
+_LATEST_NUMBER = select(func.max(VERSIONS.c.version)).where(
+    VERSIONS.c.artifact_id == bindparam("artifact_id")
 )
 _INSERT_ARTIFACT = ARTIFACTS.insert()
 _INSERT_VERSION = VERSIONS.insert()
@@ -59,6 +61,21 @@ _LATEST_OF = (
     .order_by(VERSIONS.c.version.desc())
     .limit(1)
 )
+
+
+def lock_artifacts(connection: Connection, names: list[str]) -> None:
+    """Lock the existing artifacts of `names` in id order, inside the caller's transaction.
+
+    A transaction that adds versions to several artifacts takes their locks up front, in the
+    same order as a run deletion does, so that the two queue up instead of deadlocking.
+    """
+    if len(names) > 1:
+        connection.execute(
+            select(ARTIFACTS.c.id)
+            .where(ARTIFACTS.c.name.in_(sorted(names)))
+            .order_by(ARTIFACTS.c.id)
+            .with_for_update()
+        )
 
 
 def insert_version(
@@ -76,21 +93,27 @@ def insert_version(
     run_metadata: dict[str, Any] | None = None,
     visualizations: list[dict[str, Any]] | None = None,
     version: int | str | None = None,
+    digest: str | None = None,
+    load_options: dict[str, Any] | None = None,
 ) -> Row:
     """Insert the next version of artifact `name` (creating the artifact on first use), inside
-    the caller's transaction. A concurrent writer taking the same number raises IntegrityError.
+    the caller's transaction. Writers of an existing artifact wait for each other's commit; two
+    writers creating the same new artifact at once make one of them raise IntegrityError.
     `version` asks for a number or a name (see `version_names`); a taken one raises
     EntityExistsError."""
     now = utc_now()
-    artifact = connection.execute(_CURRENT, {"name": name}).first()
+    artifact = connection.execute(_LOCK_ARTIFACT, {"name": name}).first()
     if artifact is None:
+        # A concurrent first writer of this name makes this insert a unique violation; the
+        # caller's `write_new_version` retries, and the retry finds (and locks) its artifact.
         artifact_id, number = uuid4(), 1
         connection.execute(
             _INSERT_ARTIFACT,
             {"id": artifact_id, "name": name, "has_custom_name": has_custom_name, "created": now},
         )
     else:
-        artifact_id, number = artifact.id, (artifact.latest or 0) + 1
+        latest = connection.execute(_LATEST_NUMBER, {"artifact_id": artifact.id}).scalar()
+        artifact_id, number = artifact.id, (latest or 0) + 1
         if has_custom_name and not artifact.has_custom_name:
             connection.execute(_MARK_CUSTOM, {"b_id": artifact_id})
     existing = artifact.id if artifact is not None else None
@@ -112,6 +135,8 @@ def insert_version(
         "run_metadata": {},
         "visualizations": [dict(item) for item in visualizations] if visualizations else None,
         "version_name": version_name,
+        "digest": digest,
+        "load_options": dict(load_options) if load_options else None,
     }
     connection.execute(_INSERT_VERSION, values)
     if run_metadata:
@@ -137,6 +162,8 @@ class ArtifactMethods(SqlStoreBase):
         run_metadata: dict[str, Any] | None = None,
         visualizations: list[dict[str, Any]] | None = None,
         version: int | str | None = None,
+        digest: str | None = None,
+        load_options: dict[str, Any] | None = None,
     ) -> ArtifactVersionResponse:
         """Record the next version of artifact `name` (created on first use), or the custom
         `version` (a number or a name; EntityExistsError when the artifact has it)."""
@@ -153,6 +180,8 @@ class ArtifactMethods(SqlStoreBase):
             "producer_step_run_id": producer_step_run_id,
             "run_metadata": run_metadata,
             "visualizations": visualizations,
+            "digest": digest,
+            "load_options": load_options,
         }
 
         def work(connection: Connection) -> Row:

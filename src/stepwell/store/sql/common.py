@@ -51,7 +51,13 @@ def check_transition(kind: str, name: str, current: str, new: ExecutionStatus) -
 
 
 def is_unique_violation(error: IntegrityError) -> bool:
-    """Whether an IntegrityError comes from a unique constraint (not a foreign key or NULL)."""
+    """Whether an IntegrityError comes from a unique constraint (not a foreign key or NULL).
+
+    PostgreSQL drivers say so by SQLSTATE 23505 (psycopg's `UniqueViolation`), whichever
+    statement raised it, COMMIT included; SQLite only in the message."""
+    code = getattr(error.orig, "sqlstate", None) or getattr(error.orig, "pgcode", None)
+    if code:
+        return str(code) == "23505"
     text = str(error.orig).lower()
     return "unique" in text or "duplicate key" in text
 

@@ -84,6 +84,7 @@ def run_response(
         status_message=row["status_message"],
         orchestrator_pid=row["orchestrator_pid"],
         heartbeat=row["heartbeat"],
+        heartbeat_interval=row.get("heartbeat_interval"),
         stack_id=row["stack_id"],
         orchestrator_host=row["orchestrator_host"],
         orchestrator_start_token=row["orchestrator_start_token"],
@@ -153,6 +154,8 @@ def version_response(row: Row, name: str, store: Store) -> ArtifactVersionRespon
         materializer=row["materializer"],
         content_hash=row["content_hash"],
         size=row["size"],
+        digest=row.get("digest"),
+        load_options=row.get("load_options"),
         producer_step_run_id=row["producer_step_run_id"],
         created=row["created"],
         visualizations=[

@@ -372,8 +372,20 @@ def delete_runs(connection: Connection, runs: Select[Any]) -> list[str]:
     connection.execute(delete(STEP_RUNS).where(STEP_RUNS.c.pipeline_run_id.in_(runs)))
     artifact_ids = sorted({row.artifact_id for row in doomed})
     for start in range(0, len(artifact_ids), _CHUNK):
+        chunk = artifact_ids[start : start + _CHUNK]
+        # Wait for writers adding a version to these artifacts (they hold the artifact row
+        # lock, see `artifacts.insert_version`) before asking which are empty: the emptiness
+        # check, a statement of its own, then sees their versions on PostgreSQL too, and an
+        # artifact never goes (cascading to its versions) with a version just written.
+        # Locked in id order, as `lock_artifacts` does, so that the two never deadlock.
+        connection.execute(
+            select(ARTIFACTS.c.id)
+            .where(ARTIFACTS.c.id.in_(chunk))
+            .order_by(ARTIFACTS.c.id)
+            .with_for_update()
+        )
         emptied = [
-            ARTIFACTS.c.id.in_(artifact_ids[start : start + _CHUNK]),
+            ARTIFACTS.c.id.in_(chunk),
             ~exists().where(VERSIONS.c.artifact_id == ARTIFACTS.c.id),
         ]
         forget_resources(connection, "artifact", select(ARTIFACTS.c.id).where(*emptied))

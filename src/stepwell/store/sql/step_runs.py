@@ -19,7 +19,7 @@ from stepwell.config.step_config import StepConfig
 from stepwell.enums import ExecutionStatus
 from stepwell.exceptions import StoreError
 from stepwell.store.models import ArtifactVersionResponse, CacheHit, NewStepRun, StepRunResponse
-from stepwell.store.sql.artifacts import insert_version
+from stepwell.store.sql.artifacts import insert_version, lock_artifacts
 from stepwell.store.sql.common import (
     SqlStoreBase,
     check_transition,
@@ -28,6 +28,7 @@ from stepwell.store.sql.common import (
     write_new_version,
 )
 from stepwell.store.sql.conversions import Row, as_uuid, step_run_response, version_response
+from stepwell.store.sql.pending import insert_pending, release_pending
 from stepwell.store.sql.queries import (
     add_links,
     by_id,
@@ -147,8 +148,12 @@ class StepRunMethods(SqlStoreBase):
         outputs: dict[str, list[UUID]] | None = None,
         status_message: str | None = None,
         hydrate: bool = True,
+        pending_uris: Sequence[str] = (),
     ) -> StepRunResponse:
         """Record one attempt of step invocation `name`, linked to its input artifact versions.
+
+        `pending_uris`: where the attempt will write its outputs, recorded in the same
+        transaction (write-ahead), so that bytes of an attempt that never ends can be found.
 
         `outputs` links output versions right away (a cached step run reuses its original's).
         With `hydrate=False` the returned record leaves `inputs` and `outputs` empty, which
@@ -182,6 +187,7 @@ class StepRunMethods(SqlStoreBase):
             connection.execute(_INSERT, values)
             add_links(connection, STEP_INPUTS, record.id, inputs)
             add_links(connection, STEP_OUTPUTS, record.id, record.outputs)
+            insert_pending(connection, pipeline_run_id, record.id, pending_uris)
             if not hydrate:
                 return step_run_response(values, self._store(), {}, {}, config)
             return step_run_response(
@@ -233,10 +239,13 @@ class StepRunMethods(SqlStoreBase):
         cache_key: str | None = None,
         cache_components: dict[str, str] | None = None,
         hydrate: bool = True,
+        forget_pending: bool = False,
     ) -> StepRunResponse:
         """Change the given fields of a step run and link more output artifact versions.
 
-        With `hydrate=False` the returned record leaves `inputs` and `outputs` empty."""
+        With `hydrate=False` the returned record leaves `inputs` and `outputs` empty; with
+        `forget_pending=True` its write-ahead output records go in the same transaction (an
+        attempt that ended without outputs, whose bytes are already removed)."""
         new_status = to_status(status) if status is not None else None
         given = {
             "end_time": as_utc(end_time),
@@ -254,6 +263,8 @@ class StepRunMethods(SqlStoreBase):
                 check_transition("Step run", row["name"], row["status"], new_status)
                 values["status"] = new_status.value
             connection.execute(_UPDATE, {"b_id": row["id"], **values})
+            if forget_pending:
+                release_pending(connection, row["id"])
             if outputs:
                 last = connection.execute(
                     _LAST_POSITIONS, {"b_id": row["id"], "names": list(outputs)}
@@ -286,6 +297,7 @@ class StepRunMethods(SqlStoreBase):
         run_id = as_uuid(step_run_id)
 
         def work(connection: Connection) -> dict[str, list[Row]]:
+            lock_artifacts(connection, [f["name"] for fs in outputs.values() for f in fs])
             rows = {
                 name: [insert_version(connection, **fields) for fields in versions]
                 for name, versions in outputs.items()
@@ -296,6 +308,7 @@ class StepRunMethods(SqlStoreBase):
             )
             if done.rowcount != 1:
                 raise StoreError(f"Step run {step_run_id} is not running; it cannot complete.")
+            release_pending(connection, run_id)  # its bytes are recorded now
             add_links(
                 connection,
                 STEP_OUTPUTS,

@@ -43,13 +43,16 @@ from stepwell.store.sql.conversions import (
 from stepwell.store.sql.engine import Database
 from stepwell.store.sql.forget import forget_resources
 from stepwell.store.sql.lists import ListMethods
+from stepwell.store.sql.liveness import LivenessMethods
 from stepwell.store.sql.metadata import MetadataMethods
 from stepwell.store.sql.migrate import ensure_schema
+from stepwell.store.sql.pending import PendingOutputMethods
 from stepwell.store.sql.queries import by_id, delete_runs, resolve
+from stepwell.store.sql.run_ends import RunEndMethods
 from stepwell.store.sql.snapshots import SnapshotMethods
 from stepwell.store.sql.stacks import StackMethods
 from stepwell.store.sql.step_runs import StepRunMethods
-from stepwell.store.sql.tables import PIPELINES, RUNS, SNAPSHOTS, STEP_RUNS, as_utc, utc_now
+from stepwell.store.sql.tables import PIPELINES, RUNS, SNAPSHOTS, as_utc, utc_now
 from stepwell.store.sql.tags import TagMethods
 from stepwell.utils.redact import masked_url
 
@@ -58,7 +61,6 @@ _PIPELINE_BY_NAME = select(PIPELINES).where(PIPELINES.c.name == bindparam("name"
 _INSERT_RUN = RUNS.insert()
 _UPDATE_RUN = update(RUNS).where(RUNS.c.id == bindparam("b_id"))
 _UPDATE_RUN_RETURNING = _UPDATE_RUN.returning(*RUNS.c)
-_UNFINISHED = [status.value for status in ExecutionStatus if not status.is_finished]
 
 
 def _duplicate_run_name(name: str) -> DuplicateRunNameError:
@@ -82,7 +84,10 @@ def _reopen(url: str) -> SqlStore:
 
 class SqlStore(
     ListMethods,
+    RunEndMethods,
+    LivenessMethods,
     StepRunMethods,
+    PendingOutputMethods,
     ArtifactMethods,
     ArtifactAdminMethods,
     StackMethods,
@@ -235,8 +240,11 @@ class SqlStore(
         stack_id: UUID | None = None,
         orchestrator_host: str | None = None,
         orchestrator_start_token: str | None = None,
+        heartbeat_interval: float | None = None,
     ) -> PipelineRunResponse:
-        """Record a new run; its name must be unused (DuplicateRunNameError otherwise)."""
+        """Record a new run; its name must be unused (DuplicateRunNameError otherwise).
+
+        `heartbeat_interval`: how often its orchestrator will beat (readers judge it by it)."""
         now = utc_now()
         values = {
             "id": uuid4(),
@@ -254,6 +262,7 @@ class SqlStore(
             "status_message": None,
             "orchestrator_pid": orchestrator_pid,
             "heartbeat": None,
+            "heartbeat_interval": heartbeat_interval,
             "stack_id": stack_id,
             "orchestrator_host": orchestrator_host,
             "orchestrator_start_token": orchestrator_start_token,
@@ -287,11 +296,13 @@ class SqlStore(
         orchestrator_host: str | None = None,
         orchestrator_start_token: str | None = None,
         stop_requested_at: datetime | None = None,
+        heartbeat_interval: float | None = None,
     ) -> PipelineRunResponse:
         """Change the given fields of a run; a finished status cannot go back (StoreError).
 
-        Returns the run as written: without a status change (a heartbeat) in one statement,
-        `UPDATE ... RETURNING`, so a heartbeat reads a stop request at no extra cost."""
+        Returns the run as written: without a status change in one statement,
+        `UPDATE ... RETURNING`. (An orchestrator's heartbeat is `record_heartbeat`, which
+        takes the database's time rather than the caller's.)"""
         new_status = to_status(status) if status is not None else None
         given = {
             "start_time": as_utc(start_time),
@@ -302,6 +313,7 @@ class SqlStore(
             "orchestrator_host": orchestrator_host,
             "orchestrator_start_token": orchestrator_start_token,
             "stop_requested_at": as_utc(stop_requested_at),
+            "heartbeat_interval": heartbeat_interval,
         }
         changes = {key: value for key, value in given.items() if value is not None}
 
@@ -319,41 +331,6 @@ class SqlStore(
                 check_transition("Run", row["name"], row["status"], new_status)
                 values["status"] = new_status.value
             connection.execute(_UPDATE_RUN, {"b_id": row["id"], **values})
-            return {**row, **values}
-
-        return run_response(self._db.write(work), self)
-
-    def fail_dead_run(
-        self, run_id: UUID, silent_since: datetime, message: str
-    ) -> PipelineRunResponse:
-        """Mark a run whose orchestrator has given no sign of life since `silent_since` as
-        failed, with its unfinished step runs, in one transaction.
-
-        The run is re-read under the write lock: if it finished or sent a heartbeat in the
-        meantime, it is returned unchanged (a run that just completed is never failed).
-        """
-
-        def work(connection: Connection) -> Row:
-            row = by_id(connection, RUNS, as_uuid(run_id), "run", lock=True)
-            last_sign = row["heartbeat"] or row["start_time"] or row["created"]
-            if to_status(row["status"]).is_finished or last_sign >= as_utc(silent_since):
-                return row
-            now = utc_now()
-            values = {
-                "status": ExecutionStatus.FAILED.value,
-                "end_time": now,
-                "status_message": message,
-                "updated": now,
-            }
-            connection.execute(_UPDATE_RUN, {"b_id": row["id"], **values})
-            connection.execute(
-                update(STEP_RUNS)
-                .where(
-                    STEP_RUNS.c.pipeline_run_id == row["id"],
-                    STEP_RUNS.c.status.in_(_UNFINISHED),
-                )
-                .values(values)
-            )
             return {**row, **values}
 
         return run_response(self._db.write(work), self)
