@@ -169,3 +169,13 @@ def test_environment_booleans_follow_the_configuration_files_rule(word, expected
     monkeypatch.setenv("STEPWELL_DEBUG", word)
     assert environment.debug_mode() is expected
     assert TypeAdapter(bool).validate_python(word) is expected
+
+
+def test_an_output_annotation_with_something_else_than_a_name_is_refused():
+    from stepwell.exceptions import OutputAnnotationError
+
+    with pytest.raises(OutputAnnotationError, match=r"carries 5; an output's Annotated"):
+
+        @step
+        def counted() -> Annotated[int, 5]:
+            return 1

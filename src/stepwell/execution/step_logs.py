@@ -18,6 +18,7 @@ from contextlib import contextmanager
 from typing import IO, Any
 
 from stepwell.artifact_stores.base import BaseArtifactStore
+from stepwell.utils.private_files import private_file, private_folder
 
 
 class _LazyLog(io.TextIOBase):
@@ -29,7 +30,8 @@ class _LazyLog(io.TextIOBase):
 
     def write(self, text: str) -> int:
         if self._file is None:
-            os.makedirs(os.path.dirname(self._path), exist_ok=True)
+            private_folder(os.path.dirname(self._path))
+            private_file(self._path)  # the log may hold what the step printed: owner only
             self._file = open(self._path, "a", encoding="utf-8", buffering=1)  # noqa: SIM115
         return self._file.write(text)
 

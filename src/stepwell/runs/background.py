@@ -20,6 +20,7 @@ from typing import Any
 from stepwell.execution.run_context import RunContext
 from stepwell.execution.step_logs import logs_uri_for
 from stepwell.orchestrators.base import BaseOrchestrator
+from stepwell.utils.private_files import private_file, private_folder
 from stepwell.utils.processes import this_process
 
 
@@ -127,8 +128,8 @@ def _redirect_output(ctx: RunContext) -> None:
     store = ctx.artifact_store
     if store.is_local:
         path = run_log_uri(ctx)
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        log = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+        private_folder(os.path.dirname(path))
+        log = os.open(private_file(path), os.O_WRONLY | os.O_APPEND)
     else:
         log = os.open(os.devnull, os.O_WRONLY)
     os.dup2(log, 1)

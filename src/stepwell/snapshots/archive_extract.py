@@ -22,6 +22,7 @@ import xxhash
 
 from stepwell.exceptions import ConfigurationError, UnsafeArchiveError
 from stepwell.snapshots.code_archive import METADATA_NAME, max_archive_bytes
+from stepwell.utils.private_files import private_folder
 
 ENV_MAX_FILES = "STEPWELL_CODE_ARCHIVE_MAX_FILES"
 DEFAULT_MAX_FILES = 20_000
@@ -53,7 +54,7 @@ def extract_archive(archive_path: str, cache_folder: Path, digest: str) -> Path:
     target = cache_folder / digest
     if target.is_dir():
         return target
-    cache_folder.mkdir(parents=True, exist_ok=True)
+    private_folder(cache_folder)
     staging = Path(tempfile.mkdtemp(prefix=f".{digest}-", dir=cache_folder))
     try:
         with zipfile.ZipFile(archive_path) as archive:

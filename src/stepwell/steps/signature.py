@@ -127,6 +127,13 @@ def _custom_name(annotation: Any, func: Callable[..., Any]) -> tuple[str | None,
     if get_origin(annotation) is not Annotated:
         return None, annotation, None
     inner, *extras = get_args(annotation)
+    unknown = [extra for extra in extras if not isinstance(extra, (str, ArtifactConfig))]
+    if unknown:
+        raise OutputAnnotationError(
+            f"Step '{func.__name__}': output annotation `{_describe(annotation)}` carries "
+            f"{unknown[0]!r}; an output's Annotated[...] takes a name (a string) or an "
+            "ArtifactConfig(...), e.g. Annotated[int, \"count\"]."
+        )
     config = next((extra for extra in extras if isinstance(extra, ArtifactConfig)), None)
     names = [extra for extra in extras if isinstance(extra, str)]
     if config is not None and config.name:

@@ -26,6 +26,7 @@ from enum import Enum
 from typing import Any
 from uuid import UUID
 
+from stepwell.config.environment import FALSE_WORDS, TRUE_WORDS
 from stepwell.enums import GenericFilterOps, LogicalOperators, SorterOps, StrEnum
 from stepwell.exceptions import QueryError
 
@@ -58,8 +59,9 @@ OPERATORS: dict[FieldKind, tuple[Op, ...]] = {
 DATETIME_FORMAT = "%Y-%m-%d %H:%M:%S"
 _OPERATOR_WORD = re.compile(r"[a-z]+")
 _HEX = re.compile(r"[0-9a-f]+")
-_TRUE = {"true", "1", "yes", "on"}
-_FALSE = {"false", "0", "no", "off"}
+# The one rule for booleans, as for environment variables and configuration files.
+_TRUE = TRUE_WORDS
+_FALSE = FALSE_WORDS
 
 
 @dataclass(frozen=True)

@@ -42,6 +42,10 @@ def test_home_database_and_logs_are_private_whatever_the_umask(tmp_path):
     for sidecar in (home / "stepwell.db-wal", home / "stepwell.db-shm"):
         if sidecar.exists():
             assert _mode(sidecar) == 0o600, sidecar
+    logs = list((home / "artifacts" / "logs").rglob("*.log"))
+    assert logs, "the step printed, so it has a log"
+    assert all(_mode(log) == 0o600 for log in logs)
+    assert all(_mode(log.parent) == 0o700 for log in logs)
 
 
 def test_stepwell_init_makes_a_private_project_folder(tmp_path):
