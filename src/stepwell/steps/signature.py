@@ -132,7 +132,7 @@ def _custom_name(annotation: Any, func: Callable[..., Any]) -> tuple[str | None,
         raise OutputAnnotationError(
             f"Step '{func.__name__}': output annotation `{_describe(annotation)}` carries "
             f"{unknown[0]!r}; an output's Annotated[...] takes a name (a string) or an "
-            "ArtifactConfig(...), e.g. Annotated[int, \"count\"]."
+            'ArtifactConfig(...), e.g. Annotated[int, "count"].'
         )
     config = next((extra for extra in extras if isinstance(extra, ArtifactConfig)), None)
     names = [extra for extra in extras if isinstance(extra, str)]
