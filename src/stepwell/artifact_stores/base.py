@@ -178,7 +178,8 @@ class BaseArtifactStore:
             raise
         # Bytes reach the disk before the folder gets its final name, and the name before
         # the metadata record is committed: even a power cut leaves no visible half-artifact.
-        _fsync_tree(staging)
+        # On the way, the artifact is made private (0700/0600) whatever the umask.
+        _seal_tree(staging)
         os.replace(staging, final_uri)
         _fsync_path(parent)
 
@@ -200,17 +201,21 @@ def _fsync_path(path: str) -> None:
         os.close(descriptor)
 
 
-def _fsync_tree(folder: str) -> None:
-    """Flush every file under `folder`, and its subfolders, to disk.
+def _seal_tree(folder: str) -> None:
+    """Make every file under `folder` private (0600, folders 0700) and flush it to disk.
 
     The staging folder itself is not flushed: its entries reach the disk with the fsync of
     its parent after the rename (one journal commit on ext4 and XFS), saving one fsync per
     artifact on the hot path.
     """
+    os.chmod(folder, 0o700)
     for root, _dirs, files in os.walk(folder):
         for name in files:
-            _fsync_path(os.path.join(root, name))
+            path = os.path.join(root, name)
+            os.chmod(path, 0o600)
+            _fsync_path(path)
         if root != folder:
+            os.chmod(root, 0o700)
             _fsync_path(root)
 
 

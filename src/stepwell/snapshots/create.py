@@ -16,6 +16,7 @@ from stepwell.exceptions import ConfigurationError, EntityExistsError
 from stepwell.snapshots.code_archive import build_archive
 from stepwell.store.active import default_artifact_store, get_store
 from stepwell.store.models import SnapshotResponse
+from stepwell.utils.private_files import private_file, private_folder
 from stepwell.utils.source_root import source_root
 
 
@@ -49,6 +50,9 @@ def create_snapshot(
     archive, digest = build_archive(root, metadata)
     code_uri = artifact_store.join(artifact_store.path, "code", f"{digest}.zip")
     if not artifact_store.exists(code_uri):
+        if artifact_store.is_local:  # the code may hold secrets: owner only
+            private_folder(os.path.dirname(code_uri))
+            private_file(code_uri)
         with artifact_store.open(code_uri, "wb") as handle:
             handle.write(archive)
     for old in existing:

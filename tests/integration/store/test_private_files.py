@@ -42,6 +42,12 @@ def test_home_database_and_logs_are_private_whatever_the_umask(tmp_path):
     for sidecar in (home / "stepwell.db-wal", home / "stepwell.db-shm"):
         if sidecar.exists():
             assert _mode(sidecar) == 0o600, sidecar
+    artifact_files = [
+        path
+        for path in (home / "artifacts").rglob("*")
+        if path.is_file() and "logs" not in path.parts
+    ]
+    assert artifact_files and all(_mode(path) == 0o600 for path in artifact_files)
     logs = list((home / "artifacts" / "logs").rglob("*.log"))
     assert logs, "the step printed, so it has a log"
     assert all(_mode(log) == 0o600 for log in logs)
@@ -84,3 +90,27 @@ def test_a_project_folder_owned_by_another_user_is_ignored(tmp_path, monkeypatch
     monkeypatch.delenv("STEPWELL_HOME")
     assert environment.find_project_folder() is None
     assert ".stepwell" not in str(environment.home_folder())
+
+
+def test_a_snapshot_code_archive_is_private(user_module, stepwell_home):
+    module = user_module(
+        """
+        from stepwell import pipeline, step
+
+        @step
+        def one() -> int:
+            return 1
+
+        @pipeline
+        def archived():
+            one()
+        """,
+        "archived_pipeline",
+    )
+    old = os.umask(0)
+    try:
+        snapshot = module.archived.create_snapshot(name="private")
+    finally:
+        os.umask(old)
+    assert _mode(snapshot.code_uri) == 0o600
+    assert _mode(os.path.dirname(snapshot.code_uri)) == 0o700
