@@ -79,7 +79,10 @@ def execute_run(
             f"Failed step(s): {', '.join(o.invocation_id for o in failed)}" if failed else None
         )
         finished = store.end_run(run.id, status=status, end_time=_now(), status_message=message)
-    released(store, finished)
+    if finished.status is not ExecutionStatus.COMPLETED:
+        # Steps cut short may have left bytes; a completed run's steps recorded or removed
+        # theirs as they ended (what a failing store kept is left to the next prune).
+        released(store, finished)
     _log_summary(finished, outcomes, time.perf_counter() - clock)
     emit("run_finished", finished)
     if failed and raise_on_failure:
