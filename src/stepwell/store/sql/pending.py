@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from uuid import UUID, uuid4
 
-from sqlalchemy import Connection, delete, exists, select
+from sqlalchemy import Connection, bindparam, delete, exists, select
 
 from stepwell.enums import ExecutionStatus
 from stepwell.store.pending import PendingOutput
@@ -44,9 +44,16 @@ def insert_pending(
         connection.execute(PENDING_OUTPUTS.insert(), rows)
 
 
+# Built once: this runs for every step that ends, and building the clause costs more than
+# executing it.
+_RELEASE = delete(PENDING_OUTPUTS).where(
+    PENDING_OUTPUTS.c.step_run_id == bindparam("b_step_run_id")
+)
+
+
 def release_pending(connection: Connection, step_run_id: UUID) -> None:
     """Forget a step run's pending locations: its outputs are recorded (same transaction)."""
-    connection.execute(delete(PENDING_OUTPUTS).where(PENDING_OUTPUTS.c.step_run_id == step_run_id))
+    connection.execute(_RELEASE, {"b_step_run_id": step_run_id})
 
 
 class PendingOutputMethods(SqlStoreBase):
