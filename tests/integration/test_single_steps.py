@@ -93,3 +93,32 @@ def test_an_unlisted_single_step_run_has_no_pipeline():
     divide(9, 4)
     (run,) = Client().list_pipeline_runs(pipeline_name="divide")
     assert run.is_unlisted and run.pipeline is None
+
+
+def test_a_steps_warning_is_in_its_log_once(tmp_path):
+    # In a fresh process, where the logging module has no handler configured (as for a
+    # user's script): the warning is shown on stderr and written to the log once.
+    import os
+    import subprocess
+    import sys
+
+    script = tmp_path / "warns.py"
+    script.write_text(
+        "import logging\n"
+        "from stepwell import pipeline, step\n\n"
+        "@step(enable_cache=False)\n"
+        "def warns() -> None:\n"
+        "    logging.getLogger('user.code').warning('careful: once')\n\n"
+        "@pipeline\n"
+        "def warning_once():\n"
+        "    warns()\n\n"
+        "run = warning_once()\n"
+        "print('LOG', run.steps['warns'].logs.count('careful: once'))\n"
+    )
+    env = {**os.environ, "STEPWELL_HOME": str(tmp_path / "home")}
+    done = subprocess.run(
+        [sys.executable, str(script)], env=env, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    assert "LOG 1" in done.stdout
+    assert "careful: once" in done.stderr

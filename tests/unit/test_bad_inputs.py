@@ -179,3 +179,16 @@ def test_an_output_annotation_with_something_else_than_a_name_is_refused():
         @step
         def counted() -> Annotated[int, 5]:
             return 1
+
+
+def test_a_wrong_pipeline_parameter_is_blamed_on_the_pipeline_parameter():
+    from stepwell.exceptions import ParameterTypeError
+
+    @pipeline
+    def divides(divisor: int = 2):
+        take(divisor)
+
+    with pytest.raises(ParameterTypeError, match="Parameter 'divisor' of pipeline 'divides'"):
+        divides.compile(divisor="abc")
+    spec, _ = divides.compile(divisor="42")  # lax coercion, as for step parameters
+    assert spec.invocations[0].config.parameters["value"] == 42

@@ -186,16 +186,13 @@ def _quiet_library_logs() -> Iterator[None]:
     """The CLI shows the run itself: stepwell's own info lines are held back (warnings and
     errors, such as a failed step's traceback, still show), unless the verbosity is DEBUG."""
     from stepwell.config.environment import logging_verbosity
-    from stepwell.logger import get_logger
+    from stepwell.logger import at_least
 
-    logger = get_logger()
-    previous = logger.level
-    if logging_verbosity() != "DEBUG":
-        logger.setLevel(max(previous, logging.WARNING))
-    try:
+    if logging_verbosity() == "DEBUG":
         yield
-    finally:
-        logger.setLevel(previous)
+        return
+    with at_least(logging.WARNING):
+        yield
 
 
 def _failed_run(error: Exception, tracker: Any) -> Any:

@@ -26,6 +26,7 @@ from stepwell.config.run_config import PipelineRunConfiguration
 from stepwell.exceptions import (
     ConfigurationError,
     ParameterNotSerializableError,
+    ParameterTypeError,
     PipelineDefinitionError,
 )
 
@@ -73,6 +74,12 @@ def bind_pipeline_parameters(
     parameters: dict[str, Any] = {}
     for name, param in signature.parameters.items():
         if name in bound:
+            problem = annotation_problem(bound[name], param.annotation)
+            if problem:
+                raise ParameterTypeError(
+                    f"Parameter '{name}' of pipeline '{config.name}': {problem}. Pass a value "
+                    f"of the annotated type ({_annotation_name(param.annotation)})."
+                )
             parameters[name] = bound[name]
         elif overrides and name in overrides:
             parameters[name] = overrides[name]
@@ -126,6 +133,10 @@ def resolve_call(
         run_config,
         run_config_source,
     )
+
+
+def _annotation_name(annotation: Any) -> str:
+    return getattr(annotation, "__name__", None) or str(annotation).replace("typing.", "")
 
 
 def compile_pipeline(

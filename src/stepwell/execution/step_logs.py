@@ -121,7 +121,7 @@ def capture_step_logs(artifact_store: BaseArtifactStore, uri: str) -> Iterator[N
     if not root.handlers:
         # Python shows warnings of an unconfigured logging setup on stderr (its "last
         # resort"); adding our handler would silence that, so echo them the same way.
-        echo = logging.StreamHandler(tee_err)
+        echo = logging.StreamHandler(old_err)  # not the tee: the log has the record already
         echo.setLevel(logging.WARNING)
         handlers.append(echo)
     for added in handlers:

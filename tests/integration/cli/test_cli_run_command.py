@@ -208,3 +208,31 @@ def test_param_values_are_yaml_scalars():
 def test_parse_assignments_rejects_a_missing_equals_sign():
     with pytest.raises(CliError, match="'lr' is not key=value"):
         parse_assignments(["lr"], "--param")
+
+
+def test_quiet_run_in_a_fresh_process_prints_only_the_run_and_its_status(tmp_path):
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    (tmp_path / "flow.py").write_text(
+        "from stepwell import pipeline, step\n\n"
+        "@step\ndef one() -> int:\n    return 1\n\n"
+        "@pipeline\ndef quiet_flow():\n    one()\n"
+    )
+    env = {**os.environ, "STEPWELL_HOME": str(tmp_path / "home")}
+    env.pop("STEPWELL_LOGGING_VERBOSITY", None)
+    script = str(Path(sys.executable).parent / "stepwell")
+    done = subprocess.run(
+        [sys.executable, script, "--quiet", "run", "flow.py:quiet_flow"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == ""
+    (line,) = done.stdout.strip().splitlines()
+    assert line.startswith("quiet_flow-") and line.endswith(" completed")
