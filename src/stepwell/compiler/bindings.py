@@ -48,10 +48,13 @@ def annotation_problem(value: Any, annotation: Any) -> str | None:
     """Why `value` does not fit `annotation` (pydantic's words), or None when it does."""
     if is_unchecked(annotation):
         return None
-    from pydantic import TypeAdapter, ValidationError
+    from pydantic import ValidationError
 
+    adapter = type_adapter(annotation)
+    if adapter is None:
+        return None
     try:
-        TypeAdapter(annotation).validate_python(value)
+        adapter.validate_python(value)
     except ValidationError as error:
         message = error.errors()[0]["msg"]
         return f"{message[0].lower()}{message[1:]} (got {value!r})"
@@ -93,7 +96,7 @@ def coerce_parameter(value: Any, annotation: Any) -> Any:
         return value
     from pydantic import ValidationError
 
-    adapter = _parameter_adapter(annotation)
+    adapter = type_adapter(annotation)
     if adapter is None:
         return value
     try:
@@ -109,7 +112,9 @@ def _cached_adapter(annotation: Any) -> Any:
     return TypeAdapter(annotation)
 
 
-def _parameter_adapter(annotation: Any) -> Any:
+def type_adapter(annotation: Any) -> Any:
+    """pydantic's validator for `annotation`, built once per annotation; None when pydantic
+    has no schema for it (or it cannot be a cache key)."""
     try:
         return _cached_adapter(annotation)
     except Exception:  # unhashable annotations, types pydantic has no schema for

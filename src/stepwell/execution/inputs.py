@@ -7,10 +7,10 @@ annotations.
 
 from __future__ import annotations
 
-import functools
 from typing import Any
 from uuid import UUID
 
+from stepwell.compiler.bindings import type_adapter
 from stepwell.compiler.spec import ArtifactRef, InputBinding, InvocationSpec
 from stepwell.exceptions import InputTypeError
 from stepwell.execution.run_context import RunContext
@@ -88,24 +88,10 @@ def restore_parameter(value: Any, annotation: Any) -> Any:
     """Turn a stored JSON parameter back into the annotated type (UUIDs, tuples, models...)."""
     if annotation is None or is_unchecked(annotation) or annotation in _PLAIN:
         return value
-    adapter = _adapter(annotation)
+    adapter = type_adapter(annotation)
     if adapter is None:
         return value
     try:
         return adapter.validate_python(value)
     except Exception:
         return value
-
-
-@functools.lru_cache(maxsize=256)
-def _adapter_cached(annotation: Any) -> Any:
-    from pydantic import TypeAdapter
-
-    return TypeAdapter(annotation)
-
-
-def _adapter(annotation: Any) -> Any:
-    try:
-        return _adapter_cached(annotation)
-    except Exception:
-        return None

@@ -10,9 +10,9 @@ indexes, never by filtering Python lists.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import (
     Boolean,
@@ -45,6 +45,7 @@ from stepwell.store.filters import (
     parse_sort,
     parse_tag_conditions,
 )
+from stepwell.store.page import Page
 from stepwell.store.sql.tables import TAG_RESOURCES, TAGS
 
 
@@ -218,3 +219,41 @@ def fetch_page(
         return rows, len(rows)  # the whole result fits on the first page: no count needed
     counted = select(func.count()).select_from(listing.source).where(*query.clauses)
     return rows, int(connection.scalar(counted) or 0)
+
+
+T = TypeVar("T")
+
+
+def each(make: Callable[[Any], T]) -> Callable[[Connection, list[Any]], list[T]]:
+    """A page converter that makes one response per row (no further query)."""
+    return lambda _connection, rows: [make(row) for row in rows]
+
+
+def read_page(
+    database: Any,
+    listing: Listing,
+    filters: dict[str, Any],
+    sort_by: str,
+    page: int,
+    size: int,
+    logical_operator: Any,
+    convert: Callable[[Connection, list[Any]], list[T]],
+    tags: Any = None,
+    extra: Sequence[Any] = (),
+) -> Page[T]:
+    """One page of `listing` matching the filters, each row made a response by `convert`
+    (inside the read, for conversions that query more), with the total: every list call."""
+    query = build_query(
+        listing,
+        filters,
+        sort_by=sort_by,
+        page=page,
+        size=size,
+        logical_operator=logical_operator,
+        tags=tags,
+        extra=extra,
+    )
+    with database.read() as connection:
+        rows, total = fetch_page(connection, listing, query)
+        items = convert(connection, [row._mapping for row in rows])
+    return Page.of(items, total=total, index=page, max_size=size)

@@ -10,9 +10,9 @@ filtered by in `store.sql.listings`.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 from uuid import UUID
 
 from sqlalchemy import Connection, select
@@ -39,7 +39,8 @@ from stepwell.store.sql.conversions import (
     snapshot_response,
     version_response,
 )
-from stepwell.store.sql.listing import Listing, build_query, fetch_page
+from stepwell.store.sql.listing import Listing, read_page
+from stepwell.store.sql.listing import each as _each
 from stepwell.store.sql.listings import (
     ARTIFACT_LISTING,
     COMPONENT_LISTING,
@@ -92,6 +93,9 @@ def _after(moment: datetime | None, op: str) -> str | None:
     return None if moment is None else f"{op}:{moment.isoformat()}"
 
 
+T = TypeVar("T")
+
+
 class ListMethods(SqlStoreBase):
     """The list calls of `SqlStore`."""
 
@@ -110,22 +114,13 @@ class ListMethods(SqlStoreBase):
         page: int,
         size: int,
         logical_operator: Any,
+        convert: Callable[[Connection, list[Any]], list[T]],
         tags: Any = None,
         extra: Sequence[Any] = (),
-    ) -> tuple[list[Row], int]:
-        query = build_query(
-            listing,
-            filters,
-            sort_by=sort_by,
-            page=page,
-            size=size,
-            logical_operator=logical_operator,
-            tags=tags,
-            extra=extra,
+    ) -> Page[T]:
+        return read_page(
+            self._db, listing, filters, sort_by, page, size, logical_operator, convert, tags, extra
         )
-        with self._db.read() as connection:
-            rows, total = fetch_page(connection, listing, query)
-        return [row._mapping for row in rows], total
 
     def list_pipelines(
         self,
@@ -140,11 +135,16 @@ class ListMethods(SqlStoreBase):
     ) -> Page[PipelineResponse]:
         """Pipelines matching the filters; oldest first by default."""
         order = _sort(sort_by, "created", False, descending)
-        rows, total = self._page(
-            PIPELINE_LISTING, filters, order, page, size, logical_operator, tags
+        return self._page(
+            PIPELINE_LISTING,
+            filters,
+            order,
+            page,
+            size,
+            logical_operator,
+            _each(lambda row: pipeline_response(row, self._store())),
+            tags=tags,
         )
-        items = [pipeline_response(row, self._store()) for row in rows]
-        return Page.of(items, total=total, index=page, max_size=size)
 
     def list_runs(
         self,
@@ -172,9 +172,16 @@ class ListMethods(SqlStoreBase):
         if not include_unlisted:
             _add(filters, "is_unlisted", False)
         order = _sort(sort_by, "created", True, descending)
-        rows, total = self._page(RUN_LISTING, filters, order, page, size, logical_operator, tags)
-        items = [run_response(row, self._store()) for row in rows]
-        return Page.of(items, total=total, index=page, max_size=size)
+        return self._page(
+            RUN_LISTING,
+            filters,
+            order,
+            page,
+            size,
+            logical_operator,
+            _each(lambda row: run_response(row, self._store())),
+            tags=tags,
+        )
 
     def list_step_runs(
         self,
@@ -190,19 +197,16 @@ class ListMethods(SqlStoreBase):
         """Step runs (every attempt; `exclude_retried=True` drops the ones retried after)."""
         extra = [STEP_RUNS.c.status != ExecutionStatus.RETRIED.value] if exclude_retried else []
         order = _sort(sort_by, "created", False, descending)
-        query = build_query(
+        return self._page(
             STEP_RUN_LISTING,
             filters,
-            sort_by=order,
-            page=page,
-            size=size,
-            logical_operator=logical_operator,
+            order,
+            page,
+            size,
+            logical_operator,
+            self._with_links,
             extra=extra,
         )
-        with self._db.read() as connection:
-            rows, total = fetch_page(connection, STEP_RUN_LISTING, query)
-            items = self._with_links(connection, [row._mapping for row in rows])
-        return Page.of(items, total=total, index=page, max_size=size)
 
     def list_artifacts(
         self,
@@ -217,11 +221,16 @@ class ListMethods(SqlStoreBase):
     ) -> Page[ArtifactResponse]:
         """Artifacts matching the filters; oldest first by default."""
         order = _sort(sort_by, "created", False, descending)
-        rows, total = self._page(
-            ARTIFACT_LISTING, filters, order, page, size, logical_operator, tags
+        return self._page(
+            ARTIFACT_LISTING,
+            filters,
+            order,
+            page,
+            size,
+            logical_operator,
+            _each(lambda row: artifact_response(row, self._store())),
+            tags=tags,
         )
-        items = [artifact_response(row, self._store()) for row in rows]
-        return Page.of(items, total=total, index=page, max_size=size)
 
     def list_artifact_versions(
         self,
@@ -242,11 +251,16 @@ class ListMethods(SqlStoreBase):
         _name_or_id(filters, artifact, "artifact_id", "name")
         default = "version_number" if filters.get("name") is not None else "created"
         order = _sort(sort_by, default, False, descending)
-        rows, total = self._page(
-            VERSION_LISTING, filters, order, page, size, logical_operator, tags
+        return self._page(
+            VERSION_LISTING,
+            filters,
+            order,
+            page,
+            size,
+            logical_operator,
+            _each(lambda row: version_response(row, row["artifact_name"], self._store())),
+            tags=tags,
         )
-        items = [version_response(row, row["artifact_name"], self._store()) for row in rows]
-        return Page.of(items, total=total, index=page, max_size=size)
 
     def list_snapshots(
         self,
@@ -270,11 +284,17 @@ class ListMethods(SqlStoreBase):
                 owner = resolve(connection, PIPELINES, pipeline, "pipeline")
             extra.append(SNAPSHOTS.c.pipeline_id == owner["id"])
         order = _sort(sort_by, "created", True, descending)
-        rows, total = self._page(
-            SNAPSHOT_LISTING, filters, order, page, size, logical_operator, tags, extra
+        return self._page(
+            SNAPSHOT_LISTING,
+            filters,
+            order,
+            page,
+            size,
+            logical_operator,
+            _each(lambda row: snapshot_response(row, row["pipeline_name"], self._store())),
+            tags=tags,
+            extra=extra,
         )
-        items = [snapshot_response(row, row["pipeline_name"], self._store()) for row in rows]
-        return Page.of(items, total=total, index=page, max_size=size)
 
     def list_stacks(
         self,
@@ -295,19 +315,9 @@ class ListMethods(SqlStoreBase):
             )
             extra.append(STACKS.c.id.in_(users))
         order = _sort(sort_by, "name", False, descending)
-        query = build_query(
-            STACK_LISTING,
-            filters,
-            sort_by=order,
-            page=page,
-            size=size,
-            logical_operator=logical_operator,
-            extra=extra,
+        return self._page(
+            STACK_LISTING, filters, order, page, size, logical_operator, self._stacks, extra=extra
         )
-        with self._db.read() as connection:
-            rows, total = fetch_page(connection, STACK_LISTING, query)
-            items = self._stacks(connection, [row._mapping for row in rows])
-        return Page.of(items, total=total, index=page, max_size=size)
 
     def list_stack_components(
         self,
@@ -328,8 +338,13 @@ class ListMethods(SqlStoreBase):
             )
             extra.append(COMPONENT_LISTING.id_column.in_(parts))
         order = _sort(sort_by, "type", False, descending)
-        rows, total = self._page(
-            COMPONENT_LISTING, filters, order, page, size, logical_operator, None, extra
+        return self._page(
+            COMPONENT_LISTING,
+            filters,
+            order,
+            page,
+            size,
+            logical_operator,
+            _each(lambda row: component_response(row, self._store())),
+            extra=extra,
         )
-        items = [component_response(row, self._store()) for row in rows]
-        return Page.of(items, total=total, index=page, max_size=size)

@@ -20,7 +20,7 @@ from stepwell.store.filters import FieldSpec
 from stepwell.store.page import Page
 from stepwell.store.sql.common import SqlStoreBase, write_new_version
 from stepwell.store.sql.conversions import Row, as_uuid
-from stepwell.store.sql.listing import Listing, build_query, fetch_page
+from stepwell.store.sql.listing import Listing, each, read_page
 from stepwell.store.sql.tables import TAG_RESOURCES, TAGS, utc_now
 from stepwell.store.sql.tag_links import (
     EXCLUSIVE_SCOPES,
@@ -91,19 +91,17 @@ class TagMethods(SqlStoreBase):
                 TAG_RESOURCES.c.resource_type == check_resource_type(str(resource_type))
             )
             extra.append(TAGS.c.id.in_(on_type))
-        query = build_query(
+        return read_page(
+            self._db,
             TAG_LISTING,
             filters,
-            sort_by=sort_by,
-            page=page,
-            size=size,
-            logical_operator=logical_operator,
+            sort_by,
+            page,
+            size,
+            logical_operator,
+            each(tag_response),
             extra=extra,
         )
-        with self._db.read() as connection:
-            rows, total = fetch_page(connection, TAG_LISTING, query)
-        items = [tag_response(row._mapping) for row in rows]
-        return Page.of(items, total=total, index=page, max_size=size)
 
     def update_tag(
         self,
