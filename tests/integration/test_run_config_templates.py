@@ -83,3 +83,28 @@ def test_a_dynamic_run_takes_yaml_values_the_code_does_not_pass(tmp_path):
     assert run.parameters == {"value": 7}
     assert run.steps["scale"].config.parameters == {"factor": 2.0, "offset": 1}
     assert run.steps["scale"].output.load() == 15.0
+
+
+def test_the_template_leaves_out_step_parameters_the_pipeline_passes_in_code(tmp_path):
+    from stepwell import pipeline, step
+
+    @step
+    def divide(a: int, b: int = 2, rounding: int = 0) -> float:
+        return round(a / b, rounding)
+
+    @pipeline
+    def divides(divisor: int = 2):
+        divide(7, divisor)
+
+    path = tmp_path / "run.yaml"
+    divides.write_run_configuration_template(str(path))
+    text = path.read_text()
+    assert "#     # passed by the pipeline in code: a, b" in text
+    assert "#       rounding: 0" in text
+    assert "#       b:" not in text and "#       a:" not in text
+    # What the template offers can be set: the step's own parameter, and the pipeline's.
+    path.write_text(
+        "parameters:\n  divisor: 7\nsteps:\n  divide:\n    parameters:\n      rounding: 1\n"
+    )
+    run = divides.with_options(config_path=str(path))()
+    assert run.steps["divide"].output.load() == 1.0

@@ -32,6 +32,9 @@ class InputBinding(_Frozen):
     kind: Literal["artifact", "artifact_list", "parameter", "external"]
     artifacts: tuple[ArtifactRef, ...] = ()
     artifact_version_id: str | None = None  # kind "external": a value saved before the run
+    # kind "parameter": the pipeline passes it in code, so a run configuration may repeat
+    # the value but never change it (templates leave it out).
+    in_code: bool = False
 
 
 class OutputDef(_Frozen):

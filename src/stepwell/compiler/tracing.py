@@ -136,7 +136,7 @@ class PipelineTrace:
             parameters[name] = check_parameter(
                 invocation_id, name, parameters[name], spec.annotation
             )
-            inputs[name] = InputBinding(kind="parameter")
+            inputs[name] = InputBinding(kind="parameter", in_code=name in bound)
         outputs = tuple(
             output_def(
                 out,

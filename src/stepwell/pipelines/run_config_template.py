@@ -85,8 +85,15 @@ def render_template(pipeline: Any, spec: PipelineSpec | None) -> str:
         parameters = {
             name: invocation.config.parameters.get(name)
             for name, binding in invocation.inputs.items()
-            if binding.kind == "parameter"
+            if binding.kind == "parameter" and not binding.in_code
         }
+        passed = [
+            name
+            for name, binding in invocation.inputs.items()
+            if binding.kind == "parameter" and binding.in_code
+        ]
+        if passed:  # set in the pipeline's code (from its own parameters): not settable here
+            lines.append(f"#     # passed by the pipeline in code: {', '.join(passed)}")
         if parameters:
             lines.append("#     parameters:")
             lines += [f"#       {name}: {_value(value)}" for name, value in parameters.items()]
