@@ -153,15 +153,22 @@ def prune_artifacts(
 
     if not yes:
         typer.confirm("Delete unused artifact versions and unrecorded files?", abort=True, err=True)
+    import logging
+
+    from stepwell.logger import at_least
+
     client = Client()
-    removed = client.prune_orphaned_bytes()  # first, to report it: prune_artifacts sweeps too
-    client.prune_artifacts(only_versions=True, delete_from_artifact_store=not only_metadata)
+    with at_least(logging.WARNING):  # one summary line below, not the library's info lines
+        removed = client.prune_orphaned_bytes()  # first, to report it: prune sweeps too
+        versions = client.prune_artifacts(
+            only_versions=True, delete_from_artifact_store=not only_metadata
+        )
     failed = (
         f" {removed.failed} location(s) could not be removed; see the log."
         if removed.failed
         else ""
     )
     say(
-        f"Pruned unused artifact versions; removed {removed.files} unrecorded file(s) "
-        f"({removed.bytes} bytes) from the artifact store.{failed}"
+        f"Deleted {versions} unused artifact version(s); removed {removed.files} unrecorded "
+        f"file(s) ({removed.bytes} bytes) from the artifact store.{failed}"
     )

@@ -66,11 +66,11 @@ class ArtifactAdminMixin(ClientBase):
 
     def prune_artifacts(
         self, only_versions: bool = True, delete_from_artifact_store: bool = False
-    ) -> None:
+    ) -> int:
         """Delete every artifact version no step run links (and, with `only_versions=False`,
         every artifact left without versions); with `delete_from_artifact_store`, their bytes.
         Bytes that no record points to (outputs of runs that died, stale staging folders) go
-        too (`client/orphans.py`)."""
+        too (`client/orphans.py`). Returns how many versions were deleted."""
         from stepwell.client.orphans import sweep_orphans
 
         deleted = self.store.prune_artifact_versions(only_versions=only_versions)
@@ -81,6 +81,7 @@ class ArtifactAdminMixin(ClientBase):
             prune_code(self.store)  # code archives no snapshot references any more
         logger.info("Deleted %d unused artifact version(s).", len(deleted))
         sweep_orphans(self.store)
+        return len(deleted)
 
 
 def remove_bytes(store: Store, versions: Iterable[ArtifactVersionResponse]) -> None:

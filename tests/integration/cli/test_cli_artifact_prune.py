@@ -24,5 +24,7 @@ def test_artifact_prune_removes_stale_staging_and_keeps_recorded_versions(
 
     assert result.exit_code == 0, result.output
     assert "removed 1 unrecorded file(s) (2 bytes)" in result.stdout
+    assert "Deleted 0 unused artifact version(s)" in result.stdout
+    assert "unrecorded" not in result.stderr  # one summary, not the library's lines as well
     assert not stale.exists()
     assert {v.id: v.load() for v in Client().list_artifact_versions(size=100)} == versions
