@@ -9,6 +9,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
+from stepwell.model import plane as _model_plane_seam
 from stepwell.steps import runtime as _runtime_seam
 
 __version__ = "0.1.0"
@@ -36,6 +37,8 @@ _EXPORTS = {
     "add_tags": "stepwell.utils.tag_utils",
     "remove_tags": "stepwell.utils.tag_utils",
     "Tag": "stepwell.utils.tag_utils",
+    "Model": "stepwell.model.model",
+    "link_artifact_to_model": "stepwell.model.utils",
 }
 
 __all__ = [*_EXPORTS, "__version__"]
@@ -48,6 +51,8 @@ if TYPE_CHECKING:
     from stepwell.config.retry_config import StepRetryConfig
     from stepwell.enums import ExecutionMode, ExecutionStatus
     from stepwell.materializers.base_materializer import BaseMaterializer
+    from stepwell.model.model import Model
+    from stepwell.model.utils import link_artifact_to_model
     from stepwell.pipelines.decorator import pipeline
     from stepwell.pipelines.pipeline import Pipeline
     from stepwell.pipelines.pipeline_context import get_pipeline_context
@@ -67,7 +72,15 @@ def _load_runtime() -> Any:
     return LocalRuntime()
 
 
+def _load_model_plane() -> Any:
+    """Make the model control plane behind `Model`'s methods, on their first use."""
+    from stepwell.client.model_plane import StoreModelPlane
+
+    return StoreModelPlane()
+
+
 _runtime_seam.set_runtime_loader(_load_runtime)
+_model_plane_seam.set_plane_loader(_load_model_plane)
 
 
 def __getattr__(name: str) -> Any:

@@ -158,6 +158,8 @@ class TaggableResourceTypes(StrEnum):
     PIPELINE = "pipeline"
     PIPELINE_RUN = "pipeline_run"
     PIPELINE_SNAPSHOT = "pipeline_snapshot"
+    MODEL = "model"
+    MODEL_VERSION = "model_version"
 
 
 class MetadataResourceTypes(StrEnum):
@@ -166,6 +168,26 @@ class MetadataResourceTypes(StrEnum):
     PIPELINE_RUN = "pipeline_run"
     STEP_RUN = "step_run"
     ARTIFACT_VERSION = "artifact_version"
+    MODEL_VERSION = "model_version"
+
+
+class ModelStages(StrEnum):
+    """The stages a model version can be in, as in ZenML; `latest` is for lookups only.
+
+    At most one version of a model is in `staging` and one in `production` at a time; a
+    version that gives up its stage to another (`set_stage(..., force=True)`) is `archived`.
+    """
+
+    NONE = "none"
+    STAGING = "staging"
+    PRODUCTION = "production"
+    ARCHIVED = "archived"
+    LATEST = "latest"
+
+    @classmethod
+    def values(cls) -> list[str]:
+        """Every stage's value."""
+        return [stage.value for stage in cls]
 
 
 class ColorVariants(StrEnum):

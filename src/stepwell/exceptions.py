@@ -32,6 +32,7 @@
     │   ├── EntityExistsError
     │   │   └── DuplicateRunNameError
     │   ├── EntityNotFoundError      (also KeyError)
+    │   │   └── ModelVersionNotFoundError
     │   ├── EntityInUseError         (also IllegalOperationError)
     │   └── QueryError               (also ValueError)
     ├── AlerterError
@@ -43,6 +44,10 @@
     ├── MetadataError                (also ValueError)
     │   └── MetadataTypeError        (also TypeError)
     ├── TagError                     (also ValueError)
+    ├── ModelError                   (also RuntimeError)
+    │   ├── ModelStageError
+    │   ├── UnknownModelStageError   (also ValueError)
+    │   └── ModelArtifactNotFoundError (also ValueError)
     ├── OutputTypeError              (also TypeError)
     ├── TriggerError                 (also RuntimeError)
     │   └── UnsafeArchiveError
@@ -215,6 +220,10 @@ class EntityNotFoundError(StoreError, KeyError):
         return self.message
 
 
+class ModelVersionNotFoundError(EntityNotFoundError):
+    """Raised when a model has no version of the name, number or stage asked for."""
+
+
 class IllegalOperationError(StepwellError):
     """Raised when an operation is not allowed in the current state (ZenML's name)."""
 
@@ -257,6 +266,22 @@ class MetadataTypeError(MetadataError, TypeError):
 
 class TagError(StepwellError, ValueError):
     """Raised when a tag cannot be added or removed as asked (target, exclusive, cascade)."""
+
+
+class ModelError(StepwellError, RuntimeError):
+    """Raised when a model or model version cannot be used or changed as asked."""
+
+
+class ModelStageError(ModelError):
+    """Raised when a stage another version holds is asked for without `force=True`."""
+
+
+class UnknownModelStageError(ModelError, ValueError):
+    """Raised for a stage that is not one of `ModelStages`; lists the valid ones."""
+
+
+class ModelArtifactNotFoundError(ModelError, ValueError):
+    """Raised when a model version has no linked artifact of the name asked for."""
 
 
 class OutputTypeError(StepwellError, TypeError):

@@ -10,6 +10,7 @@ from __future__ import annotations
 from stepwell.client.artifact_admin import ArtifactAdminMixin
 from stepwell.client.artifacts import ArtifactsMixin
 from stepwell.client.lists import ListsMixin
+from stepwell.client.models import ModelsMixin
 from stepwell.client.orphans import OrphansMixin
 from stepwell.client.pipelines import PipelinesMixin
 from stepwell.client.snapshots import SnapshotsMixin
@@ -28,8 +29,9 @@ class Client(
     SnapshotsMixin,
     StacksMixin,
     TagsMixin,
+    ModelsMixin,
 ):
-    """Query and manage pipelines, runs, steps, artifacts, snapshots and stacks."""
+    """Query and manage pipelines, runs, steps, artifacts, snapshots, stacks and models."""
 
 
 __all__ = ["Client"]

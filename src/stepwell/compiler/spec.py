@@ -26,12 +26,24 @@ class ArtifactRef(_Frozen):
     element_hash: str | None = None  # the element's own content digest (mapped inputs)
 
 
-class InputBinding(_Frozen):
-    """Where one step input comes from: upstream outputs (one, or a list) or a parameter."""
+class ModelArtifactRef(_Frozen):
+    """An artifact of a model version, looked up when the step runs (`model/lazy.py`)."""
 
-    kind: Literal["artifact", "artifact_list", "parameter", "external"]
+    model_name: str
+    model_version: str | None = None  # None: the version the run made or uses
+    artifact_name: str
+    artifact_version: str | None = None
+    kind: Literal["model", "data", "deployment"] | None = None
+
+
+class InputBinding(_Frozen):
+    """Where one step input comes from: upstream outputs (one, or a list), a parameter, an
+    artifact version saved before the run, or a model version's artifact."""
+
+    kind: Literal["artifact", "artifact_list", "parameter", "external", "model_artifact"]
     artifacts: tuple[ArtifactRef, ...] = ()
     artifact_version_id: str | None = None  # kind "external": a value saved before the run
+    model_artifact: ModelArtifactRef | None = None  # kind "model_artifact"
     # kind "parameter": the pipeline passes it in code, so a run configuration may repeat
     # the value but never change it (templates leave it out).
     in_code: bool = False

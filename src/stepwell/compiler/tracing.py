@@ -10,6 +10,7 @@ the call passes to another value is a `ConfigurationError`, never a silent overr
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import TYPE_CHECKING, Any, Literal
 
 from stepwell.compiler.bindings import (
@@ -25,7 +26,7 @@ from stepwell.compiler.bindings import (
 from stepwell.compiler.externals import external_input
 from stepwell.compiler.output_defs import output_def
 from stepwell.compiler.placeholders import ExternalArtifact, InvocationHandle, StepOutput
-from stepwell.compiler.spec import ArtifactRef, InputBinding, InvocationSpec
+from stepwell.compiler.spec import ArtifactRef, InputBinding, InvocationSpec, ModelArtifactRef
 from stepwell.config.pipeline_config import PipelineConfig
 from stepwell.config.precedence import apply_to_step, inherit_from_pipeline
 from stepwell.config.run_config import PipelineRunConfiguration, StepRunConfiguration
@@ -36,6 +37,7 @@ from stepwell.exceptions import (
     MissingInputError,
     PipelineDefinitionError,
 )
+from stepwell.model.lazy import ModelArtifactReference
 from stepwell.steps.runtime import current_trace, tracing
 from stepwell.steps.type_checks import describe, type_fits
 from stepwell.utils.names import name_problem
@@ -97,6 +99,11 @@ class PipelineTrace:
                 if isinstance(value, ExternalArtifact):
                     inputs[name] = InputBinding(
                         kind="external", artifact_version_id=value.artifact_version_id
+                    )
+                    continue
+                if isinstance(value, ModelArtifactReference):
+                    inputs[name] = InputBinding(
+                        kind="model_artifact", model_artifact=ModelArtifactRef(**asdict(value))
                     )
                     continue
                 artifacts = self._artifact_refs(value)

@@ -11,6 +11,7 @@ from stepwell.config.retry_config import StepRetryConfig
 from stepwell.config.settings import Settings
 from stepwell.config.tags import Tag
 from stepwell.enums import ExecutionMode
+from stepwell.model.model import Model
 
 
 class PipelineConfig(BaseModel):
@@ -37,3 +38,5 @@ class PipelineConfig(BaseModel):
     retry: StepRetryConfig | None = None
     cache_policy: CachePolicy | None = None
     schedule: dict[str, Any] | None = None  # stored with the run; running schedules comes later
+    # The model whose version the run's artifacts belong to (see `stepwell.model.model`).
+    model: Model | None = None

@@ -17,6 +17,7 @@ from stepwell.config.retry_config import StepRetryConfig
 from stepwell.config.settings import Settings
 from stepwell.config.tags import Tag
 from stepwell.enums import ExecutionMode
+from stepwell.model.model import Model
 
 
 class _Strict(BaseModel):
@@ -41,6 +42,7 @@ class StepRunConfiguration(_Strict):
     on_failure: str | None = None
     output_materializers: dict[str, str] = Field(default_factory=dict)
     extra: dict[str, Any] = Field(default_factory=dict)
+    model: Model | None = None
 
 
 class ScheduleConfiguration(_Strict):
@@ -76,3 +78,4 @@ class PipelineRunConfiguration(_Strict):
     schedule: ScheduleConfiguration | None = None
     on_success: str | None = None
     on_failure: str | None = None
+    model: Model | None = None

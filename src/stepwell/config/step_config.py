@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from stepwell.config.cache_policy import CachePolicy
 from stepwell.config.retry_config import StepRetryConfig
 from stepwell.config.settings import Settings
+from stepwell.model.model import Model
 
 
 class StepConfig(BaseModel):
@@ -38,3 +39,5 @@ class StepConfig(BaseModel):
     on_failure: str | None = None
     retry: StepRetryConfig | None = None
     cache_policy: CachePolicy | None = None
+    # The model whose version the run's artifacts belong to (see `stepwell.model.model`).
+    model: Model | None = None

@@ -25,6 +25,7 @@ from stepwell.execution.step_logs import capture_step_logs
 from stepwell.execution.step_tags import add_output_tags
 from stepwell.execution.user_code import failure_of, user_code
 from stepwell.logger import get_logger
+from stepwell.model.model import Model
 from stepwell.steps.deferred_writes import DeferredWrite
 from stepwell.steps.step_context import StepContext, step_context
 from stepwell.store.models import StepRunResponse
@@ -67,6 +68,8 @@ def run_attempt(
         inputs=plan.artifacts,
     )
     context.artifact_store = ctx.artifact_store  # for `save_artifact` inside the step
+    if step_run.model_version_id is not None:  # chosen by the orchestrating process
+        context._model = Model.for_version(ctx.model_version_by_id(step_run.model_version_id))
     try:
         with (
             _maybe_capture(ctx, step_run.logs_uri),

@@ -11,8 +11,8 @@ from typing import Any
 from uuid import UUID
 
 from stepwell.compiler.bindings import type_adapter
-from stepwell.compiler.spec import ArtifactRef, InputBinding, InvocationSpec
-from stepwell.exceptions import InputTypeError
+from stepwell.compiler.spec import ArtifactRef, InputBinding, InvocationSpec, ModelArtifactRef
+from stepwell.exceptions import InputTypeError, ModelArtifactNotFoundError
 from stepwell.execution.run_context import RunContext
 from stepwell.steps.base_step import BaseStep
 from stepwell.steps.type_checks import describe, is_unchecked, value_matches
@@ -33,10 +33,30 @@ def resolve_inputs(
             version = ctx.store.get_artifact_version(UUID(str(binding.artifact_version_id)))
             resolved[name] = [version]
             continue
+        if binding.kind == "model_artifact" and binding.model_artifact is not None:
+            resolved[name] = [model_artifact(ctx, invocation.id, name, binding.model_artifact)]
+            continue
         resolved[name] = [
             ctx.upstream_outputs(ref.invocation_id)[ref.output_name][0] for ref in binding.artifacts
         ]
     return resolved
+
+
+def model_artifact(
+    ctx: RunContext, invocation_id: str, input_name: str, ref: ModelArtifactRef
+) -> ArtifactVersionResponse:
+    """The artifact version a model artifact input names, as things stand now."""
+    if ref.model_version is None:  # the version this run made or uses for that model
+        version = ctx.model_version_by_key(ref.model_name)
+    else:
+        version = ctx.store.get_model_version(ref.model_name, ref.model_version)
+    found = version.find_artifact(ref.artifact_name, ref.artifact_version, ref.kind)
+    if found is None:
+        raise ModelArtifactNotFoundError(
+            f"Input '{input_name}' of step '{invocation_id}': "
+            + version.missing_artifact(ref.artifact_name, ref.artifact_version)
+        )
+    return found  # type: ignore[no-any-return]
 
 
 def load_inputs(

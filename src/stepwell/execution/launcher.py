@@ -188,6 +188,7 @@ def try_cached(ctx: RunContext, plan: LaunchPlan) -> StepOutcome | None:
         original_step_run_id=original.id,
         source_code_hash=plan.components.get("code"),
         created=stamp,
+        model_version_id=_model_version_id(ctx, invocation),
     )
     ctx.record_later(record)  # written with the rest of this burst of hits
     logger.info("Using cached version of step %s.", invocation.id)
@@ -218,6 +219,7 @@ def start_attempt(ctx: RunContext, plan: LaunchPlan, attempt: int) -> StepRunRes
         logs_uri=logs_uri,
         hydrate=False,
         pending_uris=list(uris.values()),  # write-ahead: recorded before any byte is written
+        model_version_id=_model_version_id(ctx, invocation),
     )
     plan.output_uris = uris
     step_run.inputs = dict(plan.artifacts)  # known already: saves the store a query
@@ -240,7 +242,10 @@ def finish_attempt(
     if result.status is ExecutionStatus.COMPLETED:
         try:
             outputs = ctx.store.complete_step_run(
-                step_run.id, end_time=ended, outputs=grouped_fields(result.outputs, step_run.id)
+                step_run.id,
+                end_time=ended,
+                outputs=grouped_fields(result.outputs, step_run.id),
+                model_version_id=step_run.model_version_id,
             )
         except EntityExistsError as error:  # a custom version its artifact already has
             discard_bytes(ctx.artifact_store, result.outputs)
@@ -292,6 +297,12 @@ def log_retry(plan: LaunchPlan, attempt: int) -> None:
         plan.max_attempts,
         plan.retry_delays[attempt - 1],
     )
+
+
+def _model_version_id(ctx: RunContext, invocation: InvocationSpec) -> UUID | None:
+    """The id of the model version the invocation's outputs are linked to, if it has one."""
+    version = ctx.model_version(invocation)
+    return None if version is None else version.id  # type: ignore[no-any-return]
 
 
 def step_object(ctx: RunContext, invocation: InvocationSpec) -> BaseStep[Any, Any]:

@@ -15,7 +15,9 @@ from typing import Any
 from stepwell.artifact_stores.base import BaseArtifactStore
 from stepwell.compiler.spec import PipelineSpec
 from stepwell.config.environment import heartbeat_interval
+from stepwell.execution.model_keys import run_version_text
 from stepwell.store.base import Store
+from stepwell.store.model_records import ModelVersionRequest, model_key
 from stepwell.store.models import ArtifactVersionResponse, NewStepRun, PipelineRunResponse
 from stepwell.utils.processes import interrupt_this_process
 from stepwell.utils.source_root import source_root
@@ -39,6 +41,8 @@ class RunContext:
     pending: list[NewStepRun] = field(default_factory=list)
     interrupt: Callable[[], None] = interrupt_this_process
     stop_delivered: bool = False
+    # The model versions this run made or uses, by `model_key` (see `runs.model_versions`).
+    model_versions: dict[str, Any] = field(default_factory=dict)
     _by_id: tuple[PipelineSpec, dict[str, Any]] | None = None
 
     def __getstate__(self) -> dict[str, Any]:
@@ -93,6 +97,45 @@ class RunContext:
             if run.stop_requested_at is not None and not self.stop_delivered:
                 self.stop_delivered = True
                 self.interrupt()
+
+    def model_version(self, invocation: Any) -> Any:
+        """The model version an invocation's outputs belong to (None: it has no model).
+
+        Resolved when the run started; a step that a dynamic pipeline added later with a
+        model of its own resolves (and links) its version on first use."""
+        model = invocation.config.model
+        if model is None:
+            return None
+        version = run_version_text(model, self.run)
+        found = self.model_versions.get(model_key(model.name, version))
+        if found is None:
+            request = ModelVersionRequest.of(model, version)
+            resolved = self.store.prepare_run_model_versions(self.run.id, [request])
+            found = self.model_versions[request.key] = resolved[request.key]
+        return found
+
+    def model_version_by_key(self, model_name: str) -> Any:
+        """The version of model `model_name` this run made or uses (the pipeline's model's,
+        else the first of that name)."""
+        for key, version in self.model_versions.items():
+            if key.split("\0", 1)[0] == model_name and version.id == self.run.model_version_id:
+                return version
+        for key, version in self.model_versions.items():
+            if key.split("\0", 1)[0] == model_name:
+                return version
+        from stepwell.exceptions import ModelError
+
+        raise ModelError(
+            f"Run '{self.run.name}' has no version of model '{model_name}': name the version "
+            "(Model(name=..., version=...)) or give the pipeline or step this model."
+        )
+
+    def model_version_by_id(self, version_id: Any) -> Any:
+        """A model version of this run by id: from those resolved, else from the store."""
+        for version in self.model_versions.values():
+            if version.id == version_id:
+                return version
+        return self.store.get_model_version(None, version_id)
 
     def add_invocation(self, invocation: Any) -> None:
         """Add an invocation to the run's spec (dynamic runs), keeping the lookup by id

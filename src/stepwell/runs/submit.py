@@ -17,6 +17,7 @@ from stepwell.enums import ExecutionStatus
 from stepwell.exceptions import DuplicateRunNameError, EntityNotFoundError, StoreError
 from stepwell.execution.run_context import RunContext
 from stepwell.logger import apply_verbosity, get_logger
+from stepwell.runs import model_versions
 from stepwell.runs.execute import Driver, execute_run
 from stepwell.runs.preflight import check_before_run, check_settings_before_run
 from stepwell.runs.resolve import (
@@ -90,6 +91,10 @@ def submit(
     run_name = format_run_name(config.run_name or None, config.name, started, config.substitutions)
     _check_run_name_free(store, run_name)
     check_run_tags(store, config.tags)
+    model_requests = model_versions.requests_for(
+        model_versions.run_models(config, spec.invocations), started, config.substitutions
+    )
+    model_versions.check_references(store, model_requests)  # a missing stage: nothing stored
     pipeline_id = None if is_unlisted else store.get_or_create_pipeline(config.name).id
     if pipeline_id is not None and snapshot_id is None:
         snapshot_id = store.create_snapshot(
@@ -115,8 +120,10 @@ def submit(
         heartbeat_interval=heartbeat_interval(),
     )
     tag_run(store, run.id, config.tags)
+    versions = _prepare_model_versions(store, run, model_requests, config, started)
     logger.info("Initiating a new run for the pipeline: %s.", config.name)
     ctx = RunContext(store=store, artifact_store=stack_artifact_store(stack), run=run, spec=spec)
+    ctx.model_versions = versions
     ctx.stack = stack
     if not synchronous:
         from stepwell.runs.background import start_in_background
@@ -125,6 +132,37 @@ def submit(
         logger.info("Run %s goes on in the background.", run.name)
         return store.get_run(run.id)
     return execute_run(ctx, orchestrator, raise_on_failure=raise_on_failure, driver=driver)
+
+
+def _prepare_model_versions(
+    store: Store,
+    run: PipelineRunResponse,
+    requests: list[Any],
+    config: PipelineConfig,
+    started: datetime,
+) -> dict[str, Any]:
+    """The run's model versions, found or made and linked to it; if that fails (a version
+    was deleted or a stage moved since the check), the run ends failed with the reason."""
+    try:
+        versions = model_versions.prepare(
+            store, run, requests, config.model, started, config.substitutions
+        )
+    except Exception as error:
+        store.end_run(
+            run.id,
+            status=ExecutionStatus.FAILED,
+            end_time=datetime.now(timezone.utc),
+            status_message=f"Model versions could not be prepared: {error}",
+        )
+        raise
+    if config.model is not None:
+        own = versions.get(model_versions.key_of(config.model, started, config.substitutions))
+        run.model_version_id = own.id if own is not None else None
+    for version in versions.values():
+        logger.info(
+            "This run's artifacts go to model %s, version %s.", version.model_name, version.name
+        )
+    return versions
 
 
 def _check_run_name_free(store: Store, run_name: str) -> None:

@@ -38,4 +38,23 @@ class DeferredTags:
     remove: bool = False
 
 
-DeferredWrite = DeferredMetadata | DeferredTags
+@dataclass(frozen=True)
+class DeferredModelLink:
+    """Artifact versions to link to model version `model_version_id`
+    (`link_artifact_to_model` inside a step)."""
+
+    model_version_id: UUID
+    artifact_version_ids: tuple[UUID, ...]
+
+
+@dataclass(frozen=True)
+class DeferredStage:
+    """Move model version `model_version_id` to `stage` (`set_stage` inside a step): checked
+    when the step asked, applied with the step's outputs."""
+
+    model_version_id: UUID
+    stage: str
+    force: bool = False
+
+
+DeferredWrite = DeferredMetadata | DeferredTags | DeferredModelLink | DeferredStage

@@ -44,6 +44,19 @@ class StepContext:
         # saved outputs that are recorded (as outputs of this step run) with the others.
         self.artifact_store: Any = None
         self.manual_outputs: list[Any] = []
+        # The step's `Model`, bound to the version this run made or uses (None: no model).
+        self._model: Any = None
+
+    @property
+    def model(self) -> Any:
+        """The step's model (its own, else its pipeline's), bound to this run's version of
+        it: `number`, `stage`, `run_metadata`, `load_artifact(...)`, `set_stage(...)`."""
+        if self._model is None:
+            raise StepContextError(
+                f"Step '{self.step_name}' has no model: configure one with "
+                "@step(model=Model(name=...)) or @pipeline(model=Model(name=...))."
+            )
+        return self._model
 
     @property
     def step_name(self) -> str:

@@ -31,9 +31,16 @@ from stepwell.store.page import Page
 
 if TYPE_CHECKING:
     from stepwell.config.tags import Tag
-    from stepwell.enums import ColorVariants
+    from stepwell.enums import ColorVariants, ModelStages
     from stepwell.steps.deferred_writes import DeferredWrite
     from stepwell.store.annotations import TagResponse
+    from stepwell.store.model_records import (
+        ModelResponse,
+        ModelVersionArtifactLink,
+        ModelVersionPipelineRunLink,
+        ModelVersionRequest,
+        ModelVersionResponse,
+    )
     from stepwell.store.pending import PendingOutput
 
 
@@ -156,6 +163,7 @@ class Store(Protocol):
         status_message: str | None = None,
         hydrate: bool = True,
         pending_uris: Sequence[str] = (),
+        model_version_id: UUID | None = None,
     ) -> StepRunResponse: ...
     def create_step_runs(self, records: Sequence[NewStepRun]) -> None: ...
     # Write-ahead records of output bytes (`pending_uris` above; see store/pending.py).
@@ -187,6 +195,7 @@ class Store(Protocol):
         *,
         end_time: datetime,
         outputs: dict[str, list[dict[str, Any]]],
+        model_version_id: UUID | None = None,
     ) -> dict[str, list[ArtifactVersionResponse]]: ...
     def list_artifact_consumers(self, artifact_version_id: UUID) -> list[StepRunResponse]: ...
     def get_step_run(self, step_run_id: UUID) -> StepRunResponse: ...
@@ -304,3 +313,70 @@ class Store(Protocol):
         self, resource_type: str, resource_ids: Sequence[UUID]
     ) -> dict[UUID, dict[str, Any]]: ...
     def record_deferred_writes(self, writes: Sequence[DeferredWrite]) -> None: ...
+
+    # -- models (the model control plane; see `store.model_records`) --------------------------
+    def create_model(
+        self,
+        *,
+        name: str,
+        tags: Sequence[str] | None = None,
+        save_models_to_registry: bool = True,
+        **card: Any,
+    ) -> ModelResponse: ...
+    def get_model(self, name_or_id: str | UUID) -> ModelResponse: ...
+    def list_models(self, **query: Any) -> Page[ModelResponse]: ...
+    def update_model(
+        self,
+        model_id: UUID,
+        *,
+        name: str | None = None,
+        add_tags: Sequence[str] | None = None,
+        remove_tags: Sequence[str] | None = None,
+        save_models_to_registry: bool | None = None,
+        **card: Any,
+    ) -> ModelResponse: ...
+    def delete_model(self, model_id: UUID) -> None: ...
+    def create_model_version(
+        self,
+        *,
+        model_id: UUID,
+        name: str | None = None,
+        description: str | None = None,
+        tags: Sequence[str] | None = None,
+    ) -> ModelVersionResponse: ...
+    # `version`: an id, number, stage or name; None for the newest. Without a model, an id.
+    def get_model_version(
+        self, model_name_or_id: str | UUID | None, version: Any = None
+    ) -> ModelVersionResponse: ...
+    def list_model_versions(
+        self, *, model: str | UUID | None = None, **query: Any
+    ) -> Page[ModelVersionResponse]: ...
+    def update_model_version(
+        self,
+        version_id: UUID,
+        *,
+        name: str | None = None,
+        description: str | None = None,
+        stage: ModelStages | str | None = None,
+        force: bool = False,
+        add_tags: Sequence[str] | None = None,
+        remove_tags: Sequence[str] | None = None,
+    ) -> ModelVersionResponse: ...
+    def delete_model_version(self, version_id: UUID) -> None: ...
+    def link_artifacts_to_model_version(
+        self, model_version_id: UUID, artifact_version_ids: Sequence[UUID]
+    ) -> None: ...
+    def unlink_artifacts_from_model_version(
+        self, model_version_id: UUID, artifact_version_ids: Sequence[UUID] | None = None
+    ) -> None: ...
+    def list_model_version_artifact_links(self, **query: Any) -> Page[ModelVersionArtifactLink]: ...
+    def list_model_version_pipeline_run_links(
+        self, **query: Any
+    ) -> Page[ModelVersionPipelineRunLink]: ...
+    def resolve_model_version(self, request: ModelVersionRequest) -> ModelVersionResponse: ...
+    def prepare_run_model_versions(
+        self,
+        run_id: UUID,
+        requests: Sequence[ModelVersionRequest],
+        run_model_key: str | None = None,
+    ) -> dict[str, ModelVersionResponse]: ...

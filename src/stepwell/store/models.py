@@ -30,6 +30,7 @@ from stepwell.store.relations import (
 
 if TYPE_CHECKING:
     from stepwell.store.base import Store
+    from stepwell.store.model_records import ModelVersionResponse
 
 
 class _Record(BaseModel):
@@ -225,6 +226,12 @@ class StepRunResponse(StepRunRelations, WithMetadata, _Record):
     status_message: str | None = None
     inputs: dict[str, list[ArtifactVersionResponse]] = Field(default_factory=dict)
     outputs: dict[str, list[ArtifactVersionResponse]] = Field(default_factory=dict)
+    model_version_id: UUID | None = None
+
+    @property
+    def model_version(self) -> ModelVersionResponse | None:
+        """The model version this step's outputs were linked to (its model's), if any."""
+        return _model_version(self, self.model_version_id)
 
     @property
     def output(self) -> ArtifactVersionResponse:
@@ -304,7 +311,13 @@ class PipelineRunResponse(RunRelations, Tagged, WithMetadata, _Record):
     orchestrator_host: str | None = None
     orchestrator_start_token: str | None = None
     stop_requested_at: datetime | None = None
+    model_version_id: UUID | None = None
     _steps: dict[str, StepRunResponse] | None = PrivateAttr(default=None)
+
+    @property
+    def model_version(self) -> ModelVersionResponse | None:
+        """The version of the pipeline's model this run made or used, if it has a model."""
+        return _model_version(self, self.model_version_id)
 
     @property
     def steps(self) -> dict[str, StepRunResponse]:
@@ -374,3 +387,13 @@ class StackResponse(_Record):
     components: dict[StackComponentType, StackComponentResponse] = Field(default_factory=dict)
     created: datetime
     updated: datetime
+
+
+def _model_version(record: _Record, version_id: UUID | None) -> ModelVersionResponse | None:
+    """The model version `version_id` (None when unset or since deleted)."""
+    if version_id is None:
+        return None
+    try:
+        return record._require_store().get_model_version(None, version_id)
+    except EntityNotFoundError:
+        return None

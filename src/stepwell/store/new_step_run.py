@@ -38,6 +38,8 @@ class NewStepRun:
     source_code_hash: str | None = None
     logs_uri: str | None = None
     status_message: str | None = None
+    # The model version its outputs are linked to (see `model_records`), if its step has one.
+    model_version_id: UUID | None = None
     id: UUID = field(default_factory=uuid4)
     created: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
 

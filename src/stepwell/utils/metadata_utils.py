@@ -10,12 +10,13 @@ The same targets and inference as ZenML's `zenml.utils.metadata_utils.log_metada
     log_metadata(metadata={...}, artifact_version_id=...)
     log_metadata(metadata={...}, infer_artifact=True)              # in a step: its output
     log_metadata(metadata={...}, artifact_name=..., infer_artifact=True)
+    log_metadata(metadata={...}, model_name=..., model_version=...)
+    log_metadata(metadata={...}, model_version_id=...)
+    log_metadata(metadata={...}, infer_model=True)                 # in a step: its model version
 
 Values are checked where they are logged. Outside a step the metadata is written at once;
 inside a step it travels back with the step's result and the orchestrating process writes
-it with the step's outputs (workers never write to the store). Model targets
-(`model_name=`, `model_version=`, `model_version_id=`, `infer_model=`) are accepted but raise:
-models are not available yet.
+it with the step's outputs (workers never write to the store).
 """
 
 from __future__ import annotations
@@ -34,7 +35,10 @@ _USAGE = """Ways to call log_metadata:
     log_metadata(metadata={...}, artifact_name=..., artifact_version=...)
     log_metadata(metadata={...}, artifact_version_id=...)
     log_metadata(metadata={...}, infer_artifact=True)  # inside a step with one output
-    log_metadata(metadata={...}, artifact_name=..., infer_artifact=True)  # one of its outputs"""
+    log_metadata(metadata={...}, artifact_name=..., infer_artifact=True)  # one of its outputs
+    log_metadata(metadata={...}, model_name=..., model_version=...)
+    log_metadata(metadata={...}, model_version_id=...)
+    log_metadata(metadata={...}, infer_model=True)  # inside a step with a model"""
 
 
 def log_metadata(
@@ -52,18 +56,10 @@ def log_metadata(
     infer_model: bool = False,
 ) -> None:
     """Log `metadata` (key -> value) on the resource the keywords name (see the module)."""
-    if (
-        model_version_id is not None
-        or model_name is not None
-        or model_version is not None
-        or (infer_model)
-    ):
-        raise MetadataError(
-            "Models are not available in stepwell yet, so metadata cannot be logged on a "
-            "model version. Log it on the run (run_id_name_or_prefix=...), the step run or an "
-            "artifact version instead."
-        )
     values = checked_metadata(metadata)
+    if model_version_id is not None or model_name is not None or infer_model:
+        _model_target(model_version_id, model_name, model_version, infer_model).log_metadata(values)
+        return
     from stepwell.steps.step_context import _CURRENT
 
     context = _CURRENT.get()
@@ -165,6 +161,33 @@ def _target(
             )
         return "step_run", context.step_run.id, context.step_run.id
     raise MetadataError("Unsupported combination of keywords for log_metadata.\n" + _USAGE)
+
+
+def _model_target(
+    model_version_id: UUID | None, model_name: str | None, model_version: Any, infer: bool
+) -> Any:
+    """The `Model` whose version the model keywords name (the step's own for `infer`)."""
+    from stepwell.model.model import Model
+    from stepwell.model.plane import get_plane
+
+    if model_version_id is not None:
+        record = get_plane().version_by_id(UUID(str(model_version_id)))
+        return Model.for_version(record)
+    if model_name is not None:
+        if model_version is None:
+            raise MetadataError(
+                f"log_metadata(model_name='{model_name}') needs model_version=... too (a "
+                "name, number or stage), or use infer_model=True inside a step."
+            )
+        return Model(name=model_name, version=model_version)
+    model = get_plane().step_model()
+    if model is None:
+        raise MetadataError(
+            "log_metadata(..., infer_model=True) works only inside a step that has a model "
+            "(@step(model=...) or @pipeline(model=...)); elsewhere pass model_name=... and "
+            "model_version=..., or model_version_id=...."
+        )
+    return model
 
 
 def _store() -> Any:

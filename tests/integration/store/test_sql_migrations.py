@@ -14,6 +14,7 @@ from sqlalchemy import create_engine, inspect, text
 import stepwell.store.sql.migrate as migrate
 from stepwell.exceptions import StoreError
 from stepwell.store.sql import SqlStore
+from stepwell.store.sql import model_tables  # noqa: F401  (its tables join the metadata)
 from stepwell.store.sql.tables import metadata
 
 TABLES = {
@@ -29,6 +30,10 @@ TABLES = {
     "stacks",
     "stack_composition",
     "tags",
+    "models",
+    "model_versions",
+    "model_version_artifacts",
+    "model_version_runs",
     "tag_resources",
     "run_metadata",
     "pending_outputs",

@@ -89,6 +89,7 @@ def run_response(
         orchestrator_host=row["orchestrator_host"],
         orchestrator_start_token=row["orchestrator_start_token"],
         stop_requested_at=row["stop_requested_at"],
+        model_version_id=row.get("model_version_id"),
     )
     response.bind(store)
     return response
@@ -123,6 +124,7 @@ def step_run_response(
         status_message=row["status_message"],
         inputs=inputs if inputs is not None else {},
         outputs=outputs if outputs is not None else {},
+        model_version_id=row.get("model_version_id"),
     )
     response.bind(store)
     return response

@@ -20,17 +20,33 @@ from sqlalchemy import Connection, Table, bindparam, select
 from stepwell.enums import MetadataResourceTypes
 from stepwell.exceptions import MetadataError
 from stepwell.metadata.metadata_types import decode_value, encode_metadata, resolve_metadata
-from stepwell.steps.deferred_writes import DeferredMetadata, DeferredTags, DeferredWrite
+from stepwell.steps.deferred_writes import (
+    DeferredMetadata,
+    DeferredModelLink,
+    DeferredStage,
+    DeferredTags,
+    DeferredWrite,
+)
 from stepwell.store.sql.common import SqlStoreBase
 from stepwell.store.sql.conversions import as_uuid
+from stepwell.store.sql.model_links import link_to_model_version
+from stepwell.store.sql.model_tables import MODEL_VERSIONS
+from stepwell.store.sql.model_versions import move_stage
 from stepwell.store.sql.queries import by_id
-from stepwell.store.sql.tables import RUN_METADATA, RUNS, STEP_RUNS, VERSIONS, utc_now
+from stepwell.store.sql.tables import (
+    RUN_METADATA,
+    RUNS,
+    STEP_RUNS,
+    VERSIONS,
+    utc_now,
+)
 from stepwell.store.sql.tag_links import attach_tags, detach_tags
 
 RESOURCE_TABLES: dict[str, tuple[Table, str]] = {
     MetadataResourceTypes.PIPELINE_RUN.value: (RUNS, "run"),
     MetadataResourceTypes.STEP_RUN.value: (STEP_RUNS, "step run"),
     MetadataResourceTypes.ARTIFACT_VERSION.value: (VERSIONS, "artifact version"),
+    MetadataResourceTypes.MODEL_VERSION.value: (MODEL_VERSIONS, "model version"),
 }
 _OF_RESOURCES = (
     select(
@@ -124,6 +140,12 @@ def apply_deferred(connection: Connection, writes: Sequence[DeferredWrite]) -> N
         elif isinstance(write, DeferredTags):
             # Checked where the step asked; a tag changed since then is taken as it is now.
             attach_tags(connection, write.tags, write.resource_type, write.resource_id, False)
+        elif isinstance(write, DeferredModelLink):
+            link_to_model_version(
+                connection, write.model_version_id, list(write.artifact_version_ids)
+            )
+        elif isinstance(write, DeferredStage):
+            move_stage(connection, write.model_version_id, write.stage, write.force)
 
 
 class MetadataMethods(SqlStoreBase):

@@ -36,6 +36,7 @@ from stepwell.store.base import Store
 from stepwell.store.models import ArtifactVersionResponse, CacheHit
 from stepwell.store.sql.conversions import ArtifactList, Row, version_response
 from stepwell.store.sql.forget import forget_resources
+from stepwell.store.sql.model_tables import MODEL_VERSIONS, MODELS
 from stepwell.store.sql.tables import (
     ARTIFACTS,
     PIPELINES,
@@ -83,7 +84,18 @@ def _prebuilt(table: Table, column: str, lock: bool = False) -> Select[Any]:
 
 
 # Statements built once: SQLAlchemy then skips building, caching and compiling them per call.
-_TABLES = (PIPELINES, SNAPSHOTS, RUNS, STEP_RUNS, ARTIFACTS, VERSIONS, STACK_COMPONENTS, STACKS)
+_TABLES = (
+    PIPELINES,
+    SNAPSHOTS,
+    RUNS,
+    STEP_RUNS,
+    ARTIFACTS,
+    VERSIONS,
+    STACK_COMPONENTS,
+    STACKS,
+    MODELS,
+    MODEL_VERSIONS,
+)
 _BY_ID = {table.name: _prebuilt(table, "id") for table in _TABLES}
 _BY_ID_LOCKED = {table.name: _prebuilt(table, "id", lock=True) for table in _TABLES}
 _BY_NAME = {

@@ -28,6 +28,7 @@ from stepwell.store.sql.common import (
     write_new_version,
 )
 from stepwell.store.sql.conversions import Row, as_uuid, step_run_response, version_response
+from stepwell.store.sql.model_links import link_to_model_version
 from stepwell.store.sql.pending import insert_pending, release_pending
 from stepwell.store.sql.queries import (
     add_links,
@@ -105,6 +106,7 @@ def _row(record: NewStepRun) -> dict[str, Any]:
         "logs_uri": record.logs_uri,
         "exception": None,
         "status_message": record.status_message,
+        "model_version_id": record.model_version_id,
     }
 
 
@@ -149,6 +151,7 @@ class StepRunMethods(SqlStoreBase):
         status_message: str | None = None,
         hydrate: bool = True,
         pending_uris: Sequence[str] = (),
+        model_version_id: UUID | None = None,
     ) -> StepRunResponse:
         """Record one attempt of step invocation `name`, linked to its input artifact versions.
 
@@ -176,6 +179,7 @@ class StepRunMethods(SqlStoreBase):
             source_code_hash=source_code_hash,
             logs_uri=logs_uri,
             status_message=status_message,
+            model_version_id=model_version_id,
         )
         values = _row(record)
 
@@ -187,6 +191,12 @@ class StepRunMethods(SqlStoreBase):
             connection.execute(_INSERT, values)
             add_links(connection, STEP_INPUTS, record.id, inputs)
             add_links(connection, STEP_OUTPUTS, record.id, record.outputs)
+            if model_version_id is not None and record.outputs:
+                link_to_model_version(
+                    connection,
+                    model_version_id,
+                    [i for ids in record.outputs.values() for i in ids],
+                )
             insert_pending(connection, pipeline_run_id, record.id, pending_uris)
             if not hydrate:
                 return step_run_response(values, self._store(), {}, {}, config)
@@ -220,6 +230,14 @@ class StepRunMethods(SqlStoreBase):
                 connection.execute(STEP_INPUTS.insert(), inputs)
             if outputs:
                 connection.execute(STEP_OUTPUTS.insert(), outputs)
+            # A cached step's reused outputs belong to this run's model version too.
+            for record in records:
+                if record.model_version_id is not None and record.outputs:
+                    link_to_model_version(
+                        connection,
+                        record.model_version_id,
+                        [i for ids in record.outputs.values() for i in ids],
+                    )
 
         try:
             self._db.write(work)
@@ -287,8 +305,10 @@ class StepRunMethods(SqlStoreBase):
         *,
         end_time: datetime,
         outputs: dict[str, list[dict[str, Any]]],
+        model_version_id: UUID | None = None,
     ) -> dict[str, list[ArtifactVersionResponse]]:
-        """Record a running step's new output versions and mark it completed, atomically.
+        """Record a running step's new output versions and mark it completed, atomically;
+        with `model_version_id`, the versions are linked to that model version too.
 
         `outputs` maps each output name to the fields of its new artifact versions (as for
         `create_artifact_version`). One transaction: readers never see the versions without
@@ -309,6 +329,10 @@ class StepRunMethods(SqlStoreBase):
             if done.rowcount != 1:
                 raise StoreError(f"Step run {step_run_id} is not running; it cannot complete.")
             release_pending(connection, run_id)  # its bytes are recorded now
+            if model_version_id is not None:
+                link_to_model_version(
+                    connection, model_version_id, [r["id"] for rs in rows.values() for r in rs]
+                )
             add_links(
                 connection,
                 STEP_OUTPUTS,

@@ -46,6 +46,7 @@ from stepwell.store.sql.lists import ListMethods
 from stepwell.store.sql.liveness import LivenessMethods
 from stepwell.store.sql.metadata import MetadataMethods
 from stepwell.store.sql.migrate import ensure_schema
+from stepwell.store.sql.model_store import ModelMethods
 from stepwell.store.sql.pending import PendingOutputMethods
 from stepwell.store.sql.queries import by_id, delete_runs, resolve
 from stepwell.store.sql.run_ends import RunEndMethods
@@ -94,6 +95,7 @@ class SqlStore(
     SnapshotMethods,
     TagMethods,
     MetadataMethods,
+    ModelMethods,
 ):
     """The `Store` on a SQL database; `SqlStore(url)` migrates the database to the newest schema.
 
@@ -267,6 +269,7 @@ class SqlStore(
             "orchestrator_host": orchestrator_host,
             "orchestrator_start_token": orchestrator_start_token,
             "stop_requested_at": None,
+            "model_version_id": None,
         }
 
         try:

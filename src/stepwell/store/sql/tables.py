@@ -164,6 +164,9 @@ RUNS = Table(
     _time("stop_requested_at", required=False),
     # The orchestrator's own heartbeat interval (seconds): readers judge liveness by it.
     _optional("heartbeat_interval", Float()),
+    # The version of the pipeline's model this run made or used (see `model_tables`); no
+    # foreign key for the reason given at `stack_id`: deleting the version clears it.
+    _optional("model_version_id", Uuid()),
     Index("ix_pipeline_runs_created", "created"),
     Index("ix_pipeline_runs_status", "status"),
     Index("ix_pipeline_runs_pipeline_name_created", "pipeline_name", "created"),
@@ -194,6 +197,8 @@ STEP_RUNS = Table(
     _optional("logs_uri", Text()),
     _optional("exception", Text()),
     _optional("status_message", Text()),
+    # The model version the step's outputs are linked to (its own model, else its pipeline's).
+    _optional("model_version_id", Uuid()),
     Index("ix_step_runs_pipeline_run_id_name", "pipeline_run_id", "name"),
     Index("ix_step_runs_cache_key_status_created", "cache_key", "status", "created"),
     Index("ix_step_runs_original_step_run_id", "original_step_run_id"),

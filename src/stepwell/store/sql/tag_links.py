@@ -21,6 +21,7 @@ from stepwell.enums import ColorVariants, TaggableResourceTypes
 from stepwell.exceptions import StoreError, TagError
 from stepwell.store.annotations import TagResponse
 from stepwell.store.sql.conversions import Row, as_uuid
+from stepwell.store.sql.model_tables import MODEL_VERSIONS, MODELS
 from stepwell.store.sql.queries import by_id, id_prefix, parse_uuid
 from stepwell.store.sql.tables import (
     ARTIFACTS,
@@ -42,6 +43,8 @@ RESOURCE_TABLES: dict[str, tuple[Table, str]] = {
     _T.ARTIFACT.value: (ARTIFACTS, "artifact"),
     _T.ARTIFACT_VERSION.value: (VERSIONS, "artifact version"),
     _T.PIPELINE_SNAPSHOT.value: (SNAPSHOTS, "snapshot"),
+    _T.MODEL.value: (MODELS, "model"),
+    _T.MODEL_VERSION.value: (MODEL_VERSIONS, "model version"),
 }
 # Where an exclusive tag may be, and the column whose value it is unique within.
 EXCLUSIVE_SCOPES: dict[str, Any] = {

@@ -10,6 +10,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import Connection, create_engine
 
+from stepwell.store.sql import model_tables as _model_tables  # noqa: F401  (its tables join the metadata)
 from stepwell.store.sql.tables import metadata
 
 
