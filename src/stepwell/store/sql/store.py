@@ -47,6 +47,7 @@ from stepwell.store.sql.liveness import LivenessMethods
 from stepwell.store.sql.metadata import MetadataMethods
 from stepwell.store.sql.migrate import ensure_schema
 from stepwell.store.sql.model_store import ModelMethods
+from stepwell.store.sql.model_version_store import ModelVersionMethods
 from stepwell.store.sql.pending import PendingOutputMethods
 from stepwell.store.sql.queries import by_id, delete_runs, resolve
 from stepwell.store.sql.run_ends import RunEndMethods
@@ -96,6 +97,7 @@ class SqlStore(
     TagMethods,
     MetadataMethods,
     ModelMethods,
+    ModelVersionMethods,
 ):
     """The `Store` on a SQL database; `SqlStore(url)` migrates the database to the newest schema.
 
