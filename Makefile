@@ -1,6 +1,7 @@
 # stepwell developer commands.
 #
 #   make example   set up .venv and run examples/training_pipeline.py
+#   make example-models  set up .venv the same way and run examples/model_promotion.py
 #   make test      set up .venv with the test extras, check import layers and types, run pytest
 #   make lint      ruff check + ruff format --check
 #   make bench     run benchmarks/run.py (options: make bench BENCH_ARGS="--json out.json")
@@ -49,10 +50,11 @@ define setup
 endef
 comma := ,
 
-.PHONY: help example test lint bench setup-example setup-test
+.PHONY: help example example-models test lint bench setup-example setup-test
 
 help:
 	@echo "make example   set up .venv and run the example ML pipeline"
+	@echo "make example-models  set up .venv and run the model training, promotion and inference example"
 	@echo "make test      set up .venv, check the import layers (import-linter), run pytest"
 	@echo "make lint      ruff check and ruff format --check"
 	@echo "make bench     run the benchmarks (benchmarks/run.py)"
@@ -65,6 +67,9 @@ setup-test:
 
 example: setup-example
 	$(PY) examples/training_pipeline.py
+
+example-models: setup-example
+	$(PY) examples/model_promotion.py
 
 # Both checks always run; the target fails if either fails. PYTHONPATH=src makes sure the
 # code of this checkout is what gets checked and tested.

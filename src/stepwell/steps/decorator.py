@@ -34,6 +34,7 @@ def step(
     on_failure: HookSpec | None = None,
     retry: StepRetryConfig | None = None,
     cache_policy: Any = None,
+    model: Any = None,
 ) -> Callable[[Callable[P, R]], BaseStep[P, R]]: ...
 
 
@@ -55,6 +56,7 @@ def step(
     on_failure: HookSpec | None = None,
     retry: StepRetryConfig | None = None,
     cache_policy: Any = None,
+    model: Any = None,
 ) -> BaseStep[P, R] | Callable[[Callable[P, R]], BaseStep[P, R]]:
     """Make a function a pipeline step; nothing runs at decoration time."""
     options = {
@@ -73,6 +75,7 @@ def step(
         "on_failure": on_failure,
         "retry": retry,
         "cache_policy": cache_policy,
+        "model": model,
     }
 
     def decorate(func: Callable[P, R]) -> BaseStep[P, R]:

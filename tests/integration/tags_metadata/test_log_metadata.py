@@ -171,10 +171,11 @@ def test_an_artifact_name_without_version_or_inference_is_unsupported():
         log_metadata(metadata={"x": 1}, artifact_name="model")
 
 
-def test_model_targets_say_models_are_not_available_yet():
-    for keywords in ({"model_name": "m", "model_version": "1"}, {"infer_model": True}):
-        with pytest.raises(MetadataError, match="Models are not available"):
-            log_metadata(metadata={"x": 1}, **keywords)
+def test_model_targets_outside_a_step_need_a_model_and_version():
+    with pytest.raises(MetadataError, match="works only inside a step that has a model"):
+        log_metadata(metadata={"x": 1}, infer_model=True)
+    with pytest.raises(MetadataError, match="needs model_version"):
+        log_metadata(metadata={"x": 1}, model_name="m")
 
 
 def test_a_bad_value_outside_a_step_names_its_key_and_writes_nothing():
