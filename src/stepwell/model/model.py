@@ -46,7 +46,7 @@ class Model(BaseModel):
     trade_offs: str | None = None
     ethics: str | None = None
     tags: list[str] | None = None
-    version: ModelStages | int | str | None = Field(default=None, union_mode="left_to_right")
+    version: ModelStages | int | str | None = Field(default=None, union_mode="smart")
     save_models_to_registry: bool = True
     # Set once the version is known (by stepwell, or by ZenML-style internal calls).
     model_version_id: UUID | None = None

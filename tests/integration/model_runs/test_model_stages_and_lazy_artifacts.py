@@ -169,3 +169,13 @@ def test_metadata_logged_on_a_model_version_from_outside_a_run():
         "reviewed": True,
         "owner": "ml-team",
     }
+
+
+def test_pruning_keeps_artifact_versions_that_a_model_version_links():
+    kept = save_artifact(11, name="linked_by_hand")
+    dropped = save_artifact(12, name="not_linked")
+    link_artifact_to_model(kept, model=Model(name=MODEL, version="handmade"))
+    Client().prune_artifacts()
+    remaining = {v.id for v in Client().list_artifact_versions(size=100)}
+    assert kept.id in remaining and dropped.id not in remaining
+    assert Client().get_model_version(MODEL, "handmade").get_artifact("linked_by_hand").load() == 11

@@ -18,6 +18,7 @@ from stepwell.exceptions import EntityInUseError
 from stepwell.store.models import ArtifactVersionResponse
 from stepwell.store.sql.common import SqlStoreBase
 from stepwell.store.sql.conversions import as_uuid, version_response
+from stepwell.store.sql.model_tables import MODEL_VERSION_ARTIFACTS
 from stepwell.store.sql.queries import by_id
 from stepwell.store.sql.tables import (
     ARTIFACTS,
@@ -29,8 +30,11 @@ from stepwell.store.sql.tables import (
 )
 
 _CHUNK = 500
+# In use: read or written by a step run, or part of a model version.
 _LINKED = union_all(
-    select(STEP_INPUTS.c.artifact_version_id), select(STEP_OUTPUTS.c.artifact_version_id)
+    select(STEP_INPUTS.c.artifact_version_id),
+    select(STEP_OUTPUTS.c.artifact_version_id),
+    select(MODEL_VERSION_ARTIFACTS.c.artifact_version_id),
 )
 
 
@@ -78,8 +82,9 @@ class ArtifactAdminMethods(SqlStoreBase):
         return self._db.write(work)
 
     def prune_artifact_versions(self, only_versions: bool = True) -> list[ArtifactVersionResponse]:
-        """Delete every version no step run links; with `only_versions=False` also every
-        artifact left without versions. Returns the deleted versions."""
+        """Delete every version that no step run and no model version links; with
+        `only_versions=False` also every artifact left without versions. Returns the
+        deleted versions."""
 
         def work(connection: Connection) -> list[ArtifactVersionResponse]:
             rows = connection.execute(
