@@ -13,6 +13,8 @@ completion stay quick.
       snapshot list | describe | trigger | delete
       stack list | describe | register | set | delete
       stack component list | describe | register | delete
+      model list | describe | delete
+      model version list | describe | update | delete
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from dataclasses import dataclass
 
 import typer
 
-from stepwell.cli import artifacts, init_status, pipelines, run_cmd, snapshots, stacks
+from stepwell.cli import artifacts, init_status, models, pipelines, run_cmd, snapshots, stacks
 from stepwell.cli.errors import StepwellGroup
 
 
@@ -76,6 +78,7 @@ app.add_typer(pipelines.app, name="pipeline")
 app.add_typer(artifacts.app, name="artifact")
 app.add_typer(snapshots.app, name="snapshot")
 app.add_typer(stacks.app, name="stack")
+app.add_typer(models.app, name="model")
 
 
 def main() -> None:

@@ -170,7 +170,9 @@ def _artifact_rows(version: Any) -> list[dict[str, Any]]:
 
 @app.command("describe")
 def describe_version(
-    model: str = MODEL_ARGUMENT, version: str = VERSION_ARGUMENT, output: OutputFormat = OUTPUT_OPTION
+    model: str = MODEL_ARGUMENT,
+    version: str = VERSION_ARGUMENT,
+    output: OutputFormat = OUTPUT_OPTION,
 ) -> None:
     """Show a model version: stage, tags, run metadata, linked artifacts and runs."""
     from stepwell.client import Client
@@ -178,7 +180,12 @@ def describe_version(
     record = get_version(Client(), model, version)
     artifacts = _artifact_rows(record)
     runs = [
-        {"name": run.name, "id": str(run.id), "status": run.status.value, "created": iso(run.created)}
+        {
+            "name": run.name,
+            "id": str(run.id),
+            "status": run.status.value,
+            "created": iso(run.created),
+        }
         for run in record.pipeline_runs.values()
     ]
     fields = {**version_row(record), "artifacts": artifacts, "pipeline_runs": runs}
@@ -238,9 +245,7 @@ def update_version(
         help="Take the stage from the version holding it (which becomes archived), unasked.",
     ),
     name: str | None = typer.Option(None, "--name", "-n", help="A new name for the version."),
-    description: str | None = typer.Option(
-        None, "--description", "-d", help="A new description."
-    ),
+    description: str | None = typer.Option(None, "--description", "-d", help="A new description."),
     tag: list[str] = typer.Option([], "--tag", "-t", help="Add this tag."),
     remove_tag: list[str] = typer.Option([], "--remove-tag", "-r", help="Remove this tag."),
     output: OutputFormat = OUTPUT_OPTION,

@@ -111,7 +111,9 @@ def describe_model(model: str = MODEL_ARGUMENT, output: OutputFormat = OUTPUT_OP
     if output is OutputFormat.json:
         print_json({**fields, "versions": versions})
         return
-    show_record({**fields, "tags": ", ".join(fields["tags"]) or None}, output, f"Model {record.name}")
+    show_record(
+        {**fields, "tags": ", ".join(fields["tags"]) or None}, output, f"Model {record.name}"
+    )
     for version in versions:
         version["tags"] = ", ".join(version["tags"])
     show(

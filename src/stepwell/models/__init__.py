@@ -7,6 +7,12 @@ them from here. The models themselves live in the store layer (`stepwell.store.m
 
 from __future__ import annotations
 
+from stepwell.store.model_records import (
+    ModelResponse,
+    ModelVersionArtifactLink,
+    ModelVersionPipelineRunLink,
+    ModelVersionResponse,
+)
 from stepwell.store.models import (
     ArtifactResponse,
     ArtifactVersionResponse,
@@ -22,11 +28,19 @@ from stepwell.store.page import Page
 # ZenML's names for the same records.
 PipelineSnapshotResponse = SnapshotResponse
 ComponentResponse = StackComponentResponse
+ModelVersionArtifactResponse = ModelVersionArtifactLink
+ModelVersionPipelineRunResponse = ModelVersionPipelineRunLink
 
 __all__ = [
     "ArtifactResponse",
     "ArtifactVersionResponse",
     "ComponentResponse",
+    "ModelResponse",
+    "ModelVersionArtifactLink",
+    "ModelVersionArtifactResponse",
+    "ModelVersionPipelineRunLink",
+    "ModelVersionPipelineRunResponse",
+    "ModelVersionResponse",
     "Page",
     "PipelineResponse",
     "PipelineRunResponse",

@@ -123,7 +123,14 @@ class ModelVersionMethods(SqlStoreBase):
         tags: Any = None,
         **filters: Any,
     ) -> Page[ModelVersionResponse]:
-        """One page of model versions (of `model`, a name or id, when given)."""
+        """One page of model versions (of `model`, a name or id, when given). The stage
+        filter `none` lists versions without a stage, as the lookup by `none` finds them."""
+        stage = filters.get("stage")
+        if stage is not None and str(getattr(stage, "value", stage)).strip().lower() in (
+            "none",
+            "equals:none",
+        ):
+            filters["stage"] = "isnull:"
         extra = []
         if model is not None:
             with self._db.read() as connection:

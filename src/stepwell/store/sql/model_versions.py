@@ -125,9 +125,9 @@ def check_version_name(model_name: str, name: str) -> None:
         raise ModelError(f"A version name of model '{model_name}' cannot be empty.")
     if is_number(text) or is_stage(text):
         raise ModelError(
-            f"Model '{model_name}' has no version '{text}', and none can be made with that "
-            "name: numbers and stage names look up existing versions. Run the pipeline "
-            "without `version=` for a new numbered version, or give a name such as 'v1'."
+            f"'{text}' cannot name a version of model '{model_name}': numbers and stage names "
+            "look up existing versions. Leave the name out for a new numbered version, or "
+            "give a name such as 'v1'."
         )
     if len(text) > 255:
         raise ModelError(f"A version name of model '{model_name}' is at most 255 characters.")

@@ -18,10 +18,9 @@ from sqlalchemy.exc import IntegrityError
 from stepwell.config.step_config import StepConfig
 from stepwell.enums import ExecutionStatus
 from stepwell.exceptions import StoreError
-from stepwell.store.models import ArtifactVersionResponse, CacheHit, NewStepRun, StepRunResponse
+from stepwell.store.models import ArtifactVersionResponse, NewStepRun, StepRunResponse
 from stepwell.store.sql.artifacts import insert_version, lock_artifacts
 from stepwell.store.sql.common import (
-    SqlStoreBase,
     check_transition,
     integrity_error,
     to_status,
@@ -30,15 +29,9 @@ from stepwell.store.sql.common import (
 from stepwell.store.sql.conversions import Row, as_uuid, step_run_response, version_response
 from stepwell.store.sql.model_links import link_to_model_version
 from stepwell.store.sql.pending import insert_pending, release_pending
-from stepwell.store.sql.queries import (
-    add_links,
-    by_id,
-    link_rows,
-    load_cache_hit,
-    load_links,
-    versions_with_names,
-)
-from stepwell.store.sql.tables import RUNS, STEP_INPUTS, STEP_OUTPUTS, STEP_RUNS, as_utc, utc_now
+from stepwell.store.sql.queries import add_links, by_id, link_rows, versions_with_names
+from stepwell.store.sql.step_run_reads import StepRunReadMethods
+from stepwell.store.sql.tables import STEP_INPUTS, STEP_OUTPUTS, STEP_RUNS, as_utc, utc_now
 
 # Statements built once (see queries.py).
 _INSERT = STEP_RUNS.insert()
@@ -55,33 +48,6 @@ _LAST_POSITIONS = (
         STEP_OUTPUTS.c.name.in_(bindparam("names", expanding=True)),
     )
     .group_by(STEP_OUTPUTS.c.name)
-)
-_OF_RUN = (
-    select(STEP_RUNS)
-    .where(STEP_RUNS.c.pipeline_run_id == bindparam("run_id"))
-    .order_by(STEP_RUNS.c.created, STEP_RUNS.c.attempt)
-)
-_ATTEMPTS = (
-    select(STEP_RUNS)
-    .where(
-        STEP_RUNS.c.pipeline_run_id == bindparam("run_id"),
-        STEP_RUNS.c.name == bindparam("name"),
-    )
-    .order_by(STEP_RUNS.c.attempt, STEP_RUNS.c.created)
-)
-
-_PREVIOUS = (
-    select(STEP_RUNS)
-    .join(RUNS, RUNS.c.id == STEP_RUNS.c.pipeline_run_id)
-    .where(
-        RUNS.c.pipeline_name == bindparam("pipeline_name"),
-        RUNS.c.id != bindparam("run_id"),
-        STEP_RUNS.c.name == bindparam("name"),
-        STEP_RUNS.c.status.in_([ExecutionStatus.COMPLETED.value, ExecutionStatus.CACHED.value]),
-        STEP_RUNS.c.created < bindparam("before"),
-    )
-    .order_by(STEP_RUNS.c.created.desc())
-    .limit(1)
 )
 
 
@@ -110,25 +76,8 @@ def _row(record: NewStepRun) -> dict[str, Any]:
     }
 
 
-class StepRunMethods(SqlStoreBase):
-    """The step-run half of `SqlStore`."""
-
-    def _with_links(
-        self, connection: Connection, rows: Sequence[Row], run_id: UUID | None = None
-    ) -> list[StepRunResponse]:
-        """Responses for `rows` with inputs and outputs, loaded in one query.
-
-        `run_id` (the run all `rows` belong to) replaces a long list of step run ids.
-        """
-        if not rows:
-            return []
-        step_ids = [row["id"] for row in rows] if run_id is None else ()
-        links = load_links(connection, self._store(), step_ids, run_id)
-        responses = []
-        for row in rows:
-            inputs, outputs = links.get(row["id"]) or ({}, {})
-            responses.append(step_run_response(row, self._store(), inputs, outputs))
-        return responses
+class StepRunMethods(StepRunReadMethods):
+    """The step-run half of `SqlStore`: recording attempts (reads: `step_run_reads`)."""
 
     def create_step_run(
         self,
@@ -349,74 +298,3 @@ class StepRunMethods(SqlStoreBase):
             ]
             for name, rs in rows.items()
         }
-
-    def list_artifact_consumers(self, artifact_version_id: UUID) -> list[StepRunResponse]:
-        """The step runs that took this artifact version as an input, oldest first."""
-        query = (
-            select(STEP_RUNS)
-            .join(STEP_INPUTS, STEP_INPUTS.c.step_run_id == STEP_RUNS.c.id)
-            .where(STEP_INPUTS.c.artifact_version_id == as_uuid(artifact_version_id))
-            .order_by(STEP_RUNS.c.created)
-            .distinct()
-        )
-        with self._db.read() as connection:
-            rows = [row._mapping for row in connection.execute(query)]
-            return self._with_links(connection, rows)
-
-    def get_step_run(self, step_run_id: UUID) -> StepRunResponse:
-        """One step run with its inputs and outputs."""
-        with self._db.read() as connection:
-            row = by_id(connection, STEP_RUNS, as_uuid(step_run_id), "step run")
-            (response,) = self._with_links(connection, [row])
-        return response
-
-    def find_previous_step_run(self, step_run_id: UUID) -> StepRunResponse | None:
-        """The same step invocation's newest successful (completed or cached) step run in an
-        earlier run of the same pipeline: what this one could have reused from the cache."""
-        with self._db.read() as connection:
-            step = by_id(connection, STEP_RUNS, as_uuid(step_run_id), "step run")
-            pipeline_name = connection.execute(
-                select(RUNS.c.pipeline_name).where(RUNS.c.id == step["pipeline_run_id"])
-            ).scalar_one()
-            parameters = {
-                "pipeline_name": pipeline_name,
-                "name": step["name"],
-                "run_id": step["pipeline_run_id"],
-                "before": step["created"],
-            }
-            row = connection.execute(_PREVIOUS, parameters).first()
-            if row is None:
-                return None
-            (response,) = self._with_links(connection, [row._mapping])
-        return response
-
-    def get_run_steps(self, run_id: UUID) -> dict[str, StepRunResponse]:
-        """The latest attempt of each step invocation of a run, by name, in creation order."""
-        run_uuid = as_uuid(run_id)
-        with self._db.read() as connection:
-            rows = [row._mapping for row in connection.execute(_OF_RUN, {"run_id": run_uuid})]
-            if not rows:
-                by_id(connection, RUNS, run_uuid, "run")  # an unknown run is an error
-            latest: dict[str, Row] = {}
-            for row in rows:
-                best = latest.get(row["name"])
-                if best is None or (row["attempt"], row["created"]) >= (
-                    best["attempt"],
-                    best["created"],
-                ):
-                    latest[row["name"]] = row
-            responses = self._with_links(connection, list(latest.values()), run_uuid)
-        return {response.name: response for response in responses}
-
-    def list_step_run_attempts(self, run_id: UUID, name: str) -> list[StepRunResponse]:
-        """Every attempt of step invocation `name` in a run, oldest first."""
-        parameters = {"run_id": as_uuid(run_id), "name": name}
-        with self._db.read() as connection:
-            rows = [row._mapping for row in connection.execute(_ATTEMPTS, parameters)]
-            return self._with_links(connection, rows)
-
-    def find_cached_step_run(self, cache_key: str) -> CacheHit | None:
-        """The newest completed (not itself cached) step run with this cache key, if any:
-        its id, end time and outputs (what a cache hit reuses)."""
-        with self._db.read() as connection:
-            return load_cache_hit(connection, self._store(), cache_key)

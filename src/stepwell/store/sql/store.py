@@ -49,7 +49,8 @@ from stepwell.store.sql.migrate import ensure_schema
 from stepwell.store.sql.model_store import ModelMethods
 from stepwell.store.sql.model_version_store import ModelVersionMethods
 from stepwell.store.sql.pending import PendingOutputMethods
-from stepwell.store.sql.queries import by_id, delete_runs, resolve
+from stepwell.store.sql.queries import by_id, resolve
+from stepwell.store.sql.run_deletion import delete_runs
 from stepwell.store.sql.run_ends import RunEndMethods
 from stepwell.store.sql.snapshots import SnapshotMethods
 from stepwell.store.sql.stacks import StackMethods
