@@ -19,7 +19,8 @@ from stepwell.cli.output import OutputFormat, note, print_json, stdout_console
 def format_value(value: Any) -> str:
     """A metadata value for a table cell: floats to 6 significant digits, containers as JSON."""
     if isinstance(value, float):
-        return f"{value:.6g}"
+        text = f"{value:.6g}"
+        return text if any(c in text for c in ".ein") else f"{text}.0"  # 1.0 stays a float
     if isinstance(value, (dict, list, tuple)):
         return json.dumps(value, default=str, sort_keys=True)
     return str(value)
@@ -65,7 +66,7 @@ def show_comparison(versions: Sequence[Any], output: OutputFormat) -> None:
     if not compared["rows"]:
         note("These versions have no run metadata; log some with `log_metadata(...)`.")
         return
-    table = Table(title="Run metadata by version", header_style="bold", title_justify="left")
+    table = Table(title="Run metadata", header_style="bold", title_justify="left")
     table.add_column("KEY", overflow="fold")
     for label, version in zip(column_labels(versions), versions, strict=True):
         stage = f" ({version.stage})" if version.stage else ""

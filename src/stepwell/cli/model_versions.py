@@ -79,19 +79,11 @@ def version_row(version: Any, with_metadata: bool = True) -> dict[str, Any]:
     return row
 
 
-def _stage_filter(stage: str) -> str:
-    """`--stage` as a list filter: `none` means no stage (stored as NULL)."""
-    from stepwell.model.stages import stage_value
-
-    value = stage_value(stage)
-    return "isnull:" if value == "none" else value
-
-
 @app.command("list")
 def list_versions(
     ctx: typer.Context,
     model: str | None = typer.Argument(
-        None, metavar="[MODEL]", help="Model name or id (default: versions of every model)."
+        None, metavar="MODEL", help="Model name or id (default: versions of every model)."
     ),
     stage: str | None = typer.Option(
         None, "--stage", "-s", help=f"Only versions in this stage: {STAGES_HELP}."
@@ -112,11 +104,12 @@ def list_versions(
 ) -> None:
     """List model versions with their stage and tags, or compare their run metadata."""
     from stepwell.client import Client
+    from stepwell.model.stages import stage_value
 
     client = Client()
     filters: dict[str, Any] = {}
     if stage is not None:
-        filters["stage"] = _stage_filter(stage)
+        filters["stage"] = stage_value(stage)  # `none`: versions without a stage
     if name is not None:
         filters["name"] = name
     model_id = None if model is None else get_model(client, model).id

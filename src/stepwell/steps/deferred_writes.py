@@ -10,7 +10,7 @@ same transaction as the step's outputs (launch -> store).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 from uuid import UUID
 
 from stepwell.config.tags import Tag
@@ -25,6 +25,7 @@ class DeferredMetadata:
     resource_id: UUID
     metadata: dict[str, Any]
     publisher_step_run_id: UUID | None = None
+    kind: Literal["metadata"] = "metadata"  # tells the kinds apart when sent as JSON
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,7 @@ class DeferredTags:
     resource_id: UUID
     tags: list[str | Tag] = field(default_factory=list)
     remove: bool = False
+    kind: Literal["tags"] = "tags"
 
 
 @dataclass(frozen=True)
@@ -45,6 +47,7 @@ class DeferredModelLink:
 
     model_version_id: UUID
     artifact_version_ids: tuple[UUID, ...]
+    kind: Literal["model_link"] = "model_link"
 
 
 @dataclass(frozen=True)
@@ -55,6 +58,7 @@ class DeferredStage:
     model_version_id: UUID
     stage: str
     force: bool = False
+    kind: Literal["stage"] = "stage"
 
 
 DeferredWrite = DeferredMetadata | DeferredTags | DeferredModelLink | DeferredStage

@@ -12,24 +12,36 @@ from __future__ import annotations
 
 import os
 import threading
+from typing import Any
 
 from stepwell.artifact_stores.base import BaseArtifactStore
 from stepwell.config.environment import ENV_HOME, ENV_STORE_URL, artifact_store_path, store_url
+from stepwell.config.home_config import home_config_path
+from stepwell.config.server_connection import ENV_NAMES, server_connection
+from stepwell.store.base import Store
 from stepwell.store.sql.store import SqlStore
 
-_Key = tuple[str | None, ...]
+_Key = tuple[Any, ...]
 
 _lock = threading.Lock()
-_current: tuple[_Key, SqlStore] | None = None
+_current: tuple[_Key, Any] | None = None
 
 
 def _key() -> _Key:
-    """Everything `store_url()` depends on, cheap to read."""
+    """Everything the choice of store depends on, cheap to read: the variables, and the
+    home folder's settings file (where `stepwell login` saves a server)."""
     explicit = os.environ.get(ENV_STORE_URL)
+    servers = tuple(os.environ.get(name) for name in ENV_NAMES)
     if explicit:
-        return (explicit,)
+        return (explicit, servers)
+    try:
+        saved = home_config_path().stat().st_mtime_ns
+    except OSError:
+        saved = None
     return (
         None,
+        servers,
+        saved,
         os.environ.get(ENV_HOME),
         os.environ.get("XDG_DATA_HOME"),
         os.environ.get("HOME"),
@@ -37,8 +49,24 @@ def _key() -> _Key:
     )
 
 
-def get_store() -> SqlStore:
-    """The metadata store of this process, for the currently configured URL."""
+def _open() -> Any:
+    """A store for the current configuration: the server's, else the SQL database's."""
+    connection = server_connection()
+    if connection is not None:
+        from stepwell.store.rest.store import RestStore
+
+        return RestStore(
+            connection.url,
+            api_key=connection.api_key,
+            username=connection.username,
+            password=connection.password,
+        )
+    return SqlStore(store_url())
+
+
+def get_store() -> Store:
+    """The metadata store of this process, for the current configuration: a `RestStore`
+    when a stepwell server is configured (it offers the same methods), else a `SqlStore`."""
     global _current
     key = _key()
     current = _current
@@ -48,11 +76,12 @@ def get_store() -> SqlStore:
         current = _current
         if current is not None and current[0] == key:
             return current[1]
-        url = store_url()
-        if current is not None and current[1].url == url:
+        connection = server_connection()
+        url = connection.url if connection is not None else store_url()
+        if current is not None and current[1].url == url and connection is None:
             store = current[1]
         else:
-            store = SqlStore(url)
+            store = _open()
             if current is not None:
                 current[1].close()
         _current = (key, store)

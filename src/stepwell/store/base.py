@@ -15,6 +15,7 @@ from uuid import UUID
 from stepwell.config.pipeline_config import PipelineConfig
 from stepwell.config.step_config import StepConfig
 from stepwell.enums import ArtifactType, ExecutionStatus, StackComponentType
+from stepwell.store.model_protocol import ModelStore
 from stepwell.store.models import (
     ArtifactResponse,
     ArtifactVersionResponse,
@@ -28,23 +29,17 @@ from stepwell.store.models import (
     StepRunResponse,
 )
 from stepwell.store.page import Page
+from stepwell.store.user_protocol import AccountStore
 
 if TYPE_CHECKING:
     from stepwell.config.tags import Tag
-    from stepwell.enums import ColorVariants, ModelStages
+    from stepwell.enums import ColorVariants
     from stepwell.steps.deferred_writes import DeferredWrite
     from stepwell.store.annotations import TagResponse
-    from stepwell.store.model_records import (
-        ModelResponse,
-        ModelVersionArtifactLink,
-        ModelVersionPipelineRunLink,
-        ModelVersionRequest,
-        ModelVersionResponse,
-    )
     from stepwell.store.pending import PendingOutput
 
 
-class Store(Protocol):
+class Store(ModelStore, AccountStore, Protocol):
     """Metadata store operations, grouped by entity."""
 
     url: str
@@ -313,70 +308,3 @@ class Store(Protocol):
         self, resource_type: str, resource_ids: Sequence[UUID]
     ) -> dict[UUID, dict[str, Any]]: ...
     def record_deferred_writes(self, writes: Sequence[DeferredWrite]) -> None: ...
-
-    # -- models (the model control plane; see `store.model_records`) --------------------------
-    def create_model(
-        self,
-        *,
-        name: str,
-        tags: Sequence[str] | None = None,
-        save_models_to_registry: bool = True,
-        **card: Any,
-    ) -> ModelResponse: ...
-    def get_model(self, name_or_id: str | UUID) -> ModelResponse: ...
-    def list_models(self, **query: Any) -> Page[ModelResponse]: ...
-    def update_model(
-        self,
-        model_id: UUID,
-        *,
-        name: str | None = None,
-        add_tags: Sequence[str] | None = None,
-        remove_tags: Sequence[str] | None = None,
-        save_models_to_registry: bool | None = None,
-        **card: Any,
-    ) -> ModelResponse: ...
-    def delete_model(self, model_id: UUID) -> None: ...
-    def create_model_version(
-        self,
-        *,
-        model_id: UUID,
-        name: str | None = None,
-        description: str | None = None,
-        tags: Sequence[str] | None = None,
-    ) -> ModelVersionResponse: ...
-    # `version`: an id, number, stage or name; None for the newest. Without a model, an id.
-    def get_model_version(
-        self, model_name_or_id: str | UUID | None, version: Any = None
-    ) -> ModelVersionResponse: ...
-    def list_model_versions(
-        self, *, model: str | UUID | None = None, **query: Any
-    ) -> Page[ModelVersionResponse]: ...
-    def update_model_version(
-        self,
-        version_id: UUID,
-        *,
-        name: str | None = None,
-        description: str | None = None,
-        stage: ModelStages | str | None = None,
-        force: bool = False,
-        add_tags: Sequence[str] | None = None,
-        remove_tags: Sequence[str] | None = None,
-    ) -> ModelVersionResponse: ...
-    def delete_model_version(self, version_id: UUID) -> None: ...
-    def link_artifacts_to_model_version(
-        self, model_version_id: UUID, artifact_version_ids: Sequence[UUID]
-    ) -> None: ...
-    def unlink_artifacts_from_model_version(
-        self, model_version_id: UUID, artifact_version_ids: Sequence[UUID] | None = None
-    ) -> None: ...
-    def list_model_version_artifact_links(self, **query: Any) -> Page[ModelVersionArtifactLink]: ...
-    def list_model_version_pipeline_run_links(
-        self, **query: Any
-    ) -> Page[ModelVersionPipelineRunLink]: ...
-    def resolve_model_version(self, request: ModelVersionRequest) -> ModelVersionResponse: ...
-    def prepare_run_model_versions(
-        self,
-        run_id: UUID,
-        requests: Sequence[ModelVersionRequest],
-        run_model_key: str | None = None,
-    ) -> dict[str, ModelVersionResponse]: ...

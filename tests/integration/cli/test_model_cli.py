@@ -170,7 +170,7 @@ def test_version_list_compare_tabulates_metadata_blank_where_missing(cli, models
     header = next(line for line in result.stdout.splitlines() if "KEY" in line)
     assert [cell.strip() for cell in header.split("┃")[1:-1]] == ["KEY", "1", "2", "3"]
     assert table_rows(result.stdout) == [
-        ["accuracy", "0.9", "0.95", "1"],
+        ["accuracy", "0.9", "0.95", "1.0"],
         ["f1", "", "0.7", ""],
         ["rows", "10", "10", "10"],
     ]

@@ -14,7 +14,7 @@ from sqlalchemy import create_engine, inspect, text
 import stepwell.store.sql.migrate as migrate
 from stepwell.exceptions import StoreError
 from stepwell.store.sql import SqlStore
-from stepwell.store.sql import model_tables  # noqa: F401  (its tables join the metadata)
+from stepwell.store.sql import model_tables, user_tables  # noqa: F401  (they join the metadata)
 from stepwell.store.sql.tables import metadata
 
 TABLES = {
@@ -34,6 +34,8 @@ TABLES = {
     "model_versions",
     "model_version_artifacts",
     "model_version_runs",
+    "users",
+    "api_keys",
     "tag_resources",
     "run_metadata",
     "pending_outputs",

@@ -16,7 +16,7 @@ from stepwell.enums import ArtifactType
 from stepwell.exceptions import EntityNotFoundError, StoreError
 from stepwell.store.models import ArtifactResponse, ArtifactVersionResponse
 from stepwell.store.sql.common import SqlStoreBase, write_new_version
-from stepwell.store.sql.conversions import Row, artifact_response, version_response
+from stepwell.store.sql.conversions import Row, artifact_response, as_uuid, version_response
 from stepwell.store.sql.metadata import insert_metadata
 from stepwell.store.sql.queries import parse_uuid, resolve
 from stepwell.store.sql.tables import ARTIFACTS, VERSIONS, utc_now
@@ -129,7 +129,8 @@ def insert_version(
         "materializer": materializer,
         "content_hash": content_hash,
         "size": size,
-        "producer_step_run_id": producer_step_run_id,
+        # Over the REST API these fields travel in a plain dict: the id arrives as text.
+        "producer_step_run_id": as_uuid(producer_step_run_id) if producer_step_run_id else None,
         "created": now,
         # Kept in the metadata table, typed, like metadata logged later (see `.run_metadata`).
         "run_metadata": {},

@@ -98,7 +98,7 @@ class ModelVersionMethods(SqlStoreBase):
         return model_version_response(row, row["model_name"], self._store())
 
     def get_model_version(
-        self, model_name_or_id: str | UUID | None, version: Any = None
+        self, model_name_or_id: str | UUID | None = None, version: Any = None
     ) -> ModelVersionResponse:
         """A version of a model by id, number, stage or name (None: the newest). Without a
         model, `version` must be the version's id."""

@@ -57,6 +57,7 @@ from stepwell.store.sql.stacks import StackMethods
 from stepwell.store.sql.step_runs import StepRunMethods
 from stepwell.store.sql.tables import PIPELINES, RUNS, SNAPSHOTS, as_utc, utc_now
 from stepwell.store.sql.tags import TagMethods
+from stepwell.store.sql.users import UserMethods
 from stepwell.utils.redact import masked_url
 
 # Statements built once (see queries.py).
@@ -99,6 +100,7 @@ class SqlStore(
     MetadataMethods,
     ModelMethods,
     ModelVersionMethods,
+    UserMethods,
 ):
     """The `Store` on a SQL database; `SqlStore(url)` migrates the database to the newest schema.
 

@@ -1,0 +1,130 @@
+"""The stepwell server's FastAPI application (server).
+
+`create_app(store, secret)` serves the store under `/api/v1` (routes made from the endpoint
+table, each checked against the caller's role), `POST /api/v1/login`, `GET
+/api/v1/current-user`, the OpenAPI schema at `/api/v1/openapi.json` and an unauthenticated
+`/health` that says which version of stepwell and of the API the server runs. Errors are
+JSON `{"error": ..., "message": ...}` with a status that says their kind; a request body
+larger than `max_body` bytes is refused with 413 before it is read.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import Depends, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import ValidationError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from stepwell import __version__
+from stepwell.exceptions import StepwellError
+from stepwell.logger import get_logger
+from stepwell.server.auth import TOKEN_SECONDS, Authenticator, Principal
+from stepwell.server.routes import build_router
+from stepwell.store.rest.endpoints import API_PREFIX, API_VERSION, VIEWER
+from stepwell.store.rest.wire import error_body, status_of
+
+logger = get_logger(__name__)
+MAX_BODY = 64 * 2**20
+
+
+def create_app(
+    store: Any, secret: str, *, max_body: int = MAX_BODY, token_seconds: int = TOKEN_SECONDS
+) -> FastAPI:
+    """The server application over `store`, signing tokens with `secret`."""
+    auth = Authenticator(store, secret, token_seconds)
+    app = FastAPI(
+        title="stepwell server",
+        version=__version__,
+        openapi_url=f"{API_PREFIX}/openapi.json",
+        docs_url=f"{API_PREFIX}/docs",
+        redoc_url=None,
+    )
+    app.state.auth = auth
+    app.state.store = store
+
+    @app.middleware("http")
+    async def limit_body(request: Request, call_next: Any) -> Any:
+        length = request.headers.get("content-length")
+        if length is not None and (not length.isdigit() or int(length) > max_body):
+            return _error(
+                413, "PayloadTooLarge", f"Request bodies are limited to {max_body} bytes."
+            )
+        return await call_next(request)
+
+    @app.get("/health", tags=["server"])
+    def health() -> dict[str, str]:
+        """Whether the server is up, and the stepwell and API versions it runs."""
+        return {"status": "ok", "version": __version__, "api_version": API_VERSION}
+
+    @app.post(f"{API_PREFIX}/login", tags=["server"])
+    async def login(request: Request) -> Any:
+        """Exchange `{"api_key": ...}` or `{"username": ..., "password": ...}` (JSON or a
+        form) for an access token."""
+        if request.headers.get("content-type", "").startswith("application/x-www-form"):
+            credentials: Any = dict(await request.form())
+        else:
+            try:
+                credentials = await request.json()
+            except ValueError:
+                return _error(400, "QueryError", "The login body must be JSON or a form.")
+        if not isinstance(credentials, dict):
+            return _error(400, "QueryError", "The login body must be a JSON object.")
+        from starlette.concurrency import run_in_threadpool
+
+        return await run_in_threadpool(auth.login, credentials)
+
+    @app.get(f"{API_PREFIX}/current-user", tags=["server"])
+    def current_user(principal: Principal = Depends(auth.require(VIEWER))) -> dict[str, str]:
+        """Who the token belongs to."""
+        return {"id": str(principal.user_id), "name": principal.name, "role": principal.role}
+
+    app.include_router(build_router(store, auth.require))
+    _install_error_handlers(app)
+    return app
+
+
+def _error(status: int, name: str, message: str) -> JSONResponse:
+    return JSONResponse({"error": name, "message": message}, status_code=status)
+
+
+def _install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(StepwellError)
+    async def stepwell_error(request: Request, error: StepwellError) -> JSONResponse:
+        return JSONResponse(error_body(error), status_code=status_of(error))
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(request: Request, error: RequestValidationError) -> JSONResponse:
+        problems = "; ".join(
+            f"{'.'.join(str(part) for part in item.get('loc', ()))}: {item.get('msg')}"
+            for item in error.errors()[:10]
+        )
+        return _error(422, "ValidationError", f"Invalid request: {problems}")
+
+    @app.exception_handler(ValidationError)
+    async def invalid_value(request: Request, error: ValidationError) -> JSONResponse:
+        problems = "; ".join(
+            f"{'.'.join(str(part) for part in item.get('loc', ()))}: {item.get('msg')}"
+            for item in error.errors()[:10]
+        )
+        return _error(422, "ValidationError", f"Invalid value: {problems}")
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, error: StarletteHTTPException) -> JSONResponse:
+        name = {401: "AuthenticationError", 403: "AuthorizationError"}.get(
+            error.status_code, "HTTPError"
+        )
+        return JSONResponse(
+            {"error": name, "message": str(error.detail)},
+            status_code=error.status_code,
+            headers=getattr(error, "headers", None),
+        )
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, error: Exception) -> JSONResponse:
+        if isinstance(error, ValueError):
+            return _error(400, "QueryError", str(error))
+        logger.exception("Unexpected error in %s %s", request.method, request.url.path)
+        return JSONResponse(error_body(error), status_code=500)

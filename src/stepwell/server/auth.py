@@ -1,0 +1,107 @@
+"""Logging in and checking roles on the stepwell server (server).
+
+A caller exchanges an API key (service accounts) or a user name and password (users) at
+`POST /api/v1/login` for an access token: a JWT signed with the server's secret (HS256) that
+names the account and its role and expires after `token_seconds`. Every other route except
+`/health` needs `Authorization: Bearer <token>`; a missing or bad token is 401, a role below
+the route's (`viewer` < `member` < `admin`) is 403. Roles travel in the token, so a changed
+role or a revoked key takes effect when the token expires (15 minutes by default).
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Any
+from uuid import UUID
+
+import jwt
+from fastapi import HTTPException, Request
+
+from stepwell.store.rest.endpoints import ROLES
+
+TOKEN_SECONDS = 15 * 60
+_ALGORITHM = "HS256"
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who is calling: the account's id, name and role."""
+
+    user_id: UUID
+    name: str
+    role: str
+
+    def may(self, role: str) -> bool:
+        """Whether this caller's role reaches `role`."""
+        return ROLES.index(self.role) >= ROLES.index(role)
+
+
+class Authenticator:
+    """Issues and checks access tokens for accounts of `store`."""
+
+    def __init__(self, store: Any, secret: str, token_seconds: int = TOKEN_SECONDS) -> None:
+        if len(secret) < 32:
+            raise ValueError("The server's token secret needs at least 32 characters.")
+        self.store = store
+        self._secret = secret
+        self.token_seconds = token_seconds
+
+    def login(self, credentials: dict[str, Any]) -> dict[str, Any]:
+        """A token for valid credentials (API key, or user name and password); 401 else."""
+        user = None
+        api_key = credentials.get("api_key")
+        if isinstance(api_key, str) and api_key:
+            user = self.store.verify_api_key(api_key)
+        else:
+            name, password = credentials.get("username"), credentials.get("password")
+            if isinstance(name, str) and isinstance(password, str):
+                user = self.store.verify_password(name, password)
+        if user is None:
+            raise HTTPException(401, "Wrong or inactive credentials.")
+        now = int(time.time())
+        claims = {
+            "sub": str(user.id),
+            "name": user.name,
+            "role": user.role,
+            "iat": now,
+            "exp": now + self.token_seconds,
+        }
+        token = jwt.encode(claims, self._secret, algorithm=_ALGORITHM)
+        return {"access_token": token, "token_type": "bearer", "expires_in": self.token_seconds}
+
+    def principal(self, request: Request) -> Principal:
+        """The caller a request's bearer token names; 401 without a valid one."""
+        header = request.headers.get("authorization", "")
+        scheme, _, token = header.partition(" ")
+        if scheme.lower() != "bearer" or not token:
+            raise HTTPException(
+                401,
+                "Log in first: POST /api/v1/login, then send Authorization: Bearer <token>.",
+                headers={"WWW-Authenticate": "Bearer"},
+            )
+        try:
+            claims = jwt.decode(token.strip(), self._secret, algorithms=[_ALGORITHM])
+            principal = Principal(UUID(claims["sub"]), str(claims["name"]), str(claims["role"]))
+        except (jwt.PyJWTError, KeyError, ValueError):
+            raise HTTPException(
+                401, "The access token is invalid or expired; log in again.",
+                headers={"WWW-Authenticate": "Bearer"},
+            ) from None  # fmt: skip
+        if principal.role not in ROLES:
+            raise HTTPException(401, "The access token names no known role.")
+        return principal
+
+    def require(self, role: str) -> Any:
+        """A FastAPI dependency: the caller, who must have `role` (or a higher one)."""
+
+        def dependency(request: Request) -> Principal:
+            principal = self.principal(request)
+            if not principal.may(role):
+                raise HTTPException(
+                    403, f"This needs the '{role}' role; '{principal.name}' is a {principal.role}."
+                )
+            request.state.principal = principal
+            return principal
+
+        return dependency

@@ -1,0 +1,74 @@
+"""Run a stepwell server in this process (server): `python -m stepwell.server`.
+
+Opens the store (which runs the migrations once, under a lock), makes the first admin when
+the store has no accounts yet, and serves the application with uvicorn until stopped. The
+first admin's password is written to `<home>/server/initial_admin_password` (mode 0600),
+never to the log; the log says where it is and how to log in.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import secrets
+from typing import Any
+
+from stepwell.logger import get_logger
+from stepwell.server.settings import ServerSettings, server_folder, server_settings
+from stepwell.utils.private_files import private_file
+
+logger = get_logger(__name__)
+
+
+def ensure_admin(store: Any) -> str | None:
+    """Make the first admin of a store without accounts; where its password was written."""
+    if store.list_users(size=1).total:
+        return None
+    password = os.environ.get("STEPWELL_SERVER_ADMIN_PASSWORD") or secrets.token_urlsafe(18)
+    store.create_user(name="admin", password=password, role="admin")
+    path = server_folder() / "initial_admin_password"
+    private_file(path)
+    path.write_text(password + "\n")
+    return str(path)
+
+
+def build(settings: ServerSettings) -> Any:
+    """The application for `settings`, with its store opened and an admin made."""
+    from stepwell.server.app import create_app
+    from stepwell.store.sql.store import SqlStore
+
+    store = SqlStore(settings.store_url)
+    written = ensure_admin(store)
+    if written is not None:
+        logger.info(
+            "Made the first admin account 'admin'; its password is in %s. Log in with: "
+            "stepwell login http://%s:%d --username admin",
+            written,
+            settings.host,
+            settings.port,
+        )
+    return create_app(
+        store, settings.secret, max_body=settings.max_body, token_seconds=settings.token_seconds
+    )
+
+
+def serve(settings: ServerSettings) -> None:
+    """Serve until interrupted (Ctrl-C or SIGTERM end it cleanly)."""
+    import uvicorn
+
+    app = build(settings)
+    logger.info("stepwell server listening on http://%s:%d", settings.host, settings.port)
+    uvicorn.run(app, host=settings.host, port=settings.port, log_level="warning")
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m stepwell.server")
+    parser.add_argument("--host")
+    parser.add_argument("--port", type=int)
+    parser.add_argument("--store-url")
+    options = parser.parse_args(argv)
+    serve(server_settings(options.host, options.port, options.store_url))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""The metadata store over the stepwell server's REST API (`RestStore`)."""

@@ -1,0 +1,202 @@
+"""`RestStore`: the `Store` over the stepwell server's REST API (layer: store).
+
+Every `Store` method is one HTTP request, made from the endpoint table (`endpoints.py`) and
+the wire format (`wire.py`), so there is no per-method code to drift from the server. One
+`httpx.Client` per process keeps connections open (a forked child makes its own). Calls that
+are safe to repeat (reads, and writes marked idempotent) are retried with backoff after a
+dropped connection or a 502/503/504; any call is retried when the connection could not be
+made at all (nothing was sent). Authentication: an API key or a user name and password are
+exchanged for a short-lived access token at `/api/v1/login`, renewed when it expires.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import time
+from typing import Any
+
+from stepwell.exceptions import StoreError
+from stepwell.store.rest.endpoints import API_PREFIX, API_VERSION, ENDPOINTS, Endpoint
+from stepwell.store.rest.wire import bind_arguments, decode_result, encode_call, raise_error
+from stepwell.utils.redact import masked_url
+
+RETRIES = 5
+_RETRY_STATUSES = frozenset({502, 503, 504})
+
+
+class RestStore:
+    """The metadata store of a stepwell server at `url`."""
+
+    def __init__(
+        self,
+        url: str,
+        *,
+        api_key: str | None = None,
+        username: str | None = None,
+        password: str | None = None,
+        timeout: float = 30.0,
+        verify_server: bool = True,
+    ) -> None:
+        self.url = url.rstrip("/")
+        self._credentials = {"api_key": api_key, "username": username, "password": password}
+        self._timeout = timeout
+        self._client: Any = None
+        self._pid = -1
+        self._token: str | None = None
+        if verify_server:
+            self.server_info()
+
+    def __repr__(self) -> str:
+        return f"RestStore({masked_url(self.url)!r})"
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Pickled for worker processes as what it takes to connect again.
+        return (_reopen, (self.url, tuple(sorted(self._credentials.items()))))
+
+    # -- connection ----------------------------------------------------------------------------
+    def _http(self) -> Any:
+        """This process's HTTP client (a forked child never reuses its parent's sockets)."""
+        if self._client is None or self._pid != os.getpid():
+            import httpx
+
+            self._client = httpx.Client(
+                base_url=self.url, timeout=self._timeout, headers={"user-agent": "stepwell"}
+            )
+            self._pid = os.getpid()
+            if self._token is not None and self._pid != os.getpid():
+                self._token = None
+        return self._client
+
+    def close(self) -> None:
+        """Close this process's connections; the store reconnects if used again."""
+        if self._client is not None and self._pid == os.getpid():
+            self._client.close()
+        self._client = None
+
+    def server_info(self) -> dict[str, Any]:
+        """The server's `/health` answer, after checking that it speaks this API version."""
+        response = self._send("GET", "/health", retryable=True, authenticated=False)
+        info = response.json()
+        if str(info.get("api_version")) != API_VERSION:
+            raise StoreError(
+                f"The stepwell server at {masked_url(self.url)} speaks API version "
+                f"{info.get('api_version')!r}; this stepwell speaks {API_VERSION!r}. Install "
+                f"the same stepwell version as the server ({info.get('version')})."
+            )
+        return dict(info)
+
+    def _login(self) -> str:
+        credentials = {k: v for k, v in self._credentials.items() if v}
+        if not credentials:
+            raise StoreError(
+                f"The stepwell server at {masked_url(self.url)} needs credentials: run "
+                "`stepwell login URL --api-key KEY` (or set STEPWELL_API_KEY)."
+            )
+        response = self._send(
+            "POST", f"{API_PREFIX}/login", json=credentials, retryable=True, authenticated=False
+        )
+        self._token = str(response.json()["access_token"])
+        return self._token
+
+    def _send(
+        self,
+        verb: str,
+        path: str,
+        *,
+        params: Any = None,
+        json: Any = None,
+        retryable: bool,
+        authenticated: bool = True,
+        what: str | None = None,
+    ) -> Any:
+        """One request, retried as the module says; an error response raises."""
+        import httpx
+
+        headers = {}
+        if authenticated:
+            headers["authorization"] = f"Bearer {self._token or self._login()}"
+        renewed = False
+        for attempt in range(RETRIES):
+            try:
+                response = self._http().request(
+                    verb, path, params=params, json=json, headers=headers
+                )
+            except httpx.ConnectError as error:
+                if attempt == RETRIES - 1:
+                    raise self._unreachable(error) from None
+            except httpx.TransportError as error:
+                if not retryable or attempt == RETRIES - 1:
+                    raise self._unreachable(error) from None
+            else:
+                busy = response.status_code in _RETRY_STATUSES
+                if busy and retryable and attempt < RETRIES - 1:
+                    _backoff(attempt)
+                    continue
+                if response.status_code == 401 and authenticated and not renewed:
+                    renewed = True
+                    self._token = None
+                    headers["authorization"] = f"Bearer {self._login()}"
+                    continue
+                if response.status_code >= 400:
+                    raise_error(response.status_code, _json(response), what or f"{verb} {path}")
+                return response
+            _backoff(attempt)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _unreachable(self, error: BaseException) -> StoreError:
+        return StoreError(
+            f"Cannot reach the stepwell server at {masked_url(self.url)} ({error}). Is it "
+            "running? Check with `stepwell server status`, or `stepwell logout` to go back "
+            "to the local store."
+        )
+
+    # -- calls -----------------------------------------------------------------------------------
+    def _call(self, endpoint: Endpoint, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+        arguments = bind_arguments(endpoint, args, kwargs)
+        path, query, body = encode_call(endpoint, arguments)
+        response = self._send(
+            endpoint.verb,
+            API_PREFIX + path,
+            params=query or None,
+            json=body,
+            retryable=endpoint.retryable,
+            what=endpoint.method,
+        )
+        data = response.json() if response.content else None
+        return decode_result(endpoint, data, self)
+
+
+def _json(response: Any) -> Any:
+    try:
+        return response.json()
+    except ValueError:
+        return response.text
+
+
+def _backoff(attempt: int) -> None:
+    time.sleep(min(2.0, 0.05 * 2**attempt) * (0.5 + random.random()))
+
+
+def _method(endpoint: Endpoint) -> Any:
+    def call(self: RestStore, *args: Any, **kwargs: Any) -> Any:
+        return self._call(endpoint, args, kwargs)
+
+    call.__name__ = endpoint.method
+    call.__doc__ = f"`Store.{endpoint.method}` as {endpoint.verb} {API_PREFIX}{endpoint.path}."
+    return call
+
+
+for _endpoint in ENDPOINTS:
+    setattr(RestStore, _endpoint.method, _method(_endpoint))
+
+_REOPENED: dict[tuple[Any, ...], RestStore] = {}
+
+
+def _reopen(url: str, credentials: tuple[tuple[str, Any], ...]) -> RestStore:
+    """The store that unpickled records bind to: one per server and credentials per process."""
+    key = (url, credentials)
+    store = _REOPENED.get(key)
+    if store is None:
+        store = _REOPENED[key] = RestStore(url, verify_server=False, **dict(credentials))
+    return store
