@@ -3,7 +3,7 @@ their forked children).
 
 Each process waits at a barrier, then does one thing at the same moment as the others:
 run `racing_training` (which makes the next version of model `racing`), run
-`shared_version_training` (which makes or finds version `shared`), or promote one
+`shared_version_training` (which makes or finds version `shared`), ask for version `shared` with `Model(...)` outside a run, or promote one
 version of `racing` to production with `force=True`. It reports what it saw on a queue.
 """
 
@@ -49,6 +49,18 @@ def run_training(url: str, named: bool, barrier: Any, results: Any) -> None:
         barrier.wait(timeout=60)
         run = shared_version_training() if named else racing_training()
         results.put(("ok", os.getpid(), str(run.id)))
+    except BaseException:
+        results.put(("error", os.getpid(), traceback.format_exc()))
+
+
+def resolve_shared(url: str, barrier: Any, results: Any) -> None:
+    """Once every process is ready, ask for version `shared` outside a run (made on first
+    use); report its id."""
+    try:
+        _use_store(url)
+        wanted = Model(name=MODEL, version="shared")
+        barrier.wait(timeout=60)
+        results.put(("ok", os.getpid(), str(wanted.id)))
     except BaseException:
         results.put(("error", os.getpid(), traceback.format_exc()))
 

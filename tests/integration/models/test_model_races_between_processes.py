@@ -101,6 +101,16 @@ def test_runs_naming_one_new_version_together_make_it_once_and_share_it(client, 
         assert run.steps["seen_number"].output.load() == 1
 
 
+def test_processes_asking_for_one_new_named_version_at_once_make_it_once(
+    client, store_url, workers
+):
+    ids = _race(store_url, workers.resolve_shared, [() for _ in range(PROCESSES)])
+    (version,) = client.list_model_versions("racing")
+    assert (version.name, version.number) == ("shared", 1)
+    assert set(ids) == {str(version.id)}
+    assert client.list_models().total == 1
+
+
 def test_forced_promotions_at_once_leave_exactly_one_production_version(client, store_url, workers):
     client.create_model("racing")
     for _ in range(PROCESSES):

@@ -14,7 +14,11 @@ from sqlalchemy import create_engine, inspect, text
 import stepwell.store.sql.migrate as migrate
 from stepwell.exceptions import StoreError
 from stepwell.store.sql import SqlStore
-from stepwell.store.sql import model_tables, user_tables  # noqa: F401  (they join the metadata)
+from stepwell.store.sql import (  # noqa: F401  (their tables join the metadata)
+    model_tables,
+    platform_tables,
+    user_tables,
+)
 from stepwell.store.sql.tables import metadata
 
 TABLES = {
@@ -36,6 +40,8 @@ TABLES = {
     "model_version_runs",
     "users",
     "api_keys",
+    "secrets",
+    "schedules",
     "tag_resources",
     "run_metadata",
     "pending_outputs",

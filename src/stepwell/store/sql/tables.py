@@ -167,6 +167,8 @@ RUNS = Table(
     # The version of the pipeline's model this run made or used (see `model_tables`); no
     # foreign key for the reason given at `stack_id`: deleting the version clears it.
     _optional("model_version_id", Uuid()),
+    # The schedule that started this run (see `platform_tables`), if one did.
+    _optional("schedule_id", Uuid()),
     Index("ix_pipeline_runs_created", "created"),
     Index("ix_pipeline_runs_status", "status"),
     Index("ix_pipeline_runs_pipeline_name_created", "pipeline_name", "created"),
