@@ -15,6 +15,13 @@ completion stay quick.
       stack component list | describe | register | delete
       model list | describe | delete
       model version list | describe | update | delete
+      server start | stop | status | logs
+      login URL | logout
+      user create | list | describe | update | delete
+      service-account create | list | delete
+      api-key create | list | revoke
+      secret create | list | get | update | rename | delete
+      schedule list | pause | resume | update | delete
 """
 
 from __future__ import annotations
@@ -23,7 +30,20 @@ from dataclasses import dataclass
 
 import typer
 
-from stepwell.cli import artifacts, init_status, models, pipelines, run_cmd, snapshots, stacks
+from stepwell.cli import (
+    accounts,
+    artifacts,
+    init_status,
+    login,
+    models,
+    pipelines,
+    run_cmd,
+    schedules,
+    secrets,
+    server,
+    snapshots,
+    stacks,
+)
 from stepwell.cli.errors import StepwellGroup
 
 
@@ -79,6 +99,13 @@ app.add_typer(artifacts.app, name="artifact")
 app.add_typer(snapshots.app, name="snapshot")
 app.add_typer(stacks.app, name="stack")
 app.add_typer(models.app, name="model")
+app.add_typer(server.app, name="server")
+login.register(app)
+app.add_typer(accounts.users, name="user")
+app.add_typer(accounts.service_accounts, name="service-account")
+app.add_typer(accounts.api_keys, name="api-key")
+app.add_typer(secrets.app, name="secret")
+app.add_typer(schedules.app, name="schedule")
 
 
 def main() -> None:

@@ -88,12 +88,17 @@ def home_origin() -> str:
 
 
 def status(output: OutputFormat = OUTPUT_OPTION) -> None:
-    """Show the store, artifact store, home folder, active stack and what the store holds."""
+    """Show the server (or local store), artifact store, home folder, active stack and what
+    the store holds."""
     from stepwell.client import Client
 
     client = Client()
     stack = client.active_stack
+    from stepwell.config.server_connection import server_connection
+
+    connection = server_connection()
     fields: dict[str, Any] = {
+        "server": connection.url if connection else "none (the local store)",
         "store_url": masked_url(client.store.url),
         "artifact_store": stack.artifact_store.path,
         "home": str(environment.home_folder()),

@@ -7,12 +7,15 @@ id prefix, as ZenML's Client does. Each group of methods lives in a module of it
 
 from __future__ import annotations
 
+from stepwell.client.accounts import AccountsMixin
 from stepwell.client.artifact_admin import ArtifactAdminMixin
 from stepwell.client.artifacts import ArtifactsMixin
 from stepwell.client.lists import ListsMixin
 from stepwell.client.models import ModelsMixin
 from stepwell.client.orphans import OrphansMixin
 from stepwell.client.pipelines import PipelinesMixin
+from stepwell.client.schedules import SchedulesMixin
+from stepwell.client.secrets import SecretsMixin
 from stepwell.client.snapshots import SnapshotsMixin
 from stepwell.client.stacks import StacksMixin
 from stepwell.client.steps import StepsMixin
@@ -30,6 +33,9 @@ class Client(
     StacksMixin,
     TagsMixin,
     ModelsMixin,
+    AccountsMixin,
+    SecretsMixin,
+    SchedulesMixin,
 ):
     """Query and manage pipelines, runs, steps, artifacts, snapshots, stacks and models."""
 

@@ -16,6 +16,7 @@ _EXPORTS = {
     "StepRetryConfig": "stepwell.config.retry_config",
     "StepConfig": "stepwell.config.step_config",
     "PipelineConfig": "stepwell.config.pipeline_config",
+    "Schedule": "stepwell.config.schedule",
 }
 
 __all__ = list(_EXPORTS)

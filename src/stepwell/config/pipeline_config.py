@@ -8,6 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from stepwell.config.cache_policy import CachePolicy
 from stepwell.config.retry_config import StepRetryConfig
+from stepwell.config.schedule import Schedule
 from stepwell.config.settings import Settings
 from stepwell.config.tags import Tag
 from stepwell.enums import ExecutionMode
@@ -37,6 +38,7 @@ class PipelineConfig(BaseModel):
     on_failure: str | None = None
     retry: StepRetryConfig | None = None
     cache_policy: CachePolicy | None = None
-    schedule: dict[str, Any] | None = None  # stored with the run; running schedules comes later
+    # With a schedule, calling the pipeline schedules it on the server (see `config.schedule`).
+    schedule: Schedule | None = None
     # The model whose version the run's artifacts belong to (see `stepwell.model.model`).
     model: Model | None = None

@@ -7,13 +7,13 @@ misspelt key is an error naming its path. Values here override the code's config
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from stepwell.config.cache_policy import CachePolicy
 from stepwell.config.retry_config import StepRetryConfig
+from stepwell.config.schedule import Schedule
 from stepwell.config.settings import Settings
 from stepwell.config.tags import Tag
 from stepwell.enums import ExecutionMode
@@ -45,16 +45,8 @@ class StepRunConfiguration(_Strict):
     model: Model | None = None
 
 
-class ScheduleConfiguration(_Strict):
-    """A schedule, stored with the run configuration (running schedules comes later)."""
-
-    name: str | None = None
-    cron_expression: str | None = None
-    interval_second: float | None = Field(default=None, gt=0)
-    start_time: datetime | None = None
-    end_time: datetime | None = None
-    run_once_start_time: datetime | None = None
-    catchup: bool = False
+# The `schedule:` key: a pipeline called with it is scheduled on the server, not run now.
+ScheduleConfiguration = Schedule
 
 
 class PipelineRunConfiguration(_Strict):

@@ -3,7 +3,8 @@
 In order: `STEPWELL_SERVER_URL` with `STEPWELL_API_KEY` (or `STEPWELL_SERVER_USERNAME` and
 `STEPWELL_SERVER_PASSWORD`); `STEPWELL_STORE_URL` set to an http(s) URL with
 `STEPWELL_STORE_API_KEY` (ZenML's `ZENML_STORE_URL` / `ZENML_STORE_API_KEY` renamed); then
-what `stepwell login` saved in the home folder's `config.yaml` (written with mode 0600).
+what `stepwell login` saved in the home folder's `config.yaml` (written with mode 0600): an
+API key, or for a user a session token the server issued at login (never the password).
 None means the local store. `stepwell logout` forgets the saved server.
 """
 
@@ -33,12 +34,14 @@ ENV_NAMES = (
 
 @dataclass(frozen=True)
 class ServerConnection:
-    """A server's URL and the credentials to log in with (an API key, or a user's)."""
+    """A server's URL and the credentials to log in with (an API key, or a user's name with
+    a password or a session token)."""
 
     url: str
     api_key: str | None = None
     username: str | None = None
     password: str | None = None
+    session_token: str | None = None
 
     def __repr__(self) -> str:  # credentials never show up in reprs or logs
         return f"ServerConnection(url={self.url!r})"
@@ -79,6 +82,7 @@ def server_connection() -> ServerConnection | None:
             saved.get("api_key") or None,
             saved.get("username") or None,
             saved.get("password") or None,
+            saved.get("session_token") or None,
         )
     return None
 
@@ -93,5 +97,6 @@ def save_server_connection(connection: ServerConnection | None) -> None:
         "api_key": connection.api_key,
         "username": connection.username,
         "password": connection.password,
+        "session_token": connection.session_token,
     }
     write_home_config_value(CONFIG_KEY, {k: v for k, v in values.items() if v})

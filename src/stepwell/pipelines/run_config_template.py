@@ -61,7 +61,7 @@ def render_template(pipeline: Any, spec: PipelineSpec | None) -> str:
         "# extra: {}",
         "# retry: {max_retries: 1, delay: 0, backoff: 1}",
         "# substitutions: {}",
-        "# schedule: {cron_expression: '0 * * * *'}   # stored with the run; not run yet",
+        "# schedule: {cron_expression: '0 * * * *'}   # schedules it on the server instead",
         "",
     ]
     signature = inspect.signature(pipeline.entrypoint)

@@ -72,7 +72,14 @@ def start_run(request: dict[str, Any]) -> str:
         if layer:
             pipeline = pipeline.with_options(run_configuration=layer)
     spec, config = pipeline.compile()
-    run = submit(spec, config, snapshot_id=snapshot.id, background=True, raise_on_failure=False)
+    run = submit(
+        spec,
+        config,
+        snapshot_id=snapshot.id,
+        background=True,
+        raise_on_failure=False,
+        schedule_id=request.get("schedule_id"),
+    )
     return str(run.id)
 
 

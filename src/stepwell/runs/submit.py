@@ -28,6 +28,8 @@ from stepwell.runs.resolve import (
     stack_artifact_store,
 )
 from stepwell.runs.run_tags import check_run_tags, tag_run
+from stepwell.runs.scheduled import is_scheduled, schedule_pipeline
+from stepwell.stack.secret_references import check_stack_secrets
 from stepwell.store.active import get_store
 from stepwell.store.base import Store
 from stepwell.store.models import PipelineRunResponse
@@ -42,7 +44,13 @@ logger = get_logger(__name__)
 def run_pipeline(
     pipeline: Pipeline[Any, Any], args: tuple[Any, ...], kwargs: dict[str, Any]
 ) -> PipelineRunResponse:
-    """Compile `pipeline` with these arguments, run it, and return its run record."""
+    """Compile `pipeline` with these arguments, run it, and return its run record.
+
+    With a schedule (`with_options(schedule=...)` or the `schedule:` key), nothing runs:
+    the server gets a snapshot and a schedule of it, and this returns None (as in ZenML)."""
+    if is_scheduled(pipeline):
+        schedule_pipeline(pipeline, args, kwargs)
+        return None  # type: ignore[return-value]
     if pipeline.config.dynamic:
         from stepwell.runs.dynamic import run_dynamic
 
@@ -67,10 +75,12 @@ def submit(
     driver: Driver | None = None,
     run_config: Any = None,
     run_config_source: str = "run configuration",
+    schedule_id: Any = None,
 ) -> PipelineRunResponse:
     """Store a compiled pipeline as a snapshot and a run, then orchestrate the run.
 
-    `driver` replaces the orchestrator's own loop (dynamic pipelines drive it themselves).
+    `driver` replaces the orchestrator's own loop (dynamic pipelines drive it themselves);
+    `schedule_id` names the schedule a triggered run is due for.
     With the orchestrator setting `synchronous: False` (or `background=True`) the run goes
     on in a detached background process and this returns at once with the run (status
     `initializing`).
@@ -78,6 +88,7 @@ def submit(
     apply_verbosity()  # STEPWELL_LOGGING_VERBOSITY as it is now, not as it was at import
     store = get_store()
     stack = run_stack()
+    check_stack_secrets(stack)  # `{{secret.key}}` references resolve, or nothing starts
     # Settings first: the orchestrator is built from them. `run_config` (the YAML file or
     # trigger layer) is checked on its own, so that its errors name its file.
     check_settings_before_run(spec.invocations, config, stack, run_config, run_config_source)
@@ -118,6 +129,7 @@ def submit(
         orchestrator_start_token=process.start_token if process else None,
         # Readers judge this run by the interval it beats at, never by their own setting.
         heartbeat_interval=heartbeat_interval(),
+        schedule_id=schedule_id,
     )
     tag_run(store, run.id, config.tags)
     versions = _prepare_model_versions(store, run, model_requests, config, started)

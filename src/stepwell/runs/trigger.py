@@ -131,8 +131,12 @@ def trigger(
     run_configuration: dict[str, Any] | PipelineRunConfiguration | None,
     synchronous: bool = False,
     timeout: float | None = None,
+    schedule_id: UUID | None = None,
 ) -> PipelineRunResponse | None:
     """Start a run of `snapshot` in a fresh process; return it (finished if synchronous).
+
+    `schedule_id`: the schedule this run is due for (the server's scheduler passes it; the
+    run records it).
 
     While stepwell imports user code to run it, a trigger at module level does nothing and
     returns None (see `utils.code_loading`).
@@ -170,14 +174,18 @@ def trigger(
     check_against_snapshot(snapshot, run_config)
     # The runner runs on the same active stack: its flavors' settings models apply now.
     check_run_configuration_settings(run_config, "run_configuration", run_stack())
-    run_id = _start_runner(snapshot, run_config)
+    run_id = _start_runner(snapshot, run_config, schedule_id)
     run = store.get_run(run_id)
     if synchronous:
         return wait_for_run(store, run.id, timeout)
     return run
 
 
-def _start_runner(snapshot: SnapshotResponse, run_config: PipelineRunConfiguration) -> str:
+def _start_runner(
+    snapshot: SnapshotResponse,
+    run_config: PipelineRunConfiguration,
+    schedule_id: UUID | None = None,
+) -> str:
     read_end, write_end = os.pipe()
     logs = home_folder() / "logs" / "triggers"
     private_folder(logs)
@@ -186,6 +194,7 @@ def _start_runner(snapshot: SnapshotResponse, run_config: PipelineRunConfigurati
         "snapshot_id": str(snapshot.id),
         "run_configuration": run_config.model_dump(mode="json", exclude_unset=True),
         "report_fd": write_end,
+        "schedule_id": None if schedule_id is None else str(schedule_id),
     }
     env = {
         **os.environ,

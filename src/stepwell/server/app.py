@@ -11,6 +11,7 @@ larger than `max_body` bytes is refused with 413 before it is read.
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import parse_qsl
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -22,6 +23,8 @@ from stepwell import __version__
 from stepwell.exceptions import StepwellError
 from stepwell.logger import get_logger
 from stepwell.server.auth import TOKEN_SECONDS, Authenticator, Principal
+from stepwell.server.body_limit import BodyLimit
+from stepwell.server.responses import ERROR_RESPONSES, LOGIN_ERRORS
 from stepwell.server.routes import build_router
 from stepwell.store.rest.endpoints import API_PREFIX, API_VERSION, VIEWER
 from stepwell.store.rest.wire import error_body, status_of
@@ -45,26 +48,26 @@ def create_app(
     app.state.auth = auth
     app.state.store = store
 
-    @app.middleware("http")
-    async def limit_body(request: Request, call_next: Any) -> Any:
-        length = request.headers.get("content-length")
-        if length is not None and (not length.isdigit() or int(length) > max_body):
-            return _error(
-                413, "PayloadTooLarge", f"Request bodies are limited to {max_body} bytes."
-            )
-        return await call_next(request)
+    app.add_middleware(BodyLimit, max_body=max_body)
 
     @app.get("/health", tags=["server"])
     def health() -> dict[str, str]:
         """Whether the server is up, and the stepwell and API versions it runs."""
         return {"status": "ok", "version": __version__, "api_version": API_VERSION}
 
-    @app.post(f"{API_PREFIX}/login", tags=["server"])
+    @app.post(
+        f"{API_PREFIX}/login",
+        tags=["server"],
+        responses=LOGIN_ERRORS,
+        openapi_extra={"requestBody": _LOGIN_BODY},  # read by hand: JSON or a form
+    )
     async def login(request: Request) -> Any:
         """Exchange `{"api_key": ...}` or `{"username": ..., "password": ...}` (JSON or a
         form) for an access token."""
         if request.headers.get("content-type", "").startswith("application/x-www-form"):
-            credentials: Any = dict(await request.form())
+            # Parsed here: starlette's form parser needs python-multipart, an extra dependency.
+            form = (await request.body()).decode("utf-8", errors="replace")
+            credentials: Any = dict(parse_qsl(form, max_num_fields=10))
         else:
             try:
                 credentials = await request.json()
@@ -76,7 +79,7 @@ def create_app(
 
         return await run_in_threadpool(auth.login, credentials)
 
-    @app.get(f"{API_PREFIX}/current-user", tags=["server"])
+    @app.get(f"{API_PREFIX}/current-user", tags=["server"], responses=ERROR_RESPONSES)
     def current_user(principal: Principal = Depends(auth.require(VIEWER))) -> dict[str, str]:
         """Who the token belongs to."""
         return {"id": str(principal.user_id), "name": principal.name, "role": principal.role}
@@ -86,8 +89,33 @@ def create_app(
     return app
 
 
+_CREDENTIALS = {
+    "type": "object",
+    "properties": {
+        "api_key": {"type": "string"},
+        "username": {"type": "string"},
+        "password": {"type": "string"},
+    },
+}
+_LOGIN_BODY = {
+    "required": True,
+    "content": {
+        "application/json": {"schema": _CREDENTIALS},
+        "application/x-www-form-urlencoded": {"schema": _CREDENTIALS},
+    },
+}
+
+
 def _error(status: int, name: str, message: str) -> JSONResponse:
     return JSONResponse({"error": name, "message": message}, status_code=status)
+
+
+def _problem(item: Any) -> str:
+    """One problem of a refused request, where it is and what is wrong."""
+    if item.get("type") == "json_invalid":
+        detail = (item.get("ctx") or {}).get("error", "")
+        return f"the body is not valid JSON ({detail}, at character {item['loc'][-1]})"
+    return f"{'.'.join(str(part) for part in item.get('loc', ()))}: {item.get('msg')}"
 
 
 def _install_error_handlers(app: FastAPI) -> None:
@@ -97,10 +125,7 @@ def _install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, error: RequestValidationError) -> JSONResponse:
-        problems = "; ".join(
-            f"{'.'.join(str(part) for part in item.get('loc', ()))}: {item.get('msg')}"
-            for item in error.errors()[:10]
-        )
+        problems = "; ".join(_problem(item) for item in error.errors()[:10])
         return _error(422, "ValidationError", f"Invalid request: {problems}")
 
     @app.exception_handler(ValidationError)
@@ -113,7 +138,7 @@ def _install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, error: StarletteHTTPException) -> JSONResponse:
-        name = {401: "AuthenticationError", 403: "AuthorizationError"}.get(
+        name = {401: "AuthenticationError", 403: "AuthorizationError", 413: "PayloadTooLarge"}.get(
             error.status_code, "HTTPError"
         )
         return JSONResponse(

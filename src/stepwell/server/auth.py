@@ -5,7 +5,9 @@ A caller exchanges an API key (service accounts) or a user name and password (us
 names the account and its role and expires after `token_seconds`. Every other route except
 `/health` needs `Authorization: Bearer <token>`; a missing or bad token is 401, a role below
 the route's (`viewer` < `member` < `admin`) is 403. Roles travel in the token, so a changed
-role or a revoked key takes effect when the token expires (15 minutes by default).
+role or a revoked key takes effect when the token expires (15 minutes by default). A user
+who logs in with `"remember": true` also gets a session token to log in with later instead
+of the password (see `sessions`).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from uuid import UUID
 import jwt
 from fastapi import HTTPException, Request
 
+from stepwell.server.sessions import issue_session, session_user
 from stepwell.store.rest.endpoints import ROLES
 
 TOKEN_SECONDS = 15 * 60
@@ -50,9 +53,11 @@ class Authenticator:
     def login(self, credentials: dict[str, Any]) -> dict[str, Any]:
         """A token for valid credentials (API key, or user name and password); 401 else."""
         user = None
-        api_key = credentials.get("api_key")
+        api_key, session = credentials.get("api_key"), credentials.get("session_token")
         if isinstance(api_key, str) and api_key:
             user = self.store.verify_api_key(api_key)
+        elif isinstance(session, str) and session:
+            user = session_user(self.store, session, self._secret)
         else:
             name, password = credentials.get("username"), credentials.get("password")
             if isinstance(name, str) and isinstance(password, str):
@@ -68,7 +73,10 @@ class Authenticator:
             "exp": now + self.token_seconds,
         }
         token = jwt.encode(claims, self._secret, algorithm=_ALGORITHM)
-        return {"access_token": token, "token_type": "bearer", "expires_in": self.token_seconds}
+        answer = {"access_token": token, "token_type": "bearer", "expires_in": self.token_seconds}
+        if credentials.get("remember") is True and credentials.get("password"):
+            answer["session_token"] = issue_session(user, self._secret)  # see `sessions`
+        return answer
 
     def principal(self, request: Request) -> Principal:
         """The caller a request's bearer token names; 401 without a valid one."""
@@ -83,6 +91,8 @@ class Authenticator:
         try:
             claims = jwt.decode(token.strip(), self._secret, algorithms=[_ALGORITHM])
             principal = Principal(UUID(claims["sub"]), str(claims["name"]), str(claims["role"]))
+            if "use" in claims:
+                raise ValueError("a session token is not an access token")
         except (jwt.PyJWTError, KeyError, ValueError):
             raise HTTPException(
                 401, "The access token is invalid or expired; log in again.",

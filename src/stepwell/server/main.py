@@ -18,6 +18,9 @@ from stepwell.server.settings import ServerSettings, server_folder, server_setti
 from stepwell.utils.private_files import private_file
 
 logger = get_logger(__name__)
+ADMIN_PASSWORD_FILE = "initial_admin_password"
+# Marks the process that `stepwell server start` made, so `stop` signals only that one.
+START_TOKEN_FLAG = "--start-token"
 
 
 def ensure_admin(store: Any) -> str | None:
@@ -26,7 +29,7 @@ def ensure_admin(store: Any) -> str | None:
         return None
     password = os.environ.get("STEPWELL_SERVER_ADMIN_PASSWORD") or secrets.token_urlsafe(18)
     store.create_user(name="admin", password=password, role="admin")
-    path = server_folder() / "initial_admin_password"
+    path = server_folder() / ADMIN_PASSWORD_FILE
     private_file(path)
     path.write_text(password + "\n")
     return str(path)
@@ -35,9 +38,11 @@ def ensure_admin(store: Any) -> str | None:
 def build(settings: ServerSettings) -> Any:
     """The application for `settings`, with its store opened and an admin made."""
     from stepwell.server.app import create_app
+    from stepwell.server.secrets_key import server_secret_cipher
     from stepwell.store.sql.store import SqlStore
 
     store = SqlStore(settings.store_url)
+    store.use_secret_cipher(server_secret_cipher())  # secrets: the server's key, not a user's
     written = ensure_admin(store)
     if written is not None:
         logger.info(
@@ -56,9 +61,16 @@ def serve(settings: ServerSettings) -> None:
     """Serve until interrupted (Ctrl-C or SIGTERM end it cleanly)."""
     import uvicorn
 
+    from stepwell.server.scheduler import start_scheduler
+
     app = build(settings)
+    scheduler = start_scheduler(app.state.store, settings.store_url)  # runs due schedules
     logger.info("stepwell server listening on http://%s:%d", settings.host, settings.port)
-    uvicorn.run(app, host=settings.host, port=settings.port, log_level="warning")
+    try:
+        uvicorn.run(app, host=settings.host, port=settings.port, log_level="warning")
+    finally:
+        if scheduler is not None:
+            scheduler.stop()
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -66,6 +78,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--host")
     parser.add_argument("--port", type=int)
     parser.add_argument("--store-url")
+    parser.add_argument(START_TOKEN_FLAG, help=argparse.SUPPRESS)
     options = parser.parse_args(argv)
     serve(server_settings(options.host, options.port, options.store_url))
 

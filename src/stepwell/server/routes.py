@@ -18,6 +18,7 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import ConfigDict, ValidationError, create_model
 
 from stepwell.logger import get_logger
+from stepwell.server.responses import ERROR_RESPONSES
 from stepwell.store.rest.endpoints import (
     API_PREFIX,
     EMPTY,
@@ -62,6 +63,8 @@ def build_router(store: Any, require: Any) -> APIRouter:
             summary=endpoint.method.replace("_", " "),
             dependencies=[Depends(require(endpoint.role))],
             response_class=JSONResponse,
+            response_model=_response_model(endpoint),  # for the schema; answers are JSON made
+            responses=ERROR_RESPONSES,  # by `encode_result` from the same declared type
             tags=[endpoint.path.strip("/").split("/")[0]],
         )
     return router
@@ -150,6 +153,15 @@ def error_response(error: Exception, request: Request) -> JSONResponse:
     if status >= 500:
         logger.error("Unexpected error in %s %s", request.method, request.url.path, exc_info=error)
     return JSONResponse(error_body(error), status)
+
+
+def _response_model(endpoint: Endpoint) -> Any:
+    """The declared return type of the endpoint's `Store` method, if it has a schema."""
+    _, returns = signature(endpoint.method)
+    if returns is None or returns is type(None):
+        return None
+    model = _wire_type(returns)
+    return None if model is Any else model
 
 
 def _any_required(parameters: list[Parameter]) -> bool:

@@ -17,6 +17,7 @@ from stepwell.config.environment import artifact_store_path
 from stepwell.enums import StackComponentType
 from stepwell.stack.flavors import ComponentConfig, Flavor
 from stepwell.stack.orchestrator_settings import LocalOrchestratorSettings, OrchestratorSettings
+from stepwell.stack.secret_references import is_secret_reference
 
 
 class LocalOrchestratorConfig(ComponentConfig):
@@ -111,6 +112,8 @@ class WebhookAlerterConfig(ComponentConfig):
     @field_validator("url")
     @classmethod
     def _http_url(cls, value: str) -> str:
+        if is_secret_reference(value):
+            return value  # `{{secret.key}}`: checked once resolved, where the alerter is built
         if not value.startswith(("http://", "https://")) or len(value) <= len("https://"):
             raise ValueError("must be an http:// or https:// URL")
         return value

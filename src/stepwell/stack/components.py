@@ -16,6 +16,7 @@ from uuid import UUID
 
 from stepwell.enums import StackComponentType
 from stepwell.stack.flavors import ComponentConfig, Flavor, FlavorRegistry, flavor_registry
+from stepwell.stack.secret_references import validated_config, with_overrides
 from stepwell.store.models import StackComponentResponse
 
 
@@ -51,15 +52,20 @@ class StackComponent:
 
     @cached_property
     def config(self) -> ComponentConfig:
-        """The configuration, validated by the flavor's config model."""
-        return self.flavor.validate_config(self.model.configuration, self.name)
+        """The configuration, validated by the flavor's config model, with its
+        `{{secret.key}}` references resolved (the stored configuration keeps them)."""
+        config: ComponentConfig = validated_config(self.flavor, self.model, self.name)
+        return config
+
+    def forget_configuration(self) -> None:
+        """Resolve and validate the configuration again when next used (secrets changed)."""
+        self.__dict__.pop("config", None)
 
     def build(self, **overrides: Any) -> Any:
         """A new instance of the implementation; `overrides` replace configuration values."""
         config = self.config
         if overrides:
-            merged = {**config.model_dump(exclude_unset=True), **overrides}
-            config = self.flavor.validate_config(merged, self.name)
+            config = with_overrides(self.flavor, config, overrides, self.name)
         return self.flavor.build(config)
 
     def shared(self) -> Any:

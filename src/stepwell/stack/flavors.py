@@ -17,12 +17,13 @@ import builtins
 import threading
 from typing import Any, ClassVar
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, PrivateAttr, ValidationError
 
 from stepwell.config.base_settings import BaseSettings
 from stepwell.enums import StackComponentType
 from stepwell.exceptions import StackComponentConfigError, UnknownFlavorError
 from stepwell.logger import get_logger
+from stepwell.utils.redact import MASK
 from stepwell.utils.sources import load_source
 
 ENTRY_POINT_GROUP = "stepwell.flavors"
@@ -38,6 +39,12 @@ class ComponentConfig(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
     SECRET_FIELDS: ClassVar[frozenset[str]] = frozenset()
+    # Fields whose values came from `{{secret.key}}` references (`stack.secret_references`).
+    _from_secrets: frozenset[str] = PrivateAttr(default=frozenset())
+
+    def __repr_args__(self) -> Any:  # values from secrets never reach a repr or a log
+        for name, value in super().__repr_args__():
+            yield name, MASK if name in self._from_secrets else value
 
 
 class Flavor:

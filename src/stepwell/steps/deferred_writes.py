@@ -10,10 +10,11 @@ same transaction as the step's outputs (launch -> store).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Literal
 from uuid import UUID
 
 from stepwell.config.tags import Tag
+from stepwell.metadata.wire import TypedMetadataDict
 
 
 @dataclass(frozen=True)
@@ -23,7 +24,7 @@ class DeferredMetadata:
 
     resource_type: str
     resource_id: UUID
-    metadata: dict[str, Any]
+    metadata: TypedMetadataDict  # a dict; keeps its values' types over the REST API
     publisher_step_run_id: UUID | None = None
     kind: Literal["metadata"] = "metadata"  # tells the kinds apart when sent as JSON
 

@@ -34,19 +34,25 @@ def _key() -> _Key:
     servers = tuple(os.environ.get(name) for name in ENV_NAMES)
     if explicit:
         return (explicit, servers)
-    try:
-        saved = home_config_path().stat().st_mtime_ns
-    except OSError:
-        saved = None
-    return (
-        None,
-        servers,
-        saved,
+    where = (
         os.environ.get(ENV_HOME),
         os.environ.get("XDG_DATA_HOME"),
         os.environ.get("HOME"),
         os.getcwd(),
     )
+    path = _CONFIG_PATHS.get(where)
+    if path is None:
+        path = _CONFIG_PATHS[where] = str(home_config_path())
+    try:
+        saved: int | None = os.stat(path).st_mtime_ns
+    except OSError:
+        saved = None
+    return (None, servers, saved, *where)
+
+
+# Where the settings file is, for each home folder setting: finding it costs far more than
+# looking at it, and `get_store()` runs often.
+_CONFIG_PATHS: dict[tuple[str | None, ...], str] = {}
 
 
 def _open() -> Any:
@@ -60,6 +66,7 @@ def _open() -> Any:
             api_key=connection.api_key,
             username=connection.username,
             password=connection.password,
+            session_token=connection.session_token,
         )
     return SqlStore(store_url())
 

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Annotated, Any, Protocol
 from uuid import UUID
 
 from stepwell.config.pipeline_config import PipelineConfig
 from stepwell.config.step_config import StepConfig
 from stepwell.enums import ArtifactType, ExecutionStatus, StackComponentType
+from stepwell.metadata.wire import KeepTypes, TypedMetadata, TypedMetadataDict
 from stepwell.store.model_protocol import ModelStore
 from stepwell.store.models import (
     ArtifactResponse,
@@ -29,7 +30,12 @@ from stepwell.store.models import (
     StepRunResponse,
 )
 from stepwell.store.page import Page
+from stepwell.store.schedule_protocol import ScheduleStore
+from stepwell.store.secret_protocol import SecretStore
 from stepwell.store.user_protocol import AccountStore
+
+# Metadata keeps its types over the REST API (the marks are read by `store.rest.wire`).
+OutputRecord = Annotated[dict[str, Any], KeepTypes(under="run_metadata")]
 
 if TYPE_CHECKING:
     from stepwell.config.tags import Tag
@@ -39,7 +45,7 @@ if TYPE_CHECKING:
     from stepwell.store.pending import PendingOutput
 
 
-class Store(ModelStore, AccountStore, Protocol):
+class Store(ModelStore, AccountStore, SecretStore, ScheduleStore, Protocol):
     """Metadata store operations, grouped by entity."""
 
     url: str
@@ -95,6 +101,7 @@ class Store(ModelStore, AccountStore, Protocol):
         orchestrator_host: str | None = None,
         orchestrator_start_token: str | None = None,
         heartbeat_interval: float | None = None,
+        schedule_id: UUID | None = None,
     ) -> PipelineRunResponse: ...
     def get_run(self, name_or_id: str | UUID) -> PipelineRunResponse: ...
     def list_runs(
@@ -189,7 +196,7 @@ class Store(ModelStore, AccountStore, Protocol):
         step_run_id: UUID,
         *,
         end_time: datetime,
-        outputs: dict[str, list[dict[str, Any]]],
+        outputs: dict[str, list[OutputRecord]],
         model_version_id: UUID | None = None,
     ) -> dict[str, list[ArtifactVersionResponse]]: ...
     def list_artifact_consumers(self, artifact_version_id: UUID) -> list[StepRunResponse]: ...
@@ -215,7 +222,7 @@ class Store(ModelStore, AccountStore, Protocol):
         content_hash: str | None = None,
         size: int | None = None,
         producer_step_run_id: UUID | None = None,
-        run_metadata: dict[str, Any] | None = None,
+        run_metadata: TypedMetadataDict | None = None,
         visualizations: list[dict[str, Any]] | None = None,
         version: int | str | None = None,
         digest: str | None = None,
@@ -301,10 +308,10 @@ class Store(ModelStore, AccountStore, Protocol):
         *,
         resource_type: str,
         resource_id: UUID,
-        metadata: Mapping[str, Any],
+        metadata: TypedMetadata,
         publisher_step_run_id: UUID | None = None,
     ) -> None: ...
     def get_run_metadata(
         self, resource_type: str, resource_ids: Sequence[UUID]
-    ) -> dict[UUID, dict[str, Any]]: ...
+    ) -> dict[UUID, TypedMetadataDict]: ...
     def record_deferred_writes(self, writes: Sequence[DeferredWrite]) -> None: ...

@@ -312,6 +312,7 @@ class PipelineRunResponse(RunRelations, Tagged, WithMetadata, _Record):
     orchestrator_start_token: str | None = None
     stop_requested_at: datetime | None = None
     model_version_id: UUID | None = None
+    schedule_id: UUID | None = None  # the schedule that started this run, if one did
     _steps: dict[str, StepRunResponse] | None = PrivateAttr(default=None)
 
     @property

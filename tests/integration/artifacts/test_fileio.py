@@ -5,6 +5,7 @@ whether its artifact store is a folder or a bucket.
 """
 
 import importlib
+import uuid
 
 import pytest
 
@@ -32,7 +33,7 @@ def s3_root(s3_endpoint, monkeypatch):
     monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
     s3fs.S3FileSystem.clear_instance_cache()
     fs = s3fs.S3FileSystem(client_kwargs={"endpoint_url": s3_endpoint})
-    bucket = f"fileio-{id(monkeypatch)}"
+    bucket = f"fileio-{uuid.uuid4().hex[:12]}"  # unique: the moto server is shared
     fs.mkdir(bucket)
     monkeypatch.setenv("STEPWELL_ARTIFACT_STORE_PATH", f"s3://{bucket}/artifacts")
     importlib.import_module("stepwell.store.active").reset_store()

@@ -65,7 +65,6 @@ def known_keys() -> dict[tuple[str, ...], frozenset[str]]:
         ("retry",): retry,
         ("steps", STEP, "retry"): retry,
         ("cache_policy",): _fields("stepwell.config.cache_policy:CachePolicy"),
-        ("schedule",): _fields("stepwell.config.run_config:ScheduleConfiguration"),
         ("steps",): frozenset({STEP}),
         ("settings",): sections,
         ("steps", STEP, "settings"): sections,
@@ -166,7 +165,7 @@ def base_config(rng: random.Random) -> dict[str, Any]:
         "enable_cache": rng.choice([True, False]),
         "retry": {"max_retries": 1, "delay": 0},
         "cache_policy": {"include_step_code": True},
-        "schedule": {"cron_expression": "0 3 * * *"},
+        # No `schedule:` here: with one, the pipeline is scheduled on a server, not run.
         "settings": {
             "resources": {"cpu_count": 1},
             "orchestrator": {"max_parallelism": 2},

@@ -23,7 +23,7 @@ from stepwell import (
     step,
 )
 from stepwell.client import Client
-from stepwell.enums import ArtifactType, ExecutionStatus, ModelStages
+from stepwell.enums import ExecutionStatus, ModelStages
 from stepwell.exceptions import (
     ModelArtifactNotFoundError,
     ModelStageError,

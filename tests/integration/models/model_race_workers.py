@@ -1,10 +1,11 @@
 """A pipeline with a model and the process bodies of the model race tests (importable by
 their forked children).
 
-Each process waits at a barrier, then does one thing at the same moment as the others:
-run `racing_training` (which makes the next version of model `racing`), run
-`shared_version_training` (which makes or finds version `shared`), ask for version `shared` with `Model(...)` outside a run, or promote one
-version of `racing` to production with `force=True`. It reports what it saw on a queue.
+Each process connects, waits at a barrier, then does one thing at the same moment as the
+others: run `racing_training` (which makes the next version of model `racing`), run
+`shared_version_training` (which makes or finds version `shared`), ask for version
+`shared` with `Model(...)` outside a run, or promote one version of `racing` to production
+with `force=True`. It reports what it saw on a queue.
 """
 
 from __future__ import annotations
@@ -34,11 +35,13 @@ def shared_version_training() -> None:
 
 
 def _use_store(url: str) -> None:
-    """Point this (forked) process at `url`, forgetting the store its parent had open."""
+    """Point this (forked) process at `url`, forgetting the store its parent had open, and
+    connect now, so that the processes meet at the database together after the barrier."""
     os.environ["STEPWELL_STORE_URL"] = url
-    from stepwell.store.active import reset_store
+    from stepwell.store.active import get_store, reset_store
 
     reset_store()
+    get_store().list_models(size=1)
 
 
 def run_training(url: str, named: bool, barrier: Any, results: Any) -> None:

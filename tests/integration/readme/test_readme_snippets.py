@@ -23,8 +23,8 @@ tested without touching this module. By language:
   command after `stepwell init`, `python train.py` prepares the store (two earlier runs, the
   snapshot `nightly`). `<run>` becomes the newest run of `training`.
 - `<!-- readme-test: skip (reason) -->` right before a block: the block does not run, but its
-  `make` lines must name Makefile targets and its `export` lines variables stepwell reads
-  that the README's table lists.
+  `make` lines must name Makefile targets, its `export` lines variables stepwell reads
+  that the README's table lists, and its `stepwell` lines must parse as real commands.
 
 Network: every http(s) URL in a block that runs is rewritten to an HTTP server on 127.0.0.1
 that the test starts, so nothing is sent anywhere else.
@@ -376,5 +376,28 @@ def test_skipped_block_names_real_make_targets_and_variables(block):
             assert name in read_by_stepwell, f"README.md:{number}: stepwell never reads {name}"
             assert name in documented_variables(), f"README.md:{number}: {name} not in the table"
             assert value, f"README.md:{number}: {name} has no value"
+        elif words[0] == "stepwell":
+            check_parses(words, number)
         else:
             pytest.fail(f"README.md:{number}: a skipped block has an unchecked command")
+
+
+def check_parses(words: list[str], number: int) -> None:
+    """A `stepwell` line that cannot run here must still name a real command with options
+    and arguments it accepts (a shell redirection at its end is the shell's, not ours)."""
+    words = words[: words.index("<")] if "<" in words else words
+    groups = command_tree()
+    path: tuple[str, ...] = ()
+    rest = words[1:]
+    while rest and rest[0].startswith("-"):  # the root's options: --quiet, --debug
+        rest.pop(0)
+    while rest and (*path, rest[0]) in groups:
+        path = (*path, rest.pop(0))
+    assert rest, f"README.md:{number}: `{' '.join(words)}` names a group, not a command"
+    name, *arguments = rest
+    command = groups[path].commands.get(name)  # type: ignore[attr-defined]
+    assert command is not None, f"README.md:{number}: no command `{' '.join((*path, name))}`"
+    try:
+        command.make_context(name, arguments)
+    except Exception as error:  # click's usage errors: unknown option, missing argument
+        pytest.fail(f"README.md:{number}: `{' '.join(words)}` does not parse: {error}")

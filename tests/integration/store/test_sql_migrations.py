@@ -13,8 +13,8 @@ from sqlalchemy import create_engine, inspect, text
 
 import stepwell.store.sql.migrate as migrate
 from stepwell.exceptions import StoreError
-from stepwell.store.sql import SqlStore
 from stepwell.store.sql import (  # noqa: F401  (their tables join the metadata)
+    SqlStore,
     model_tables,
     platform_tables,
     user_tables,

@@ -170,7 +170,7 @@ def test_yaml_switches_caching_and_stores_the_schedule(tmp_path):
     )
     spec, config = layered.with_options(config_path=path).compile()
     assert config.enable_cache is False
-    assert config.schedule["cron_expression"] == "0 * * * *"
+    assert config.schedule.cron_expression == "0 * * * *"
     train_config = spec.by_id["train"].config
     assert train_config.enable_cache is True  # the step's own setting wins
     assert train_config.cache_policy.include_step_parameters is False

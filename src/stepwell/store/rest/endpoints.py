@@ -159,6 +159,18 @@ ENDPOINTS: tuple[Endpoint, ...] = (
     _e("create_api_key", "POST", "/api-keys", ADMIN),
     _e("list_api_keys", "GET", "/api-keys", ADMIN),
     _e("revoke_api_key", "POST", "/api-keys/{key_id}/revoke", ADMIN, idempotent=True),
+    # secrets: listing (names and keys) is a read; reading values needs a member
+    _e("create_secret", "POST", "/secrets", MEMBER),
+    _e("get_secret", "GET", "/secrets/{name_or_id}", MEMBER),
+    _e("list_secrets", "GET", "/secrets"),
+    _e("update_secret", "PATCH", "/secrets/{secret_id}", MEMBER),
+    _e("delete_secret", "DELETE", "/secrets/{secret_id}", MEMBER),
+    # schedules (the server's own scheduler claims due times in its store, not over HTTP)
+    _e("create_schedule", "POST", "/schedules", MEMBER),
+    _e("get_schedule", "GET", "/schedules/{name_or_id}"),
+    _e("list_schedules", "GET", "/schedules"),
+    _e("update_schedule", "PATCH", "/schedules/{schedule_id}", MEMBER),
+    _e("delete_schedule", "DELETE", "/schedules/{schedule_id}", MEMBER),
 )
 
 BY_METHOD = {endpoint.method: endpoint for endpoint in ENDPOINTS}
@@ -183,7 +195,8 @@ def signature(method: str) -> tuple[tuple[Parameter, ...], Any]:
     from stepwell.store import base
 
     function = getattr(base.Store, method)
-    hints = typing.get_type_hints(function, localns=_type_names())
+    # With extras: `Annotated` marks (metadata that keeps its types) shape the wire format.
+    hints = typing.get_type_hints(function, localns=_type_names(), include_extras=True)
     parameters = tuple(
         Parameter(
             name,

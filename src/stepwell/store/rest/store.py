@@ -5,8 +5,9 @@ the wire format (`wire.py`), so there is no per-method code to drift from the se
 `httpx.Client` per process keeps connections open (a forked child makes its own). Calls that
 are safe to repeat (reads, and writes marked idempotent) are retried with backoff after a
 dropped connection or a 502/503/504; any call is retried when the connection could not be
-made at all (nothing was sent). Authentication: an API key or a user name and password are
-exchanged for a short-lived access token at `/api/v1/login`, renewed when it expires.
+made at all (nothing was sent). Authentication: an API key, a user name and password, or the
+session token `stepwell login` saved are exchanged for a short-lived access token at
+`/api/v1/login`, renewed when it expires.
 """
 
 from __future__ import annotations
@@ -21,7 +22,10 @@ from stepwell.store.rest.endpoints import API_PREFIX, API_VERSION, ENDPOINTS, En
 from stepwell.store.rest.wire import bind_arguments, decode_result, encode_call, raise_error
 from stepwell.utils.redact import masked_url
 
-RETRIES = 5
+# How long a call keeps retrying (connection refused, dropped, 502/503/504) before it gives up:
+# long enough to ride out a server restart; the first contact gives up sooner.
+RETRY_SECONDS = 20.0
+FIRST_CONTACT_SECONDS = 2.0
 _RETRY_STATUSES = frozenset({502, 503, 504})
 
 
@@ -35,12 +39,17 @@ class RestStore:
         api_key: str | None = None,
         username: str | None = None,
         password: str | None = None,
+        session_token: str | None = None,
         timeout: float = 30.0,
         verify_server: bool = True,
+        retry_seconds: float = RETRY_SECONDS,
     ) -> None:
         self.url = url.rstrip("/")
         self._credentials = {"api_key": api_key, "username": username, "password": password}
+        if session_token:  # what `stepwell login --username` saved instead of the password
+            self._credentials = {"session_token": session_token}
         self._timeout = timeout
+        self._retry_seconds = retry_seconds
         self._client: Any = None
         self._pid = -1
         self._token: str | None = None
@@ -76,7 +85,13 @@ class RestStore:
 
     def server_info(self) -> dict[str, Any]:
         """The server's `/health` answer, after checking that it speaks this API version."""
-        response = self._send("GET", "/health", retryable=True, authenticated=False)
+        response = self._send(
+            "GET",
+            "/health",
+            retryable=True,
+            authenticated=False,
+            retry_seconds=FIRST_CONTACT_SECONDS,
+        )
         info = response.json()
         if str(info.get("api_version")) != API_VERSION:
             raise StoreError(
@@ -99,6 +114,29 @@ class RestStore:
         self._token = str(response.json()["access_token"])
         return self._token
 
+    def open_session(self) -> str:
+        """Log in with the user name and password given and return a session token, which
+        later stores can log in with instead of the password (see `server.sessions`)."""
+        response = self._send(
+            "POST",
+            f"{API_PREFIX}/login",
+            json={**self._credentials, "remember": True},
+            retryable=True,
+            authenticated=False,
+        )
+        answer = response.json()
+        if not answer.get("session_token"):
+            raise StoreError(
+                f"The stepwell server at {masked_url(self.url)} gave no session token; log in "
+                "with a user name and password (API keys need no session)."
+            )
+        self._token = str(answer["access_token"])
+        return str(answer["session_token"])
+
+    def current_user(self) -> dict[str, str]:
+        """Who these credentials log in as: `{"id", "name", "role"}`."""
+        return dict(self._send("GET", f"{API_PREFIX}/current-user", retryable=True).json())
+
     def _send(
         self,
         verb: str,
@@ -109,6 +147,7 @@ class RestStore:
         retryable: bool,
         authenticated: bool = True,
         what: str | None = None,
+        retry_seconds: float | None = None,
     ) -> Any:
         """One request, retried as the module says; an error response raises."""
         import httpx
@@ -117,21 +156,24 @@ class RestStore:
         if authenticated:
             headers["authorization"] = f"Bearer {self._token or self._login()}"
         renewed = False
-        for attempt in range(RETRIES):
+        budget = self._retry_seconds if retry_seconds is None else retry_seconds
+        deadline = time.monotonic() + budget
+        attempt = 0
+        while True:
             try:
                 response = self._http().request(
                     verb, path, params=params, json=json, headers=headers
                 )
-            except httpx.ConnectError as error:
-                if attempt == RETRIES - 1:
+            except httpx.ConnectError as error:  # nothing was sent: any call may repeat
+                if not _waited(attempt, deadline):
                     raise self._unreachable(error) from None
             except httpx.TransportError as error:
-                if not retryable or attempt == RETRIES - 1:
+                if not retryable or not _waited(attempt, deadline):
                     raise self._unreachable(error) from None
             else:
                 busy = response.status_code in _RETRY_STATUSES
-                if busy and retryable and attempt < RETRIES - 1:
-                    _backoff(attempt)
+                if busy and retryable and _waited(attempt, deadline):
+                    attempt += 1
                     continue
                 if response.status_code == 401 and authenticated and not renewed:
                     renewed = True
@@ -141,8 +183,7 @@ class RestStore:
                 if response.status_code >= 400:
                     raise_error(response.status_code, _json(response), what or f"{verb} {path}")
                 return response
-            _backoff(attempt)
-        raise AssertionError("unreachable")  # pragma: no cover
+            attempt += 1
 
     def _unreachable(self, error: BaseException) -> StoreError:
         return StoreError(
@@ -174,8 +215,14 @@ def _json(response: Any) -> Any:
         return response.text
 
 
-def _backoff(attempt: int) -> None:
-    time.sleep(min(2.0, 0.05 * 2**attempt) * (0.5 + random.random()))
+def _waited(attempt: int, deadline: float) -> bool:
+    """Sleep before retry `attempt + 1` (exponential backoff with jitter, at most 1 s);
+    False, without sleeping, if that would pass `deadline`."""
+    pause = min(1.0, 0.05 * 2**attempt) * (0.5 + random.random())
+    if time.monotonic() + pause > deadline:
+        return False
+    time.sleep(pause)
+    return True
 
 
 def _method(endpoint: Endpoint) -> Any:

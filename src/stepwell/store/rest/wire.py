@@ -17,7 +17,7 @@ from functools import cache
 from typing import Any
 from urllib.parse import quote
 
-from pydantic import BaseModel, TypeAdapter
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from stepwell import exceptions
 from stepwell.store.rest.endpoints import EMPTY, Endpoint, Parameter, signature
@@ -32,6 +32,28 @@ _QUERY_LISTS = frozenset({"tags"})
 def adapter(annotation: Any) -> TypeAdapter[Any]:
     """A (cached) pydantic adapter for one declared type."""
     return TypeAdapter(annotation)
+
+
+def validate(name: str, annotation: Any, value: Any) -> Any:
+    """`value` as the declared type of parameter `name`; a ValidationError names it."""
+    try:
+        return adapter(annotation).validate_python(value)
+    except ValidationError as error:
+        problems = [
+            {
+                "type": item["type"],
+                "loc": (name, *item["loc"]),
+                "input": item["input"],
+                **({"ctx": item["ctx"]} if "ctx" in item else {}),
+            }
+            for item in error.errors(include_url=False)
+        ]
+        try:
+            renamed = ValidationError.from_exception_data(error.title, problems)  # type: ignore[arg-type]
+        except Exception:  # an error kind pydantic cannot rebuild: say it in words
+            first = error.errors()[0]
+            raise exceptions.QueryError(f"{name}: {first['msg']}") from None
+        raise renamed from None
 
 
 # -- the caller's side ------------------------------------------------------------------------
@@ -156,7 +178,7 @@ def decode_arguments(
                 )
             arguments[key] = _free_filter(key, value)
             continue
-        arguments[key] = adapter(parameter.annotation).validate_python(value)
+        arguments[key] = validate(key, parameter.annotation, value)
     check_complete(endpoint, arguments)
     return arguments
 
@@ -190,7 +212,7 @@ def decode_path(endpoint: Endpoint, path_values: Mapping[str, str]) -> dict[str,
     parameters, _ = signature(endpoint.method)
     declared = {p.name: p for p in parameters}
     return {
-        name: adapter(declared[name].annotation).validate_python(value)
+        name: validate(name, declared[name].annotation, value)
         for name, value in path_values.items()
     }
 
@@ -204,9 +226,9 @@ def _is_sequence(parameter: Parameter | None) -> bool:
 
 def _free_filter(key: str, value: Any) -> Any:
     if key in _QUERY_INTS:
-        return adapter(int).validate_python(value)
+        return validate(key, int, value)
     if key in _QUERY_BOOLS:
-        return adapter(bool).validate_python(value)
+        return validate(key, bool, value)
     return value
 
 

@@ -90,6 +90,7 @@ def run_response(
         orchestrator_start_token=row["orchestrator_start_token"],
         stop_requested_at=row["stop_requested_at"],
         model_version_id=row.get("model_version_id"),
+        schedule_id=row.get("schedule_id"),
     )
     response.bind(store)
     return response

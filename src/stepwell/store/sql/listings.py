@@ -52,6 +52,7 @@ RUN_LISTING = Listing(
         "pipeline_name",
         "snapshot_id",
         "stack_id",
+        "schedule_id",
         "status",
         "is_unlisted",
         "start_time",

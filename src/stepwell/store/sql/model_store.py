@@ -15,7 +15,7 @@ from uuid import UUID, uuid4
 
 from sqlalchemy import Connection, delete, select, update
 
-from stepwell.exceptions import EntityExistsError, EntityNotFoundError
+from stepwell.exceptions import EntityExistsError, EntityNotFoundError, StoreError
 from stepwell.model.stages import is_number, is_stage
 from stepwell.store.model_records import (
     ModelResponse,
@@ -50,6 +50,22 @@ CARD_FIELDS = (
     "trade_offs",
     "ethics",
 )
+
+
+def check_card(card: dict[str, Any]) -> None:
+    """StoreError naming a model card field that does not exist or is not text (an unknown
+    keyword would otherwise be dropped silently, or fail in the database)."""
+    unknown = sorted(set(card) - set(CARD_FIELDS))
+    if unknown:
+        raise StoreError(
+            f"Unknown model card field(s): {', '.join(unknown)}; a model card has: "
+            f"{', '.join(CARD_FIELDS)}."
+        )
+    for field, value in card.items():
+        if value is not None and not isinstance(value, str):
+            raise StoreError(
+                f"Model card field '{field}' must be text, not {type(value).__name__}."
+            )
 
 
 def find_model(connection: Connection, name_or_id: str | UUID) -> Row:
@@ -144,6 +160,7 @@ class ModelMethods(SqlStoreBase):
         **card: Any,
     ) -> ModelResponse:
         """A new model (EntityExistsError if the name is taken) with its model card."""
+        check_card(card)
 
         def work(connection: Connection) -> Row:
             taken = connection.scalar(select(MODELS.c.id).where(MODELS.c.name == name))
@@ -192,6 +209,7 @@ class ModelMethods(SqlStoreBase):
         **card: Any,
     ) -> ModelResponse:
         """Rename a model, change its model card or its tags."""
+        check_card(card)
 
         def work(connection: Connection) -> None:
             row = find_model(connection, model_id)

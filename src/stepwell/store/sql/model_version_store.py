@@ -16,7 +16,7 @@ from uuid import UUID
 from sqlalchemy import Connection, delete, select, update
 
 from stepwell.enums import ModelStages
-from stepwell.exceptions import EntityExistsError
+from stepwell.exceptions import EntityExistsError, QueryError
 from stepwell.store.model_records import (
     ModelVersionArtifactLink,
     ModelVersionPipelineRunLink,
@@ -104,7 +104,14 @@ class ModelVersionMethods(SqlStoreBase):
         model, `version` must be the version's id."""
         with self._db.read() as connection:
             if model_name_or_id is None:
-                row = version_by_id(connection, as_uuid(version))
+                try:
+                    version_id = as_uuid(version)
+                except ValueError:
+                    raise QueryError(
+                        "Name the model of the version, or give the version's id "
+                        f"(got version={version!r})."
+                    ) from None
+                row = version_by_id(connection, version_id)
                 return model_version_response(
                     row, model_name_of(connection, row["model_id"]), self._store()
                 )

@@ -52,6 +52,8 @@ from stepwell.store.sql.pending import PendingOutputMethods
 from stepwell.store.sql.queries import by_id, resolve
 from stepwell.store.sql.run_deletion import delete_runs
 from stepwell.store.sql.run_ends import RunEndMethods
+from stepwell.store.sql.schedules import ScheduleMethods
+from stepwell.store.sql.secrets import SecretMethods
 from stepwell.store.sql.snapshots import SnapshotMethods
 from stepwell.store.sql.stacks import StackMethods
 from stepwell.store.sql.step_runs import StepRunMethods
@@ -101,6 +103,8 @@ class SqlStore(
     ModelMethods,
     ModelVersionMethods,
     UserMethods,
+    SecretMethods,
+    ScheduleMethods,
 ):
     """The `Store` on a SQL database; `SqlStore(url)` migrates the database to the newest schema.
 
@@ -248,10 +252,12 @@ class SqlStore(
         orchestrator_host: str | None = None,
         orchestrator_start_token: str | None = None,
         heartbeat_interval: float | None = None,
+        schedule_id: UUID | None = None,
     ) -> PipelineRunResponse:
         """Record a new run; its name must be unused (DuplicateRunNameError otherwise).
 
-        `heartbeat_interval`: how often its orchestrator will beat (readers judge it by it)."""
+        `heartbeat_interval`: how often its orchestrator will beat (readers judge it by it);
+        `schedule_id`: the schedule that started it, if one did."""
         now = utc_now()
         values = {
             "id": uuid4(),
@@ -275,6 +281,7 @@ class SqlStore(
             "orchestrator_start_token": orchestrator_start_token,
             "stop_requested_at": None,
             "model_version_id": None,
+            "schedule_id": as_uuid(schedule_id) if schedule_id is not None else None,
         }
 
         try:
