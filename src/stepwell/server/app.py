@@ -125,6 +125,13 @@ def _install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, error: RequestValidationError) -> JSONResponse:
+        # FastAPI reads a JSON body before it checks the caller: a stranger's bad body is
+        # still a 401, so that nothing about the API answers without a token.
+        if request.url.path != f"{API_PREFIX}/login":
+            try:
+                app.state.auth.principal(request)
+            except StarletteHTTPException as refused:
+                return await http_error(request, refused)
         problems = "; ".join(_problem(item) for item in error.errors()[:10])
         return _error(422, "ValidationError", f"Invalid request: {problems}")
 

@@ -60,6 +60,17 @@ def test_every_route_refuses_a_caller_without_a_token(auth_server, endpoint):
     assert response.headers["www-authenticate"] == "Bearer"
 
 
+def test_a_bad_body_without_a_token_is_refused_as_unauthenticated(auth_server):
+    for endpoint in (e for e in ENDPOINTS if not e.in_query):
+        response = auth_server.http.request(
+            endpoint.verb,
+            _path(endpoint),
+            content=b'{"not json',
+            headers={"content-type": "application/json"},
+        )
+        assert response.status_code == 401, (_ids(endpoint), response.text)
+
+
 def test_every_route_refuses_bad_tokens(auth_server):
     now = int(time.time())
     bad_tokens = {
