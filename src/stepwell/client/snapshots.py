@@ -53,7 +53,9 @@ class SnapshotsMixin(ClientBase):
 
         `run_configuration` (a dict or `PipelineRunConfiguration`) outranks the snapshot's
         configuration. Returns the run at once, or the finished run when `synchronous`;
-        None when called while stepwell imports the calling module to run it.
+        None when called while stepwell imports the calling module to run it. With a
+        stepwell server configured, the server checks the configuration and runs the
+        snapshot on its own host.
         """
         from stepwell.runs.trigger import find_snapshot, trigger
 

@@ -4,12 +4,18 @@ The run's configuration is checked against the snapshot before anything starts (
 keys, steps or parameters fail here, and no run is created). A fresh process then imports
 the snapshot's code and records the run; the caller gets the run at once, or the finished
 run with `synchronous=True`.
+
+With a stepwell server configured (the store is a `RestStore`, a `RemoteTrigger`), the
+trigger is a request to the server instead: the server runs this same function on its own
+store, so the checks and the runner process happen on the server's host. `synchronous`
+then waits here, by polling the server.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import socket
 import subprocess
 import sys
 import uuid
@@ -35,6 +41,7 @@ from stepwell.runs.stack_settings import check_run_configuration_settings
 from stepwell.store.base import Store
 from stepwell.store.liveness import wait_for_run
 from stepwell.store.models import PipelineRunResponse, SnapshotResponse
+from stepwell.store.trigger_protocol import RemoteTrigger
 from stepwell.utils.code_loading import execution_prevented
 from stepwell.utils.private_files import private_file, private_folder
 
@@ -158,27 +165,62 @@ def trigger(
             f"Snapshot '{snapshot.name or snapshot.id}' has no code archive and cannot be "
             "triggered; create one with `pipeline.create_snapshot(name=...)`."
         )
-    if run_configuration is None:
-        run_config = PipelineRunConfiguration()
-    elif isinstance(run_configuration, PipelineRunConfiguration):
-        run_config = run_configuration
-    elif isinstance(run_configuration, dict):
-        run_config = parse_run_configuration(dict(run_configuration), source="run_configuration")
+    run_config = run_configuration_of(run_configuration)
+    if isinstance(store, RemoteTrigger):
+        if schedule_id is not None:
+            raise TriggerError("Only a server's own scheduler records a run's schedule.")
+        # The server checks the configuration and starts the runner on its host.
+        data = run_config.model_dump(mode="json", exclude_unset=True)
+        run = store.trigger_snapshot(snapshot.id, data)
     else:
-        raise ConfigurationError(
-            f"run_configuration must be a dict (or a PipelineRunConfiguration), not a "
-            f"{type(run_configuration).__name__}: {run_configuration!r:.60}. To use a YAML "
-            "file, load it first: yaml.safe_load(open(path)) or "
-            "stepwell.config.yaml_loader.load_run_configuration(path)."
-        )
-    check_against_snapshot(snapshot, run_config)
-    # The runner runs on the same active stack: its flavors' settings models apply now.
-    check_run_configuration_settings(run_config, "run_configuration", run_stack())
-    run_id = _start_runner(snapshot, run_config, schedule_id)
-    run = store.get_run(run_id)
+        check_against_snapshot(snapshot, run_config)
+        # The runner runs on the same active stack: its flavors' settings models apply now.
+        check_run_configuration_settings(run_config, "run_configuration", run_stack())
+        check_code_reachable(snapshot)
+        run = store.get_run(_start_runner(snapshot, run_config, schedule_id))
     if synchronous:
         return wait_for_run(store, run.id, timeout)
     return run
+
+
+def run_configuration_of(
+    run_configuration: dict[str, Any] | PipelineRunConfiguration | None,
+) -> PipelineRunConfiguration:
+    """A trigger's run configuration, parsed (a misspelt key or a wrong type fails here)."""
+    if run_configuration is None:
+        return PipelineRunConfiguration()
+    if isinstance(run_configuration, PipelineRunConfiguration):
+        return run_configuration
+    if isinstance(run_configuration, dict):
+        return parse_run_configuration(dict(run_configuration), source="run_configuration")
+    raise ConfigurationError(
+        f"run_configuration must be a dict (or a PipelineRunConfiguration), not a "
+        f"{type(run_configuration).__name__}: {run_configuration!r:.60}. To use a YAML "
+        "file, load it first: yaml.safe_load(open(path)) or "
+        "stepwell.config.yaml_loader.load_run_configuration(path)."
+    )
+
+
+def check_code_reachable(snapshot: SnapshotResponse) -> None:
+    """Fail before starting a runner if this host cannot read the snapshot's code archive
+    (on a server: the archive sits in a folder only the snapshot's creator can see)."""
+    from stepwell.artifact_stores.base import artifact_store_for_uri
+
+    uri = str(snapshot.code_uri)
+    try:
+        found = artifact_store_for_uri(uri).exists(uri)
+    except Exception as error:  # credentials or network of a remote artifact store
+        found, why = False, f" ({type(error).__name__}: {error})"
+    else:
+        why = ""
+    if not found:
+        raise ConfigurationError(
+            f"Snapshot '{snapshot.name or snapshot.id}': its code archive {uri} cannot be read "
+            f"on host '{socket.gethostname()}', where the run would start{why}. A server runs "
+            "triggered snapshots on its own host: create the snapshot with an artifact store "
+            "the server can reach too (STEPWELL_ARTIFACT_STORE_PATH on a shared folder, or "
+            "an object store), then trigger it again."
+        )
 
 
 def _start_runner(

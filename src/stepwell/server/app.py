@@ -1,7 +1,8 @@
 """The stepwell server's FastAPI application (server).
 
 `create_app(store, secret)` serves the store under `/api/v1` (routes made from the endpoint
-table, each checked against the caller's role), `POST /api/v1/login`, `GET
+table, each checked against the caller's role), the snapshot trigger route
+(`trigger_routes`: runs start on this host), `POST /api/v1/login`, `GET
 /api/v1/current-user`, the OpenAPI schema at `/api/v1/openapi.json` and an unauthenticated
 `/health` that says which version of stepwell and of the API the server runs. Errors are
 JSON `{"error": ..., "message": ...}` with a status that says their kind; a request body
@@ -24,8 +25,16 @@ from stepwell.exceptions import StepwellError
 from stepwell.logger import get_logger
 from stepwell.server.auth import TOKEN_SECONDS, Authenticator, Principal
 from stepwell.server.body_limit import BodyLimit
+from stepwell.server.cookies import (
+    cookie_answer,
+    cookie_credentials,
+    logout_answer,
+    wants_cookie,
+)
+from stepwell.server.dashboard import mount_dashboard
 from stepwell.server.responses import ERROR_RESPONSES, LOGIN_ERRORS
 from stepwell.server.routes import build_router
+from stepwell.server.trigger_routes import build_trigger_router
 from stepwell.store.rest.endpoints import API_PREFIX, API_VERSION, VIEWER
 from stepwell.store.rest.wire import error_body, status_of
 
@@ -77,7 +86,15 @@ def create_app(
             return _error(400, "QueryError", "The login body must be a JSON object.")
         from starlette.concurrency import run_in_threadpool
 
+        if wants_cookie(credentials):  # a browser: the token goes in a cookie (`cookies`)
+            answer = await run_in_threadpool(auth.login, cookie_credentials(credentials, request))
+            return cookie_answer(answer, request, auth.token_seconds)
         return await run_in_threadpool(auth.login, credentials)
+
+    @app.post(f"{API_PREFIX}/logout", tags=["server"])
+    def logout() -> Any:
+        """Clear a browser's login cookies (bearer tokens simply expire)."""
+        return logout_answer()
 
     @app.get(f"{API_PREFIX}/current-user", tags=["server"], responses=ERROR_RESPONSES)
     def current_user(principal: Principal = Depends(auth.require(VIEWER))) -> dict[str, str]:
@@ -85,6 +102,8 @@ def create_app(
         return {"id": str(principal.user_id), "name": principal.name, "role": principal.role}
 
     app.include_router(build_router(store, auth.require))
+    app.include_router(build_trigger_router(store, auth.require))  # runs on this host
+    mount_dashboard(app, store, auth.require)  # the browser app at / (see `dashboard`)
     _install_error_handlers(app)
     return app
 

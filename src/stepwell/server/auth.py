@@ -20,6 +20,7 @@ from uuid import UUID
 import jwt
 from fastapi import HTTPException, Request
 
+from stepwell.server.cookies import access_cookie, check_csrf
 from stepwell.server.sessions import issue_session, session_user
 from stepwell.store.rest.endpoints import ROLES
 
@@ -82,6 +83,9 @@ class Authenticator:
         """The caller a request's bearer token names; 401 without a valid one."""
         header = request.headers.get("authorization", "")
         scheme, _, token = header.partition(" ")
+        if not header and (cookie := access_cookie(request)):  # a browser (see `cookies`)
+            scheme, token = "bearer", cookie
+            request.state.via_cookie = True
         if scheme.lower() != "bearer" or not token:
             raise HTTPException(
                 401,
@@ -107,6 +111,8 @@ class Authenticator:
 
         def dependency(request: Request) -> Principal:
             principal = self.principal(request)
+            if getattr(request.state, "via_cookie", False):
+                check_csrf(request)
             if not principal.may(role):
                 raise HTTPException(
                     403, f"This needs the '{role}' role; '{principal.name}' is a {principal.role}."

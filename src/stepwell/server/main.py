@@ -63,6 +63,10 @@ def serve(settings: ServerSettings) -> None:
 
     from stepwell.server.scheduler import start_scheduler
 
+    # Runs this server starts (triggers, schedules) and its stack lookups use its own
+    # database directly, never a server that this process's environment names.
+    os.environ.pop("STEPWELL_SERVER_URL", None)
+    os.environ["STEPWELL_STORE_URL"] = settings.store_url
     app = build(settings)
     scheduler = start_scheduler(app.state.store, settings.store_url)  # runs due schedules
     logger.info("stepwell server listening on http://%s:%d", settings.host, settings.port)

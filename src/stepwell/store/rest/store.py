@@ -137,6 +137,24 @@ class RestStore:
         """Who these credentials log in as: `{"id", "name", "role"}`."""
         return dict(self._send("GET", f"{API_PREFIX}/current-user", retryable=True).json())
 
+    def trigger_snapshot(self, snapshot_id: Any, run_configuration: dict[str, Any]) -> Any:
+        """Start a run of a snapshot on the server (see `store.trigger_protocol`); the new
+        run. Never repeated after a dropped connection: that could start two runs."""
+        from stepwell.store.models import PipelineRunResponse
+        from stepwell.store.rest.wire import adapter, bind_records
+        from stepwell.store.trigger_protocol import TRIGGER_PATH
+
+        path = TRIGGER_PATH.replace("{snapshot_id}", str(snapshot_id))
+        response = self._send(
+            "POST",
+            API_PREFIX + path,
+            json={"run_configuration": run_configuration},
+            retryable=False,
+            what="trigger_snapshot",
+        )
+        run = adapter(PipelineRunResponse).validate_python(response.json())
+        return bind_records(run, self)
+
     def _send(
         self,
         verb: str,

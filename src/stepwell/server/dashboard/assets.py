@@ -1,0 +1,89 @@
+"""The dashboard's own files: its page at `/` and its modules at `/static/<file>` (server).
+
+The files are read from this package's `static/` folder once, at start, into memory (a few
+tens of kilobytes): only those files can be served, whatever the requested path says. Every
+answer carries a Content-Security-Policy that lets the page run only scripts and styles from
+the server itself (no inline script, nothing from another origin), frame only the server's
+sandboxed previews, and never be framed by another site.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib import resources
+
+from fastapi import APIRouter
+from fastapi.responses import Response
+
+from stepwell.server.responses import ERROR_RESPONSES
+
+PAGE_POLICY = "; ".join(
+    (
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "connect-src 'self'",
+        "frame-src 'self'",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    )
+)
+SECURITY_HEADERS = {
+    "Content-Security-Policy": PAGE_POLICY,
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "X-Frame-Options": "DENY",
+}
+_TYPES = {
+    ".html": "text/html; charset=utf-8",
+    ".js": "text/javascript; charset=utf-8",
+    ".css": "text/css; charset=utf-8",
+    ".svg": "image/svg+xml",
+}
+
+
+@cache
+def static_files() -> dict[str, bytes]:
+    """Every file of the `static/` folder by its path below it ("pages/runs.js")."""
+    files: dict[str, bytes] = {}
+    folders = [(resources.files(__package__ or "stepwell.server.dashboard") / "static", "")]
+    while folders:
+        folder, prefix = folders.pop()
+        for entry in folder.iterdir():
+            if entry.is_dir():
+                folders.append((entry, f"{prefix}{entry.name}/"))
+            elif any(entry.name.endswith(suffix) for suffix in _TYPES):
+                files[prefix + entry.name] = entry.read_bytes()
+    return files
+
+
+def _file(name: str) -> Response:
+    content = static_files().get(name)
+    if content is None:
+        return Response(
+            b'{"error":"NotFound","message":"No such dashboard file."}',
+            404,
+            media_type="application/json",
+            headers=SECURITY_HEADERS,
+        )
+    suffix = name[name.rfind(".") :]
+    headers = {**SECURITY_HEADERS, "Cache-Control": "no-cache"}
+    return Response(content, media_type=_TYPES[suffix], headers=headers)
+
+
+def build_asset_router() -> APIRouter:
+    """The routes of the page and its static files (no login needed: they hold no data)."""
+    router = APIRouter(tags=["dashboard"])
+
+    @router.get("/", include_in_schema=False)
+    def page() -> Response:
+        return _file("index.html")
+
+    @router.get("/static/{name:path}", include_in_schema=False, responses=ERROR_RESPONSES)
+    def static(name: str) -> Response:
+        return _file(name)
+
+    return router

@@ -1,0 +1,98 @@
+// The dashboard's entry point: a hash router. Each page module exports
+// `render(view, params) -> cleanup?`; the cleanup (stopping its refresh timers) runs when
+// the user leaves the page. Stable URLs: #/runs, #/runs/<id>, #/steps/<id>,
+// #/artifact-versions/<id>, #/pipelines, #/models, #/stacks, #/login.
+
+import { api, logout, NotLoggedIn } from "./api.js";
+import { message } from "./dom.js";
+import * as loginPage from "./pages/login.js";
+import * as runsPage from "./pages/runs.js";
+import * as runPage from "./pages/run.js";
+import * as stepPage from "./pages/step.js";
+import * as artifactPage from "./pages/artifact.js";
+import * as pipelinesPage from "./pages/pipelines.js";
+import * as modelsPage from "./pages/models.js";
+import * as stacksPage from "./pages/stacks.js";
+
+const ROUTES = [
+  [/^\/login$/, loginPage],
+  [/^\/runs$/, runsPage],
+  [/^\/runs\/([\w-]+)$/, runPage],
+  [/^\/steps\/([\w-]+)$/, stepPage],
+  [/^\/artifact-versions\/([\w-]+)$/, artifactPage],
+  [/^\/pipelines$/, pipelinesPage],
+  [/^\/models$/, modelsPage],
+  [/^\/stacks$/, stacksPage],
+];
+
+let cleanup = null;
+export const session = { user: null };
+
+function parse(hash) {
+  const [path, search = ""] = (hash.replace(/^#/, "") || "/runs").split("?");
+  return { path, query: new URLSearchParams(search) };
+}
+
+export function goToLogin() {
+  const here = window.location.hash || "#/runs";
+  if (!here.startsWith("#/login")) {
+    window.location.hash = `#/login?next=${encodeURIComponent(here)}`;
+  }
+}
+
+async function whoAmI() {
+  if (session.user) return session.user;
+  session.user = await api("/current-user");
+  const who = document.getElementById("who");
+  who.textContent = `${session.user.name} (${session.user.role})`;
+  document.getElementById("logout").hidden = false;
+  return session.user;
+}
+
+async function route() {
+  if (cleanup) {
+    cleanup();
+    cleanup = null;
+  }
+  const view = document.getElementById("view");
+  view.replaceChildren();
+  const { path, query } = parse(window.location.hash);
+  const match = ROUTES.map(([pattern, page]) => [path.match(pattern), page]).find(([m]) => m);
+  if (!match) {
+    view.append(message(`No page at ${path}.`, "error"));
+    return;
+  }
+  const [found, page] = match;
+  for (const anchor of document.querySelectorAll("#nav a")) {
+    anchor.classList.toggle("current", path.startsWith(anchor.getAttribute("href").slice(1)));
+  }
+  try {
+    if (page !== loginPage) await whoAmI();
+    cleanup = (await page.render(view, { id: found[1], query, session })) || null;
+  } catch (error) {
+    if (error instanceof NotLoggedIn) {
+      session.user = null;
+      goToLogin();
+      return;
+    }
+    view.append(message(error.message, "error"));
+  }
+}
+
+document.getElementById("logout").addEventListener("click", async () => {
+  await logout();
+  session.user = null;
+  document.getElementById("who").textContent = "";
+  document.getElementById("logout").hidden = true;
+  window.location.hash = "#/login";
+});
+
+window.addEventListener("hashchange", route);
+window.addEventListener("unhandledrejection", (event) => {
+  if (event.reason instanceof NotLoggedIn) {
+    session.user = null;
+    goToLogin();
+  }
+});
+if (!window.location.hash) window.location.hash = "#/runs";
+route();
