@@ -7,7 +7,8 @@ names the account and its role and expires after `token_seconds`. Every other ro
 the route's (`viewer` < `member` < `admin`) is 403. Roles travel in the token, so a changed
 role or a revoked key takes effect when the token expires (15 minutes by default). A user
 who logs in with `"remember": true` also gets a session token to log in with later instead
-of the password (see `sessions`).
+of the password (see `sessions`). A browser sends the token in an HttpOnly cookie instead of
+the header, and echoes a CSRF token on changes (see `cookies`).
 """
 
 from __future__ import annotations

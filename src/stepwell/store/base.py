@@ -102,6 +102,7 @@ class Store(ModelStore, AccountStore, SecretStore, ScheduleStore, Protocol):
         orchestrator_start_token: str | None = None,
         heartbeat_interval: float | None = None,
         schedule_id: UUID | None = None,
+        id: UUID | None = None,  # chosen by the caller: a repeat returns the run
     ) -> PipelineRunResponse: ...
     def get_run(self, name_or_id: str | UUID) -> PipelineRunResponse: ...
     def list_runs(
@@ -166,6 +167,7 @@ class Store(ModelStore, AccountStore, SecretStore, ScheduleStore, Protocol):
         hydrate: bool = True,
         pending_uris: Sequence[str] = (),
         model_version_id: UUID | None = None,
+        id: UUID | None = None,  # chosen by the caller: a repeat returns the record
     ) -> StepRunResponse: ...
     def create_step_runs(self, records: Sequence[NewStepRun]) -> None: ...
     # Write-ahead records of output bytes (`pending_uris` above; see store/pending.py).

@@ -59,6 +59,7 @@ class RunningServer:
     settings: dict[str, str] = field(default_factory=dict)
     accounts: dict[str, Account] = field(default_factory=dict)
     process: subprocess.Popen[bytes] | None = None
+    database_url: str | None = None  # None: a SQLite file in the home folder
     _tokens: dict[str, str] = field(default_factory=dict)
     _http: httpx.Client | None = None
 
@@ -76,7 +77,7 @@ class RunningServer:
 
     @property
     def store_url(self) -> str:
-        return f"sqlite:///{self.home / 'server.db'}"
+        return self.database_url or f"sqlite:///{self.home / 'server.db'}"
 
     @property
     def log(self) -> str:
@@ -160,10 +161,12 @@ class RunningServer:
         return {"STEPWELL_SERVER_URL": self.url, "STEPWELL_API_KEY": self.accounts[role].api_key}
 
 
-def launch_server(home: Path, **settings: Any) -> RunningServer:
-    """A started server with its accounts made; the caller stops it."""
+def launch_server(home: Path, database_url: str | None = None, **settings: Any) -> RunningServer:
+    """A started server (on `database_url`, else a SQLite file in `home`) with its accounts
+    made; the caller stops it."""
     home.mkdir(parents=True, exist_ok=True)
     server = RunningServer(home, free_port(), {k: str(v) for k, v in settings.items()})
+    server.database_url = database_url
     server.start()
     try:
         server.make_accounts()

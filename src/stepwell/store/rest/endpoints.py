@@ -10,7 +10,12 @@ method's parameters of the same name) and the role a caller needs:
 
 Parameters that are not in the path travel in the query string for GET and DELETE and in a
 JSON body otherwise. GET and PUT (and the reads sent as POST because their id lists can be
-long) are idempotent: a client may repeat them after a dropped connection.
+long) are idempotent: a client may repeat them after a dropped connection. So are the writes
+a run makes on its way (marked `idempotent=True`), each for a reason of its own: it sets
+fields to values, it links what may already be linked, it returns what the first call
+recorded when the same record comes again, or (`client_id`) the client chooses the new
+record's id, sends the same id with every repeat, and the store answers a repeat with the
+record the first call made. A server that restarts mid-call must not fail a run.
 """
 
 from __future__ import annotations
@@ -38,6 +43,7 @@ class Endpoint:
     path: str
     role: str = VIEWER
     idempotent: bool | None = None  # None: by verb (GET and PUT are)
+    client_id: str | None = None  # the parameter of a new record's id the client chooses
 
     @property
     def path_params(self) -> tuple[str, ...]:
@@ -46,6 +52,8 @@ class Endpoint:
     @property
     def retryable(self) -> bool:
         """Whether a client may send it again after a connection error or a 502/503/504."""
+        if self.client_id is not None:
+            return True
         if self.idempotent is not None:
             return self.idempotent
         return self.verb in ("GET", "PUT")
@@ -72,22 +80,23 @@ ENDPOINTS: tuple[Endpoint, ...] = (
     _e("update_snapshot", "PATCH", "/snapshots/{snapshot_id}", MEMBER),
     _e("delete_snapshot", "DELETE", "/snapshots/{snapshot_id}", MEMBER),
     # runs
-    _e("create_run", "POST", "/runs", MEMBER),
+    _e("create_run", "POST", "/runs", MEMBER, client_id="id"),
     _e("get_run", "GET", "/runs/{name_or_id}"),
     _e("list_runs", "GET", "/runs"),
-    _e("update_run", "PATCH", "/runs/{run_id}", MEMBER),
+    _e("update_run", "PATCH", "/runs/{run_id}", MEMBER, idempotent=True),  # sets fields
     _e("record_heartbeat", "POST", "/runs/{run_id}/heartbeat", MEMBER, idempotent=True),
     _e("database_time", "GET", "/time"),
     _e("fail_dead_run", "POST", "/runs/{run_id}/fail-dead", MEMBER),
-    _e("end_run", "POST", "/runs/{run_id}/end", MEMBER),
+    _e("end_run", "POST", "/runs/{run_id}/end", MEMBER, idempotent=True),  # the same end again
     _e("delete_run", "DELETE", "/runs/{run_id}", MEMBER),
     _e("get_run_steps", "GET", "/runs/{run_id}/steps"),
     _e("list_step_run_attempts", "GET", "/runs/{run_id}/steps/{name}/attempts"),
     # step runs
-    _e("create_step_run", "POST", "/step-runs", MEMBER),
-    _e("create_step_runs", "POST", "/step-runs/batch", MEMBER),
+    _e("create_step_run", "POST", "/step-runs", MEMBER, client_id="id"),
+    _e("create_step_runs", "POST", "/step-runs/batch", MEMBER, idempotent=True),  # ids chosen
     _e("update_step_run", "PATCH", "/step-runs/{step_run_id}", MEMBER),
-    _e("complete_step_run", "POST", "/step-runs/{step_run_id}/complete", MEMBER),
+    # A repeat finds the step completed with the same output URIs and answers those versions.
+    _e("complete_step_run", "POST", "/step-runs/{step_run_id}/complete", MEMBER, idempotent=True),
     _e("get_step_run", "GET", "/step-runs/{step_run_id}"),
     _e("list_step_runs", "GET", "/step-runs"),
     _e("find_previous_step_run", "GET", "/step-runs/{step_run_id}/previous"),
@@ -124,9 +133,10 @@ ENDPOINTS: tuple[Endpoint, ...] = (
     _e("add_tags", "POST", "/tag-links", MEMBER, idempotent=True),
     _e("remove_tags", "POST", "/tag-links/remove", MEMBER, idempotent=True),
     _e("get_resource_tags", "POST", "/tag-links/query", idempotent=True),
-    _e("create_run_metadata", "POST", "/metadata", MEMBER),
+    # Metadata: the newest value of a key wins, so writing the same values again changes nothing.
+    _e("create_run_metadata", "POST", "/metadata", MEMBER, idempotent=True),
     _e("get_run_metadata", "POST", "/metadata/query", idempotent=True),
-    _e("record_deferred_writes", "POST", "/metadata/deferred", MEMBER),
+    _e("record_deferred_writes", "POST", "/metadata/deferred", MEMBER, idempotent=True),
     # models
     _e("create_model", "POST", "/models", MEMBER),
     _e("get_model", "GET", "/models/{name_or_id}"),
@@ -149,7 +159,14 @@ ENDPOINTS: tuple[Endpoint, ...] = (
     _e("list_model_version_artifact_links", "GET", "/model-artifact-links"),
     _e("list_model_version_pipeline_run_links", "GET", "/model-run-links"),
     _e("resolve_model_version", "POST", "/model-versions/resolve", MEMBER),
-    _e("prepare_run_model_versions", "POST", "/runs/{run_id}/model-versions", MEMBER),
+    # A repeat finds the versions the run is already linked to, rather than making new ones.
+    _e(
+        "prepare_run_model_versions",
+        "POST",
+        "/runs/{run_id}/model-versions",
+        MEMBER,
+        idempotent=True,
+    ),
     # accounts
     _e("create_user", "POST", "/users", ADMIN),
     _e("get_user", "GET", "/users/{name_or_id}", ADMIN),

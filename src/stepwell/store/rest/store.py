@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 import random
 import time
+import uuid
 from typing import Any
 
 from stepwell.exceptions import StoreError
@@ -213,6 +214,10 @@ class RestStore:
     # -- calls -----------------------------------------------------------------------------------
     def _call(self, endpoint: Endpoint, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
         arguments = bind_arguments(endpoint, args, kwargs)
+        if endpoint.client_id is not None and arguments.get(endpoint.client_id) is None:
+            # Chosen once, sent with every retry: the server answers a repeat with the record
+            # the first attempt made (the connection may drop after it was made).
+            arguments[endpoint.client_id] = uuid.uuid4()
         path, query, body = encode_call(endpoint, arguments)
         response = self._send(
             endpoint.verb,

@@ -47,7 +47,7 @@ from stepwell.store.sql.model_store import (
     resolve_request,
     version_by_id,
 )
-from stepwell.store.sql.model_tables import MODEL_VERSIONS
+from stepwell.store.sql.model_tables import MODEL_VERSION_RUNS, MODEL_VERSIONS, MODELS
 from stepwell.store.sql.model_versions import (
     check_version_name,
     find_version,
@@ -274,11 +274,19 @@ class ModelVersionMethods(SqlStoreBase):
         run_model_key: str | None = None,
     ) -> dict[str, ModelVersionResponse]:
         """The versions a run's models name, found or created, and linked to the run, in one
-        transaction; the one under `run_model_key` becomes the run's own model version."""
+        transaction; the one under `run_model_key` becomes the run's own model version.
+
+        A request for a new version of a model the run is already linked to gets that
+        version: a repeat of this call (its answer lost) must not number another one."""
         wanted = list({request.key: request for request in requests}.values())
 
         def work(connection: Connection) -> dict[str, Row]:
-            resolved = {request.key: resolve_request(connection, request) for request in wanted}
+            linked = _linked_versions(connection, as_uuid(run_id))
+            resolved = {
+                request.key: (linked.get(request.model_name) if request.version is None else None)
+                or resolve_request(connection, request)
+                for request in wanted
+            }
             for row in resolved.values():
                 link_run_to_model_version(connection, row["id"], as_uuid(run_id))
             if run_model_key is not None and run_model_key in resolved:
@@ -294,3 +302,15 @@ class ModelVersionMethods(SqlStoreBase):
         return {
             key: model_version_response(row, row["model_name"], store) for key, row in rows.items()
         }
+
+
+def _linked_versions(connection: Connection, run_id: UUID) -> dict[str, Row]:
+    """Model name -> the newest version of that model linked to run `run_id`."""
+    rows = connection.execute(
+        select(MODEL_VERSIONS, MODELS.c.name.label("model_name"))
+        .join(MODELS, MODELS.c.id == MODEL_VERSIONS.c.model_id)
+        .join(MODEL_VERSION_RUNS, MODEL_VERSION_RUNS.c.model_version_id == MODEL_VERSIONS.c.id)
+        .where(MODEL_VERSION_RUNS.c.pipeline_run_id == run_id)
+        .order_by(MODEL_VERSIONS.c.number)
+    ).all()
+    return {row.model_name: dict(row._mapping) for row in rows}

@@ -3,11 +3,12 @@
 Every function works inside the caller's transaction. A version is found by id, by number
 (an int or a string of digits), by stage (`staging`, `production`, `archived`, `none`; and
 `latest`, the newest) or by name, in that order, as ZenML looks them up. New versions are
-numbered one past the model's highest number; a concurrent writer that took the same number
-makes the insert fail on the unique index, and the caller's transaction is retried
-(`write_new_version`). Moving a version into `staging` or `production` archives the version
-that held the stage when `force` is given and is refused otherwise, in one transaction; the
-partial unique index on (model, stage) guards the same rule against concurrent promotions.
+numbered one past the model's highest number, read after locking the model's row, so that
+concurrent writers number in turn; the unique index still guards the rule (and a name two
+writers chose at once): a violation retries the caller's transaction (`write_new_version`).
+Moving a version into `staging` or `production` archives the version that held the stage
+when `force` is given and is refused otherwise, in one transaction; the partial unique
+index on (model, stage) guards the same rule against concurrent promotions.
 """
 
 from __future__ import annotations
@@ -98,11 +99,16 @@ def insert_version(
     be a number or a stage: those look versions up) or, without one, after its number."""
     if name is not None:
         check_version_name(model["name"], name)
+    now = utc_now()
+    # Touching the model row first locks it until commit on PostgreSQL: concurrent writers of
+    # the same model's versions take turns, and each reads the highest number after the one
+    # before it committed. Without the lock, 64 runs at once all read the same highest number
+    # and lose to each other on the unique index until they run out of attempts.
+    connection.execute(update(MODELS).where(MODELS.c.id == model["id"]).values(updated=now))
     highest = connection.scalar(
         select(func.max(MODEL_VERSIONS.c.number)).where(MODEL_VERSIONS.c.model_id == model["id"])
     )
     number = int(highest or 0) + 1
-    now = utc_now()
     values = {
         "id": uuid4(),
         "model_id": model["id"],
@@ -114,7 +120,6 @@ def insert_version(
         "updated": now,
     }
     connection.execute(MODEL_VERSIONS.insert(), values)
-    connection.execute(update(MODELS).where(MODELS.c.id == model["id"]).values(updated=now))
     return values
 
 

@@ -17,12 +17,13 @@ from sqlalchemy.exc import IntegrityError
 
 from stepwell.config.step_config import StepConfig
 from stepwell.enums import ExecutionStatus
-from stepwell.exceptions import StoreError
+from stepwell.exceptions import EntityNotFoundError, StoreError
 from stepwell.store.models import ArtifactVersionResponse, NewStepRun, StepRunResponse
 from stepwell.store.sql.artifacts import insert_version, lock_artifacts
 from stepwell.store.sql.common import (
     check_transition,
     integrity_error,
+    is_unique_violation,
     to_status,
     write_new_version,
 )
@@ -31,7 +32,14 @@ from stepwell.store.sql.model_links import link_to_model_version
 from stepwell.store.sql.pending import insert_pending, release_pending
 from stepwell.store.sql.queries import add_links, by_id, link_rows, versions_with_names
 from stepwell.store.sql.step_run_reads import StepRunReadMethods
-from stepwell.store.sql.tables import STEP_INPUTS, STEP_OUTPUTS, STEP_RUNS, as_utc, utc_now
+from stepwell.store.sql.tables import (
+    STEP_INPUTS,
+    STEP_OUTPUTS,
+    STEP_RUNS,
+    VERSIONS,
+    as_utc,
+    utc_now,
+)
 
 # Statements built once (see queries.py).
 _INSERT = STEP_RUNS.insert()
@@ -76,6 +84,27 @@ def _row(record: NewStepRun) -> dict[str, Any]:
     }
 
 
+class _CompletedBefore(Exception):
+    """`complete_step_run` came again for a step it already completed (rolls back)."""
+
+
+def _completed_with(
+    connection: Connection, step_run_id: UUID, outputs: dict[str, list[dict[str, Any]]]
+) -> bool:
+    """Whether the step run is completed with exactly these output URIs: the caller's
+    earlier call, whose answer was lost, recorded them (URIs are unique to an attempt)."""
+    status = connection.scalar(select(STEP_RUNS.c.status).where(STEP_RUNS.c.id == step_run_id))
+    if status != ExecutionStatus.COMPLETED.value:
+        return False
+    recorded = connection.execute(
+        select(STEP_OUTPUTS.c.name, VERSIONS.c.uri)
+        .join(VERSIONS, VERSIONS.c.id == STEP_OUTPUTS.c.artifact_version_id)
+        .where(STEP_OUTPUTS.c.step_run_id == step_run_id)
+    ).all()
+    wanted = {(name, fields["uri"]) for name, versions in outputs.items() for fields in versions}
+    return {(name, uri) for name, uri in recorded} == wanted
+
+
 class StepRunMethods(StepRunReadMethods):
     """The step-run half of `SqlStore`: recording attempts (reads: `step_run_reads`)."""
 
@@ -101,8 +130,12 @@ class StepRunMethods(StepRunReadMethods):
         hydrate: bool = True,
         pending_uris: Sequence[str] = (),
         model_version_id: UUID | None = None,
+        id: UUID | None = None,
     ) -> StepRunResponse:
         """Record one attempt of step invocation `name`, linked to its input artifact versions.
+
+        `id`: the new record's id, chosen by the caller so that it may repeat the call after
+        losing the answer: a repeat returns the record the first call made.
 
         `pending_uris`: where the attempt will write its outputs, recorded in the same
         transaction (write-ahead), so that bytes of an attempt that never ends can be found.
@@ -129,6 +162,7 @@ class StepRunMethods(StepRunReadMethods):
             logs_uri=logs_uri,
             status_message=status_message,
             model_version_id=model_version_id,
+            **({"id": as_uuid(id)} if id is not None else {}),
         )
         values = _row(record)
 
@@ -160,15 +194,44 @@ class StepRunMethods(StepRunReadMethods):
         try:
             return self._db.write(work)
         except IntegrityError as error:
+            if id is not None and is_unique_violation(error):
+                earlier = self._made_before(record)
+                if earlier is not None:
+                    return earlier
             raise integrity_error(f"record step run '{name}'", error) from error
+
+    def _made_before(self, record: NewStepRun) -> StepRunResponse | None:
+        """The step run an earlier call recorded as `record` (same id, run and name)."""
+        try:
+            earlier = self.get_step_run(record.id)
+        except EntityNotFoundError:
+            return None
+        same = (earlier.pipeline_run_id, earlier.name) == (record.pipeline_run_id, record.name)
+        return earlier if same else None
 
     def create_step_runs(self, records: Sequence[NewStepRun]) -> None:
         """Record several step runs, with their input and output links, in one transaction.
 
         The orchestrator writes a burst of cache hits this way: one commit for all of them.
+        The records' ids are chosen by the caller, so a repeat of the call (after its answer
+        was lost) finds them written and writes nothing.
         """
         if not records:
             return
+        try:
+            self._insert_step_runs(records)
+        except IntegrityError as error:
+            if is_unique_violation(error):
+                with self._db.read() as connection:
+                    ids = [record.id for record in records]
+                    known = select(STEP_RUNS.c.id).where(STEP_RUNS.c.id.in_(ids))
+                    made = set(connection.scalars(known))
+                if made == set(ids):  # all written by an earlier call: a repeat
+                    return
+            names = ", ".join(record.name for record in records)
+            raise integrity_error(f"record step runs {names}", error) from error
+
+    def _insert_step_runs(self, records: Sequence[NewStepRun]) -> None:
         rows = [_row(record) for record in records]
         inputs = [link for r in records for link in link_rows(r.id, r.inputs)]
         outputs = [link for r in records for link in link_rows(r.id, r.outputs)]
@@ -188,11 +251,7 @@ class StepRunMethods(StepRunReadMethods):
                         [i for ids in record.outputs.values() for i in ids],
                     )
 
-        try:
-            self._db.write(work)
-        except IntegrityError as error:
-            names = ", ".join(record.name for record in records)
-            raise integrity_error(f"record step runs {names}", error) from error
+        self._db.write(work)
 
     def update_step_run(
         self,
@@ -276,6 +335,8 @@ class StepRunMethods(StepRunReadMethods):
                 {"b_id": run_id, "end_time": as_utc(end_time), "updated": utc_now()},
             )
             if done.rowcount != 1:
+                if _completed_with(connection, run_id, outputs):
+                    raise _CompletedBefore  # a repeat of this call: nothing to write
                 raise StoreError(f"Step run {step_run_id} is not running; it cannot complete.")
             release_pending(connection, run_id)  # its bytes are recorded now
             if model_version_id is not None:
@@ -290,7 +351,10 @@ class StepRunMethods(StepRunReadMethods):
             )
             return rows
 
-        rows = write_new_version(self._db, work, f"complete step run {step_run_id}")
+        try:
+            rows = write_new_version(self._db, work, f"complete step run {step_run_id}")
+        except _CompletedBefore:  # the answer to the first call was lost; this is it again
+            return self.get_step_run(run_id).outputs
         return {
             name: [
                 version_response(row, fields["name"], self._store())

@@ -253,14 +253,16 @@ class SqlStore(
         orchestrator_start_token: str | None = None,
         heartbeat_interval: float | None = None,
         schedule_id: UUID | None = None,
+        id: UUID | None = None,
     ) -> PipelineRunResponse:
         """Record a new run; its name must be unused (DuplicateRunNameError otherwise).
 
         `heartbeat_interval`: how often its orchestrator will beat (readers judge it by it);
-        `schedule_id`: the schedule that started it, if one did."""
+        `schedule_id`: the schedule that started it, if one did; `id`: the new run's id, chosen
+        by the caller so that it may repeat the call (a repeat returns the run it made)."""
         now = utc_now()
         values = {
-            "id": uuid4(),
+            "id": as_uuid(id) if id is not None else uuid4(),
             "name": name,
             "pipeline_id": pipeline_id,
             "pipeline_name": pipeline_name,
@@ -287,6 +289,12 @@ class SqlStore(
         try:
             self._db.write(lambda connection: connection.execute(_INSERT_RUN, values))
         except IntegrityError as error:  # the unique name constraint says it is taken
+            if id is not None and is_unique_violation(error):
+                with self._db.read() as connection:
+                    made = connection.execute(select(RUNS).where(RUNS.c.id == values["id"]))
+                    earlier = made.first()
+                if earlier is not None and earlier.name == name:  # this call, made before
+                    return run_response(earlier._mapping, self)
             if is_unique_violation(error):
                 raise _duplicate_run_name(name) from error
             raise integrity_error(f"create run '{name}'", error) from error
