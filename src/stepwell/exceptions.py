@@ -34,7 +34,8 @@
     │   ├── EntityNotFoundError      (also KeyError)
     │   │   └── ModelVersionNotFoundError
     │   ├── EntityInUseError         (also IllegalOperationError)
-    │   └── QueryError               (also ValueError)
+    │   ├── QueryError               (also ValueError)
+    │   └── ServerUnreachableError
     ├── AlerterError
     │   ├── AlerterDeliveryError
     │   └── AlerterNotSupportedError (also NotImplementedError)
@@ -234,6 +235,10 @@ class EntityInUseError(StoreError, IllegalOperationError):
 
 class QueryError(StoreError, ValueError):
     """Raised when a list call's filter, sort or page cannot be used; names the valid ones."""
+
+
+class ServerUnreachableError(StoreError):
+    """Raised when the stepwell server cannot be reached (refused, timed out, dropped)."""
 
 
 class AlerterError(StepwellError):

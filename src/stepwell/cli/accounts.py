@@ -14,6 +14,7 @@ from typing import Any
 
 import typer
 
+from stepwell.cli.confirm import confirm_or_stop
 from stepwell.cli.errors import CliError
 from stepwell.cli.output import (
     OUTPUT_OPTION,
@@ -25,7 +26,7 @@ from stepwell.cli.output import (
     show,
     show_record,
 )
-from stepwell.cli.paging import PAGE_OPTION, SIZE_OPTION, SORT_OPTION
+from stepwell.cli.paging import PAGE_OPTION, SIZE_OPTION, SORT_OPTION, empty_text
 
 users = typer.Typer(help="Users: people who log in with a password.", no_args_is_help=True)
 service_accounts = typer.Typer(
@@ -86,26 +87,43 @@ def _read_password(given: str | None, from_stdin: bool, confirm: bool) -> str:
 
 
 PASSWORD_OPTION = typer.Option(
-    None, "--password", help="The password (visible in shell history; prefer the prompt)."
+    None,
+    "--password",
+    metavar="PASSWORD",
+    help="The password (visible in shell history; prefer the prompt).",
 )
 PASSWORD_STDIN_OPTION = typer.Option(
-    False, "--password-stdin", help="Read the password from the first line of stdin."
+    False, "--password-stdin", metavar="", help="Read the password from the first line of stdin."
 )
-YES_OPTION = typer.Option(False, "--yes", "-y", help="Don't ask for confirmation.")
+YES_OPTION = typer.Option(False, "--yes", "-y", metavar="", help="Don't ask for confirmation.")
+# Meaningful placeholders in help: NAME, ROLE, ... rather than the Python types (`<str>`).
+ACCOUNT_ARGUMENT = typer.Argument(..., metavar="NAME", help="Name, id or id prefix.")
+ROLE_OPTION = typer.Option("member", "--role", metavar="ROLE", help=ROLE_HELP)
+
+
+def _refuse_taken_name(client: Any, name: str) -> None:
+    """Fail as creating would, if a user or service account is already named `name`."""
+    from stepwell.exceptions import EntityExistsError
+
+    if client.store.list_users(name=name, size=1).total:
+        raise EntityExistsError(f"An account named '{name}' already exists.")
 
 
 # -- users ---------------------------------------------------------------------------------------
 @users.command("create")
 def create_user(
-    name: str = typer.Argument(..., help="The user's name."),
-    role: str = typer.Option("member", "--role", help=ROLE_HELP),
+    name: str = typer.Argument(..., metavar="NAME", help="The user's name."),
+    role: str = ROLE_OPTION,
     password: str | None = PASSWORD_OPTION,
     password_stdin: bool = PASSWORD_STDIN_OPTION,
     output: OutputFormat = OUTPUT_OPTION,
 ) -> None:
     """Create a user (asks for the password unless given)."""
+    client = _client()
+    if password is None and not password_stdin:
+        _refuse_taken_name(client, name)  # before asking for a password twice
     secret = _read_password(password, password_stdin, confirm=True)
-    user = _client().create_user(name, password=secret, role=role)
+    user = client.create_user(name, password=secret, role=role)
     if output is OutputFormat.json:
         print_json(account_row(user))
         return
@@ -114,7 +132,9 @@ def create_user(
 
 @users.command("list")
 def list_users(
-    role: str | None = typer.Option(None, "--role", help="Only users of this role."),
+    role: str | None = typer.Option(
+        None, "--role", metavar="ROLE", help="Only users of this role."
+    ),
     limit: int = SIZE_OPTION,
     page: int = PAGE_OPTION,
     sort_by: str | None = SORT_OPTION,
@@ -123,12 +143,13 @@ def list_users(
     """List users."""
     filters = {} if role is None else {"role": role}
     found = _client().list_users(sort_by=sort_by or "created", page=page, size=limit, **filters)
-    show([account_row(u) for u in found], ACCOUNT_COLUMNS, output, empty="No users.")
+    empty = empty_text("users", "No users.", role, page=page)
+    show([account_row(u) for u in found], ACCOUNT_COLUMNS, output, empty=empty)
 
 
 @users.command("describe")
 def describe_user(
-    name: str = typer.Argument(..., help="Name, id or id prefix."),
+    name: str = ACCOUNT_ARGUMENT,
     output: OutputFormat = OUTPUT_OPTION,
 ) -> None:
     """Show a user."""
@@ -138,10 +159,10 @@ def describe_user(
 
 @users.command("update")
 def update_user(
-    name: str = typer.Argument(..., help="Name, id or id prefix."),
-    role: str | None = typer.Option(None, "--role", help=ROLE_HELP),
+    name: str = ACCOUNT_ARGUMENT,
+    role: str | None = typer.Option(None, "--role", metavar="ROLE", help=ROLE_HELP),
     active: bool | None = typer.Option(
-        None, "--active/--inactive", help="Let the user log in, or stop them."
+        None, "--active/--inactive", metavar="", help="Let the user log in, or stop them."
     ),
     password: str | None = PASSWORD_OPTION,
     password_stdin: bool = PASSWORD_STDIN_OPTION,
@@ -162,14 +183,11 @@ def update_user(
 
 
 @users.command("delete")
-def delete_user(
-    name: str = typer.Argument(..., help="Name, id or id prefix."), yes: bool = YES_OPTION
-) -> None:
+def delete_user(name: str = ACCOUNT_ARGUMENT, yes: bool = YES_OPTION) -> None:
     """Delete a user."""
     client = _client()
     user = client.get_user(name)
-    if not yes:
-        typer.confirm(f"Delete user '{user.name}'?", abort=True, err=True)
+    confirm_or_stop(f"Delete user '{user.name}'?", f"Deleting user '{user.name}'", yes=yes)
     client.delete_user(user.id)
     say(f"Deleted user '{user.name}'.")
 
@@ -177,8 +195,8 @@ def delete_user(
 # -- service accounts ----------------------------------------------------------------------------
 @service_accounts.command("create")
 def create_service_account(
-    name: str = typer.Argument(..., help="The service account's name."),
-    role: str = typer.Option("member", "--role", help=ROLE_HELP),
+    name: str = typer.Argument(..., metavar="NAME", help="The service account's name."),
+    role: str = ROLE_OPTION,
     output: OutputFormat = OUTPUT_OPTION,
 ) -> None:
     """Create a service account; give it a key with `stepwell api-key create`."""
@@ -203,21 +221,24 @@ def list_service_accounts(
         [account_row(a) for a in found],
         ACCOUNT_COLUMNS,
         output,
-        empty="No service accounts; make one with `stepwell service-account create NAME`.",
+        empty=empty_text(
+            "service accounts",
+            "No service accounts; make one with `stepwell service-account create NAME`.",
+            page=page,
+        ),
     )
 
 
 @service_accounts.command("delete")
-def delete_service_account(
-    name: str = typer.Argument(..., help="Name, id or id prefix."), yes: bool = YES_OPTION
-) -> None:
+def delete_service_account(name: str = ACCOUNT_ARGUMENT, yes: bool = YES_OPTION) -> None:
     """Delete a service account and its API keys."""
     client = _client()
     account = client.get_service_account(name)
-    if not yes:
-        typer.confirm(
-            f"Delete service account '{account.name}' and its API keys?", abort=True, err=True
-        )
+    confirm_or_stop(
+        f"Delete service account '{account.name}' and its API keys?",
+        f"Deleting service account '{account.name}'",
+        yes=yes,
+    )
     client.delete_service_account(account.id)
     say(f"Deleted service account '{account.name}'.")
 
@@ -231,7 +252,7 @@ SERVICE_ACCOUNT_ARGUMENT = typer.Argument(
 @api_keys.command("create")
 def create_api_key(
     service_account: str = SERVICE_ACCOUNT_ARGUMENT,
-    name: str = typer.Argument(..., help="A name for the key, e.g. 'ci'."),
+    name: str = typer.Argument(..., metavar="KEY_NAME", help="A name for the key, e.g. 'ci'."),
     output: OutputFormat = OUTPUT_OPTION,
 ) -> None:
     """Create an API key; it is shown once, now, and cannot be shown again."""
@@ -265,7 +286,7 @@ def list_api_keys(
         [key_row(k, account.name) for k in found],
         ["name", "active", "created", "last_used", "id"],
         output,
-        empty=f"'{account.name}' has no API keys.",
+        empty=empty_text("API keys", f"'{account.name}' has no API keys.", page=page),
     )
 
 

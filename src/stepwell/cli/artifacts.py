@@ -11,9 +11,10 @@ from typing import Any
 
 import typer
 
+from stepwell.cli.confirm import confirm_or_stop
 from stepwell.cli.errors import CliError, hint
 from stepwell.cli.output import OUTPUT_OPTION, OutputFormat, iso, say, show, show_record
-from stepwell.cli.paging import PAGE_OPTION, SIZE_OPTION, SORT_OPTION
+from stepwell.cli.paging import PAGE_OPTION, SIZE_OPTION, SORT_OPTION, empty_text
 
 app = typer.Typer(help="Artifacts: the stored outputs of steps.", no_args_is_help=True)
 
@@ -88,7 +89,7 @@ def list_artifacts(
         rows,
         ["name", "latest_version", "versions", "data_type", "created"],
         output,
-        empty="No artifacts yet.",
+        empty=empty_text("artifacts", "No artifacts yet.", page=page),
     )
 
 
@@ -151,8 +152,11 @@ def prune_artifacts(
     that were killed, stale staging folders). Nothing a record points to is removed."""
     from stepwell.client import Client
 
-    if not yes:
-        typer.confirm("Delete unused artifact versions and unrecorded files?", abort=True, err=True)
+    confirm_or_stop(
+        "Delete unused artifact versions and unrecorded files?",
+        "Pruning artifacts",
+        yes=yes,
+    )
     import logging
 
     from stepwell.logger import at_least

@@ -16,6 +16,7 @@ from typing import Any
 
 import typer
 
+from stepwell.cli.confirm import confirm_or_stop
 from stepwell.cli.errors import CliError
 from stepwell.cli.output import OUTPUT_OPTION, OutputFormat, note, say, show_record
 from stepwell.config import environment
@@ -89,14 +90,48 @@ def home_origin() -> str:
 
 def status(output: OutputFormat = OUTPUT_OPTION) -> None:
     """Show the server (or local store), artifact store, home folder, active stack and what
-    the store holds."""
+    the store holds. A server that cannot be used is reported as such (exit 0), with why."""
     from stepwell.client import Client
-
-    client = Client()
-    stack = client.active_stack
     from stepwell.config.server_connection import server_connection
+    from stepwell.exceptions import StoreError
 
     connection = server_connection()
+    try:
+        fields = _status_fields(Client(), connection)
+    except StoreError as error:
+        if connection is None:
+            raise
+        fields = _unusable_server_fields(connection, error)
+        note(str(error))
+    show_record(fields, output, title="stepwell status")
+
+
+def _unusable_server_fields(connection: Any, error: Exception) -> dict[str, Any]:
+    """The status report when the server in use does not answer (or refuses us): where
+    things would be, and why the store's contents are unknown."""
+    from stepwell.exceptions import ServerUnreachableError, StepwellError
+
+    unreachable = isinstance(error, ServerUnreachableError)
+    details = error.details if isinstance(error, StepwellError) else {}
+    url = masked_url(connection.url)
+    return {
+        "server": url,
+        "store_url": url,
+        "reachable": not unreachable,
+        "problem": details.get("reason") if unreachable else str(error),
+        "artifact_store": None,
+        "home": str(environment.home_folder()),
+        "home_from": home_origin(),
+        "active_stack": None,
+        "pipelines": None,
+        "runs": None,
+        "artifacts": None,
+    }
+
+
+def _status_fields(client: Any, connection: Any) -> dict[str, Any]:
+    """The status report of a store that answers."""
+    stack = client.active_stack
     fields: dict[str, Any] = {
         "server": connection.url if connection else "none (the local store)",
         "store_url": masked_url(client.store.url),
@@ -108,7 +143,7 @@ def status(output: OutputFormat = OUTPUT_OPTION) -> None:
         "runs": len(client.list_pipeline_runs(size=1_000_000)),
         "artifacts": len(client.list_artifacts(size=1_000_000)),
     }
-    show_record(fields, output, title="stepwell status")
+    return fields
 
 
 def clean(
@@ -128,9 +163,10 @@ def clean(
     if not targets:
         say(f"Nothing to delete in {home}.")
         return
-    if not yes:
-        listing = ", ".join(path.name for path in targets)
-        typer.confirm(f"Delete {listing} in {home}?", abort=True, err=True)
+    listing = ", ".join(path.name for path in targets)
+    confirm_or_stop(
+        f"Delete {listing} in {home}?", f"Deleting the store and artifacts in {home}", yes=yes
+    )
     from stepwell.store.active import reset_store
 
     reset_store()  # close this process's connections first (that also ends the WAL files)

@@ -17,6 +17,7 @@ from typing import Any
 import typer
 
 from stepwell.cli import model_compare
+from stepwell.cli.confirm import confirm_or_stop
 from stepwell.cli.errors import CliError, hint
 from stepwell.cli.output import (
     OUTPUT_OPTION,
@@ -286,8 +287,7 @@ def delete_version(
     client = Client()
     record = get_version(client, model, version)
     label = f"version {record.name} of model '{record.model_name}'"
-    if not yes:
-        typer.confirm(f"Delete {label}?", abort=True, err=True)
+    confirm_or_stop(f"Delete {label}?", f"Deleting {label}", yes=yes)
     client.delete_model_version(record.id)
     if output is OutputFormat.json:
         print_json(

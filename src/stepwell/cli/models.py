@@ -13,6 +13,7 @@ from typing import Any
 import typer
 
 from stepwell.cli import model_versions
+from stepwell.cli.confirm import confirm_or_stop
 from stepwell.cli.model_versions import MODEL_ARGUMENT, get_model, tag_names, version_row
 from stepwell.cli.output import (
     OUTPUT_OPTION,
@@ -23,7 +24,7 @@ from stepwell.cli.output import (
     show,
     show_record,
 )
-from stepwell.cli.paging import PAGE_OPTION, SIZE_OPTION, SORT_OPTION
+from stepwell.cli.paging import PAGE_OPTION, SIZE_OPTION, SORT_OPTION, empty_text
 
 app = typer.Typer(
     help="Models: named, versioned results of pipelines, with stages.", no_args_is_help=True
@@ -90,7 +91,13 @@ def list_models(
         rows,
         ["name", "latest_version", "version_count", "tags", "created"],
         output,
-        empty="No models yet; run a pipeline with `@pipeline(model=Model(name=...))`.",
+        empty=empty_text(
+            "models",
+            "No models yet; run a pipeline with `@pipeline(model=Model(name=...))`.",
+            name,
+            tag,
+            page=page,
+        ),
     )
 
 
@@ -136,10 +143,11 @@ def delete_model(
     client = Client()
     record = get_model(client, model)
     count = _version_count(client, record)
-    if not yes:
-        typer.confirm(
-            f"Delete model '{record.name}' and its {count} version(s)?", abort=True, err=True
-        )
+    confirm_or_stop(
+        f"Delete model '{record.name}' and its {count} version(s)?",
+        f"Deleting model '{record.name}'",
+        yes=yes,
+    )
     client.delete_model(record.id)
     if output is OutputFormat.json:
         print_json(

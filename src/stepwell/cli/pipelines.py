@@ -11,9 +11,10 @@ from typing import Any
 import typer
 
 from stepwell.cli import runs
+from stepwell.cli.confirm import confirm_or_stop
 from stepwell.cli.errors import hint
 from stepwell.cli.output import OUTPUT_OPTION, OutputFormat, iso, say, show
-from stepwell.cli.paging import PAGE_OPTION, SIZE_OPTION, SORT_OPTION
+from stepwell.cli.paging import PAGE_OPTION, SIZE_OPTION, SORT_OPTION, empty_text
 
 app = typer.Typer(help="Pipelines and their runs.", no_args_is_help=True)
 app.add_typer(runs.app, name="runs")
@@ -53,7 +54,12 @@ def list_pipelines(
         rows,
         ["name", "latest_run", "status", "created"],
         output,
-        empty="No pipelines yet; run one with `stepwell run MODULE:PIPELINE`.",
+        empty=empty_text(
+            "pipelines",
+            "No pipelines yet; run one with `stepwell run MODULE:PIPELINE`.",
+            name,
+            page=page,
+        ),
     )
 
 
@@ -69,9 +75,10 @@ def delete_pipeline(
     with hint(LIST_HINT):
         pipeline = client.get_pipeline(name)
     count = len(client.list_pipeline_runs(pipeline_name=pipeline.name, size=1_000_000))
-    if not yes:
-        typer.confirm(
-            f"Delete pipeline '{pipeline.name}' and its {count} run(s)?", abort=True, err=True
-        )
+    confirm_or_stop(
+        f"Delete pipeline '{pipeline.name}' and its {count} run(s)?",
+        f"Deleting pipeline '{pipeline.name}'",
+        yes=yes,
+    )
     client.delete_pipeline(pipeline.id)
     say(f"Deleted pipeline '{pipeline.name}' and {count} run(s).")

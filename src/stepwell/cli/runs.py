@@ -12,6 +12,7 @@ from typing import Any
 
 import typer
 
+from stepwell.cli.confirm import confirm_or_stop
 from stepwell.cli.errors import CliError, hint
 from stepwell.cli.output import (
     OUTPUT_OPTION,
@@ -171,8 +172,7 @@ def delete_run(
 
     client = Client()
     record = _get_run(client, run)
-    if not yes:
-        typer.confirm(f"Delete run '{record.name}'?", abort=True, err=True)
+    confirm_or_stop(f"Delete run '{record.name}'?", f"Deleting run '{record.name}'", yes=yes)
     client.delete_pipeline_run(record.id)
     say(f"Deleted run '{record.name}'.")
 

@@ -11,8 +11,9 @@ from typing import Any
 
 import typer
 
+from stepwell.cli.confirm import confirm_or_stop
 from stepwell.cli.output import OUTPUT_OPTION, OutputFormat, iso, print_json, say, show
-from stepwell.cli.paging import PAGE_OPTION, SIZE_OPTION, SORT_OPTION
+from stepwell.cli.paging import PAGE_OPTION, SIZE_OPTION, SORT_OPTION, empty_text
 
 app = typer.Typer(
     help="Schedules: snapshots the stepwell server runs by cron expression or interval.",
@@ -74,7 +75,13 @@ def list_schedules(
         [schedule_row(schedule) for schedule in schedules],
         ["name", "active", "timing", "next_run_time", "last_run_time", "id"],
         output,
-        empty="No schedules yet; call a pipeline with `with_options(schedule=Schedule(...))`.",
+        empty=empty_text(
+            "schedules",
+            "No schedules yet; call a pipeline with `with_options(schedule=Schedule(...))`.",
+            name,
+            active,
+            page=page,
+        ),
     )
 
 
@@ -129,8 +136,9 @@ def delete_schedule(
 
     client = Client()
     schedule = client.get_schedule(name)
-    if not yes:
-        typer.confirm(f"Delete schedule '{schedule.name}'?", abort=True, err=True)
+    confirm_or_stop(
+        f"Delete schedule '{schedule.name}'?", f"Deleting schedule '{schedule.name}'", yes=yes
+    )
     client.delete_schedule(schedule.id)
     if output is OutputFormat.json:
         print_json({"deleted": "schedule", "name": schedule.name, "id": str(schedule.id)})

@@ -17,9 +17,10 @@ from typing import Any
 
 import typer
 
+from stepwell.cli.confirm import confirm_or_stop
 from stepwell.cli.errors import CliError
 from stepwell.cli.output import OUTPUT_OPTION, OutputFormat, iso, print_json, say, show, show_record
-from stepwell.cli.paging import PAGE_OPTION, SIZE_OPTION, SORT_OPTION
+from stepwell.cli.paging import PAGE_OPTION, SIZE_OPTION, SORT_OPTION, empty_text
 from stepwell.utils.redact import MASK
 
 app = typer.Typer(help="Secrets: named values kept encrypted in the store.", no_args_is_help=True)
@@ -129,7 +130,12 @@ def list_secrets(
         rows,
         ["name", "keys", "id", "created"],
         output,
-        empty="No secrets yet; create one with `stepwell secret create NAME --key=value`.",
+        empty=empty_text(
+            "secrets",
+            "No secrets yet; create one with `stepwell secret create NAME --key=value`.",
+            name,
+            page=page,
+        ),
     )
 
 
@@ -207,8 +213,7 @@ def delete_secret(
 
     client = Client()
     secret = client.get_secret(name, allow_partial_name_match=False)
-    if not yes:
-        typer.confirm(f"Delete secret '{secret.name}'?", abort=True, err=True)
+    confirm_or_stop(f"Delete secret '{secret.name}'?", f"Deleting secret '{secret.name}'", yes=yes)
     client.delete_secret(secret.id)
     if output is OutputFormat.json:
         print_json({"deleted": "secret", "name": secret.name, "id": str(secret.id)})

@@ -5,6 +5,10 @@ The process management is `stepwell.server.process`'s; this module parses the fl
 the `STEPWELL_SERVER_*` variables: `stepwell.server.settings`) and renders. `start` runs the
 server in the background unless `--foreground` is given, waits until it answers, and on the
 very first start says where the first admin's password is and how to log in with it.
+
+A home folder may *use* another server (a saved `stepwell login`, or STEPWELL_SERVER_URL):
+`status` reports that one too (`stepwell.cli.server_in_use`), and `stop` and `logs` say
+that they manage only the server started from this home folder, naming the one in use.
 """
 
 from __future__ import annotations
@@ -14,7 +18,15 @@ from typing import Any
 
 import typer
 
-from stepwell.cli.output import OUTPUT_OPTION, OutputFormat, echo, note, say, show_record
+from stepwell.cli.output import (
+    OUTPUT_OPTION,
+    OutputFormat,
+    echo,
+    note,
+    print_json,
+    say,
+    show_record,
+)
 
 app = typer.Typer(
     help="Run a stepwell server: one shared store for a team, over a REST API.",
@@ -60,21 +72,29 @@ def start(
 
 @app.command("stop")
 def stop() -> None:
-    """Stop the server started from this home folder."""
+    """Stop the server started from this home folder (only that one)."""
+    from stepwell.cli import server_in_use
     from stepwell.server import process
 
     stopped = process.stop()
     if stopped is None:
-        say("The stepwell server is not running.")
-        return
-    say(f"Stopped the stepwell server at {stopped.url} (pid {stopped.pid}).")
+        say("The stepwell server of this home folder is not running.")
+    else:
+        say(f"Stopped the stepwell server at {stopped.url} (pid {stopped.pid}).")
+    connection = server_in_use.in_use()
+    if connection is not None and (stopped is None or stopped.url != connection.url):
+        note(server_in_use.elsewhere_note("stop", connection))
 
 
 @app.command("status")
 def status(output: OutputFormat = OUTPUT_OPTION) -> None:
-    """Whether the server runs, where, which version and with which pid."""
+    """Whether the server started from this home folder runs (where, which version, which
+    pid), and which server this home folder uses and whether it answers."""
+    from stepwell.cli import server_in_use
     from stepwell.server import process
 
+    connection = server_in_use.in_use()
+    in_use = None if connection is None else server_in_use.probe(connection)
     record = process.running()
     fields: dict[str, Any] = {"running": record is not None}
     if record is not None:
@@ -88,7 +108,12 @@ def status(output: OutputFormat = OUTPUT_OPTION) -> None:
             started=_local_time(record.started),
         )
     fields["log"] = str(process.log_path())
-    show_record(fields, output, title="stepwell server")
+    if output is OutputFormat.json:
+        print_json({**fields, "in_use": in_use})
+        return
+    if in_use is not None:
+        show_record(in_use, output, title="Server in use")
+    show_record(fields, output, title="Server started from this home folder")
 
 
 @app.command("logs")
@@ -98,9 +123,14 @@ def logs(
     ),
     lines: int = typer.Option(50, "--lines", "-n", min=0, help="How many last lines to show."),
 ) -> None:
-    """Show the end of the server's log."""
+    """Show the end of the log of the server started from this home folder."""
+    from stepwell.cli import server_in_use
     from stepwell.server import process
 
+    connection = server_in_use.in_use()
+    record = process.running()
+    if connection is not None and (record is None or record.url != connection.url):
+        note(server_in_use.elsewhere_note("logs", connection))
     path = process.log_path()
     if not path.exists():
         note(f"No server log yet ({path}); start the server with `stepwell server start`.")

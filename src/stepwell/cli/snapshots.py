@@ -12,8 +12,10 @@ from typing import Any
 
 import typer
 
+from stepwell.cli.confirm import confirm_or_stop
 from stepwell.cli.errors import CliError, hint
 from stepwell.cli.output import OUTPUT_OPTION, OutputFormat, iso, note, say, show, show_record
+from stepwell.cli.paging import empty_text
 
 app = typer.Typer(help="Snapshots: stored pipelines that can be triggered.", no_args_is_help=True)
 
@@ -55,7 +57,11 @@ def list_snapshots(
         [snapshot_row(snapshot) for snapshot in snapshots],
         ["name", "pipeline", "created", "description"],
         output,
-        empty="No snapshots yet; make one with `my_pipeline.create_snapshot(name=...)`.",
+        empty=empty_text(
+            "snapshots",
+            "No snapshots yet; make one with `my_pipeline.create_snapshot(name=...)`.",
+            pipeline,
+        ),
     )
 
 
@@ -143,8 +149,7 @@ def delete_snapshot(
     client = Client()
     record = _get(client, snapshot)
     label = record.name or str(record.id)
-    if not yes:
-        typer.confirm(f"Delete snapshot '{label}'?", abort=True, err=True)
+    confirm_or_stop(f"Delete snapshot '{label}'?", f"Deleting snapshot '{label}'", yes=yes)
     client.delete_snapshot(record.id)
     say(f"Deleted snapshot '{label}'.")
 

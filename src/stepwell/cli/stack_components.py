@@ -12,6 +12,7 @@ from typing import Any
 
 import typer
 
+from stepwell.cli.confirm import confirm_or_stop
 from stepwell.cli.errors import CliError, hint
 from stepwell.cli.output import OUTPUT_OPTION, OutputFormat, iso, say, show, show_record
 from stepwell.enums import StackComponentType
@@ -142,7 +143,6 @@ def delete_component(
     client = Client()
     component = find_component(client, name, kind)
     label = f"{component.type.value} '{component.name}'"
-    if not yes:
-        typer.confirm(f"Delete {label}?", abort=True, err=True)
+    confirm_or_stop(f"Delete {label}?", f"Deleting {label}", yes=yes)
     client.delete_stack_component(component.id, component.type)
     say(f"Deleted {label}.")

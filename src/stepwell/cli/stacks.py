@@ -12,6 +12,7 @@ from typing import Any
 import typer
 
 from stepwell.cli import stack_components
+from stepwell.cli.confirm import confirm_or_stop
 from stepwell.cli.errors import hint
 from stepwell.cli.output import OUTPUT_OPTION, OutputFormat, iso, say, show, show_record
 
@@ -124,7 +125,6 @@ def delete_stack(
     client = Client()
     with hint(LIST_HINT):
         stack = client.get_stack(name)
-    if not yes:
-        typer.confirm(f"Delete stack '{stack.name}'?", abort=True, err=True)
+    confirm_or_stop(f"Delete stack '{stack.name}'?", f"Deleting stack '{stack.name}'", yes=yes)
     client.delete_stack(stack.id)
     say(f"Deleted stack '{stack.name}'.")

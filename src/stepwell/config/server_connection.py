@@ -22,6 +22,8 @@ ENV_SERVER_USERNAME = "STEPWELL_SERVER_USERNAME"
 ENV_SERVER_PASSWORD = "STEPWELL_SERVER_PASSWORD"
 ENV_STORE_API_KEY = "STEPWELL_STORE_API_KEY"
 CONFIG_KEY = "server"
+# `ServerConnection.source` of a login saved in config.yaml (else the variable's name).
+SAVED_LOGIN = "saved login"
 # What the choice depends on, for callers that cache it (see `store.active`).
 ENV_NAMES = (
     ENV_SERVER_URL,
@@ -42,6 +44,8 @@ class ServerConnection:
     username: str | None = None
     password: str | None = None
     session_token: str | None = None
+    # Where the URL came from: the variable's name, or SAVED_LOGIN (`stepwell logout` ends it).
+    source: str = SAVED_LOGIN
 
     def __repr__(self) -> str:  # credentials never show up in reprs or logs
         return f"ServerConnection(url={self.url!r})"
@@ -68,11 +72,12 @@ def server_connection() -> ServerConnection | None:
             os.environ.get(ENV_API_KEY) or None,
             os.environ.get(ENV_SERVER_USERNAME) or None,
             os.environ.get(ENV_SERVER_PASSWORD) or None,
+            source=ENV_SERVER_URL,
         )
     store_url = os.environ.get("STEPWELL_STORE_URL", "").strip()
     if is_server_url(store_url):
         key = os.environ.get(ENV_STORE_API_KEY) or os.environ.get(ENV_API_KEY) or None
-        return ServerConnection(store_url.rstrip("/"), key)
+        return ServerConnection(store_url.rstrip("/"), key, source="STEPWELL_STORE_URL")
     if store_url:
         return None  # an explicit database URL wins over a saved login
     saved = read_home_config().get(CONFIG_KEY)
@@ -83,6 +88,7 @@ def server_connection() -> ServerConnection | None:
             saved.get("username") or None,
             saved.get("password") or None,
             saved.get("session_token") or None,
+            source=SAVED_LOGIN,
         )
     return None
 

@@ -27,6 +27,7 @@ from stepwell.enums import ModelStages
 from stepwell.exceptions import ModelArtifactNotFoundError, ModelError
 from stepwell.model.lazy import ModelArtifactReference
 from stepwell.model.plane import get_plane
+from stepwell.model.stages import stage_value
 
 # The store's `ModelVersionResponse` (the store sits above this layer, so it is not named).
 ModelVersionResponse = Any
@@ -219,7 +220,8 @@ class Model(BaseModel):
         """Move this version to `stage`; a stage another version holds moves only with
         `force=True` (that version becomes archived). Inside a step, checked at once and
         recorded with the step's outputs."""
-        get_plane().set_stage(self.id, str(getattr(stage, "value", stage)), force)
+        target = stage_value(stage)  # a bad stage fails before a version is looked up or made
+        get_plane().set_stage(self.id, target, force)
 
     def log_metadata(self, metadata: dict[str, Any]) -> None:
         """Log metadata on this model version."""

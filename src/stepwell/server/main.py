@@ -43,6 +43,7 @@ def build(settings: ServerSettings) -> Any:
 
     store = SqlStore(settings.store_url)
     store.use_secret_cipher(server_secret_cipher())  # secrets: the server's key, not a user's
+    store.count_silence_from(store.database_time())  # runs could not beat while it was down
     written = ensure_admin(store)
     if written is not None:
         logger.info(

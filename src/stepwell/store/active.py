@@ -67,6 +67,7 @@ def _open() -> Any:
             username=connection.username,
             password=connection.password,
             session_token=connection.session_token,
+            source=connection.source,
         )
     return SqlStore(store_url())
 

@@ -69,6 +69,7 @@ class Store(ModelStore, AccountStore, SecretStore, ScheduleStore, Protocol):
         description: str | None = None,
         source_root: str | None = None,
         code_uri: str | None = None,
+        id: UUID | None = None,  # chosen by the caller: a repeat returns the snapshot
     ) -> SnapshotResponse: ...
     def get_snapshot(self, name_or_id: str | UUID) -> SnapshotResponse: ...
     def list_snapshots(

@@ -68,9 +68,10 @@ def test_clean_with_yes_deletes_store_and_artifacts(cli, cli_json, finished_run,
     assert cli_json("status")["runs"] == 0
 
 
-def test_clean_asks_first_and_keeps_everything_when_declined(cli, finished_run, stepwell_home):
-    result = cli("clean", input="n\n")
+def test_clean_without_a_terminal_needs_yes_and_keeps_everything(cli, finished_run, stepwell_home):
+    result = cli("clean", input="y\n")
     assert result.exit_code == 1
+    assert "needs confirmation; pass -y (--yes)" in result.stderr
     assert (stepwell_home / "stepwell.db").exists()
     assert [run.name for run in Client().list_pipeline_runs()] == [finished_run]
 

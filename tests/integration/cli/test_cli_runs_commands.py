@@ -84,11 +84,12 @@ def test_runs_delete_with_yes_deletes_the_run(cli, finished_run):
     assert Client().list_pipeline_runs() == []
 
 
-def test_runs_delete_asks_first_and_keeps_the_run_when_declined(cli, finished_run):
-    result = cli("pipeline", "runs", "delete", finished_run, input="n\n")
+def test_runs_delete_without_a_terminal_needs_yes_and_keeps_the_run(cli, finished_run):
+    result = cli("pipeline", "runs", "delete", finished_run, input="y\n")
     assert result.exit_code == 1
+    assert "needs confirmation; pass -y (--yes)" in result.stderr
     assert [run.name for run in Client().list_pipeline_runs()] == [finished_run]
-    confirmed = cli("pipeline", "runs", "delete", finished_run, input="y\n")
+    confirmed = cli("pipeline", "runs", "delete", finished_run, "-y")
     assert confirmed.exit_code == 0
     assert Client().list_pipeline_runs() == []
 

@@ -106,14 +106,14 @@ def test_model_describe_of_an_unknown_model_exits_1_pointing_to_the_list(cli, mo
     assert "regressor" in result.stderr and "stepwell model list" in result.stderr
 
 
-def test_model_delete_asks_first_and_deletes_on_yes(cli, cli_json, models):
-    declined = cli("model", "delete", "ranker", input="n\n")
-    assert declined.exit_code == 1
+def test_model_delete_asks_first_and_deletes_on_yes(cli_json, models):
+    declined = run_on_a_terminal(models, "n\n", "model", "delete", "ranker")
+    assert declined.returncode == 1
     assert "Delete model 'ranker' and its 1 version(s)?" in declined.stderr
     assert {row["name"] for row in cli_json("model", "list")} == {"classifier", "ranker"}
 
-    accepted = cli("model", "delete", "ranker", input="y\n")
-    assert accepted.exit_code == 0, accepted.output
+    accepted = run_on_a_terminal(models, "y\n", "model", "delete", "ranker")
+    assert accepted.returncode == 0, accepted.stderr
     assert "Deleted model 'ranker'" in accepted.stdout
     assert [row["name"] for row in cli_json("model", "list")] == ["classifier"]
 
@@ -346,12 +346,12 @@ def test_quiet_update_prints_only_the_result(cli, models):
 
 
 # -- version delete ------------------------------------------------------------------------------
-def test_version_delete_asks_first_and_deletes_on_yes(cli, cli_json, models):
-    declined = cli("model", "version", "delete", "classifier", "2", input="n\n")
-    assert declined.exit_code == 1
+def test_version_delete_asks_first_and_deletes_on_yes(cli_json, models):
+    declined = run_on_a_terminal(models, "n\n", "model", "version", "delete", "classifier", "2")
+    assert declined.returncode == 1
     assert "Delete version 2 of model 'classifier'?" in declined.stderr
-    accepted = cli("model", "version", "delete", "classifier", "2", input="y\n")
-    assert accepted.exit_code == 0, accepted.output
+    accepted = run_on_a_terminal(models, "y\n", "model", "version", "delete", "classifier", "2")
+    assert accepted.returncode == 0, accepted.stderr
     assert "Deleted version 2 of model 'classifier'." in accepted.stdout
     rows = cli_json("model", "version", "list", "classifier")
     assert [row["number"] for row in rows] == [1, 3]

@@ -89,3 +89,16 @@ def test_a_model_bound_to_a_version_reads_its_number_without_the_store():
     assert (model.number, model.version, model.model_version_id) == (4, "4", record.id)
     assert model == Model(name="m", version="4")
     assert repr(model) == "Model(name='m', version='4')"
+
+
+def test_a_bad_stage_fails_before_any_version_is_looked_up_or_made():
+    class _NoStore:
+        def defining_pipeline(self) -> bool:
+            return False
+
+        def version_of(self, model):  # pragma: no cover - must not be reached
+            raise AssertionError("a version was looked up for a bad stage")
+
+    with using_plane(_NoStore()):  # type: ignore[arg-type]
+        with pytest.raises(UnknownModelStageError, match="'prod' is not a model stage"):
+            Model(name="y").set_stage("prod")

@@ -74,7 +74,7 @@ ENDPOINTS: tuple[Endpoint, ...] = (
     _e("get_pipeline", "GET", "/pipelines/{name_or_id}"),
     _e("list_pipelines", "GET", "/pipelines"),
     _e("delete_pipeline", "DELETE", "/pipelines/{name_or_id}", MEMBER),
-    _e("create_snapshot", "POST", "/snapshots", MEMBER),
+    _e("create_snapshot", "POST", "/snapshots", MEMBER, client_id="id"),
     _e("get_snapshot", "GET", "/snapshots/{name_or_id}"),
     _e("list_snapshots", "GET", "/snapshots"),
     _e("update_snapshot", "PATCH", "/snapshots/{snapshot_id}", MEMBER),

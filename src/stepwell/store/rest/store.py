@@ -18,7 +18,8 @@ import time
 import uuid
 from typing import Any
 
-from stepwell.exceptions import StoreError
+from stepwell.exceptions import ServerUnreachableError, StoreError
+from stepwell.store.rest import advice
 from stepwell.store.rest.endpoints import API_PREFIX, API_VERSION, ENDPOINTS, Endpoint
 from stepwell.store.rest.wire import bind_arguments, decode_result, encode_call, raise_error
 from stepwell.utils.redact import masked_url
@@ -44,8 +45,11 @@ class RestStore:
         timeout: float = 30.0,
         verify_server: bool = True,
         retry_seconds: float = RETRY_SECONDS,
+        source: str | None = None,
     ) -> None:
         self.url = url.rstrip("/")
+        # Where the URL came from (`ServerConnection.source`), for the advice in errors.
+        self.source = source
         self._credentials = {"api_key": api_key, "username": username, "password": password}
         if session_token:  # what `stepwell login --username` saved instead of the password
             self._credentials = {"session_token": session_token}
@@ -62,7 +66,7 @@ class RestStore:
 
     def __reduce__(self) -> tuple[Any, ...]:
         # Pickled for worker processes as what it takes to connect again.
-        return (_reopen, (self.url, tuple(sorted(self._credentials.items()))))
+        return (_reopen, (self.url, tuple(sorted(self._credentials.items())), self.source))
 
     # -- connection ----------------------------------------------------------------------------
     def _http(self) -> Any:
@@ -74,8 +78,6 @@ class RestStore:
                 base_url=self.url, timeout=self._timeout, headers={"user-agent": "stepwell"}
             )
             self._pid = os.getpid()
-            if self._token is not None and self._pid != os.getpid():
-                self._token = None
         return self._client
 
     def close(self) -> None:
@@ -85,15 +87,19 @@ class RestStore:
         self._client = None
 
     def server_info(self) -> dict[str, Any]:
-        """The server's `/health` answer, after checking that it speaks this API version."""
+        """The server's `/health` answer, after checking that it is a stepwell server (else
+        one line naming the HTTP answer) and that it speaks this API version."""
         response = self._send(
             "GET",
             "/health",
             retryable=True,
             authenticated=False,
             retry_seconds=FIRST_CONTACT_SECONDS,
+            accept_errors=True,
         )
-        info = response.json()
+        info = _json(response)
+        if response.status_code != 200 or not isinstance(info, dict) or "api_version" not in info:
+            raise StoreError(advice.not_a_stepwell_server(self.url, response.status_code, info))
         if str(info.get("api_version")) != API_VERSION:
             raise StoreError(
                 f"The stepwell server at {masked_url(self.url)} speaks API version "
@@ -167,8 +173,10 @@ class RestStore:
         authenticated: bool = True,
         what: str | None = None,
         retry_seconds: float | None = None,
+        accept_errors: bool = False,
     ) -> Any:
-        """One request, retried as the module says; an error response raises."""
+        """One request, retried as the module says; an error response raises (unless
+        `accept_errors`: then it is returned)."""
         import httpx
 
         headers = {}
@@ -199,17 +207,15 @@ class RestStore:
                     self._token = None
                     headers["authorization"] = f"Bearer {self._login()}"
                     continue
-                if response.status_code >= 400:
+                if response.status_code >= 400 and not accept_errors:
                     raise_error(response.status_code, _json(response), what or f"{verb} {path}")
                 return response
             attempt += 1
 
-    def _unreachable(self, error: BaseException) -> StoreError:
-        return StoreError(
-            f"Cannot reach the stepwell server at {masked_url(self.url)} ({error}). Is it "
-            "running? Check with `stepwell server status`, or `stepwell logout` to go back "
-            "to the local store."
-        )
+    def _unreachable(self, error: BaseException) -> ServerUnreachableError:
+        reason = advice.reason(error)
+        message = advice.unreachable_message(self.url, reason, self.source)
+        return ServerUnreachableError(message, reason=reason)
 
     # -- calls -----------------------------------------------------------------------------------
     def _call(self, endpoint: Endpoint, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
@@ -263,10 +269,14 @@ for _endpoint in ENDPOINTS:
 _REOPENED: dict[tuple[Any, ...], RestStore] = {}
 
 
-def _reopen(url: str, credentials: tuple[tuple[str, Any], ...]) -> RestStore:
+def _reopen(
+    url: str, credentials: tuple[tuple[str, Any], ...], source: str | None = None
+) -> RestStore:
     """The store that unpickled records bind to: one per server and credentials per process."""
     key = (url, credentials)
     store = _REOPENED.get(key)
     if store is None:
-        store = _REOPENED[key] = RestStore(url, verify_server=False, **dict(credentials))
+        store = _REOPENED[key] = RestStore(
+            url, verify_server=False, source=source, **dict(credentials)
+        )
     return store

@@ -33,6 +33,15 @@ class LivenessMethods(SqlStoreBase):
     """`record_heartbeat`, `database_time` and `fail_dead_run`, the part of `SqlStore` that
     keeps track of whether a run's orchestrator is alive."""
 
+    # Set by a server when it starts (`count_silence_from`): runs could not reach it while
+    # it was down, so no run's silence is counted from before then.
+    _silence_counted_from: datetime | None = None
+
+    def count_silence_from(self, started: datetime) -> None:
+        """Judge no run silent for the time before `started` (the database's time when the
+        server serving this store started): a restart must not fail healthy runs."""
+        self._silence_counted_from = started
+
     def record_heartbeat(self, run_id: UUID) -> PipelineRunResponse:
         """Record that a run's orchestrator is alive, stamped with the database's time.
 
@@ -75,6 +84,8 @@ class LivenessMethods(SqlStoreBase):
             if to_status(row["status"]).is_finished:
                 return row
             last_sign = row["heartbeat"] or row["start_time"] or row["created"]
+            if self._silence_counted_from is not None:
+                last_sign = max(last_sign, self._silence_counted_from)
             if not process_gone and not missed_heartbeats(
                 last_sign, row["heartbeat_interval"], read_database_time(connection)
             ):

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
-from uuid import UUID
+from uuid import UUID, uuid4
 
 from sqlalchemy import Connection, bindparam, func, select, update
 from sqlalchemy.exc import IntegrityError
@@ -162,7 +162,7 @@ class StepRunMethods(StepRunReadMethods):
             logs_uri=logs_uri,
             status_message=status_message,
             model_version_id=model_version_id,
-            **({"id": as_uuid(id)} if id is not None else {}),
+            id=as_uuid(id) if id is not None else uuid4(),
         )
         values = _row(record)
 

@@ -191,11 +191,20 @@ class SqlStore(
         description: str | None = None,
         source_root: str | None = None,
         code_uri: str | None = None,
+        id: UUID | None = None,
     ) -> SnapshotResponse:
-        """Record a compiled pipeline; `name`, if given, is unique within the pipeline."""
+        """Record a compiled pipeline; `name`, if given, is unique within the pipeline.
+
+        `id`: the new snapshot's id, chosen by the caller so that it may repeat the call (a
+        repeat returns the snapshot the first call made)."""
 
         def work(connection: Connection) -> tuple[Row, str]:
             pipeline = by_id(connection, PIPELINES, as_uuid(pipeline_id), "pipeline")
+            if id is not None:
+                made = connection.execute(select(SNAPSHOTS).where(SNAPSHOTS.c.id == as_uuid(id)))
+                earlier = made.first()
+                if earlier is not None and earlier.pipeline_id == pipeline["id"]:
+                    return dict(earlier._mapping), pipeline["name"]
             if name is not None:
                 taken = select(SNAPSHOTS.c.id).where(
                     SNAPSHOTS.c.pipeline_id == pipeline["id"], SNAPSHOTS.c.name == name
@@ -205,7 +214,7 @@ class SqlStore(
                         f"Pipeline '{pipeline['name']}' already has a snapshot named '{name}'."
                     )
             values = {
-                "id": uuid4(),
+                "id": as_uuid(id) if id is not None else uuid4(),
                 "pipeline_id": pipeline["id"],
                 "name": name,
                 "description": description,
