@@ -19,7 +19,7 @@ tested without touching this module. By language:
   `stepwell --help` renders, no more and no fewer.
 - bash: each `stepwell ...` line runs through the console script, in order, in a copy of
   `readme_project/` with no STEPWELL_HOME (so `stepwell init` makes the store there), and must
-  exit 0; a line whose comment says it "asks first" gets "y" on stdin. Before the first
+  exit 0; a line whose comment says it "asks first" gets "y" typed on a terminal. Before the first
   command after `stepwell init`, `python train.py` prepares the store (two earlier runs, the
   snapshot `nightly`). `<run>` becomes the newest run of `training`.
 - `<!-- readme-test: skip (reason) -->` right before a block: the block does not run, but its
@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import json
 import os
+import pty
 import re
 import shlex
 import shutil
@@ -330,19 +331,26 @@ def test_bash_block_commands_exit_0(block, project, tmp_path, webhook_server):
         assert not re.search(r"<\w+>", command), f"README.md:{number}: unknown placeholder"
         words = shlex.split(command, comments=True)
         follows = "--follow" in words
-        # A command that asks gets its "y"; any other prompt reads end-of-file and aborts.
-        answer = {"input": "y\n"} if "asks first" in line.partition("#")[2] else {}
+        # A command that asks gets its "y" typed on a terminal (without one, it refuses to
+        # ask); any other command reads end-of-file.
+        asks = "asks first" in line.partition("#")[2]
+        leader, follower = pty.openpty() if asks else (-1, subprocess.DEVNULL)
         try:
+            if asks:
+                os.write(leader, b"y\n")
             done = run_command(
                 [sys.executable, str(STEPWELL_SCRIPT), *words[1:]],
                 project,
                 env,
-                stdin=None if answer else subprocess.DEVNULL,
+                stdin=follower,
                 timeout=FOLLOW_TIMEOUT if follows else COMMAND_TIMEOUT,
-                **answer,
             )
         except subprocess.TimeoutExpired:
             pytest.fail(f"README.md:{number}: `{command.strip()}` did not end in time")
+        finally:
+            if asks:
+                os.close(follower)
+                os.close(leader)
         assert done.returncode == 0, (
             f"README.md:{number}: `{command.strip()}` exited {done.returncode}\n"
             f"{done.stdout}\n{done.stderr}"
