@@ -25,22 +25,12 @@ from stepwell.cli.output import (
     show_record,
 )
 from stepwell.cli.paging import PAGE_OPTION, SIZE_OPTION, SORT_OPTION, empty_text
+from stepwell.store.model_records import CARD_FIELDS  # the model card, in order
 
 app = typer.Typer(
     help="Models: named, versioned results of pipelines, with stages.", no_args_is_help=True
 )
 app.add_typer(model_versions.app, name="version")
-
-# The model card, in the order `describe` shows it.
-CARD_FIELDS = (
-    "license",
-    "description",
-    "audience",
-    "use_cases",
-    "limitations",
-    "trade_offs",
-    "ethics",
-)
 
 
 def model_row(model: Any, versions: int) -> dict[str, Any]:

@@ -3,7 +3,7 @@
 `Model(name, version="v{date}")` names a version with the run-name placeholders, filled with
 the run's start time and substitutions, so that every step of the run (and the run's start,
 which resolves the versions) reads the same name. Versions a run resolved are kept by
-`model_key(name, version)`; `run_model_key` is a step's model's key in its run.
+`model_key(name, version)`;
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ from stepwell.artifacts.names import is_template, missing_placeholders, resolve_
 from stepwell.exceptions import ModelError
 from stepwell.model.model import Model
 from stepwell.model.stages import is_number, is_stage
-from stepwell.store.model_records import model_key
 
 
 def version_text(model: Model, started: datetime, substitutions: dict[str, str]) -> str | None:
@@ -37,10 +36,3 @@ def run_version_text(model: Model, run: Any) -> str | None:
     substitutions)."""
     substitutions = dict(getattr(run.config, "substitutions", {}) or {})
     return version_text(model, run.start_time or run.created, substitutions)
-
-
-def run_model_key(model: Model | None, run: Any) -> str | None:
-    """The key of `model` (a step's or the pipeline's) among its run's versions."""
-    if model is None:
-        return None
-    return model_key(model.name, run_version_text(model, run))

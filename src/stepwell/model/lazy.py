@@ -25,13 +25,3 @@ class ModelArtifactReference:
     artifact_name: str
     artifact_version: str | None = None
     kind: str | None = None
-
-    def describe(self) -> str:
-        """How error messages name it."""
-        version = self.model_version or "of this run"
-        return f"artifact '{self.artifact_name}' of model '{self.model_name}' version {version}"
-
-    # ZenML's lazy responses answer these before the step runs.
-    @property
-    def name(self) -> str:
-        return self.artifact_name

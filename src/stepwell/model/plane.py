@@ -9,11 +9,12 @@ So, as the define layer does for running pipelines (`steps/runtime.py`), it asks
 
 from __future__ import annotations
 
-import contextvars
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping, Sequence
+from contextlib import AbstractContextManager
 from typing import Any, Protocol
 from uuid import UUID
+
+from stepwell.utils.seam import Seam
 
 
 class ModelPlane(Protocol):
@@ -49,38 +50,19 @@ class ModelPlane(Protocol):
         """Delete an artifact version (and, with `remove_bytes`, its files)."""
 
 
-_loader: Callable[[], ModelPlane] | None = None
-_plane: ModelPlane | None = None
-_OVERRIDE: contextvars.ContextVar[ModelPlane | None] = contextvars.ContextVar(
-    "stepwell_model_plane", default=None
-)
+_SEAM: Seam[ModelPlane] = Seam("model plane")
 
 
 def set_plane_loader(loader: Callable[[], ModelPlane]) -> None:
     """Install the function that makes this process's model plane on first use."""
-    global _loader, _plane
-    _loader = loader
-    _plane = None
+    _SEAM.set_loader(loader)
 
 
 def get_plane() -> ModelPlane:
     """The model plane `Model` methods use."""
-    global _plane
-    override = _OVERRIDE.get()
-    if override is not None:
-        return override
-    if _plane is None:
-        if _loader is None:  # pragma: no cover - stepwell/__init__.py always installs one
-            raise RuntimeError("No model plane is installed; import stepwell first.")
-        _plane = _loader()
-    return _plane
+    return _SEAM.get()
 
 
-@contextmanager
-def using_plane(plane: ModelPlane) -> Iterator[ModelPlane]:
+def using_plane(plane: ModelPlane) -> AbstractContextManager[ModelPlane]:
     """Use `plane` for `Model` calls in this block."""
-    token = _OVERRIDE.set(plane)
-    try:
-        yield plane
-    finally:
-        _OVERRIDE.reset(token)
+    return _SEAM.using(plane)

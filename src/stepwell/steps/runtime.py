@@ -19,10 +19,11 @@ from __future__ import annotations
 
 import contextvars
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from typing import Any, Protocol, runtime_checkable
 
 from stepwell.utils.code_loading import execution_prevented, preventing_execution
+from stepwell.utils.seam import Seam
 
 
 @runtime_checkable
@@ -78,41 +79,22 @@ def tracing(trace: StepCallRecorder) -> Iterator[StepCallRecorder]:
 
 
 # -- the runtime -------------------------------------------------------------------------------
-_loader: Callable[[], Runtime] | None = None
-_runtime: Runtime | None = None
-_OVERRIDE: contextvars.ContextVar[Runtime | None] = contextvars.ContextVar(
-    "stepwell_runtime", default=None
-)
+_SEAM: Seam[Runtime] = Seam("stepwell runtime")
 
 
 def set_runtime_loader(loader: Callable[[], Runtime]) -> None:
     """Install the function that makes this process's runtime on first use."""
-    global _loader, _runtime
-    _loader = loader
-    _runtime = None
+    _SEAM.set_loader(loader)
 
 
 def get_runtime() -> Runtime:
     """The runtime that runs pipelines and steps called from user code."""
-    global _runtime
-    override = _OVERRIDE.get()
-    if override is not None:
-        return override
-    if _runtime is None:
-        if _loader is None:  # pragma: no cover - stepwell/__init__.py always installs one
-            raise RuntimeError("No stepwell runtime is installed; import stepwell first.")
-        _runtime = _loader()
-    return _runtime
+    return _SEAM.get()
 
 
-@contextmanager
-def using_runtime(runtime: Runtime) -> Iterator[Runtime]:
+def using_runtime(runtime: Runtime) -> AbstractContextManager[Runtime]:
     """Use `runtime` for pipeline and step calls in this block (tests use a fake one)."""
-    token = _OVERRIDE.set(runtime)
-    try:
-        yield runtime
-    finally:
-        _OVERRIDE.reset(token)
+    return _SEAM.using(runtime)
 
 
 __all__ = [

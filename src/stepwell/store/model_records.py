@@ -25,9 +25,6 @@ from stepwell.store.models import (
 if TYPE_CHECKING:
     from stepwell.model.model import Model
 
-# Which links `get_artifact` and friends look at.
-ARTIFACT_KINDS = ("data", "model", "deployment")
-
 
 def artifact_kind(artifact_type: ArtifactType | str) -> str:
     """`data`, `model` or `deployment`: how a linked artifact version counts for its model."""
@@ -200,10 +197,6 @@ class ModelVersionResponse(Tagged, WithMetadata, _Record):
         from stepwell.model.model import Model
 
         return Model.for_version(self)
-
-    @property
-    def stage_enum(self) -> ModelStages | None:
-        return ModelStages(self.stage) if self.stage else None
 
 
 def _ids(found: dict[str, dict[str, ArtifactVersionResponse]]) -> dict[str, dict[str, UUID]]:

@@ -16,6 +16,7 @@ from stepwell.enums import ModelStages
 from stepwell.store.base import Store
 from stepwell.store.filters import FieldSpec
 from stepwell.store.model_records import (
+    CARD_FIELDS,
     ModelResponse,
     ModelVersionArtifactLink,
     ModelVersionPipelineRunLink,
@@ -30,8 +31,6 @@ from stepwell.store.sql.model_tables import (
     MODELS,
 )
 from stepwell.store.sql.tables import ARTIFACTS, RUNS, VERSIONS
-
-_CARD = ("license", "description", "audience", "use_cases", "limitations", "trade_offs", "ethics")
 
 
 def _newest(column: ColumnElement[Any]) -> Any:
@@ -53,7 +52,7 @@ MODEL_LISTING = Listing(
     selected=[MODELS, LATEST_VERSION_NAME, LATEST_VERSION_ID],
     columns={
         name: MODELS.c[name]
-        for name in ("id", "name", "created", "updated", "save_models_to_registry", *_CARD)
+        for name in ("id", "name", "created", "updated", "save_models_to_registry", *CARD_FIELDS)
     },
     id_column=MODELS.c.id,
     tiebreak=[MODELS.c.created, MODELS.c.name],
@@ -122,7 +121,7 @@ def model_response(row: Row, store: Store) -> ModelResponse:
     response = ModelResponse.model_construct(
         id=row["id"],
         name=row["name"],
-        **{field: row[field] for field in _CARD},
+        **{field: row[field] for field in CARD_FIELDS},
         save_models_to_registry=bool(row["save_models_to_registry"]),
         created=row["created"],
         updated=row["updated"],

@@ -18,6 +18,7 @@ from sqlalchemy import Connection, delete, select, update
 from stepwell.exceptions import EntityExistsError, EntityNotFoundError, StoreError
 from stepwell.model.stages import is_number, is_stage
 from stepwell.store.model_records import (
+    CARD_FIELDS,
     ModelResponse,
     ModelVersionRequest,
 )
@@ -40,16 +41,6 @@ from stepwell.store.sql.model_versions import (
 from stepwell.store.sql.queries import resolve
 from stepwell.store.sql.tables import RUNS, STEP_RUNS, utc_now
 from stepwell.store.sql.tag_links import attach_tags, detach_tags
-
-CARD_FIELDS = (
-    "license",
-    "description",
-    "audience",
-    "use_cases",
-    "limitations",
-    "trade_offs",
-    "ethics",
-)
 
 
 def check_card(card: dict[str, Any]) -> None:
