@@ -11,7 +11,8 @@ exception on the other side.
 from __future__ import annotations
 
 import enum
-from collections.abc import Mapping
+import typing
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from functools import cache
 from typing import Any
@@ -218,10 +219,11 @@ def decode_path(endpoint: Endpoint, path_values: Mapping[str, str]) -> dict[str,
 
 
 def _is_sequence(parameter: Parameter | None) -> bool:
+    """Whether a declared parameter takes several values (a repeated query parameter)."""
     if parameter is None:
         return False
-    text = str(parameter.annotation)
-    return text.startswith(("typing.Sequence", "collections.abc.Sequence", "list", "tuple"))
+    origin = typing.get_origin(parameter.annotation)
+    return isinstance(origin, type) and issubclass(origin, list | tuple | set | Sequence)
 
 
 def _free_filter(key: str, value: Any) -> Any:
