@@ -25,7 +25,6 @@ from stepwell.cli.output import (
     show_record,
 )
 from stepwell.cli.paging import PAGE_OPTION, SIZE_OPTION, SORT_OPTION, empty_text
-from stepwell.store.model_records import CARD_FIELDS  # the model card, in order
 
 app = typer.Typer(
     help="Models: named, versioned results of pipelines, with stages.", no_args_is_help=True
@@ -35,6 +34,8 @@ app.add_typer(model_versions.app, name="version")
 
 def model_row(model: Any, versions: int) -> dict[str, Any]:
     """A model as JSON-ready fields: its card, tags and latest version."""
+    from stepwell.store.model_records import CARD_FIELDS  # imported when used: --help stays light
+
     return {
         "name": model.name,
         "id": str(model.id),
