@@ -2,6 +2,9 @@
 
     python benchmarks/run.py [--json results.json] [--only import,chain,cached,fanout,fanin,cpu]
 
+The parts script, create, scale and lookup (start-up, run creation, 2,000 steps, 100,000
+runs stored) are described in bench_startup.py.
+
 Parts (each runs even if another one fails; a failing part prints its error):
 
 - import:  median wall time of `python -c "import stepwell"` minus `python -c "pass"`, over
@@ -44,7 +47,10 @@ from pathlib import Path
 from typing import Any, Callable
 
 REPO = Path(__file__).resolve().parents[1]
-PARTS = ("import", "chain", "cached", "fanout", "fanin", "cpu")
+PARTS = (
+    *("import", "chain", "cached", "fanout", "fanin", "cpu"),
+    *("script", "create", "scale", "lookup"),
+)
 
 # Measure the embedded defaults, quietly: set before stepwell is first imported.
 for _name in ("STEPWELL_STORE_URL", "STEPWELL_ARTIFACT_STORE_PATH", "STEPWELL_DEBUG"):
@@ -58,6 +64,9 @@ _EXTRA_PATH: str | None = None
 if importlib.util.find_spec("stepwell") is None:  # running from a checkout without install
     _EXTRA_PATH = str(REPO / "src")
     sys.path.insert(0, _EXTRA_PATH)
+
+# bench_startup (this folder: start-up, run creation and scale parts) imports stepwell too.
+import bench_startup  # noqa: E402
 
 from stepwell import get_step_context, pipeline, step  # noqa: E402
 from stepwell.client import Client  # noqa: E402
@@ -306,6 +315,10 @@ LABELS = {
     "fanout": f"{FANOUT_WIDTH}-way fan-out of 1 s sleeps, run wall time",
     "fanin": f"spec fan-out/fan-in, {FANOUT_WIDTH} x 1 s process steps, run wall time",
     "cpu": f"2 CPU-bound ~{CPU_STEP_S:.0f} s steps side by side / one alone",
+    "script": "python one_step.py (1-step pipeline), whole process, store warm",
+    "create": "create and finish a 1-step run in a warm process (no cache)",
+    "scale": f"per step, {bench_startup.SCALE_STEPS}-step chain / 20-step chain",
+    "lookup": f"slower of list/get pipeline run, {bench_startup.LOOKUP_RUNS:,} runs stored",
 }
 
 
@@ -353,6 +366,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--fanout-runs", type=int, default=3)
     parser.add_argument("--fanin-runs", type=int, default=3)
     parser.add_argument("--cpu-runs", type=int, default=3)
+    parser.add_argument("--script-repeats", type=int, default=10)
+    parser.add_argument("--create-runs", type=int, default=20)
+    parser.add_argument("--scale-runs", type=int, default=1)
+    parser.add_argument("--lookup-repeats", type=int, default=20)
     args = parser.parse_args(argv)
     parts = [part.strip() for part in args.only.split(",") if part.strip()]
     unknown = set(parts) - set(PARTS)
@@ -369,6 +386,10 @@ def main(argv: list[str] | None = None) -> int:
         "fanout": lambda: bench_fanout(args.fanout_runs),
         "fanin": lambda: bench_fanin(args.fanin_runs),
         "cpu": lambda: bench_cpu(args.cpu_runs),
+        "script": lambda: bench_startup.bench_script(args.script_repeats, _child_env()),
+        "create": lambda: bench_startup.bench_create(args.create_runs),
+        "scale": lambda: bench_startup.bench_scale(args.scale_runs),
+        "lookup": lambda: bench_startup.bench_lookup(args.lookup_repeats),
     }
     results: dict[str, dict[str, Any]] = {}
     for part in parts:

@@ -23,7 +23,7 @@ class ArtifactConfig(BaseModel):
     and `is_deployment_artifact` are the older spelling of `artifact_type=MODEL` / `SERVICE`.
     """
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     name: str | None = None
     version: int | str | None = Field(default=None, union_mode="smart")

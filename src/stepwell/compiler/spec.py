@@ -14,7 +14,7 @@ from stepwell.config.step_config import StepConfig
 
 
 class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
 
 class ArtifactRef(_Frozen):

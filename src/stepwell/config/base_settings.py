@@ -15,4 +15,4 @@ from pydantic import BaseModel, ConfigDict
 class BaseSettings(BaseModel):
     """Frozen, and forbids keys it does not declare; subclass it for a flavor's settings."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)

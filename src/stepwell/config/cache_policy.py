@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 class CachePolicy(BaseModel):
     """What a step's cache key is made of; every field narrows or widens what counts."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     include_step_code: bool = True
     include_step_parameters: bool = True

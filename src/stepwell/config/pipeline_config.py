@@ -18,7 +18,7 @@ from stepwell.model.model import Model
 class PipelineConfig(BaseModel):
     """The configuration of a pipeline: decorator, `configure`/`with_options` and YAML merged."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     name: str
     dynamic: bool = False

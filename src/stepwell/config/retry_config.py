@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, field_validator
 class StepRetryConfig(BaseModel):
     """Retry a failing step up to `max_retries` times, waiting delay * backoff**k seconds."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     max_retries: int = 1
     delay: float = 0

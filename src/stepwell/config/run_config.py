@@ -21,7 +21,7 @@ from stepwell.model.model import Model
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
 
 class StepRunConfiguration(_Strict):

@@ -31,7 +31,7 @@ logger = get_logger(__name__)
 class Schedule(BaseModel):
     """When a pipeline runs by itself: cron, start time plus interval, or once."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     name: str | None = None
     cron_expression: str | None = None

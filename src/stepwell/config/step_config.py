@@ -19,7 +19,7 @@ class StepConfig(BaseModel):
     Hooks and materializers are held as `module:qualname` source references, never callables.
     """
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     name: str | None = None
     enable_cache: bool | None = None

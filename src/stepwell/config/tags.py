@@ -20,7 +20,7 @@ class Tag(BaseModel):
     goes on every artifact version the pipeline's runs produce.
     """
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     name: str
     color: ColorVariants | None = None

@@ -36,7 +36,7 @@ ModelVersionResponse = Any
 class Model(BaseModel):
     """A model and (by `version`) one of its versions; see the module docstring."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     name: str
     license: str | None = None

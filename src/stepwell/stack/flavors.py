@@ -37,7 +37,7 @@ class ComponentConfig(BaseModel):
     a credential): shown masked wherever a configuration is shown (`utils.redact`).
     """
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
     SECRET_FIELDS: ClassVar[frozenset[str]] = frozenset()
     # Fields whose values came from `{{secret.key}}` references (`stack.secret_references`).
     _from_secrets: frozenset[str] = PrivateAttr(default=frozenset())

@@ -28,7 +28,7 @@ class TagResponse(BaseModel):
     `[tag.name for tag in run.tags]`.
     """
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     id: UUID
     name: str

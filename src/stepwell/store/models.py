@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 
 
 class _Record(BaseModel):
-    model_config = ConfigDict(extra="forbid", arbitrary_types_allowed=True)
+    model_config = ConfigDict(extra="forbid", arbitrary_types_allowed=True, defer_build=True)
 
     _store: Store | None = PrivateAttr(default=None)
     # The fields a one-line repr shows (see `store.display`).
@@ -102,7 +102,7 @@ class SnapshotResponse(Tagged, _Record):
 class ArtifactVisualizationResponse(BaseModel):
     """A file that shows an artifact version (`uri`) and how to show it (`type`)."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     uri: str
     type: VisualizationType
@@ -359,7 +359,7 @@ class PipelineRunResponse(RunRelations, Tagged, WithMetadata, _Record):
         return self._require_store().get_run(self.id)
 
     def wait(self, timeout: float | None = None, poll_interval: float = 0.2) -> PipelineRunResponse:
-        """Block until this run has finished; return its final record."""
+        """Block until the run ends; return its final record, a new one (`self` stays as read)."""
         from stepwell.store.liveness import wait_for_run
 
         return wait_for_run(self._require_store(), self.id, timeout, poll_interval)

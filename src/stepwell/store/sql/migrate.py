@@ -17,6 +17,7 @@ from sqlalchemy.exc import DBAPIError
 
 from stepwell.exceptions import StoreError
 from stepwell.store.sql.engine import WRITE_ATTEMPTS, Database, backoff, is_retryable
+from stepwell.store.sql.tables import add_postgresql_options
 from stepwell.utils.redact import masked_url
 
 if TYPE_CHECKING:
@@ -62,6 +63,8 @@ def _upgrade(database: Database) -> None:
 
 def ensure_schema(database: Database) -> None:
     """Bring the database to `HEAD_REVISION`; nearly free when it already is there."""
+    if database.engine.dialect.name == "postgresql":
+        add_postgresql_options()  # the tables as PostgreSQL sees them (autogenerate compares)
     if current_revisions(database) == [HEAD_REVISION]:
         return
     from alembic.util import CommandError

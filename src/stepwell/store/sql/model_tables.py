@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from sqlalchemy import Boolean, Column, ForeignKey, Index, Integer, String, Table, Text, Uuid, text
 
-from stepwell.store.sql.tables import UTCDateTime, metadata
+from stepwell.store.sql.tables import UTCDateTime, metadata, partial_unique_index
 
 _HELD_ONCE = text("stage IN ('staging', 'production')")
 
@@ -46,14 +46,7 @@ MODEL_VERSIONS = Table(
     Column("updated", UTCDateTime(), nullable=False),
     Index("uq_model_versions_model_id_number", "model_id", "number", unique=True),
     Index("uq_model_versions_model_id_name", "model_id", "name", unique=True),
-    Index(
-        "uq_model_versions_model_id_stage",
-        "model_id",
-        "stage",
-        unique=True,
-        sqlite_where=_HELD_ONCE,
-        postgresql_where=_HELD_ONCE,
-    ),
+    partial_unique_index("uq_model_versions_model_id_stage", "model_id", "stage", where=_HELD_ONCE),
     Index("ix_model_versions_created", "created"),
 )
 

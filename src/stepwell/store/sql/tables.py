@@ -101,6 +101,25 @@ def _time(name: str, required: bool = True) -> Column[Any]:
     return (_required if required else _optional)(name, UTCDateTime())
 
 
+# Partial unique indexes and their WHERE clause. PostgreSQL's copy of the clause is attached by
+# `add_postgresql_options` when a PostgreSQL database is opened: naming `postgresql_where` here
+# would import SQLAlchemy's PostgreSQL dialect (about 35 ms) into every process, SQLite's too.
+_PARTIAL_INDEXES: list[tuple[Index, Any]] = []
+
+
+def partial_unique_index(name: str, *columns: str, where: Any) -> Index:
+    """A unique index over the rows that match `where` (on SQLite and PostgreSQL)."""
+    index = Index(name, *columns, unique=True, sqlite_where=where)
+    _PARTIAL_INDEXES.append((index, where))
+    return index
+
+
+def add_postgresql_options() -> None:
+    """Give the partial indexes their PostgreSQL WHERE clause (idempotent; loads the dialect)."""
+    for index, where in _PARTIAL_INDEXES:
+        index.dialect_options["postgresql"]["where"] = where
+
+
 # A pipeline name; every run of a pipeline with this name belongs to it.
 PIPELINES = Table(
     "pipelines",
@@ -125,13 +144,8 @@ SNAPSHOTS = Table(
     _optional("source_root", Text()),
     _optional("code_uri", Text()),
     _time("created"),
-    Index(
-        "uq_snapshots_pipeline_id_name",
-        "pipeline_id",
-        "name",
-        unique=True,
-        sqlite_where=text("name IS NOT NULL"),
-        postgresql_where=text("name IS NOT NULL"),
+    partial_unique_index(
+        "uq_snapshots_pipeline_id_name", "pipeline_id", "name", where=text("name IS NOT NULL")
     ),
 )
 
@@ -244,13 +258,11 @@ VERSIONS = Table(
     UniqueConstraint("artifact_id", "version"),
     Index("ix_artifact_versions_producer_step_run_id", "producer_step_run_id"),
     Index("ix_artifact_versions_created", "created"),
-    Index(
+    partial_unique_index(
         "uq_artifact_versions_artifact_id_version_name",
         "artifact_id",
         "version_name",
-        unique=True,
-        sqlite_where=text("version_name IS NOT NULL"),
-        postgresql_where=text("version_name IS NOT NULL"),
+        where=text("version_name IS NOT NULL"),
     ),
 )
 

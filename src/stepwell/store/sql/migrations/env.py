@@ -13,7 +13,9 @@ from sqlalchemy import Connection, create_engine
 from stepwell.store.sql import model_tables as _model_tables  # noqa: F401  (its tables join the metadata)
 from stepwell.store.sql import platform_tables as _platform_tables  # noqa: F401
 from stepwell.store.sql import user_tables as _user_tables  # noqa: F401
-from stepwell.store.sql.tables import metadata
+from stepwell.store.sql.tables import add_postgresql_options, metadata
+
+add_postgresql_options()  # autogenerate compares the partial indexes' PostgreSQL WHERE too
 
 
 def _run(connection: Connection) -> None:
