@@ -9,6 +9,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
+from stepwell.artifact_stores import known as _known_artifact_stores
 from stepwell.model import plane as _model_plane_seam
 from stepwell.steps import runtime as _runtime_seam
 
@@ -79,8 +80,17 @@ def _load_model_plane() -> Any:
     return StoreModelPlane()
 
 
+def _find_artifact_stores(uri: str) -> Any:
+    """The registered artifact stores in `uri`'s bucket, so a bare URI is read with its
+    store's endpoint and credentials (asked once per bucket, on the first such read)."""
+    from stepwell.stack.artifact_store_finder import configured_stores_in_bucket
+
+    return configured_stores_in_bucket(uri)
+
+
 _runtime_seam.set_runtime_loader(_load_runtime)
 _model_plane_seam.set_plane_loader(_load_model_plane)
+_known_artifact_stores.set_finder(_find_artifact_stores)
 
 
 def __getattr__(name: str) -> Any:

@@ -18,10 +18,14 @@ import uuid
 from collections.abc import Iterator
 from typing import IO, Any
 
+from stepwell.artifact_stores import known
+
 # A child of stepwell's logger (the lowest layer cannot import `stepwell.logger`, which
 # reads configuration).
 logger = logging.getLogger(__name__)
 STAGING_PREFIX = ".staging-"
+# fsspec protocols whose files exist only in one process or on one machine.
+MACHINE_LOCAL_SCHEMES = frozenset({"memory", "file", "local", "simplecache", "filecache"})
 
 
 class BaseArtifactStore:
@@ -32,6 +36,27 @@ class BaseArtifactStore:
         self.path = path.rstrip("/") if "://" in path else os.path.abspath(path)
         self.storage_options = storage_options
         self._fs: Any = None
+        self._remember()
+
+    def __repr__(self) -> str:  # storage options may hold credentials: never shown
+        return f"{type(self).__name__}({self.path!r})"
+
+    def __getstate__(self) -> dict[str, Any]:
+        """What a worker gets, in memory (a pipe, a task's payload): the root and the
+        storage options, not the live filesystem, which the worker makes again on first use."""
+        state = dict(self.__dict__)
+        state["_fs"] = None
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._remember()
+
+    def _remember(self) -> None:
+        """A store with options reads the bare URIs under its root in this process
+        (`artifact_stores.known`); without options, any store of the URI reads them alike."""
+        if self.storage_options:
+            known.remember(self)
 
     # -- plumbing -------------------------------------------------------------------------
     @property
@@ -45,7 +70,21 @@ class BaseArtifactStore:
 
     @property
     def is_local(self) -> bool:
+        """Whether the root is a folder of this machine (handled without fsspec)."""
         return "://" not in self.path
+
+    @property
+    def is_remote_reachable(self) -> bool:
+        """Whether a worker on another machine can read and write this store.
+
+        Orchestrators that run steps on other machines (a multi-node cluster) refuse a stack
+        whose artifact store is not: a local folder, or a URL of a filesystem that lives in
+        one process or on one machine (`memory://`, `file://`, `local://`). Object stores
+        and other network filesystems are (given credentials there).
+        """
+        if self.is_local:
+            return False
+        return self.path.split("://", 1)[0].lower() not in MACHINE_LOCAL_SCHEMES
 
     def join(self, *parts: str) -> str:
         return posixpath.join(*parts) if not self.is_local else os.path.join(*parts)
@@ -235,8 +274,13 @@ def _without_file_scheme(path: str) -> str:
 
 
 def artifact_store_for_uri(uri: str) -> BaseArtifactStore:
-    """An artifact store that can read `uri` (local path or fsspec URL), for loading."""
+    """An artifact store that can read `uri` (local path or fsspec URL), for loading: the
+    configured store whose root holds it (with its options and credentials), else one with
+    the filesystem's default options."""
     uri = _without_file_scheme(uri)
+    configured = known.store_for(uri)
+    if configured is not None:
+        return configured
     if "://" in uri:
         scheme, rest = uri.split("://", 1)
         return _store_for_root(f"{scheme}://{rest.split('/', 1)[0]}")

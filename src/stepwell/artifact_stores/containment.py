@@ -24,7 +24,7 @@ import stat
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from stepwell.artifact_stores.base import BaseArtifactStore
+from stepwell.artifact_stores.base import artifact_store_for_uri
 
 # A child of the `stepwell` logger, which shows its records; `stepwell.logger` itself reads
 # the configuration, a layer this one does not import.
@@ -64,7 +64,8 @@ def remove_inside(roots: Sequence[str], uri: str, area: str | None = None) -> bo
         if "://" in root:
             target = _remote_target(root, uri, area)
             if target is not None:
-                store = BaseArtifactStore(root)
+                # The configured store of that root, if any: its endpoint and credentials.
+                store = artifact_store_for_uri(target)
                 if store.fs.exists(target):
                     store.fs.rm(target, recursive=True)
                 return True

@@ -20,6 +20,7 @@ from uuid import UUID
 
 from stepwell.artifact_stores.base import STAGING_PREFIX, BaseArtifactStore
 from stepwell.artifact_stores.containment import remove_inside
+from stepwell.artifact_stores.known import store_for as known_store_for
 from stepwell.logger import get_logger
 
 if TYPE_CHECKING:
@@ -72,8 +73,9 @@ def remove_location(uri: str, roots: Sequence[str] | None = None) -> Removed:
     row cannot make the clean-up delete anything else.
     """
     removed = Removed()
-    # Rooted at the location itself: any fsspec URL works, with or without a bucket part.
-    store = BaseArtifactStore(uri)
+    # The configured store holding it (its endpoint and credentials), else one rooted at
+    # the location itself: any fsspec URL works, with or without a bucket part.
+    store = known_store_for(uri) or BaseArtifactStore(uri)
     for path in (uri, staging_uri(uri)):
         if not store.exists(path):
             continue
