@@ -24,7 +24,7 @@ BIN := $(VENV)/bin
 PY := $(BIN)/python
 
 EXAMPLE_EXTRAS := examples,cli
-TEST_EXTRAS := dev,examples,numpy,pandas,postgres,s3,cli,server
+TEST_EXTRAS := dev,examples,numpy,pandas,postgres,s3,cli,server,ray
 
 # $(call setup,extras): make sure .venv exists and holds this project with those extras.
 define setup

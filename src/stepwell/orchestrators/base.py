@@ -8,7 +8,9 @@ shared by all of them and by static and dynamic runs alike.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from typing import Any
 
+from stepwell.artifact_stores.base import BaseArtifactStore
 from stepwell.enums import ExecutionMode
 from stepwell.execution.launcher import StepOutcome
 from stepwell.execution.resources import Resources, demands_of
@@ -57,6 +59,12 @@ class BaseOrchestrator(ABC):
     def stop(self, ctx: RunContext, invocation_id: str) -> None:  # noqa: B027 - optional
         """Stop a running step (orchestrators that can't leave it to finish); a second call
         for the same step may stop it harder. Its outcome still comes from `wait`."""
+
+    def check_before_run(  # noqa: B027 - optional
+        self, invocations: list[Any], artifact_store: BaseArtifactStore
+    ) -> None:
+        """Refuse, before anything is recorded, a run this orchestrator could not carry out
+        (an artifact store its workers cannot reach, a step none of them could run)."""
 
     def prepare(self, ctx: RunContext) -> None:  # noqa: B027 - optional
         """Get ready to launch this run's steps (warm caches, start workers)."""

@@ -23,7 +23,6 @@ import pickle
 import signal
 import sys
 import traceback
-import types
 from collections.abc import Iterator
 from contextlib import contextmanager
 from multiprocessing.connection import Connection
@@ -34,9 +33,7 @@ from stepwell.exceptions import RunStoppedSignal, StepFailedError
 from stepwell.execution.attempt import AttemptResult, run_attempt
 from stepwell.execution.run_context import RunContext
 from stepwell.logger import get_logger
-from stepwell.steps.base_step import BaseStep
-from stepwell.utils.code_loading import preventing_execution
-from stepwell.utils.sources import is_importable
+from stepwell.orchestrators.code_shipping import code_payload, install_code
 
 logger = get_logger(__name__)
 
@@ -106,37 +103,7 @@ def _raise_stop(signum: int, frame: Any) -> None:
 def unreachable_objects() -> bytes:
     """The steps, hooks and materializers this process knows that no import can reach
     (defined in `__main__`, a notebook cell or a function), cloudpickled by value."""
-    import cloudpickle
-
-    from stepwell.utils.sources import live_objects
-
-    payload = {}
-    for source, obj in live_objects().items():
-        if is_importable(source) or not _shippable(obj):
-            continue
-        try:
-            payload[source] = cloudpickle.dumps(obj)
-        except Exception as error:  # the worker says which source it misses, if it needs it
-            logger.debug("Cannot send %s to a spawned worker: %s", source, error)
-    return pickle.dumps(payload)
-
-
-def _shippable(obj: Any) -> bool:
-    """Steps, functions and classes: what a step run may need (pipelines are not)."""
-    return isinstance(obj, (BaseStep, type, types.FunctionType))
-
-
-def _install_unreachable_objects(payload: bytes) -> None:
-    import cloudpickle
-
-    from stepwell.utils.sources import register_live
-
-    with preventing_execution("stepwell is loading steps into a spawned worker"):
-        for source, data in pickle.loads(payload).items():
-            try:
-                register_live(source, cloudpickle.loads(data))
-            except Exception as error:
-                logger.debug("Cannot load %s in a spawned worker: %s", source, error)
+    return code_payload()
 
 
 @contextmanager
@@ -173,7 +140,7 @@ def _worker_main(
     if parent_end is not None:
         parent_end.close()  # so that the orchestrator's death reads as end-of-file here
     if unreachable is not None:
-        _install_unreachable_objects(unreachable)
+        install_code(unreachable)
     parent = os.getppid()
     code = 0
     served = 0

@@ -7,6 +7,8 @@ so a run that could not succeed fails at once with an error naming the step:
   must have (True: any of that type), as ZenML checks;
 - a step's `settings["resources"]` must fit the orchestrator's capacity on their own (the
   scheduler keeps steps that fit from overcommitting it together);
+- the orchestrator's own checks (`BaseOrchestrator.check_before_run`: the ray one refuses
+  a local-folder artifact store its nodes on other hosts cannot reach);
 - every settings section must fit the settings model of the flavor it is for
   (`runs/stack_settings.py`): checked before the orchestrator is built from them.
 """
@@ -18,6 +20,7 @@ from typing import Any
 
 from stepwell.exceptions import StackValidationError
 from stepwell.execution.resources import check_fits, demands_of
+from stepwell.runs.resolve import stack_artifact_store
 from stepwell.runs.stack_settings import (
     check_run_configuration_settings,
     check_settings_on_stack,
@@ -33,6 +36,9 @@ def check_before_run(invocations: Iterable[Any], stack: Any, orchestrator: Any) 
     for invocation in invocations:
         check_step_components(invocation.id, invocation.config, stack)
     check_fits(demands_of(invocations), getattr(orchestrator, "capacity", None))
+    orchestrator_check = getattr(orchestrator, "check_before_run", None)
+    if orchestrator_check is not None:  # the orchestrator's own (e.g. what its workers reach)
+        orchestrator_check(invocations, stack_artifact_store(stack))
 
 
 def check_settings_before_run(

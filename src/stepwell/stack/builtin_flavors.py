@@ -1,9 +1,11 @@
 """stepwell's own stack component flavors and their configuration models.
 
-Orchestrators `local` (steps in parallel processes) and `inline` (one by one in the calling
-process, for debugging); artifact store `local` (a folder, or any fsspec URL); alerters `log`
-and `webhook`. Implementations are named by source and imported only when a stack builds
-them, so reading or validating a configuration imports no orchestrator or HTTP code.
+Orchestrators `local` (steps in parallel processes), `inline` (one by one in the calling
+process, for debugging) and `ray` (steps as Ray tasks on a cluster: `stack/ray_flavor.py`);
+artifact stores `local` (a folder, or any fsspec URL) and `s3` (`stack/s3_flavor.py`);
+alerters `log` and `webhook`. Implementations are named by source and imported only when a
+stack builds them, so reading or validating a configuration imports no orchestrator or HTTP
+code.
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ from stepwell.config.environment import artifact_store_path
 from stepwell.enums import StackComponentType
 from stepwell.stack.flavors import ComponentConfig, Flavor
 from stepwell.stack.orchestrator_settings import LocalOrchestratorSettings, OrchestratorSettings
+from stepwell.stack.ray_flavor import RayOrchestratorFlavor
+from stepwell.stack.s3_flavor import S3ArtifactStoreFlavor
 from stepwell.stack.secret_references import is_secret_reference
 
 
@@ -129,7 +133,9 @@ class WebhookAlerterFlavor(Flavor):
 BUILTIN_FLAVORS: tuple[type[Flavor], ...] = (
     LocalOrchestratorFlavor,
     InlineOrchestratorFlavor,
+    RayOrchestratorFlavor,
     LocalArtifactStoreFlavor,
+    S3ArtifactStoreFlavor,
     LogAlerterFlavor,
     WebhookAlerterFlavor,
 )

@@ -33,8 +33,8 @@ def names(registry: FlavorRegistry, kind: str) -> list[str]:
 def test_builtin_flavors_by_type(no_plugins):
     registry = FlavorRegistry(BUILTIN_FLAVORS)
 
-    assert names(registry, "orchestrator") == ["inline", "local"]
-    assert names(registry, "artifact_store") == ["local"]
+    assert names(registry, "orchestrator") == ["inline", "local", "ray"]
+    assert names(registry, "artifact_store") == ["local", "s3"]
     assert names(registry, "alerter") == ["log", "webhook"]
 
 
