@@ -24,16 +24,11 @@ TYPE_OPTION_HELP = "Component type (needed when two types have a component of th
 
 
 def shown_configuration(component: Any) -> dict[str, Any]:
-    """The component's configuration with its flavor's secret fields masked."""
-    from stepwell.stack.flavors import flavor_registry
-    from stepwell.utils.redact import masked_configuration
+    """The component's configuration with its flavor's secret fields masked (references
+    to secrets shown as written; see `stack.shown_configuration`)."""
+    from stepwell.stack.shown_configuration import shown_configuration as shown
 
-    try:
-        flavor = flavor_registry().get(component.type, component.flavor)
-        secret = flavor.config_class.SECRET_FIELDS
-    except Exception:  # an unknown (uninstalled) flavor: mask everything but the keys
-        secret = frozenset(component.configuration)
-    return masked_configuration(dict(component.configuration), secret)
+    return shown(component)
 
 
 def component_row(component: Any) -> dict[str, Any]:

@@ -32,6 +32,7 @@ from stepwell.store.models import (
 from stepwell.store.page import Page
 from stepwell.store.schedule_protocol import ScheduleStore
 from stepwell.store.secret_protocol import SecretStore
+from stepwell.store.step_states import StepRunState
 from stepwell.store.user_protocol import AccountStore
 
 # Metadata keeps its types over the REST API (the marks are read by `store.rest.wire`).
@@ -211,6 +212,10 @@ class Store(ModelStore, AccountStore, SecretStore, ScheduleStore, Protocol):
     ) -> Page[StepRunResponse]: ...
     def find_cached_step_run(self, cache_key: str) -> CacheHit | None: ...
     def find_previous_step_run(self, step_run_id: UUID) -> StepRunResponse | None: ...
+    def count_run_steps(self, run_ids: Sequence[UUID]) -> dict[UUID, dict[str, int]]: ...
+    def list_step_states(
+        self, run_id: UUID, updated_after: datetime | None = None
+    ) -> list[StepRunState]: ...
 
     # -- artifacts ---------------------------------------------------------------------------
     def create_artifact_version(

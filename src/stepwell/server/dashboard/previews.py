@@ -4,8 +4,10 @@ User HTML is served as it is: what keeps it harmless is where it runs. Every pre
 answered with `Content-Security-Policy: sandbox` (an opaque origin: no access to the
 dashboard's cookies, storage or DOM, no scripts, no forms, no pop-ups), loads nothing from
 the network, and is shown by the page in an `<iframe sandbox>` without `allow-same-origin`
-or `allow-scripts`. Markdown, CSV and JSON are turned into escaped HTML here; images are
+or `allow-scripts`. Markdown, CSV and JSON are turned into HTML here; images are
 served with the type their first bytes show (nosniff: the browser takes no other guess).
+Markdown is rendered as CommonMark with raw HTML escaped (markdown-it-py, in the server's
+extra).
 """
 
 from __future__ import annotations
@@ -82,5 +84,16 @@ def preview(content: bytes, kind: str) -> tuple[bytes, str]:
         return _document(_csv_table(content)), "text/html; charset=utf-8"
     if kind == "json":
         return _document(_json(content)), "text/html; charset=utf-8"
-    # Markdown (and anything else): shown as its text; rendering Markdown is left to come.
+    if kind == "markdown":
+        return _document(_markdown(content)), "text/html; charset=utf-8"
     return _document(f"<pre>{html.escape(_text(content))}</pre>"), "text/html; charset=utf-8"
+
+
+def _markdown(content: bytes) -> str:
+    """Markdown as HTML (CommonMark; raw HTML in it is escaped, not passed through), or
+    as its text when markdown-it-py is not installed."""
+    try:
+        from markdown_it import MarkdownIt
+    except ImportError:
+        return f"<pre>{html.escape(_text(content))}</pre>"
+    return str(MarkdownIt("commonmark", {"html": False}).render(_text(content)))

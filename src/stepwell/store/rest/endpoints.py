@@ -91,6 +91,8 @@ ENDPOINTS: tuple[Endpoint, ...] = (
     _e("delete_run", "DELETE", "/runs/{run_id}", MEMBER),
     _e("get_run_steps", "GET", "/runs/{run_id}/steps"),
     _e("list_step_run_attempts", "GET", "/runs/{run_id}/steps/{name}/attempts"),
+    _e("count_run_steps", "POST", "/runs/step-counts", idempotent=True),  # a read; long id list
+    _e("list_step_states", "GET", "/runs/{run_id}/step-states"),
     # step runs
     _e("create_step_run", "POST", "/step-runs", MEMBER, client_id="id"),
     _e("create_step_runs", "POST", "/step-runs/batch", MEMBER, idempotent=True),  # ids chosen

@@ -56,7 +56,9 @@ from stepwell.store.sql.schedules import ScheduleMethods
 from stepwell.store.sql.secrets import SecretMethods
 from stepwell.store.sql.snapshots import SnapshotMethods
 from stepwell.store.sql.stacks import StackMethods
+from stepwell.store.sql.step_counts import StepCountMethods
 from stepwell.store.sql.step_runs import StepRunMethods
+from stepwell.store.sql.step_states import StepStateMethods
 from stepwell.store.sql.tables import PIPELINES, RUNS, SNAPSHOTS, as_utc, utc_now
 from stepwell.store.sql.tags import TagMethods
 from stepwell.store.sql.users import UserMethods
@@ -93,6 +95,8 @@ class SqlStore(
     RunEndMethods,
     LivenessMethods,
     StepRunMethods,
+    StepCountMethods,
+    StepStateMethods,
     PendingOutputMethods,
     ArtifactMethods,
     ArtifactAdminMethods,

@@ -1,7 +1,8 @@
 // The dashboard's entry point: a hash router. Each page module exports
 // `render(view, params) -> cleanup?`; the cleanup (stopping its refresh timers) runs when
 // the user leaves the page. Stable URLs: #/runs, #/runs/<id>, #/steps/<id>,
-// #/artifact-versions/<id>, #/pipelines, #/models, #/stacks, #/login.
+// #/artifact-versions/<id>, #/pipelines, #/snapshots, #/snapshots/<id>, #/schedules,
+// #/models, #/stacks, #/secrets, #/login.
 
 import { api, logout, NotLoggedIn } from "./api.js";
 import { message } from "./dom.js";
@@ -13,6 +14,10 @@ import * as artifactPage from "./pages/artifact.js";
 import * as pipelinesPage from "./pages/pipelines.js";
 import * as modelsPage from "./pages/models.js";
 import * as stacksPage from "./pages/stacks.js";
+import * as snapshotsPage from "./pages/snapshots.js";
+import * as snapshotPage from "./pages/snapshot.js";
+import * as schedulesPage from "./pages/schedules.js";
+import * as secretsPage from "./pages/secrets.js";
 
 const ROUTES = [
   [/^\/login$/, loginPage],
@@ -23,6 +28,10 @@ const ROUTES = [
   [/^\/pipelines$/, pipelinesPage],
   [/^\/models$/, modelsPage],
   [/^\/stacks$/, stacksPage],
+  [/^\/snapshots$/, snapshotsPage],
+  [/^\/snapshots\/([\w-]+)$/, snapshotPage],
+  [/^\/schedules$/, schedulesPage],
+  [/^\/secrets$/, secretsPage],
 ];
 
 let cleanup = null;
@@ -54,8 +63,10 @@ async function route() {
     cleanup();
     cleanup = null;
   }
-  const view = document.getElementById("view");
-  view.replaceChildren();
+  // A fresh container per visit: a page still loading when the user moves on writes into
+  // its own detached container, never into the next page.
+  const view = document.createElement("div");
+  document.getElementById("view").replaceChildren(view);
   const { path, query } = parse(window.location.hash);
   const match = ROUTES.map(([pattern, page]) => [path.match(pattern), page]).find(([m]) => m);
   if (!match) {
