@@ -1,8 +1,11 @@
-"""Capture a step's stdout, stderr and `logging` output to a log file, still echoing it.
+"""Capture a step's output and `logging` records to a log file, still echoing it.
 
-The file lives in the artifact store (`<root>/logs/<run id>/<step run id>.log`) and is
-linked to the step run. Local stores are written directly; remote ones get the file
-uploaded when the step ends.
+What the step's process writes to file descriptors 1 and 2 is captured (`fd_capture`):
+`print`, subprocesses, `os.write` and C libraries alike. A Python stream that is not backed
+by those fds (a notebook's, a test's capture) is teed at the Python level as well. The file
+lives in the artifact store (`<root>/logs/<run id>/<step run id>.log`), is private to its
+owner and is linked to the step run. Local stores get it written as the step runs (so
+`logs --follow` shows it live); remote ones get it uploaded when the step ends.
 """
 
 from __future__ import annotations
@@ -13,36 +16,45 @@ import logging
 import os
 import sys
 import tempfile
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import IO, Any
 
 from stepwell.artifact_stores.base import BaseArtifactStore
+from stepwell.execution.fd_capture import fds_captured
 from stepwell.utils.private_files import private_file, private_folder
 
 
 class _LazyLog(io.TextIOBase):
-    """The log file, created on the first write: silent steps cost no file at all."""
+    """The log file, created on the first write: silent steps cost no file at all.
+
+    Written unbuffered, from the step's thread (Python-level text, `logging` records) and
+    the fd reader thread (bytes), under one lock.
+    """
 
     def __init__(self, path: str) -> None:
         self._path = path
-        self._file: IO[str] | None = None
+        self._file: IO[bytes] | None = None
+        self._lock = threading.Lock()
 
     def write(self, text: str) -> int:
-        if self._file is None:
-            private_folder(os.path.dirname(self._path))
-            private_file(self._path)  # the log may hold what the step printed: owner only
-            self._file = open(self._path, "a", encoding="utf-8", buffering=1)  # noqa: SIM115
-        return self._file.write(text)
+        self.write_bytes(text.encode("utf-8", errors="replace"))
+        return len(text)
 
-    def flush(self) -> None:
-        if self._file is not None and not self._file.closed:
-            self._file.flush()
+    def write_bytes(self, data: bytes) -> None:
+        with self._lock:
+            if self._file is None:
+                private_folder(os.path.dirname(self._path))
+                private_file(self._path)  # the log may hold what the step printed: owner only
+                self._file = open(self._path, "ab", buffering=0)  # noqa: SIM115
+            self._file.write(data)
 
     def close(self) -> None:
-        super().close()  # flushes first
-        if self._file is not None:
-            self._file.close()
+        super().close()
+        with self._lock:
+            if self._file is not None:
+                self._file.close()
 
     @property
     def written(self) -> bool:
@@ -104,38 +116,83 @@ def logs_uri_for(artifact_store: BaseArtifactStore, run_id: Any, step_run_id: An
 
 @contextmanager
 def capture_step_logs(artifact_store: BaseArtifactStore, uri: str) -> Iterator[None]:
-    """Tee stdout, stderr and root-logger records into the log file at `uri`."""
+    """Tee fds 1 and 2, Python's streams where they write elsewhere, and root-logger
+    records into the log file at `uri`."""
     if artifact_store.is_local:
         local_path = uri
     else:
         handle, local_path = tempfile.mkstemp(suffix=".log")
         os.close(handle)
     log = _LazyLog(local_path)
-    handler = logging.StreamHandler(log)
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    root = logging.getLogger()
-    old_out, old_err = sys.stdout, sys.stderr
-    tee_out, tee_err = _Tee(old_out, log), _Tee(old_err, log)
-    sys.stdout, sys.stderr = tee_out, tee_err
-    handlers: list[logging.Handler] = [handler]
-    if not root.handlers:
-        # Python shows warnings of an unconfigured logging setup on stderr (its "last
-        # resort"); adding our handler would silence that, so echo them the same way.
-        echo = logging.StreamHandler(old_err)  # not the tee: the log has the record already
-        echo.setLevel(logging.WARNING)
-        handlers.append(echo)
-    for added in handlers:
-        root.addHandler(added)
     try:
-        yield
+        with (
+            fds_captured(log.write_bytes) as captured,
+            _python_streams_teed(log, captured),
+            _records_logged(log, captured),
+        ):
+            yield
     finally:
-        tee_out.flush()
-        tee_err.flush()
-        sys.stdout, sys.stderr = old_out, old_err
-        for added in handlers:
-            root.removeHandler(added)
         log.close()
         if not artifact_store.is_local:
             if log.written:
                 artifact_store.put_local(local_path, uri)
             os.remove(local_path)
+
+
+@contextmanager
+def _python_streams_teed(log: _LazyLog, captured: frozenset[int]) -> Iterator[None]:
+    """A stream writing to a captured fd is only made line-buffered, so its lines reach
+    the pipe (and the terminal) as they are printed; any other stream gets a `_Tee`."""
+    saved = sys.stdout, sys.stderr
+    relined: list[io.TextIOWrapper] = []
+    tees: list[_Tee] = []
+    for name, fd in (("stdout", 1), ("stderr", 2)):
+        stream = getattr(sys, name)
+        if stream is None:
+            continue
+        if fd in captured and _fd_of(stream) == fd:
+            if isinstance(stream, io.TextIOWrapper) and not stream.line_buffering:
+                stream.reconfigure(line_buffering=True)
+                relined.append(stream)
+        else:
+            tee = _Tee(stream, log)
+            tees.append(tee)
+            setattr(sys, name, tee)
+    try:
+        yield
+    finally:
+        for tee in tees:
+            tee.flush()
+        sys.stdout, sys.stderr = saved
+        for stream in relined:
+            with contextlib.suppress(ValueError):  # closed by the step
+                stream.reconfigure(line_buffering=False)
+
+
+@contextmanager
+def _records_logged(log: _LazyLog, captured: frozenset[int]) -> Iterator[None]:
+    """Get root-logger records into the log once: a root handler writing to a captured fd
+    already does; with no handler at all, records go to the (captured) stderr, where Python
+    would show warnings anyway; otherwise they are written to the log file directly."""
+    root = logging.getLogger()
+    if any(_fd_of(getattr(h, "stream", None)) in captured for h in root.handlers):
+        yield
+        return
+    handler = logging.StreamHandler(log if root.handlers else sys.stderr)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root.addHandler(handler)
+    try:
+        yield
+    finally:
+        root.removeHandler(handler)
+        handler.flush()
+
+
+def _fd_of(stream: Any) -> int | None:
+    """The fd a stream writes to, or None if it has none (a notebook's, a `StringIO`)."""
+    if stream is None or isinstance(stream, _Tee):
+        return None
+    try:
+        return int(stream.fileno())
+    except (AttributeError, ValueError, OSError, io.UnsupportedOperation):
+        return None
