@@ -83,6 +83,11 @@ def _read_password(given: str | None, from_stdin: bool, confirm: bool) -> str:
         if not password:
             raise CliError("--password-stdin read no password (the first line of stdin).")
         return password
+    if not sys.stdin.isatty():  # getpass would warn and read the password visibly
+        raise CliError(
+            "There is no terminal to ask for the password; give it with --password-stdin "
+            "(the first line of stdin) or --password."
+        )
     return str(typer.prompt("Password", hide_input=True, confirmation_prompt=confirm))
 
 

@@ -61,6 +61,9 @@ app = typer.Typer(
     help="stepwell: run ML pipelines and read their runs, artifacts and stacks.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
+    # Plain Click help: Typer's Rich help panels import rich.markdown and markdown-it,
+    # about a third of the time `stepwell --help` takes.
+    rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 

@@ -113,7 +113,23 @@ def describe_artifact(
         for consumer in client.list_artifact_consumers(version)
     ]
     fields["run_metadata"] = version.run_metadata
-    show_record(fields, output, title=f"Artifact {version.name}:{version.version}")
+    title = f"Artifact {version.name}:{version.version}"
+    if output is OutputFormat.json:
+        show_record(fields, output, title=title)
+        return
+    shown = {**fields, "consumers": ", ".join(fields["consumers"]) or None}
+    for key, value in (version.run_metadata or {}).items():
+        shown[f"metadata: {key}"] = _metadata_text(value)
+    show_record(shown, output, title=title)
+
+
+def _metadata_text(value: Any) -> str:
+    """One metadata value on one line: plain scalars as they are, the rest as JSON."""
+    import json
+
+    if isinstance(value, (str, int, float, bool)) or value is None:
+        return str(value)
+    return json.dumps(value, default=str, sort_keys=True)
 
 
 @app.command("export")
@@ -176,3 +192,12 @@ def prune_artifacts(
         f"Deleted {versions} unused artifact version(s); removed {removed.files} unrecorded "
         f"file(s) ({removed.bytes} bytes) from the artifact store.{failed}"
     )
+
+
+def _register_versions() -> None:
+    from stepwell.cli import artifact_versions
+
+    artifact_versions.register(app)
+
+
+_register_versions()

@@ -27,6 +27,20 @@ from typer.core import TyperGroup
 
 EXIT_ERROR = 1
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report Ctrl-C
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, as shells report a tool whose reader went away
+
+
+def silence_stdout() -> None:
+    """Point stdout at the null device, so that flushing what is still buffered at exit
+    cannot fail again on a pipe whose reader has gone."""
+    import os
+
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, sys.stdout.fileno())
+        os.close(null)
+    except (OSError, ValueError):  # no real file behind stdout (a test's capture)
+        pass
 
 
 # Typer's own control flow (usage errors, --help's exit, a declined confirmation) passes
@@ -42,7 +56,14 @@ class CliError(ValueError):
 
 
 class StepwellGroup(TyperGroup):
-    """The root command group: runs every command inside the error boundary."""
+    """The root command group: runs every command inside the error boundary, and gives the
+    whole tree readable metavars (`stepwell.cli.help_format`) when it is built."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from stepwell.cli.help_format import polish
+
+        polish(self)
 
     def invoke(self, ctx: Any) -> Any:
         debug = bool(ctx.params.get("debug"))
@@ -50,6 +71,10 @@ class StepwellGroup(TyperGroup):
             return super().invoke(ctx)
         except PASS_THROUGH:
             raise
+        except BrokenPipeError:
+            # The reader went away (`| head`): stop quietly, as Unix tools do.
+            silence_stdout()
+            raise typer.Exit(EXIT_BROKEN_PIPE) from None
         except KeyboardInterrupt:
             print_error("Interrupted.", prefix="")
             raise typer.Exit(EXIT_INTERRUPTED) from None

@@ -78,6 +78,11 @@ def _password(from_stdin: bool) -> str:
         if not password:
             raise CliError("--password-stdin read no password (the first line of stdin).")
         return password
+    if not sys.stdin.isatty():  # getpass would warn and read the password visibly
+        raise CliError(
+            "There is no terminal to ask for the password; pass it on stdin with "
+            "--password-stdin (e.g. `... --password-stdin < password.txt`)."
+        )
     return str(typer.prompt("Password", hide_input=True))
 
 

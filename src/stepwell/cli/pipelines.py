@@ -10,7 +10,7 @@ from typing import Any
 
 import typer
 
-from stepwell.cli import runs
+from stepwell.cli import run_cmd, runs, snapshots
 from stepwell.cli.confirm import confirm_or_stop
 from stepwell.cli.errors import hint
 from stepwell.cli.output import OUTPUT_OPTION, OutputFormat, iso, say, show
@@ -18,6 +18,9 @@ from stepwell.cli.paging import PAGE_OPTION, SIZE_OPTION, SORT_OPTION, empty_tex
 
 app = typer.Typer(help="Pipelines and their runs.", no_args_is_help=True)
 app.add_typer(runs.app, name="runs")
+# ZenML's places for the same commands: `pipeline run SOURCE`, `pipeline snapshot ...`.
+app.command("run", help="The same as `stepwell run` (ZenML's `pipeline run`).")(run_cmd.run)
+app.add_typer(snapshots.app, name="snapshot", help="The same as `stepwell snapshot ...`.")
 
 LIST_HINT = "See `stepwell pipeline list` for the pipelines there are."
 

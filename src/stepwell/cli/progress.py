@@ -210,12 +210,17 @@ class LiveProgress:
         seconds = self.steps.duration(invocation_id, state, duration)
         was_done = self.states.get(invocation_id) in DONE
         self.states[invocation_id] = state
-        self.console.print(self.line(invocation_id, state, seconds), soft_wrap=True)
-        if state in DONE and not was_done:
-            self.progress.advance(self.task)
         running = [step for step, now in self.states.items() if now in ("running", "retrying")]
         description = f"running {', '.join(running)}" if running else "waiting"
         self.progress.update(self.task, description=description)
+        if state == "running":
+            # A step that starts shows in the bar (at its next tick) rather than as a line:
+            # a cache hit is announced `running` just before it turns out `cached`, and
+            # would otherwise leave a `running` line for a step that never ran.
+            return
+        self.console.print(self.line(invocation_id, state, seconds), soft_wrap=True)
+        if state in DONE and not was_done:
+            self.progress.advance(self.task)
         self.progress.refresh()  # show the change now, not at the next tick
 
     def line(self, invocation_id: str, state: str, seconds: float | None) -> Text:

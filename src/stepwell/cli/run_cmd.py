@@ -21,7 +21,14 @@ from typing import Any
 import typer
 
 from stepwell.cli.errors import CliError
-from stepwell.cli.output import is_quiet, note, say, stderr_console
+from stepwell.cli.output import (
+    OUTPUT_OPTION,
+    OutputFormat,
+    is_quiet,
+    note,
+    say,
+    stderr_console,
+)
 
 TARGET_HELP = "MODULE:PIPELINE, e.g. `training:train_pipeline` or `pipelines/train.py:train`."
 
@@ -40,19 +47,47 @@ def run(
         [],
         "--param",
         "-p",
-        help="key=value pipeline parameter (value read as YAML: 0.1 is a float).",
+        metavar="KEY=VALUE",
+        help="Pipeline parameter (value read as YAML: 0.1 is a float); repeat for more.",
     ),
+    run_name: str | None = typer.Option(
+        None, "--run-name", "-n", metavar="NAME", help="Name of the run ({date}, {time} work)."
+    ),
+    no_cache: bool = typer.Option(False, "--no-cache", help="Run every step, reusing nothing."),
+    stack: str | None = typer.Option(
+        None, "--stack", "-s", help="Run on this stack (default: the active one)."
+    ),
+    detach: bool = typer.Option(
+        False, "--detach", "-d", help="Start the run in the background and return at once."
+    ),
+    output: OutputFormat = OUTPUT_OPTION,
 ) -> None:
     """Run a pipeline: import MODULE (a module name or a .py path) and call PIPELINE."""
+    from stepwell.cli.run_options import (
+        check_no_conflict,
+        configured,
+        step_output_moved,
+        using_stack,
+    )
+
     parameters = parse_assignments(param, "--param")
     pipeline = load_pipeline(target)
     if config is not None:
         if not config.is_file():
             raise CliError(f"Run configuration {config} does not exist; check the path.")
+        from stepwell.config.yaml_loader import load_run_configuration
+
+        check_no_conflict(parameters, load_run_configuration(config).parameters, config)
         pipeline = pipeline.with_options(config_path=str(config))
+    pipeline = configured(pipeline, run_name, no_cache, detach)
+    json_output = output is OutputFormat.json
     quiet = is_quiet(ctx) or _verbosity_above_info()
     failure: Exception | None = None
-    with _run_display(quiet) as tracker:
+    with (
+        using_stack(stack),
+        step_output_moved(is_quiet(ctx), json_output),
+        _run_display(quiet) as tracker,
+    ):
         try:
             run_record = pipeline(**parameters)
         except Exception as error:
@@ -61,13 +96,13 @@ def run(
         failed = _failed_run(failure, tracker)
         if failed is None:  # failed before a run was made (e.g. it does not compile)
             raise failure
-        _report(failed, quiet)
+        _report(failed, quiet, json_output)
         first_line = (str(failure).strip().splitlines() or [type(failure).__name__])[0]
         raise CliError(
             f"Run '{failed.name}' {failed.status.value}: {first_line.rstrip('.')}. See its "
             f"logs with `stepwell pipeline runs logs {failed.name}`."
         ) from failure
-    _report(run_record, quiet)
+    _report(run_record, quiet, json_output)
 
 
 def parse_assignments(items: list[str], option: str) -> dict[str, Any]:
@@ -207,19 +242,25 @@ def _failed_run(error: Exception, tracker: Any) -> Any:
     return None
 
 
-def _report(run_record: Any, quiet: bool) -> None:
-    """The end of a run: a summary table and where the logs are (one line if quiet)."""
-    from stepwell.cli.output import stdout_console
+def _report(run_record: Any, quiet: bool, json_output: bool = False) -> None:
+    """The end of a run: a summary table and where the logs are (one line if quiet, the
+    run and its steps if JSON); for a run that goes on in the background, how to follow it."""
+    from stepwell.cli.output import print_json, stdout_console
     from stepwell.cli.progress import summary_table
 
     run_record = run_record.refresh()
     status = run_record.status.value
+    follow = f"stepwell pipeline runs logs {run_record.name} --follow"
+    if json_output:
+        from stepwell.cli.run_options import run_fields
+
+        print_json(run_fields(run_record))
+        if not run_record.status.is_finished:
+            note(f"The run goes on in the background; follow it with `{follow}`.")
+        return
     if not run_record.status.is_finished:
         say(f"{run_record.name} {status}")
-        note(
-            "The run goes on in the background; follow it with "
-            f"`stepwell pipeline runs logs {run_record.name} --follow`."
-        )
+        note(f"The run goes on in the background; follow it with `{follow}`.")
         return
     if quiet:
         say(f"{run_record.name} {status}")

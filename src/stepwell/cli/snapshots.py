@@ -14,8 +14,17 @@ import typer
 
 from stepwell.cli.confirm import confirm_or_stop
 from stepwell.cli.errors import CliError, hint
-from stepwell.cli.output import OUTPUT_OPTION, OutputFormat, iso, note, say, show, show_record
-from stepwell.cli.paging import empty_text
+from stepwell.cli.output import (
+    OUTPUT_OPTION,
+    OutputFormat,
+    iso,
+    note,
+    print_json,
+    say,
+    show,
+    show_record,
+)
+from stepwell.cli.paging import PAGE_OPTION, SIZE_OPTION, SORT_OPTION, empty_text
 
 app = typer.Typer(help="Snapshots: stored pipelines that can be triggered.", no_args_is_help=True)
 
@@ -44,7 +53,9 @@ def _get(client: Any, name: str) -> Any:
 @app.command("list")
 def list_snapshots(
     pipeline: str | None = typer.Option(None, "--pipeline", "-p", help="Only this pipeline's."),
-    limit: int = typer.Option(50, "--limit", "-n", min=1, help="At most this many."),
+    limit: int = SIZE_OPTION,
+    page: int = PAGE_OPTION,
+    sort_by: str | None = SORT_OPTION,
     output: OutputFormat = OUTPUT_OPTION,
 ) -> None:
     """List named snapshots, newest first."""
@@ -52,15 +63,19 @@ def list_snapshots(
 
     client = Client()
     with hint("See `stepwell pipeline list` for the pipelines there are."):
-        snapshots = client.list_snapshots(pipeline_name_or_id=pipeline, size=limit)
+        snapshots = client.list_snapshots(
+            pipeline_name_or_id=pipeline, size=limit, page=page, sort_by=sort_by
+        )
     show(
         [snapshot_row(snapshot) for snapshot in snapshots],
         ["name", "pipeline", "created", "description"],
         output,
         empty=empty_text(
             "snapshots",
-            "No snapshots yet; make one with `my_pipeline.create_snapshot(name=...)`.",
+            "No snapshots yet; make one with `stepwell snapshot create MODULE:PIPELINE "
+            "--name NAME` (or `my_pipeline.create_snapshot(name=...)`).",
             pipeline,
+            page=page,
         ),
     )
 
@@ -93,13 +108,19 @@ def trigger_snapshot(
         None, "--config", "-c", help="A YAML run configuration file.", dir_okay=False
     ),
     param: list[str] = typer.Option(
-        [], "--param", "-p", help="key=value pipeline parameter (value read as YAML)."
+        [],
+        "--param",
+        "-p",
+        metavar="KEY=VALUE",
+        help="Pipeline parameter (value read as YAML); repeat for more.",
     ),
     wait: bool = typer.Option(False, "--wait", "-w", help="Wait until the run has finished."),
+    output: OutputFormat = OUTPUT_OPTION,
 ) -> None:
     """Start a run of a snapshot (in a process of its own)."""
     from stepwell.cli.output import is_quiet
     from stepwell.cli.run_cmd import parse_assignments
+    from stepwell.cli.run_options import check_no_conflict
     from stepwell.client import Client
 
     parameters = parse_assignments(param, "--param")
@@ -110,7 +131,7 @@ def trigger_snapshot(
         if not config.is_file():
             raise CliError(f"Run configuration {config} does not exist; check the path.")
         loaded = load_run_configuration(config)
-        _check_no_conflict(parameters, loaded.parameters, config)
+        check_no_conflict(parameters, loaded.parameters, config)
         run_configuration = loaded.model_dump(mode="json", exclude_unset=True)
     if parameters:
         run_configuration["parameters"] = {**run_configuration.get("parameters", {}), **parameters}
@@ -120,11 +141,18 @@ def trigger_snapshot(
         snapshot_name_or_id=record.id, run_configuration=run_configuration, synchronous=wait
     )
     assert run is not None  # only None while stepwell imports user code, never in the CLI
-    if not wait:
+    if output is OutputFormat.json:
+        from stepwell.cli.run_options import run_fields
+
+        print_json(run_fields(run))
+    elif not wait:
         say(f"Started run '{run.name}' of snapshot '{record.name or record.id}'.")
+    if not wait:
         note(f"Follow it with `stepwell pipeline runs logs {run.name} --follow`.")
         return
-    if is_quiet(ctx):
+    if output is OutputFormat.json:
+        pass
+    elif is_quiet(ctx):
         say(f"{run.name} {run.status.value}")
     else:
         from stepwell.cli.output import stdout_console
@@ -136,6 +164,50 @@ def trigger_snapshot(
             f"Run '{run.name}' {run.status.value}. See its logs with "
             f"`stepwell pipeline runs logs {run.name}`."
         )
+
+
+@app.command("create")
+def create_snapshot(
+    target: str = typer.Argument(
+        ..., metavar="MODULE:PIPELINE", help="The pipeline, as for `stepwell run`."
+    ),
+    name: str = typer.Option(..., "--name", "-n", help="Name of the snapshot."),
+    description: str | None = typer.Option(
+        None, "--description", "-d", help="What the snapshot is for."
+    ),
+    config: Path | None = typer.Option(
+        None, "--config", "-c", help="A YAML run configuration file.", dir_okay=False
+    ),
+    stack: str | None = typer.Option(
+        None, "--stack", "-s", help="Stack to compile for (default: the active one)."
+    ),
+    replace: bool = typer.Option(
+        False, "--replace", help="Take the name from an older snapshot (renamed, still runnable)."
+    ),
+    output: OutputFormat = OUTPUT_OPTION,
+) -> None:
+    """Store a pipeline (compiled, with its configuration and code) as a named snapshot,
+    to trigger later (`stepwell snapshot trigger NAME`)."""
+    from stepwell.cli.run_cmd import load_pipeline
+    from stepwell.cli.run_options import using_stack
+
+    pipeline = load_pipeline(target)
+    if config is not None:
+        if not config.is_file():
+            raise CliError(f"Run configuration {config} does not exist; check the path.")
+        pipeline = pipeline.with_options(config_path=str(config))
+    with using_stack(stack):
+        record = pipeline.create_snapshot(name=name, description=description, replace=replace)
+    if output is OutputFormat.json:
+        print_json(snapshot_row(record))
+        return
+    say(f"Created snapshot '{record.name}' of pipeline '{record.pipeline_name}'.")
+    note(f"Run it with `stepwell snapshot trigger {record.name}`.")
+
+
+app.command("run", help="The same as `trigger` (ZenML's `pipeline snapshot run`).")(
+    trigger_snapshot
+)
 
 
 @app.command("delete")
@@ -152,19 +224,3 @@ def delete_snapshot(
     confirm_or_stop(f"Delete snapshot '{label}'?", f"Deleting snapshot '{label}'", yes=yes)
     client.delete_snapshot(record.id)
     say(f"Deleted snapshot '{label}'.")
-
-
-def _check_no_conflict(
-    parameters: dict[str, Any], configured: dict[str, Any], config: Path
-) -> None:
-    """A parameter comes from `--param` or from the file; both with different values is an
-    error naming both (neither silently wins)."""
-    both = sorted(
-        name for name in set(parameters) & set(configured) if parameters[name] != configured[name]
-    )
-    if both:
-        name = both[0]
-        raise CliError(
-            f"--param {name}={parameters[name]!r} conflicts with `parameters.{name}: "
-            f"{configured[name]!r}` in {config}; set each parameter in one place."
-        )

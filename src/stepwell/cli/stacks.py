@@ -11,13 +11,14 @@ from typing import Any
 
 import typer
 
-from stepwell.cli import stack_components
+from stepwell.cli import stack_components, stack_updates
 from stepwell.cli.confirm import confirm_or_stop
 from stepwell.cli.errors import hint
 from stepwell.cli.output import OUTPUT_OPTION, OutputFormat, iso, say, show, show_record
 
 app = typer.Typer(help="Stacks: where runs run and where their artifacts go.", no_args_is_help=True)
 app.add_typer(stack_components.app, name="component")
+stack_updates.register(app, stack_components.app)
 
 LIST_HINT = "See `stepwell stack list` for the stacks there are."
 COMPONENT_HINT = "See `stepwell stack component list` for the registered components."

@@ -27,7 +27,7 @@ from typing import Any
 from stepwell.config.environment import ENV_HOME, home_folder
 from stepwell.exceptions import EnvironmentConfigError, IllegalOperationError, StepwellError
 from stepwell.server.main import ADMIN_PASSWORD_FILE, START_TOKEN_FLAG
-from stepwell.server.settings import ServerSettings, server_folder
+from stepwell.server.settings import ServerSettings, server_folder, server_folder_path
 from stepwell.utils.private_files import private_file
 
 PID_FILE = "server.pid"
@@ -57,11 +57,11 @@ class Started:
 
 
 def pid_path() -> Path:
-    return server_folder() / PID_FILE
+    return server_folder_path() / PID_FILE
 
 
 def log_path() -> Path:
-    return server_folder() / LOG_FILE
+    return server_folder_path() / LOG_FILE
 
 
 def client_url(settings: ServerSettings) -> str:
@@ -85,7 +85,7 @@ def read_record() -> ServerRecord | None:
 
 
 def _write_record(record: ServerRecord) -> None:
-    path = pid_path()
+    path = server_folder() / PID_FILE
     private_file(path)
     path.write_text(json.dumps(asdict(record)))
 
@@ -207,7 +207,7 @@ def start(settings: ServerSettings, timeout: float = START_TIMEOUT) -> Started:
     _check_startable(settings)
     token = secrets.token_hex(16)
     since = time.time_ns()
-    log = log_path()
+    log = server_folder() / LOG_FILE
     private_file(log)
     with open(log, "ab") as output:
         process = subprocess.Popen(

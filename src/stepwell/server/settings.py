@@ -39,8 +39,13 @@ class ServerSettings:
 
 
 def server_folder() -> Path:
-    """Where a server keeps its secret, pid file and log: `<home>/server`."""
-    return private_folder(home_folder() / "server")
+    """Where a server keeps its secret, pid file and log: `<home>/server` (made if missing)."""
+    return private_folder(server_folder_path())
+
+
+def server_folder_path() -> Path:
+    """`<home>/server`, not made: for reading what may not be there (`server status`)."""
+    return home_folder() / "server"
 
 
 def _int(name: str, default: int, low: int, high: int) -> int:

@@ -88,6 +88,11 @@ CASES: dict[str, tuple[Callable[..., Any], list[str], Callable[[Client], Any]]] 
         ["snapshot", "delete", "nightly"],
         lambda client: client.get_snapshot("nightly"),
     ),
+    "pipeline snapshot delete": (  # ZenML's place for the same command
+        lambda client, run, module: _snapshot(module),
+        ["pipeline", "snapshot", "delete", "nightly"],
+        lambda client: client.get_snapshot("nightly"),
+    ),
     "schedule delete": (
         lambda client, run, module: client.store.create_schedule(
             name="hourly", snapshot_id=_snapshot(module).id, cron_expression="0 * * * *"

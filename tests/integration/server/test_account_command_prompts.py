@@ -69,7 +69,7 @@ def test_user_create_of_a_taken_name_fails_before_asking_for_a_password(admin, t
 def test_account_help_names_its_placeholders(tmp_path, command):
     help_text = StepwellCommand(tmp_path / "home").ok(*command, "--help")
 
-    assert f"stepwell {' '.join(command)} [OPTIONS] {{NAME}}" in help_text
+    assert f"stepwell {' '.join(command)} [OPTIONS] NAME" in help_text
     assert "{name}" not in help_text
     for option, placeholder in (("--role", "ROLE"), ("--password ", "PASSWORD")):
         line = next((line for line in help_text.splitlines() if option in line), None)

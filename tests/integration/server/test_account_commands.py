@@ -72,16 +72,81 @@ def test_admin_creates_lists_updates_and_deletes_a_user(as_admin, cli):
     assert "No user or service account" in cli("user", "describe", name).output
 
 
-def test_user_create_asks_for_the_password_twice_without_echo(as_admin, cli):
-    name = _name("fay")
-    result = cli("user", "create", name, input="fay's password\nfay's password\n")
+def _own_terminal() -> None:
+    """In the child: a new session whose controlling terminal is the pty on stdin, so
+    that a password prompt can turn echo off on it."""
+    import fcntl
+    import os
+    import termios
 
-    assert result.exit_code == 0, result.output
-    assert "fay's password" not in result.output
+    os.setsid()
+    fcntl.ioctl(0, termios.TIOCSCTTY, 0)
+
+
+def _in_a_terminal(args: list[str], answers: list[str], timeout: float = 60.0) -> tuple[int, str]:
+    """Run `python -m stepwell ARGS` on a real pseudo-terminal, typing each answer after
+    the next prompt appears; return the exit code and everything the terminal showed."""
+    import os
+    import pty
+    import select
+    import subprocess
+    import sys
+    import time
+
+    controller, terminal = pty.openpty()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "stepwell", *args],
+        stdin=terminal,
+        stdout=terminal,
+        stderr=terminal,
+        env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)},
+        close_fds=True,
+        preexec_fn=_own_terminal,
+    )
+    os.close(terminal)
+    shown, pending, deadline = b"", list(answers), time.monotonic() + timeout
+    prompts_seen = 0
+    while time.monotonic() < deadline:
+        ready, _, _ = select.select([controller], [], [], 0.2)
+        if ready:
+            try:
+                chunk = os.read(controller, 4096)
+            except OSError:  # the terminal closed: the command ended
+                break
+            if not chunk:
+                break
+            shown += chunk
+        # Answer once the prompt's trailing space is shown: the password prompt writes
+        # it after turning echo off.
+        if pending and shown.count(b":") > prompts_seen and shown.endswith(b": "):
+            prompts_seen = shown.count(b":")
+            os.write(controller, pending.pop(0).encode() + b"\n")
+        if process.poll() is not None and not ready:
+            break
+    process.kill() if process.poll() is None else None
+    process.wait(timeout=timeout)
+    os.close(controller)
+    return process.returncode, shown.decode(errors="replace")
+
+
+def test_user_create_asks_for_the_password_twice_without_echo(as_admin):
+    name = _name("fay")
+    code, shown = _in_a_terminal(["user", "create", name], ["fay's password"] * 2, timeout=20)
+
+    assert code == 0, shown
+    assert "Password: " in shown and "Repeat for confirmation: " in shown
+    assert "fay's password" not in shown
     login = httpx.post(
         f"{as_admin.url}/api/v1/login", json={"username": name, "password": "fay's password"}
     )
     assert login.status_code == 200
+
+
+def test_user_create_without_a_terminal_asks_for_password_stdin(as_admin, cli):
+    result = cli("user", "create", _name("gus"), input="typed but not a terminal\n")
+
+    assert result.exit_code == 1
+    assert "--password-stdin" in result.output
 
 
 def test_a_new_api_key_is_shown_once_and_logs_in(as_admin, cli):
