@@ -36,6 +36,7 @@ class BaseArtifactStore:
         self.path = path.rstrip("/") if "://" in path else os.path.abspath(path)
         self.storage_options = storage_options
         self._fs: Any = None
+        self._fs_pid = 0  # the process that made `_fs`
         self._remember()
 
     def __repr__(self) -> str:  # storage options may hold credentials: never shown
@@ -61,11 +62,19 @@ class BaseArtifactStore:
     # -- plumbing -------------------------------------------------------------------------
     @property
     def fs(self) -> Any:
-        """The fsspec filesystem behind this store (created on first use)."""
-        if self._fs is None:
+        """The fsspec filesystem behind this store, made on first use in each process.
+
+        A forked worker inherits the parent's filesystem object (the parent may have used it,
+        checking a cached step), but an async one such as s3fs is bound to the parent's event
+        loop and refuses to run in the child; so a process never uses a filesystem another
+        process made. fsspec itself starts a fresh loop and instance cache after a fork.
+        """
+        pid = os.getpid()
+        if self._fs is None or self._fs_pid != pid:
             from fsspec.core import url_to_fs
 
             self._fs, _ = url_to_fs(self.path, **self.storage_options)
+            self._fs_pid = pid
         return self._fs
 
     @property

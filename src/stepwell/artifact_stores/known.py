@@ -24,7 +24,8 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from stepwell.artifact_stores.base import BaseArtifactStore
 
-# Given a URI, the configured stores whose roots lie in the URI's bucket (maybe none).
+# Given a URI, the configured stores whose roots lie in the URI's bucket (maybe none),
+# best first (the one to use where several share a root).
 Finder = Callable[[str], "list[BaseArtifactStore]"]
 
 _lock = threading.Lock()
@@ -66,7 +67,8 @@ def store_for(uri: str) -> BaseArtifactStore | None:
         if finder is None or bucket in _asked:
             return None
         _asked.add(bucket)
-    for store in finder(uri):
+    # The finder answers best first; of stores sharing a root, the last remembered wins.
+    for store in reversed(finder(uri)):
         remember(store)
     return _remembered(uri)
 

@@ -56,8 +56,14 @@ class SecretsMixin(ClientBase):
     ) -> SecretResponse:
         """A secret with its values, by name, id or id prefix; else by the one name that
         contains the text (as ZenML does; `allow_partial_name_match=False` turns that off).
-        KeyError (EntityNotFoundError) if none matches."""
+        KeyError (EntityNotFoundError) if none matches. `hydrate=False`: the secret found by
+        exact name or full id without its values (nothing is decrypted: this works even
+        where the store's key cannot read them)."""
         _no_private(private)
+        if not hydrate:
+            listed = self._listed_secret(name_id_or_prefix)
+            if listed is not None:
+                return listed
         try:
             return self.store.get_secret(name_id_or_prefix)
         except EntityNotFoundError:
@@ -139,7 +145,21 @@ class SecretsMixin(ClientBase):
         )
 
     def delete_secret(self, name_id_or_prefix: str | UUID, private: bool | None = None) -> None:
-        """Delete a secret by name, id or id prefix."""
+        """Delete a secret by name, id or id prefix (its values are not read)."""
         _no_private(private)
-        secret = self.get_secret(name_id_or_prefix, allow_partial_name_match=False)
+        secret = self.get_secret(name_id_or_prefix, allow_partial_name_match=False, hydrate=False)
         self.store.delete_secret(secret.id)
+
+    def _listed_secret(self, name_or_id: str | UUID) -> SecretResponse | None:
+        """The secret of exactly this name or full id, as a list shows it, or None."""
+        text = str(name_or_id).strip()
+        try:
+            by_id = {"id": str(UUID(text))}
+        except ValueError:
+            by_id = None
+        for filters in ({"name": f"equals:{text}"}, by_id):
+            if filters is not None:
+                found = self.store.list_secrets(size=1, **filters).items
+                if found:
+                    return found[0]
+        return None

@@ -22,6 +22,7 @@ from stepwell.stack.active import (
     find_stack,
 )
 from stepwell.stack.flavors import flavor_registry
+from stepwell.stack.secret_references import check_references_exist, component_label
 from stepwell.stack.stack import REQUIRED_TYPES
 from stepwell.store.base import Store
 from stepwell.store.models import StackComponentResponse, StackResponse
@@ -55,6 +56,7 @@ def register_component(
     )
     kind = parse_component_type(component_type, swapped)
     config = flavor_registry().get(kind, flavor).validate_config(dict(configuration or {}), name)
+    check_references_exist(configuration or {}, store, f"{kind.value.replace('_', ' ')} '{name}'")
     ensure_default_stack(store)  # first, so a user's component named "default" stays theirs
     return store.create_stack_component(
         name=name,
@@ -80,6 +82,8 @@ def update_component(
         merged = {key: value for key, value in merged.items() if value is not None}
         flavor = flavor_registry().get(current.type, current.flavor)
         config = flavor.validate_config(merged, name or current.name)
+        # Only the keys changed now: an unchanged one is checked when the stack runs.
+        check_references_exist(configuration, store, component_label(current))
         merged = config.model_dump(mode="json", exclude_unset=True)
     return store.update_stack_component(current.id, name=name, configuration=merged)
 

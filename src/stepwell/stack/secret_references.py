@@ -26,7 +26,10 @@ from collections.abc import Callable, Mapping
 from typing import Any, NamedTuple
 
 from stepwell.exceptions import EntityNotFoundError, StackComponentConfigError
+from stepwell.logger import get_logger
 from stepwell.utils.redact import MASK
+
+logger = get_logger(__name__)
 
 _REFERENCE = re.compile(r"\{\{\s*([^\s.{}]+)\.([^\s{}]+?)\s*\}\}")
 
@@ -207,3 +210,29 @@ def with_overrides(flavor: Any, config: Any, overrides: Mapping[str, Any], name:
     else:
         return mark_from_secrets(validated, fields - set(overrides))
     raise StackComponentConfigError(message)
+
+
+def check_references_exist(configuration: Mapping[str, Any], store: Any, component: str) -> None:
+    """At registration: refuse a reference to a secret or key that does not exist in
+    `store`, with the same message a run would give. A store whose secrets cannot be read
+    just now (unreachable, no permission, undecryptable) does not block registering: the
+    run checks again."""
+    if not find_references(configuration):
+        return
+
+    def lookup(name: str) -> Mapping[str, str]:
+        try:
+            return dict(store.get_secret(name).secret_values)
+        except EntityNotFoundError:
+            raise
+        except Exception as error:
+            raise _Unreadable(error) from error
+
+    try:
+        resolve_configuration(configuration, lookup, component)
+    except _Unreadable as unreadable:
+        logger.debug("Secret references of the %s not checked: %s", component, unreadable)
+
+
+class _Unreadable(Exception):
+    """The secret store could not answer (not: the secret is missing)."""

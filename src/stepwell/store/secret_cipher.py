@@ -49,7 +49,10 @@ def _fernet_module() -> Any:
 
 class SecretCipher:
     """Encrypts and decrypts the values of secrets with one key; `source` says where the
-    key came from (a file or a variable), for error messages. Never shows the key."""
+    key came from (a file or a variable), for error messages; `hint`, where else the right
+    key may be. Never shows the key."""
+
+    hint = ""
 
     def __init__(self, key: bytes, source: str) -> None:
         fernet = _fernet_module()
@@ -87,7 +90,7 @@ class SecretCipher:
             raise StoreError(
                 f"The values of secret '{name}' cannot be decrypted with the key from "
                 f"{self.source}: {problem}. Use the key the secret was stored with, or "
-                f"delete the secret and create it again."
+                f"delete the secret and create it again.{self.hint}"
             )
         values = data.get("values")
         return {str(key): str(value) for key, value in dict(values or {}).items()}
@@ -104,8 +107,9 @@ def cipher_from_text(text: str, source: str) -> SecretCipher:
     return SecretCipher(text.strip().encode("ascii", errors="replace"), source)
 
 
-def key_file_cipher(path: Path) -> SecretCipher:
-    """A cipher for the key in `path`, which is made (mode 0600) if it does not exist yet.
+def key_file_cipher(path: Path, first_key: bytes | None = None) -> SecretCipher:
+    """A cipher for the key in `path`, which is made (mode 0600) if it does not exist yet:
+    with `first_key` if given (a key adopted from elsewhere), else a new random one.
 
     Two processes that start at once agree on one key: the new key is written to a private
     temporary file and linked into place only if no key file exists by then.
@@ -113,11 +117,16 @@ def key_file_cipher(path: Path) -> SecretCipher:
     key = _read_key(path)
     if key is None:
         private_folder(path.parent)
-        _install_key(path, generate_key())
+        _install_key(path, first_key or generate_key())
         key = _read_key(path)
     if key is None:
         raise StoreError(f"Could not make the secrets key file {path}.")
     return SecretCipher(key, f"the key file {path}")
+
+
+def read_key(path: Path) -> bytes | None:
+    """The key in the key file `path`, or None if there is none."""
+    return _read_key(path)
 
 
 def _read_key(path: Path) -> bytes | None:

@@ -114,8 +114,15 @@ class SecretMethods(SqlStoreBase):
         return self._secret_cipher or local_cipher()
 
     def _response(self, row: Row, with_values: bool) -> SecretResponse:
-        values = self._cipher().decrypt(row["id"], row["name"], row["encrypted_values"])
         fields = {k: row[k] for k in ("id", "name", "created", "updated")}
+        try:
+            values = self._cipher().decrypt(row["id"], row["name"], row["encrypted_values"])
+        except StoreError:
+            if with_values:
+                raise
+            # Listed without its keys (they are inside the token): a list, and a delete
+            # found through one, must still work when the key cannot read the values.
+            values = {}
         response = (
             secret_response(**fields, values=values)
             if with_values
