@@ -40,7 +40,10 @@ def connect(
 
     if ray.is_initialized():
         return
-    options = {"log_to_driver": True, **init_options}
+    # Step output is captured into the step logs (and shown from there) by the worker
+    # itself; Ray's own forwarding would print it again, out of place, on this process's
+    # stdout (after a `-o json` document, or a quiet run's result line).
+    options = {"log_to_driver": False, **init_options}
     if runtime_env:
         options["runtime_env"] = runtime_env
     logger.info("Connecting to Ray at %s.", address or "a local Ray")

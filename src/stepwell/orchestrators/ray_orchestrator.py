@@ -178,6 +178,13 @@ class RayOrchestrator(BaseOrchestrator):
         task = pickle.dumps((plan, step_run, attempt >= plan.max_attempts))
         options = self._request(plan.invocation)
         options["name"] = f"stepwell:{ctx.run.name}:{plan.invocation.id}"
+        if self._running:
+            # Several steps at once: spread them over the nodes that can hold them. Ray's
+            # default packs tasks onto the submitting node and spills over late, leaving the
+            # others idle for a while (32 sleeps of 0.5 s on 2 CPUs: 8.9 s, spread 8.2 s).
+            # A lone step keeps the default, which reuses the warm worker nearby (a chain
+            # spread over the nodes costs three times as much per step).
+            options["scheduling_strategy"] = "SPREAD"
         ref = self._remote.options(**options).remote(
             str(ctx.run.id), self._ctx_holder, self._code_digest, self._code_holder, task
         )

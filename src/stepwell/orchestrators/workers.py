@@ -17,6 +17,7 @@ re-run as the worker's main module (as multiprocessing's spawn would do).
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import os
 import pickle
@@ -31,6 +32,7 @@ from typing import Any
 from stepwell.enums import ExecutionStatus
 from stepwell.exceptions import RunStoppedSignal, StepFailedError
 from stepwell.execution.attempt import AttemptResult, run_attempt
+from stepwell.execution.fd_capture import keep_between_steps, release_kept
 from stepwell.execution.run_context import RunContext
 from stepwell.logger import get_logger
 from stepwell.orchestrators.code_shipping import code_payload, install_code
@@ -141,6 +143,7 @@ def _worker_main(
         parent_end.close()  # so that the orchestrator's death reads as end-of-file here
     if unreachable is not None:
         install_code(unreachable)
+    keep_between_steps()  # one output capture for all the steps this worker runs
     parent = os.getppid()
     code = 0
     served = 0
@@ -171,6 +174,8 @@ def _worker_main(
         connection.close()
         sys.stdout.flush()
         sys.stderr.flush()
+        with contextlib.suppress(BaseException):  # a stop meanwhile must not skip the exit
+            release_kept()
         os._exit(code)
 
 

@@ -45,9 +45,11 @@ class LocalRuntime:
     ) -> Any:
         if _prevented(f"snapshot '{name}' of pipeline '{pipeline.name}'", verb="creating"):
             return None
+        from stepwell.runs.resolve import run_stack, stack_artifact_store
         from stepwell.snapshots.create import create_snapshot
 
-        return create_snapshot(pipeline, name, description, replace)
+        code_store = stack_artifact_store(run_stack())  # where the stack's runners can read
+        return create_snapshot(pipeline, name, description, replace, artifact_store=code_store)
 
 
 def _prevented(what: str, verb: str = "running") -> bool:

@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from stepwell.artifact_stores.base import BaseArtifactStore
 from stepwell.exceptions import ConfigurationError, EntityExistsError
 from stepwell.snapshots.code_archive import build_archive
 from stepwell.store.active import default_artifact_store, get_store
@@ -21,13 +22,22 @@ from stepwell.utils.source_root import source_root
 
 
 def create_snapshot(
-    pipeline: Any, name: str, description: str | None = None, replace: bool = False
+    pipeline: Any,
+    name: str,
+    description: str | None = None,
+    replace: bool = False,
+    artifact_store: BaseArtifactStore | None = None,
 ) -> SnapshotResponse:
-    """Compile `pipeline` and store it as a snapshot named `name`."""
+    """Compile `pipeline` and store it as a snapshot named `name`.
+
+    The code archive goes to `artifact_store`: the active stack's, so that the nodes and
+    servers that run the stack's pipelines (an S3 store with a Ray cluster) can read it;
+    without one, to the default artifact store."""
     if not name or not isinstance(name, str):
         raise ConfigurationError("A snapshot needs a non-empty name.")
     spec, config = pipeline.compile()
-    store, artifact_store = get_store(), default_artifact_store()
+    store = get_store()
+    artifact_store = artifact_store or default_artifact_store()
     # The cheap check first: a taken name fails before the code is archived and uploaded.
     record = store.get_or_create_pipeline(config.name)
     named = store.list_snapshots(pipeline=record.id, named_only=True, size=10_000)

@@ -26,7 +26,7 @@ ray = pytest.importorskip("ray")
 s3fs = pytest.importorskip("s3fs")
 moto_server = pytest.importorskip("moto.server")
 
-BUCKET = "stepwell-ray"
+BUCKET_PREFIX = "stepwell-ray"
 # Fast failure detection: a removed node is declared dead within about a second.
 SYSTEM_CONFIG = {
     "health_check_initial_delay_ms": 0,
@@ -56,6 +56,7 @@ class RayCluster:
     cluster: Any
     worker: Any  # the `w1` node
     s3_endpoint: str
+    bucket: str  # one per module: nothing cached for another module's server is reused
 
     @property
     def address(self) -> str:
@@ -70,8 +71,10 @@ class RayCluster:
         return self.worker.node_id
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def ray_cluster():
+    """A fresh cluster per test module, shut down (with its moto server) when the module
+    ends, so that no Ray process outlives the module into the rest of the test session."""
     from ray.cluster_utils import Cluster
 
     server = moto_server.ThreadedMotoServer(ip_address="127.0.0.1", port=0)
@@ -79,6 +82,7 @@ def ray_cluster():
     host, port = server.get_host_and_port()
     endpoint = f"http://{host}:{port}"
     folder = tempfile.mkdtemp(prefix="swray-")  # Ray's socket paths must be short
+    bucket = f"{BUCKET_PREFIX}-{uuid.uuid4().hex[:8]}"
     with pytest.MonkeyPatch.context() as patch:
         for name, value in {
             "RAY_TMPDIR": folder,
@@ -91,7 +95,10 @@ def ray_cluster():
             "AWS_DEFAULT_REGION": "us-east-1",
         }.items():
             patch.setenv(name, value)
-        s3fs.S3FileSystem(client_kwargs={"endpoint_url": endpoint}).mkdir(BUCKET)
+        # Each module has its own S3 server and bucket: stores and file systems cached for
+        # an earlier module's bucket (and its server's endpoint) are never reused.
+        s3fs.S3FileSystem.clear_instance_cache()
+        s3fs.S3FileSystem(client_kwargs={"endpoint_url": endpoint}).mkdir(bucket)
         cluster = Cluster(
             initialize_head=True,
             head_node_args={
@@ -106,11 +113,12 @@ def ray_cluster():
             worker = cluster.add_node(num_cpus=1, resources={"w1": 1}, **NODE_OPTIONS)
             cluster.wait_for_nodes()
             ray.init(address=cluster.address, include_dashboard=False, log_to_driver=False)
-            yield RayCluster(cluster, worker, endpoint)
+            yield RayCluster(cluster, worker, endpoint, bucket)
         finally:
             ray.shutdown()
             cluster.shutdown()
             server.stop()
+            s3fs.S3FileSystem.clear_instance_cache()
             shutil.rmtree(folder, ignore_errors=True)
 
 
@@ -118,7 +126,7 @@ def use_ray_stack(cluster: RayCluster, monkeypatch: pytest.MonkeyPatch) -> RayCl
     """Make the active stack a `ray` orchestrator on the test cluster, with artifacts in a
     fresh prefix of the S3 bucket; this folder's modules are the user's code (sent to the
     workers by value: under `python -m pytest` the entry point is pytest's own)."""
-    monkeypatch.setenv("STEPWELL_ARTIFACT_STORE_PATH", f"s3://{BUCKET}/{uuid.uuid4().hex}")
+    monkeypatch.setenv("STEPWELL_ARTIFACT_STORE_PATH", f"s3://{cluster.bucket}/{uuid.uuid4().hex}")
     monkeypatch.setenv("STEPWELL_SOURCE_ROOT", str(Path(__file__).parent))
     importlib.import_module("stepwell.store.active").reset_store()
     client = Client()
