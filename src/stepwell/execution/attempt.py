@@ -8,6 +8,7 @@ writer per run and children need no database connection of their own.
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -47,6 +48,9 @@ class AttemptResult:
     error: BaseException | None = None
     traceback: str | None = None
     status_message: str | None = None
+    # Whether the traceback is in the step's log already (logged inside the capture); if
+    # not, the orchestrating process appends it (`failure_log`).
+    logged: bool = False
     # Metadata and tags the step logged on its step run, its run or other resources.
     deferred: list[DeferredWrite] = field(default_factory=list)
 
@@ -100,6 +104,7 @@ def run_attempt(
                 logger.error(
                     "Step %s failed (%s):\n%s", invocation.id, failure.where, failure.traceback
                 )
+                logged = step_run.logs_uri is not None and logger.isEnabledFor(logging.ERROR)
                 if last_attempt:
                     run_failure_hook(invocation.config.on_failure, invocation.id, error)
                 return AttemptResult(
@@ -107,6 +112,7 @@ def run_attempt(
                     error=error,
                     traceback=failure.traceback,
                     status_message=f"{type(error).__name__}: {error}",
+                    logged=logged,
                     deferred=context.deferred_writes,
                 )
             run_success_hook(invocation.config.on_success, invocation.id)

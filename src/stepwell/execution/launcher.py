@@ -20,6 +20,7 @@ from stepwell.exceptions import EntityExistsError
 from stepwell.execution import cache
 from stepwell.execution.artifact_outputs import discard_bytes, grouped_fields, tag_recorded
 from stepwell.execution.attempt import AttemptResult
+from stepwell.execution.failure_log import append_to_log, failure_text
 from stepwell.execution.fingerprints import (
     cache_func_value,
     file_dependency_digests,
@@ -252,7 +253,10 @@ def finish_attempt(
             clean_failed_attempt(ctx.store, step_run.id)
             logger.error("Step %s failed: %s", invocation_id, error)
             result = AttemptResult(
-                ExecutionStatus.FAILED, error=error, status_message=f"EntityExistsError: {error}"
+                ExecutionStatus.FAILED,
+                error=error,
+                traceback=f"EntityExistsError: {error}",
+                status_message=f"EntityExistsError: {error}",
             )
         else:
             tag_recorded(ctx.store, outputs, result.outputs)
@@ -261,6 +265,14 @@ def finish_attempt(
                 invocation_id, ExecutionStatus.COMPLETED, step_run.id, outputs, duration=seconds
             )
     status = result.status
+    failed = status is ExecutionStatus.FAILED and result.traceback is not None
+    if failed and not result.logged and step_run.logs_uri is not None:
+        # It failed where its log could not tell why: the log gets the traceback now.
+        append_to_log(
+            ctx.artifact_store,
+            step_run.logs_uri,
+            failure_text(invocation_id, result.traceback or ""),
+        )
     if status is ExecutionStatus.FAILED and not final:
         status = ExecutionStatus.RETRIED
     # What this attempt wrote (a finished output of several, a partial one) is recorded

@@ -16,6 +16,7 @@ from stepwell.exceptions import EntityNotFoundError, StoreError
 
 if TYPE_CHECKING:
     from stepwell.store.base import Store
+    from stepwell.store.exception_info import ExceptionInfo
     from stepwell.store.models import (
         ArtifactVersionResponse,
         PipelineRunResponse,
@@ -91,6 +92,15 @@ class StepRunRelations:
     name: str
     if TYPE_CHECKING:
         inputs: dict[str, list[ArtifactVersionResponse]]
+        step_name: str
+        exception: str | None
+
+    @property
+    def exception_info(self) -> ExceptionInfo | None:
+        """Why this step run failed (its traceback, and the step code line), or None."""
+        from stepwell.store.exception_info import exception_info
+
+        return exception_info(self.exception, self.step_name)
 
     @property
     def input(self) -> ArtifactVersionResponse:
