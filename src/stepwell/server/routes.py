@@ -19,6 +19,7 @@ from pydantic import ConfigDict, ValidationError, create_model
 
 from stepwell.logger import get_logger
 from stepwell.server.responses import ERROR_RESPONSES
+from stepwell.server.revalidation import revalidated
 from stepwell.store.rest.endpoints import (
     API_PREFIX,
     EMPTY,
@@ -27,6 +28,7 @@ from stepwell.store.rest.endpoints import (
     Parameter,
     signature,
 )
+from stepwell.store.rest.paging import check_page_size
 from stepwell.store.rest.wire import (
     adapter,
     check_complete,
@@ -90,6 +92,7 @@ def _handler(endpoint: Endpoint, store: Any) -> Any:
         if body_model is None:
             query = list(request.query_params.multi_items())
             arguments = decode_arguments(endpoint, path_values, query, None)
+            check_page_size(endpoint, arguments)
         else:
             body = values.get("body")
             arguments = decode_path(endpoint, path_values)
@@ -100,6 +103,8 @@ def _handler(endpoint: Endpoint, store: Any) -> Any:
         from starlette.concurrency import run_in_threadpool
 
         result = await run_in_threadpool(method, **arguments)
+        if endpoint.revalidate:
+            return revalidated(request, encode_result(endpoint, result))
         return JSONResponse(encode_result(endpoint, result))
 
     params = [

@@ -32,6 +32,7 @@ from stepwell.store.models import (
 from stepwell.store.page import Page
 from stepwell.store.schedule_protocol import ScheduleStore
 from stepwell.store.secret_protocol import SecretStore
+from stepwell.store.snapshot_graphs import SnapshotGraph
 from stepwell.store.step_states import StepRunState
 from stepwell.store.user_protocol import AccountStore
 
@@ -73,6 +74,7 @@ class Store(ModelStore, AccountStore, SecretStore, ScheduleStore, Protocol):
         id: UUID | None = None,  # chosen by the caller: a repeat returns the snapshot
     ) -> SnapshotResponse: ...
     def get_snapshot(self, name_or_id: str | UUID) -> SnapshotResponse: ...
+    def get_snapshot_graph(self, snapshot_id: UUID) -> SnapshotGraph: ...
     def list_snapshots(
         self, *, pipeline: str | UUID | None = None, named_only: bool = False, **query: Any
     ) -> Page[SnapshotResponse]: ...

@@ -5,22 +5,24 @@ A run page draws every step of a run and follows them while the run goes on. A f
 artifact versions: about 3 kB each, 1.7 MB for a 500-step run. `StepRunState` is what a view
 of the run's progress needs (about 300 bytes): which step, its status and times, and which
 step runs made its inputs (the edges of a dynamic run, whose spec is written at its end).
+
+It is a plain frozen dataclass, not a pydantic model: the SQL store builds one per step from
+its own typed columns (nothing to validate), and a run page asks for hundreds of them every
+load; pydantic still validates it where it crosses the wire (the REST client's answers).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import datetime
 from uuid import UUID
-
-from pydantic import BaseModel, ConfigDict, Field
 
 from stepwell.enums import ExecutionStatus
 
 
-class StepRunState(BaseModel):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class StepRunState:
     """The latest attempt of one step invocation of a run, in brief."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
 
     id: UUID
     name: str  # the invocation id
@@ -32,4 +34,4 @@ class StepRunState(BaseModel):
     updated: datetime
     original_step_run_id: UUID | None = None  # the step run a cache hit reused
     # The step runs that produced its input artifacts (of this run or, if cached, others).
-    upstream_step_run_ids: list[UUID] = Field(default_factory=list)
+    upstream_step_run_ids: list[UUID] = field(default_factory=list)

@@ -44,6 +44,9 @@ class Endpoint:
     role: str = VIEWER
     idempotent: bool | None = None  # None: by verb (GET and PUT are)
     client_id: str | None = None  # the parameter of a new record's id the client chooses
+    # Answers carry an ETag; a browser keeps them and asks again with If-None-Match, and
+    # an unchanged answer comes back as an empty 304 (for big answers that rarely change).
+    revalidate: bool = False
 
     @property
     def path_params(self) -> tuple[str, ...]:
@@ -76,6 +79,7 @@ ENDPOINTS: tuple[Endpoint, ...] = (
     _e("delete_pipeline", "DELETE", "/pipelines/{name_or_id}", MEMBER),
     _e("create_snapshot", "POST", "/snapshots", MEMBER, client_id="id"),
     _e("get_snapshot", "GET", "/snapshots/{name_or_id}"),
+    _e("get_snapshot_graph", "GET", "/snapshots/{snapshot_id}/graph", revalidate=True),
     _e("list_snapshots", "GET", "/snapshots"),
     _e("update_snapshot", "PATCH", "/snapshots/{snapshot_id}", MEMBER),
     _e("delete_snapshot", "DELETE", "/snapshots/{snapshot_id}", MEMBER),

@@ -19,7 +19,7 @@ import uuid
 from typing import Any
 
 from stepwell.exceptions import ServerUnreachableError, StoreError
-from stepwell.store.rest import advice
+from stepwell.store.rest import advice, paging
 from stepwell.store.rest.endpoints import API_PREFIX, API_VERSION, ENDPOINTS, Endpoint
 from stepwell.store.rest.wire import bind_arguments, decode_result, encode_call, raise_error
 from stepwell.utils.redact import masked_url
@@ -220,6 +220,9 @@ class RestStore:
     # -- calls -----------------------------------------------------------------------------------
     def _call(self, endpoint: Endpoint, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
         arguments = bind_arguments(endpoint, args, kwargs)
+        size = arguments.get("size")
+        if isinstance(size, int) and size > paging.MAX_PAGE_SIZE and paging.is_paged(endpoint):
+            return self._read_in_pages(endpoint, arguments, size)
         if endpoint.client_id is not None and arguments.get(endpoint.client_id) is None:
             # Chosen once, sent with every retry: the server answers a repeat with the record
             # the first attempt made (the connection may drop after it was made).
@@ -235,6 +238,19 @@ class RestStore:
         )
         data = response.json() if response.content else None
         return decode_result(endpoint, data, self)
+
+    def _read_in_pages(self, endpoint: Endpoint, arguments: dict[str, Any], size: int) -> Any:
+        """A list call for more than the server's page-size cap, as consecutive pages."""
+        kind: list[Any] = []
+
+        def fetch(page: int, limit: int) -> Any:
+            answer = self._call(endpoint, (), {**arguments, "page": page, "size": limit})
+            kind[:] = [type(answer)]
+            return answer
+
+        index = int(arguments.get("page") or 1)
+        items, total = paging.read_in_pages(fetch, index, size)
+        return kind[0].of(items, total=total, index=index, max_size=size)
 
 
 def _json(response: Any) -> Any:

@@ -22,6 +22,7 @@ from stepwell.store.models import (
     PipelineRunResponse,
     SnapshotResponse,
 )
+from stepwell.store.sql.durations import elapsed_seconds
 from stepwell.store.sql.listing import Listing
 from stepwell.store.sql.tables import (
     ARTIFACTS,
@@ -60,12 +61,14 @@ RUN_LISTING = Listing(
         "created",
         "updated",
         "status_message",
-    ),
+    )
+    | {"duration": elapsed_seconds(RUNS.c.start_time, RUNS.c.end_time)},
     id_column=RUNS.c.id,
     tiebreak=[RUNS.c.created, RUNS.c.id],
     specs={"status": _STATUS},
     tag_type=PipelineRunResponse.tag_resource_type,
-    unsortable=frozenset({"status_message"}),
+    # `is_unlisted` is a filter behind `include_unlisted`, not something to sort by.
+    unsortable=frozenset({"status_message", "is_unlisted"}),
 )
 
 PIPELINE_LISTING = Listing(

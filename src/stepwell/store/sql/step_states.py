@@ -57,23 +57,42 @@ class StepStateMethods(SqlStoreBase):
             .where(*scope, VERSIONS.c.producer_step_run_id.is_not(None))
         )
         with self._db.read() as connection:
-            rows = [row._mapping for row in connection.execute(steps)]
+            rows = connection.execute(steps).all()
             if not rows and updated_after is None:
                 by_id(connection, RUNS, run_uuid, "run")  # an unknown run is an error
-            upstream: dict[Any, list[UUID]] = {}
+            # Producers keyed by step, deduplicated in order (a dict keeps insertion order).
+            upstream: dict[Any, dict[Any, None]] = {}
             if rows:
-                for step_id, producer in connection.execute(producers):
-                    found = upstream.setdefault(step_id, [])
-                    if as_uuid(producer) not in found:
-                        found.append(as_uuid(producer))
-        latest: dict[str, Any] = {}
+                for step_id, producer in connection.execute(producers).all():
+                    upstream.setdefault(step_id, {})[producer] = None
+        latest: dict[str, Any] = {}  # name -> the row of its highest attempt
         for row in rows:
-            if row["name"] not in latest or latest[row["name"]]["attempt"] <= row["attempt"]:
-                latest[row["name"]] = row
+            seen = latest.get(row[1])
+            if seen is None or seen[3] <= row[3]:
+                latest[row[1]] = row
+        status = ExecutionStatus
         return [
             StepRunState(
-                **{column.name: row[column.name] for column in _COLUMNS},
-                upstream_step_run_ids=upstream.get(row["id"], []),
+                id=step_id,
+                name=name,
+                status=status(state),
+                attempt=attempt,
+                start_time=start_time,
+                end_time=end_time,
+                created=created,
+                updated=updated,
+                original_step_run_id=original,
+                upstream_step_run_ids=list(upstream.get(step_id, ())),
             )
-            for row in latest.values()
+            for (
+                step_id,
+                name,
+                state,
+                attempt,
+                start_time,
+                end_time,
+                created,
+                updated,
+                original,
+            ) in latest.values()
         ]

@@ -54,6 +54,7 @@ from stepwell.store.sql.run_deletion import delete_runs
 from stepwell.store.sql.run_ends import RunEndMethods
 from stepwell.store.sql.schedules import ScheduleMethods
 from stepwell.store.sql.secrets import SecretMethods
+from stepwell.store.sql.snapshot_graphs import SnapshotGraphMethods
 from stepwell.store.sql.snapshots import SnapshotMethods
 from stepwell.store.sql.stacks import StackMethods
 from stepwell.store.sql.step_counts import StepCountMethods
@@ -102,6 +103,7 @@ class SqlStore(
     ArtifactAdminMethods,
     StackMethods,
     SnapshotMethods,
+    SnapshotGraphMethods,
     TagMethods,
     MetadataMethods,
     ModelMethods,

@@ -47,6 +47,10 @@ def test_triggering_from_the_form_starts_a_run_and_opens_it(page, pages):
         "the triggered run finishing",
     )
     assert finished.status.value == "completed"
+    # The page opened before any step existed: its count follows the rows as they arrive.
+    recorded = len(pages.store().get_run_steps(finished.id))
+    expect(page.locator("#steps tbody tr")).to_have_count(recorded)
+    expect(page.locator("#steps-count")).to_have_text(f"Steps ({recorded})")
     output = pages.store().get_run_steps(finished.id)["count_to"].outputs["counted"][0]
     assert output.load() == "rows=11"  # the edited configuration reached the run
 

@@ -35,7 +35,8 @@ const ROUTES = [
 ];
 
 let cleanup = null;
-export const session = { user: null };
+let visits = 0; // counts route() calls, so a late answer knows whether its visit is current
+export const session = { user: null, ready: Promise.resolve(null) };
 
 function parse(hash) {
   const [path, search = ""] = (hash.replace(/^#/, "") || "/runs").split("?");
@@ -77,11 +78,18 @@ async function route() {
   for (const anchor of document.querySelectorAll("#nav a")) {
     anchor.classList.toggle("current", path.startsWith(anchor.getAttribute("href").slice(1)));
   }
+  const visit = ++visits;
   try {
-    if (page !== loginPage) await whoAmI();
-    cleanup = (await page.render(view, { id: found[1], query, session })) || null;
+    // Who is logged in is asked beside the page's own data, not before it; a page that
+    // needs the role awaits `session.ready`.
+    session.ready = page === loginPage ? Promise.resolve(null) : whoAmI();
+    const [, done] = await Promise.all([session.ready, page.render(view, { id: found[1], query, session })]);
+    cleanup = done || null;
   } catch (error) {
     if (error instanceof NotLoggedIn) {
+      // Only the page on screen sends the user to log in: a visit the user has already
+      // left (the start-up one, say) must not take them back from where they went.
+      if (visit !== visits) return;
       session.user = null;
       goToLogin();
       return;
@@ -105,5 +113,7 @@ window.addEventListener("unhandledrejection", (event) => {
     goToLogin();
   }
 });
-if (!window.location.hash) window.location.hash = "#/runs";
+// `/` shows the runs: the address is rewritten without a hashchange, so the page is routed
+// once (a second, racing visit could send the user back to the login page after login).
+if (!window.location.hash) window.history.replaceState(null, "", "#/runs");
 route();

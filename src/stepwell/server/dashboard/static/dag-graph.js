@@ -40,8 +40,13 @@ export function collect(spec, steps) {
   const inSpec = new Set();
   for (const inv of invocations) {
     inSpec.add(inv.id);
-    for (const input of Object.values(inv.inputs || {})) {
-      for (const source of input.artifacts || []) link(source.invocation_id, inv.id, "data");
+    if (Array.isArray(inv.inputs)) {
+      // A snapshot graph (`/snapshots/<id>/graph`) lists the producing invocations.
+      for (const from of inv.inputs) link(from, inv.id, "data");
+    } else {
+      for (const input of Object.values(inv.inputs || {})) {
+        for (const source of input.artifacts || []) link(source.invocation_id, inv.id, "data");
+      }
     }
     for (const before of inv.after || []) link(before, inv.id, "after");
   }

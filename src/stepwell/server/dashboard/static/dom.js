@@ -54,6 +54,20 @@ export function duration(start, end) {
   return `${Math.floor(seconds / 3600)} h ${Math.round((seconds % 3600) / 60)} min`;
 }
 
+// A byte count as people read it: "1 byte", "512 bytes", "2.3 kB", "4.0 MB" (powers of 1000).
+export function humanSize(bytes) {
+  if (bytes === null || bytes === undefined) return "";
+  if (bytes < 1000) return bytes === 1 ? "1 byte" : `${bytes} bytes`;
+  const units = ["kB", "MB", "GB", "TB", "PB"];
+  let value = bytes / 1000;
+  let unit = 0;
+  while (value >= 999.95 && unit < units.length - 1) {
+    value /= 1000;
+    unit += 1;
+  }
+  return `${value.toFixed(1)} ${units[unit]}`;
+}
+
 export function link(href, text, attributes = {}) {
   return h("a", { href, ...attributes }, text);
 }

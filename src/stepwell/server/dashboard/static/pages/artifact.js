@@ -5,7 +5,7 @@
 // `CSP: sandbox`: user HTML runs nowhere near the dashboard's origin, cookies or DOM.
 
 import { api } from "../api.js";
-import { facts, h, link, message, section, shown, table, when } from "../dom.js";
+import { facts, h, humanSize, link, message, section, shown, table, when } from "../dom.js";
 
 async function shownMetadata(resourceType, id) {
   const answer = await api("/metadata/query", {
@@ -23,16 +23,15 @@ async function tagsOf(resourceType, id) {
   return (answer[id] || []).map((tag) => tag.name);
 }
 
-export function size(bytes) {
-  if (bytes === null || bytes === undefined) return "";
-  const units = ["bytes", "KiB", "MiB", "GiB", "TiB"];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit += 1;
-  }
-  return unit ? `${value.toFixed(1)} ${units[unit]} (${bytes} bytes)` : `${bytes} bytes`;
+// The names of runs by id (one read per distinct run; a run that cannot be read is left out).
+async function runNames(ids) {
+  const unique = [...new Set(ids.filter(Boolean))];
+  const runs = await Promise.all(unique.map((id) => api(`/runs/${id}`).catch(() => null)));
+  return new Map(runs.filter(Boolean).map((run) => [run.id, run.name]));
+}
+
+function runLink(names, id, attributes = {}) {
+  return link(`#/runs/${id}`, names.get(id) || id, { class: "run-link", ...attributes });
 }
 
 function stepRunLink(step, id) {
@@ -64,13 +63,14 @@ export async function render(view, { id }) {
     version.producer_step_run_id ? api(`/step-runs/${version.producer_step_run_id}`).catch(() => null) : null,
     api("/artifact-versions", { query: { artifact_id: version.artifact_id, sort_by: "desc:version_number", size: 20 } }).catch(() => ({ items: [] })),
   ]);
+  const names = await runNames([producer && producer.pipeline_run_id, ...consumers.map((step) => step.pipeline_run_id)]);
   const producerCell = producer
-    ? h("span", null, stepRunLink(producer, "producer"), " in ", link(`#/runs/${producer.pipeline_run_id}`, "its run"))
+    ? h("span", null, stepRunLink(producer, "producer"), " in ", runLink(names, producer.pipeline_run_id, { id: "producer-run" }))
     : version.producer_step_run_id
       ? link(`#/steps/${version.producer_step_run_id}`, "its step run", { id: "producer" })
       : "none (registered, not produced by a step)";
   const consumerRows = consumers.map((step) =>
-    h("tr", null, h("td", null, stepRunLink(step)), h("td", null, step.status), h("td", null, link(`#/runs/${step.pipeline_run_id}`, "run")), h("td", null, when(step.start_time))),
+    h("tr", null, h("td", null, stepRunLink(step)), h("td", null, step.status), h("td", null, runLink(names, step.pipeline_run_id)), h("td", null, when(step.start_time))),
   );
   const versionRows = siblings.items.map((other) =>
     h(
@@ -84,11 +84,11 @@ export async function render(view, { id }) {
   );
   view.append(
     h("h1", null, "Artifact ", h("span", { class: "mono" }, `${version.name} v${version.version}`)),
-    facts([
+    section("Details", facts([
       ["Artifact type", version.type],
       ["Data type", version.data_type],
       ["Materializer", version.materializer],
-      ["Size", size(version.size)],
+      ["Size", h("span", { id: "artifact-size", title: `${version.size} bytes` }, humanSize(version.size))],
       ["Content hash", version.content_hash],
       ["Digest", version.digest],
       ["Producer", producerCell],
@@ -96,7 +96,7 @@ export async function render(view, { id }) {
       ["Tags", tags.length ? h("span", { id: "artifact-tags" }, tags.map((tag) => h("span", { class: "tag" }, tag))) : ""],
       ["URI", version.uri],
       ["Id", version.id],
-    ]),
+    ])),
     section(
       "Visualizations",
       version.visualizations.length

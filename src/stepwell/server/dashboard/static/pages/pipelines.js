@@ -27,7 +27,7 @@ export async function render(view) {
   view.append(
     h("h1", null, "Pipelines"),
     pipelines.length ? table(["Pipeline", "Description", "Created", "", ""], pipelineRows, { id: "pipelines" }) : message("No pipelines yet."),
-    h("h2", null, "Named snapshots"),
+    h("h2", { class: "spaced", id: "named-snapshots-heading" }, "Named snapshots"),
     snapshots.length
       ? table(
           ["Snapshot", "Pipeline", "Created"],

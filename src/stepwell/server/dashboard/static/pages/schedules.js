@@ -61,7 +61,7 @@ function row(schedule, snapshots, pipelines, mayChange, reload) {
 }
 
 export async function render(view, { session }) {
-  const mayChange = ROLES.indexOf(session.user.role) >= ROLES.indexOf("member");
+  const mayChange = ROLES.indexOf((await session.ready).role) >= ROLES.indexOf("member");
   const body = h("tbody");
   const list = table(["Schedule", "Pipeline", "Snapshot", "Rule", "Next run", "Last run", "State", ""], [], { id: "schedules" });
   list.querySelector("tbody").replaceWith(body);

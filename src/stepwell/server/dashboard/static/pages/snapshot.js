@@ -81,7 +81,7 @@ export async function render(view, { id, session }) {
   const snapshot = await api(`/snapshots/${encodeURIComponent(id)}`);
   const runs = await api("/runs", { query: { snapshot_id: snapshot.id, sort_by: "desc:created", size: 20 } });
   const invocations = (snapshot.spec && snapshot.spec.invocations) || [];
-  const mayTrigger = ROLES.indexOf(session.user.role) >= ROLES.indexOf("member");
+  const mayTrigger = ROLES.indexOf((await session.ready).role) >= ROLES.indexOf("member");
 
   view.append(
     h("h1", null, "Snapshot ", h("span", { class: "mono" }, snapshot.name || snapshot.id)),

@@ -107,7 +107,7 @@ export async function render(view, { id }) {
 
   view.append(
     h("h1", null, "Step ", h("span", { class: "mono" }, step.name), " ", status),
-    summary,
+    section("Details", summary),
     errorBox,
     section("Attempts", retry ? h("p", { class: "legend" }, `Retries: up to ${retry.max_retries}, waiting ${retry.delay} s (backoff ×${retry.backoff}).`) : null, attemptTable),
     section("Parameters", Object.keys(step.config.parameters || {}).length ? facts(Object.entries(step.config.parameters)) : message("No parameters.")),
