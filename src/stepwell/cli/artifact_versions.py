@@ -64,10 +64,17 @@ def _list(
         page=page,
         sort_by=sort_by or "desc:created",
     )
+    rows = _rows(client, versions)
+    if output is not OutputFormat.json:  # JSON keeps the byte count
+        from stepwell.cli.sizes import human_size
+
+        for row in rows:
+            row["size"] = human_size(row["size"])
     show(
-        _rows(client, versions),
+        rows,
         COLUMNS,
         output,
+        page=versions,
         empty=empty_text("artifact versions", "No artifact versions yet.", artifact, page=page),
     )
 

@@ -70,7 +70,8 @@ def list_artifacts(
 
     client = Client()
     rows = []
-    for artifact in client.list_artifacts(size=limit, page=page, sort_by=sort_by):
+    artifacts = client.list_artifacts(size=limit, page=page, sort_by=sort_by)
+    for artifact in artifacts:
         newest = client.list_artifact_versions(
             artifact_id=str(artifact.id), sort_by="desc:version_number", size=1
         )
@@ -89,6 +90,7 @@ def list_artifacts(
         rows,
         ["name", "latest_version", "versions", "data_type", "created"],
         output,
+        page=artifacts,
         empty=empty_text("artifacts", "No artifacts yet.", page=page),
     )
 

@@ -114,16 +114,15 @@ def list_versions(
     if name is not None:
         filters["name"] = name
     model_id = None if model is None else get_model(client, model).id
-    versions = list(
-        client.list_model_versions(
-            model_name_or_id=model_id,
-            sort_by=sort_by or ("number" if model_id is not None else "created"),
-            page=page,
-            size=limit,
-            tags=tag or None,
-            **filters,
-        )
+    found = client.list_model_versions(
+        model_name_or_id=model_id,
+        sort_by=sort_by or ("number" if model_id is not None else "created"),
+        page=page,
+        size=limit,
+        tags=tag or None,
+        **filters,
     )
+    versions = list(found)
     if compare:
         model_compare.show_comparison(versions, output)
         return
@@ -137,6 +136,7 @@ def list_versions(
         rows,
         ["model", "number", "name", "stage", "tags", "created"],
         output,
+        page=found,
         empty="No model versions found.",
     )
 

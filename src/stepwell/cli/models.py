@@ -82,6 +82,7 @@ def list_models(
         rows,
         ["name", "latest_version", "version_count", "tags", "created"],
         output,
+        page=models,
         empty=empty_text(
             "models",
             "No models yet; run a pipeline with `@pipeline(model=Model(name=...))`.",

@@ -135,8 +135,11 @@ def show(
     output: OutputFormat,
     title: str | None = None,
     empty: str = "Nothing to show.",
+    page: Any = None,
 ) -> None:
-    """Print `rows` as a table of `columns` (keys of each row), or all of each row as JSON."""
+    """Print `rows` as a table of `columns` (keys of each row), or all of each row as JSON.
+
+    `page`, the list call's `Page`, adds a line on stderr when more pages follow."""
     if output is OutputFormat.json:
         print_json(list(rows))
         return
@@ -149,6 +152,12 @@ def show(
     for row in rows:
         table.add_row(*(cell(column, row.get(column)) for column in columns))
     stdout_console().print(table)
+    if page is not None:
+        from stepwell.cli.paging import more_pages_text
+
+        more = more_pages_text(page)
+        if more:
+            note(more)
 
 
 def show_record(fields: dict[str, Any], output: OutputFormat, title: str | None = None) -> None:

@@ -7,6 +7,8 @@ empty list says: how to make the first one, unless a filter or a later page was 
 
 from __future__ import annotations
 
+from typing import Any
+
 import typer
 
 SIZE_OPTION = typer.Option(
@@ -29,3 +31,12 @@ def empty_text(noun: str, first_use: str, *filters: object, page: int = 1) -> st
     for (there may well be some), else `first_use`, which says how the first one is made."""
     narrowed = any(value is not None and value != [] and value != () for value in filters)
     return f"No {noun} match." if narrowed or page > 1 else first_use
+
+
+def more_pages_text(page: Any) -> str | None:
+    """`Page 1 of 3 (120 rows): --page 2 for more`, for a table whose list has later pages
+    (None on the last page). Printed on stderr, so scripts reading stdout never see it."""
+    index, pages = int(page.index), int(page.total_pages)
+    if index >= pages:
+        return None
+    return f"Page {index} of {pages} ({page.total} rows): --page {index + 1} for more"

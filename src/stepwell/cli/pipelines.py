@@ -57,6 +57,7 @@ def list_pipelines(
         rows,
         ["name", "latest_run", "status", "created"],
         output,
+        page=pipelines,
         empty=empty_text(
             "pipelines",
             "No pipelines yet; run one with `stepwell run MODULE:PIPELINE`.",

@@ -61,6 +61,9 @@ def run(
         False, "--detach", "-d", help="Start the run in the background and return at once."
     ),
     output: OutputFormat = OUTPUT_OPTION,
+    quiet_flag: bool = typer.Option(
+        False, "--quiet", "-q", help="Show only the result and errors (as `stepwell -q run`)."
+    ),
 ) -> None:
     """Run a pipeline: import MODULE (a module name or a .py path) and call PIPELINE."""
     from stepwell.cli.run_options import (
@@ -81,11 +84,12 @@ def run(
         pipeline = pipeline.with_options(config_path=str(config))
     pipeline = configured(pipeline, run_name, no_cache, detach)
     json_output = output is OutputFormat.json
-    quiet = is_quiet(ctx) or _verbosity_above_info()
+    silent = quiet_flag or is_quiet(ctx)
+    quiet = silent or _verbosity_above_info()
     failure: Exception | None = None
     with (
         using_stack(stack),
-        step_output_moved(is_quiet(ctx), json_output),
+        step_output_moved(silent, json_output),
         _run_display(quiet) as tracker,
     ):
         try:

@@ -97,6 +97,7 @@ def list_runs(
         [run_row(run) for run in runs],
         ["name", "pipeline", "status", "created", "duration"],
         output,
+        page=runs,
         empty="No runs found.",
     )
 

@@ -75,6 +75,7 @@ def list_schedules(
         [schedule_row(schedule) for schedule in schedules],
         ["name", "active", "timing", "next_run_time", "last_run_time", "id"],
         output,
+        page=schedules,
         empty=empty_text(
             "schedules",
             "No schedules yet; call a pipeline with `with_options(schedule=Schedule(...))`.",

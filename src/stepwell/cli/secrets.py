@@ -130,6 +130,7 @@ def list_secrets(
         rows,
         ["name", "keys", "id", "created"],
         output,
+        page=secrets,
         empty=empty_text(
             "secrets",
             "No secrets yet; create one with `stepwell secret create NAME --key=value`.",
@@ -212,7 +213,7 @@ def delete_secret(
     from stepwell.client import Client
 
     client = Client()
-    secret = client.get_secret(name, allow_partial_name_match=False)
+    secret = client.get_secret(name, allow_partial_name_match=False, hydrate=False)
     confirm_or_stop(f"Delete secret '{secret.name}'?", f"Deleting secret '{secret.name}'", yes=yes)
     client.delete_secret(secret.id)
     if output is OutputFormat.json:

@@ -70,6 +70,7 @@ def list_snapshots(
         [snapshot_row(snapshot) for snapshot in snapshots],
         ["name", "pipeline", "created", "description"],
         output,
+        page=snapshots,
         empty=empty_text(
             "snapshots",
             "No snapshots yet; make one with `stepwell snapshot create MODULE:PIPELINE "
@@ -196,8 +197,13 @@ def create_snapshot(
         if not config.is_file():
             raise CliError(f"Run configuration {config} does not exist; check the path.")
         pipeline = pipeline.with_options(config_path=str(config))
+    from stepwell.exceptions import EntityExistsError
+
     with using_stack(stack):
-        record = pipeline.create_snapshot(name=name, description=description, replace=replace)
+        try:
+            record = pipeline.create_snapshot(name=name, description=description, replace=replace)
+        except EntityExistsError as error:  # the library names its keyword; say the option
+            raise CliError(str(error).replace("replace=True", "--replace")) from None
     if output is OutputFormat.json:
         print_json(snapshot_row(record))
         return

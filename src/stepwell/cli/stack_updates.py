@@ -102,9 +102,14 @@ def update_component(
     updated = client.update_stack_component(
         component.id, component.type, name=new_name, configuration=values or None
     )
-    changed = ", ".join(sorted(values)) or "nothing else"
-    renamed = f" (was '{component.name}')" if new_name and new_name != component.name else ""
-    say(f"Updated {updated.type.value} '{updated.name}'{renamed}: {changed}.")
+    kind_name = updated.type.value
+    parts = []
+    if new_name and new_name != component.name:
+        parts.append(f"Renamed {kind_name} '{component.name}' to '{updated.name}'.")
+    if values:
+        keys = ", ".join(sorted(values))
+        parts.append(f"Updated {kind_name} '{updated.name}': {keys}.")
+    say(" ".join(parts) or f"{kind_name.capitalize()} '{updated.name}' is unchanged.")
 
 
 def _type_text(annotation: Any) -> str:

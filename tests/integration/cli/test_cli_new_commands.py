@@ -5,6 +5,7 @@ in `artifact describe`'s table."""
 from __future__ import annotations
 
 import json
+import re
 
 from cli_helpers import target
 
@@ -88,3 +89,15 @@ def test_artifact_versions_lists_every_version_newest_first(cli, cli_json, finis
     assert rows[1]["producer_run"] == finished_run
     same = cli_json("artifact", "version", "list", "--artifact", "arithmetic::make_number::output")
     assert [row["id"] for row in same] == [row["id"] for row in rows]
+
+
+def test_artifact_versions_table_shows_sizes_in_human_units_and_json_keeps_bytes(
+    cli, cli_json, finished_run
+):
+    rows = cli_json("artifact", "versions", "arithmetic::make_number::output")
+    size = rows[0]["size"]
+    assert isinstance(size, int)
+    table = cli("artifact", "versions", "arithmetic::make_number::output")
+    assert table.exit_code == 0
+    expected = "1 byte" if size == 1 else f"{size} bytes"  # an int's bytes: under 1000
+    assert re.search(rf"(?<![\w.]){expected}(?!\w)", table.stdout), table.stdout

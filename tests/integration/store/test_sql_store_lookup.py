@@ -164,8 +164,8 @@ def test_list_runs_sorting_and_paging(store, make_run):
     assert names(sort_by="name", size=2) == ["a", "b"]
     assert names(sort_by="name", size=2, page=2) == ["c"]
     assert names(sort_by="name", size=2, page=3) == []
-    with pytest.raises(StoreError, match="sort by one of: created, end_time, id, is_unlisted"):
-        names(sort_by="duration")
+    with pytest.raises(StoreError, match="sort by one of: created, duration, end_time, id, name"):
+        names(sort_by="speed")
     with pytest.raises(StoreError, match="page must be >= 1"):
         names(page=0)
 
