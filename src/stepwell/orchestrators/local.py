@@ -20,7 +20,6 @@ function) by value.
 from __future__ import annotations
 
 import gc
-import heapq
 import multiprocessing
 import os
 import time
@@ -35,15 +34,15 @@ from stepwell.execution.launcher import (
     LaunchPlan,
     StepOutcome,
     finish_attempt,
-    log_retry,
     plan_step,
     start_attempt,
     step_object,
     try_cached,
 )
 from stepwell.execution.run_context import RunContext
-from stepwell.orchestrators.base import BaseOrchestrator, record_unrun_step
+from stepwell.orchestrators.base import BaseOrchestrator
 from stepwell.orchestrators.machine import machine_capacity
+from stepwell.orchestrators.retry_timers import RetryTimers
 from stepwell.orchestrators.workers import Worker, describe_exit, describe_stop
 from stepwell.store.models import StepRunResponse
 
@@ -100,7 +99,7 @@ class LocalOrchestrator(BaseOrchestrator):
         self._running: dict[str, _Running] = {}
         self._idle: list[Worker] = []
         self._done: deque[StepOutcome] = deque()
-        self._retries: list[tuple[float, str, int, LaunchPlan]] = []
+        self._retries = RetryTimers()
         self._stopping: set[str] = set()  # steps whose workers were told to stop
         self._closing: list[Worker] = []  # workers told to leave, not yet reaped
         self._ctx: RunContext | None = None
@@ -159,11 +158,9 @@ class LocalOrchestrator(BaseOrchestrator):
                 raise RuntimeError("wait() was called with no step running or due to retry.")
             if not self._running:
                 with self.interrupts.deliverable():
-                    time.sleep(max(0.0, self._retries[0][0] - time.monotonic()))
+                    time.sleep(self._retries.seconds_to_next(float("inf")))
                 continue
-            timeout = ctx.beat_interval
-            if self._retries:
-                timeout = min(timeout, max(0.0, self._retries[0][0] - time.monotonic()))
+            timeout = self._retries.seconds_to_next(ctx.beat_interval)
             handles: dict[Any, str] = {}
             pipes = set()
             for invocation_id, running in self._running.items():
@@ -206,16 +203,12 @@ class LocalOrchestrator(BaseOrchestrator):
         final = running.attempt >= running.plan.max_attempts
         outcome = finish_attempt(ctx, running.plan, running.step_run, result, final=final)
         if outcome.status is ExecutionStatus.RETRIED:
-            plan = running.plan
-            log_retry(plan, running.attempt)
-            due = time.monotonic() + plan.retry_delays[running.attempt - 1]
-            heapq.heappush(self._retries, (due, plan.invocation.id, running.attempt + 1, plan))
+            self._retries.schedule(running.plan, running.attempt)
             return None
         return outcome
 
     def _start_due_retries(self, ctx: RunContext) -> None:
-        while self._retries and self._retries[0][0] <= time.monotonic():
-            _, _, attempt, plan = heapq.heappop(self._retries)
+        for plan, attempt in self._retries.due():
             self._start(ctx, plan, attempt)
 
     # -- stopping -----------------------------------------------------------------------------
@@ -228,14 +221,9 @@ class LocalOrchestrator(BaseOrchestrator):
                 self._stopping.add(invocation_id)
                 running.worker.stop_step()
             return
-        for entry in list(self._retries):
-            if entry[1] == invocation_id:  # a retry was pending: cancel it
-                self._retries.remove(entry)
-                heapq.heapify(self._retries)
-                step_run_id = record_unrun_step(
-                    ctx, invocation_id, ExecutionStatus.STOPPED, attempt=entry[2]
-                )
-                self._done.append(StepOutcome(invocation_id, ExecutionStatus.STOPPED, step_run_id))
+        stopped = self._retries.cancel(ctx, invocation_id)  # a retry was pending
+        if stopped is not None:
+            self._done.append(stopped)
 
     def shutdown(self) -> None:
         for running in self._running.values():

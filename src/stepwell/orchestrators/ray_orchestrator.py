@@ -16,7 +16,6 @@ Ray is imported only when this orchestrator is built.
 
 from __future__ import annotations
 
-import heapq
 import pickle
 import time
 from collections import deque
@@ -33,7 +32,6 @@ from stepwell.execution.launcher import (
     LaunchPlan,
     StepOutcome,
     finish_attempt,
-    log_retry,
     plan_step,
     start_attempt,
     step_object,
@@ -43,9 +41,10 @@ from stepwell.execution.resources import demand_of
 from stepwell.execution.run_context import RunContext
 from stepwell.logger import get_logger
 from stepwell.orchestrators import ray_cluster
-from stepwell.orchestrators.base import BaseOrchestrator, record_unrun_step
+from stepwell.orchestrators.base import BaseOrchestrator
 from stepwell.orchestrators.code_shipping import code_payload, shipped_sources, user_modules
 from stepwell.orchestrators.ray_tasks import run_step
+from stepwell.orchestrators.retry_timers import RetryTimers
 from stepwell.store.models import StepRunResponse
 from stepwell.utils.sources import is_importable
 
@@ -86,7 +85,7 @@ class RayOrchestrator(BaseOrchestrator):
         self._remote = _remote_run_step()
         self._running: dict[str, _Running] = {}
         self._done: deque[StepOutcome] = deque()
-        self._retries: list[tuple[float, str, int, LaunchPlan]] = []
+        self._retries = RetryTimers()
         self._stopping: set[str] = set()
         self._nodes: list[ray_cluster.RayNode] = []
         self._ctx_holder: list[Any] = []
@@ -203,11 +202,9 @@ class RayOrchestrator(BaseOrchestrator):
                 raise RuntimeError("wait() was called with no step running or due to retry.")
             if not self._running:
                 with self.interrupts.deliverable():
-                    time.sleep(max(0.0, min(WAIT_SECONDS, self._retries[0][0] - time.monotonic())))
+                    time.sleep(self._retries.seconds_to_next(WAIT_SECONDS))
                 continue
-            timeout = min(WAIT_SECONDS, ctx.beat_interval)
-            if self._retries:
-                timeout = min(timeout, max(0.0, self._retries[0][0] - time.monotonic()))
+            timeout = self._retries.seconds_to_next(min(WAIT_SECONDS, ctx.beat_interval))
             by_ref = {
                 running.ref: invocation_id for invocation_id, running in self._running.items()
             }
@@ -228,10 +225,7 @@ class RayOrchestrator(BaseOrchestrator):
         final = running.attempt >= running.plan.max_attempts
         outcome = finish_attempt(ctx, running.plan, running.step_run, result, final=final)
         if outcome.status is ExecutionStatus.RETRIED:
-            plan = running.plan
-            log_retry(plan, running.attempt)
-            due = time.monotonic() + plan.retry_delays[running.attempt - 1]
-            heapq.heappush(self._retries, (due, invocation_id, running.attempt + 1, plan))
+            self._retries.schedule(running.plan, running.attempt)
             return None
         return outcome
 
@@ -250,8 +244,7 @@ class RayOrchestrator(BaseOrchestrator):
         return result
 
     def _start_due_retries(self, ctx: RunContext) -> None:
-        while self._retries and self._retries[0][0] <= time.monotonic():
-            _, _, attempt, plan = heapq.heappop(self._retries)
+        for plan, attempt in self._retries.due():
             self._nodes = ray_cluster.alive_nodes()  # a node may have gone since
             self._start(ctx, plan, attempt)
 
@@ -265,14 +258,9 @@ class RayOrchestrator(BaseOrchestrator):
                 self._stopping.add(invocation_id)
                 self._ray.cancel(running.ref, force=True)
             return
-        for entry in list(self._retries):
-            if entry[1] == invocation_id:  # a retry was pending: cancel it
-                self._retries.remove(entry)
-                heapq.heapify(self._retries)
-                step_run_id = record_unrun_step(
-                    ctx, invocation_id, ExecutionStatus.STOPPED, attempt=entry[2]
-                )
-                self._done.append(StepOutcome(invocation_id, ExecutionStatus.STOPPED, step_run_id))
+        stopped = self._retries.cancel(ctx, invocation_id)  # a retry was pending
+        if stopped is not None:
+            self._done.append(stopped)
 
     def shutdown(self) -> None:
         """Cancel what still runs; the connection to Ray stays for the process's next run."""
