@@ -3,6 +3,7 @@ exactly what that step wrote, the unflushed and unfinished last line included.""
 
 import ctypes
 import os
+import re
 import subprocess
 
 from stepwell import pipeline, step
@@ -58,7 +59,8 @@ def test_each_step_of_a_worker_gets_its_own_output_only():
         assert f"print of step {number}\n" in text
         assert f"fd 2 of step {number}\n" in text
         assert f"unfinished C line of step {number} in " in text
-        pids.add(text.split(f"unfinished C line of step {number} in ")[1][:20].split()[0])
+        # fd 1 and fd 2 are read from two pipes, so fd 2's line may follow the unfinished one.
+        pids.add(re.search(rf"unfinished C line of step {number} in (\d+:\d+)", text)[1])
         others = [n for n in logs if n != number]
         assert not any(f"of step {other}" in text for other in others)
         assert "\0" not in text  # the barrier's markers never reach a log
