@@ -248,6 +248,12 @@ def _write_all(fd: int, data: bytes) -> None:
 _fflush: list[Callable[[object], object] | None] = []
 
 
+def load_libc_flush() -> None:
+    """Load C's `fflush` now: an orchestrator calls this before forking its workers, so
+    that each new worker does not import `ctypes` again (a few milliseconds per worker)."""
+    _libc_fflush()
+
+
 def _libc_fflush() -> Callable[[object], object] | None:
     """C's `fflush` (called with NULL it flushes every C stream), or None where the C
     library cannot be loaded."""

@@ -48,9 +48,14 @@ def writes_then_fails() -> None:
 
 @step
 def starts_a_lingering_subprocess(done_file: str) -> None:
-    # The subprocess outlives the step and writes after the step has ended.
-    command = f"echo early; sleep 0.5; echo late; touch {done_file}"
+    # The subprocess outlives the step and writes after the step has ended. The step waits
+    # until "early" is written (the background shell may start late on a busy machine).
+    started = f"{done_file}.started"
+    command = f"echo early; touch {started}; sleep 0.5; echo late; touch {done_file}"
     subprocess.run(["sh", "-c", f"( {command} ) &"], check=True)
+    deadline = time.monotonic() + 30
+    while not os.path.exists(started) and time.monotonic() < deadline:
+        time.sleep(0.01)
 
 
 @pipeline(enable_cache=False)
