@@ -117,6 +117,9 @@ def trigger_snapshot(
     ),
     wait: bool = typer.Option(False, "--wait", "-w", help="Wait until the run has finished."),
     output: OutputFormat = OUTPUT_OPTION,
+    quiet_flag: bool = typer.Option(
+        False, "--quiet", "-q", help="Print only `<run> <status>` (as `stepwell -q snapshot ...`)."
+    ),
 ) -> None:
     """Start a run of a snapshot (in a process of its own)."""
     from stepwell.cli.output import is_quiet
@@ -142,19 +145,21 @@ def trigger_snapshot(
         snapshot_name_or_id=record.id, run_configuration=run_configuration, synchronous=wait
     )
     assert run is not None  # only None while stepwell imports user code, never in the CLI
+    quiet = quiet_flag or is_quiet(ctx)
     if output is OutputFormat.json:
         from stepwell.cli.run_options import run_fields
 
         print_json(run_fields(run))
+    elif quiet:
+        say(f"{run.name} {run.status.value}")
     elif not wait:
         say(f"Started run '{run.name}' of snapshot '{record.name or record.id}'.")
     if not wait:
-        note(f"Follow it with `stepwell pipeline runs logs {run.name} --follow`.")
+        if not quiet:
+            note(f"Follow it with `stepwell pipeline runs logs {run.name} --follow`.")
         return
-    if output is OutputFormat.json:
+    if output is OutputFormat.json or quiet:
         pass
-    elif is_quiet(ctx):
-        say(f"{run.name} {run.status.value}")
     else:
         from stepwell.cli.output import stdout_console
         from stepwell.cli.progress import summary_table

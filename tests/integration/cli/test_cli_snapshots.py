@@ -103,3 +103,16 @@ def test_snapshot_delete_removes_it_and_a_second_delete_exits_1(cli, cli_json, s
     assert result.exit_code == 0, result.output
     assert cli_json("snapshot", "list") == []
     assert cli("snapshot", "delete", "nightly", "--yes").exit_code == 1
+
+
+@pytest.mark.parametrize("wait", [True, False])
+def test_snapshot_trigger_quiet_prints_only_the_run_and_its_status(cli, snapshot, wait):
+    result = cli("snapshot", "trigger", "nightly", "-q", *(["--wait"] if wait else []))
+    assert result.exit_code == 0, result.output
+    (run,) = Client().list_pipeline_runs(pipeline_name="multiplying")
+    name, status = result.stdout.split()
+    assert name == run.name
+    # Without --wait: its status when the command returned (it may have moved on since).
+    assert status == "completed" if wait else status in {s.value for s in ExecutionStatus}
+    assert "Follow it with" not in result.stderr
+    assert Client().wait_for_pipeline_run(run.id, timeout=60).status is ExecutionStatus.COMPLETED
