@@ -11,8 +11,11 @@ completion stay quick.
       pipeline runs list | describe | explain | delete | logs | stop
       artifact list | describe | export
       snapshot list | describe | trigger | delete
-      stack list | describe | register | set | delete
-      stack component list | describe | register | delete
+      stack list | describe | register | update | set | delete
+      stack component list | describe | register | update | delete
+      stack component flavor list
+      orchestrator | artifact-store | alerter  (one group per component type, as in ZenML)
+        register | list | describe | update | rename | delete | flavor list
       model list | describe | delete
       model version list | describe | update | delete
       server start | stop | status | logs
@@ -33,6 +36,7 @@ import typer
 from stepwell.cli import (
     accounts,
     artifacts,
+    component_groups,
     init_status,
     login,
     models,
@@ -101,6 +105,7 @@ app.add_typer(pipelines.app, name="pipeline")
 app.add_typer(artifacts.app, name="artifact")
 app.add_typer(snapshots.app, name="snapshot")
 app.add_typer(stacks.app, name="stack")
+component_groups.register(app)
 app.add_typer(models.app, name="model")
 app.add_typer(server.app, name="server")
 login.register(app)

@@ -57,8 +57,9 @@ def show_components(rows: Sequence[dict[str, Any]], output: OutputFormat) -> Non
     show(rows, ["type", "name", "flavor", "configuration"], output, empty="No components.")
 
 
-def find_component(client: Any, name: str, kind: StackComponentType | None) -> Any:
-    """The component `name` (of type `kind`, or of whichever type has one so named)."""
+def find_component(client: Any, name: str | None, kind: StackComponentType | None) -> Any:
+    """The component `name` (of type `kind`, or of whichever type has one so named); with
+    no name, the active stack's component of type `kind`."""
     from stepwell.exceptions import EntityNotFoundError
 
     if kind is not None:
@@ -113,7 +114,7 @@ def register_component(
 
 @app.command("describe")
 def describe_component(
-    name: str = typer.Argument(..., help="Component name or id."),
+    name: str | None = typer.Argument(..., help="Component name or id."),
     kind: StackComponentType | None = typer.Option(None, "--type", "-t", help=TYPE_OPTION_HELP),
     output: OutputFormat = OUTPUT_OPTION,
 ) -> None:

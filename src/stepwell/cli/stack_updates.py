@@ -78,7 +78,7 @@ def update_stack(
 
 
 def update_component(
-    name: str = typer.Argument(..., help="Component name or id."),
+    name: str | None = typer.Argument(..., help="Component name or id."),
     configuration: list[str] = typer.Argument(
         None, metavar="[KEY=VALUE]...", help="Configuration keys to set (values read as YAML)."
     ),

@@ -15,10 +15,14 @@ BRACED = re.compile(r"\{[A-Za-z_:\[\]=.]+\}")
 
 
 def command_paths(command, prefix=()):
-    """Every command and group below `command`, as argument lists."""
+    """Every command and group below `command`, as argument lists (asked through Click's
+    `list_commands`/`get_command`, so groups whose commands are made on demand count too)."""
     yield list(prefix)
-    for name, child in getattr(command, "commands", {}).items():
-        yield from command_paths(child, (*prefix, name))
+    if not hasattr(command, "list_commands"):
+        return
+    context = typer.Context(command)
+    for name in command.list_commands(context):
+        yield from command_paths(command.get_command(context, name), (*prefix, name))
 
 
 def test_no_help_page_shows_a_python_type_or_a_braced_argument():
