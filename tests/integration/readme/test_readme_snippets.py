@@ -205,12 +205,20 @@ def command_tree() -> dict[tuple[str, ...], object]:
 
     def walk(path: tuple[str, ...], group) -> None:
         groups[path] = group
-        for name, command in group.commands.items():
+        for name, command in subcommands(group).items():
             if is_group(command):
                 walk((*path, name), command)
 
     walk((), typer.main.get_command(app))
     return groups
+
+
+def subcommands(group) -> dict[str, object]:
+    """A group's commands by name, those it builds on first use included."""
+    import typer
+
+    context = typer.Context(group)
+    return {name: group.get_command(context, name) for name in group.list_commands(context)}
 
 
 def leaf_commands(group) -> dict[str, list[str]]:
@@ -221,7 +229,7 @@ def leaf_commands(group) -> dict[str, list[str]]:
             for param in command.params
             if param.param_type_name == "argument"
         ]
-        for name, command in group.commands.items()
+        for name, command in subcommands(group).items()
         if not is_group(command) and not command.hidden
     }
 
