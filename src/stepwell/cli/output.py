@@ -185,7 +185,7 @@ def cell(column: str, value: Any) -> Text:
         return Text(value, style=STATUS_STYLES.get(value, ""))
     if column.startswith("duration") and isinstance(value, (int, float)):
         return Text(format_duration(value))
-    if isinstance(value, str) and column in ("created", "updated", "start_time", "end_time"):
+    if isinstance(value, str) and (column in ("created", "updated") or column.endswith("_time")):
         return Text(format_time(value))
     if isinstance(value, datetime):
         return Text(format_time(value.isoformat()))
