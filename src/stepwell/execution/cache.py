@@ -17,6 +17,8 @@ import xxhash
 
 from stepwell.config.cache_policy import CachePolicy
 
+CODE_DETAIL = "code:"  # prefix of the per-function entries that explain a changed `code`
+
 
 def digest(value: Any) -> str:
     """A stable digest of a JSON-able value (dict keys sorted)."""
@@ -37,11 +39,15 @@ def cache_components(
     files: dict[str, str] | None = None,
     sources: dict[str, str] | None = None,
     cache_func_value: str | None = None,
+    code_parts: dict[str, str] | None = None,
 ) -> dict[str, str]:
     """The digest of each part of the key, by part name.
 
     `inputs` maps each input to its artifact versions as (content hash, id) pairs; `files`
     and `sources` map file dependencies and source dependencies to their digests.
+    `code_parts` (each function's or class's hash within `code`) is recorded beside the
+    parts as `code:<module.qualname>` entries that explain a changed `code` but are not
+    part of the key (`cache_key` leaves them out).
     """
     ignored = set(policy.ignored_inputs)
     parts: dict[str, str] = {
@@ -52,6 +58,8 @@ def cache_components(
     }
     if policy.include_step_code and code is not None:
         parts["code"] = code
+        for name, value in (code_parts or {}).items():
+            parts[CODE_DETAIL + name] = value
     if policy.include_step_parameters:
         for name, value in parameters.items():
             if name not in ignored:
@@ -76,10 +84,43 @@ def cache_components(
 
 
 def cache_key(components: dict[str, str]) -> str:
-    """The cache key for a set of component digests."""
-    return digest(components)
+    """The cache key for a set of component digests (the `code:` details left out: `code`
+    already covers them)."""
+    return digest({k: v for k, v in components.items() if not k.startswith(CODE_DETAIL)})
 
 
 def explain_difference(old: dict[str, str], new: dict[str, str]) -> list[str]:
-    """Names of the key parts that differ between two step runs (`code`, `input:data`, ...)."""
-    return sorted(name for name in set(old) | set(new) if old.get(name) != new.get(name))
+    """Names of the key parts that differ between two step runs (`code`, `input:data`, ...).
+
+    A changed `code` names the functions and classes that changed, where both step runs
+    recorded them: `code (changed: features.normalize; added: features.scale)`.
+    """
+    key_parts = [
+        name
+        for name in sorted(set(old) | set(new))
+        if not name.startswith(CODE_DETAIL) and old.get(name) != new.get(name)
+    ]
+    return [_code_change(old, new) if name == "code" else name for name in key_parts]
+
+
+def _code_change(old: dict[str, str], new: dict[str, str]) -> str:
+    before = {k[len(CODE_DETAIL) :]: v for k, v in old.items() if k.startswith(CODE_DETAIL)}
+    after = {k[len(CODE_DETAIL) :]: v for k, v in new.items() if k.startswith(CODE_DETAIL)}
+    if not before or not after:  # recorded before the details were
+        return "code"
+    groups = {
+        "changed": [n for n in after if n in before and before[n] != after[n]],
+        "added": [n for n in after if n not in before],
+        "removed": [n for n in before if n not in after],
+    }
+    said = [
+        f"{label}: {', '.join(map(_shown, sorted(names)))}"
+        for label, names in groups.items()
+        if names
+    ]
+    return f"code ({'; '.join(said)})" if said else "code"
+
+
+def _shown(name: str) -> str:
+    """A function's dotted name as a user knows it (a script's own without `__main__.`)."""
+    return name.removeprefix("__main__.")

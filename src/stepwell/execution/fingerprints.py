@@ -12,15 +12,21 @@ from typing import Any
 from stepwell.config.cache_policy import CachePolicy
 from stepwell.exceptions import CachePolicyError, SourceError
 from stepwell.steps.base_step import check_file_dependency
-from stepwell.utils.code_hash import code_fingerprint, file_digest, function_source_hash
+from stepwell.utils.code_hash import (
+    code_fingerprint_parts,
+    file_digest,
+    function_source_hash,
+)
 from stepwell.utils.source_root import source_root
 from stepwell.utils.sources import load_source
 
 
-def step_code_fingerprint(func: Any, root: Path) -> str:
+def step_code_fingerprint_parts(func: Any, root: Path) -> tuple[str, dict[str, str]]:
     """The step function's code and the user code it reaches, as they are now (a helper
-    redefined in a notebook cell counts; each object's hash is cached by its code)."""
-    return code_fingerprint(func, root)
+    redefined in a notebook cell counts; each object's hash is cached by its code), and
+    each function's or class's own hash by its dotted `module.qualname` (to explain which
+    one changed)."""
+    return code_fingerprint_parts(func, root)
 
 
 def file_dependency_digests(

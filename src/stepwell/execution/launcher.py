@@ -25,7 +25,7 @@ from stepwell.execution.fingerprints import (
     cache_func_value,
     file_dependency_digests,
     source_dependency_digests,
-    step_code_fingerprint,
+    step_code_fingerprint_parts,
 )
 from stepwell.execution.inputs import paired_refs, resolve_inputs
 from stepwell.execution.outputs import output_uris
@@ -118,10 +118,15 @@ def key_components(
     """The cache key's parts for this invocation, under its cache policy."""
     policy = invocation.config.cache_policy or DEFAULT_POLICY
     root = ctx.source_root
-    code = step_code_fingerprint(step.entrypoint, root) if policy.include_step_code else None
+    code, code_parts = (
+        step_code_fingerprint_parts(step.entrypoint, root)
+        if policy.include_step_code
+        else (None, None)
+    )
     return cache.cache_components(
         policy=policy,
         code=code,
+        code_parts=code_parts,
         parameters=invocation.config.parameters,
         inputs={
             name: [

@@ -103,12 +103,19 @@ def code_fingerprint(func: Callable[..., Any], root: Path) -> str:
     Walked again on every call (cheap: names and dict lookups; each object's hash is
     cached by its code), so a helper redefined in another notebook cell is seen.
     """
+    return code_fingerprint_parts(func, root)[0]
+
+
+def code_fingerprint_parts(func: Callable[..., Any], root: Path) -> tuple[str, dict[str, str]]:
+    """`code_fingerprint`, and the hash of each function or class it covers by qualified
+    name (`func` itself included), so that a changed fingerprint can name what changed."""
     seen: dict[str, str] = {}
     _visit(func, root, seen, top=True)
     # Module names are left out so that moving code between modules alone changes nothing.
     entries = sorted(f"{name.split(':', 1)[1]}={digest}" for name, digest in seen.items())
     text = "\n".join(entries)
-    return xxhash.xxh3_128_hexdigest(text.encode())
+    parts = {name.replace(":", ".", 1): digest for name, digest in seen.items()}
+    return xxhash.xxh3_128_hexdigest(text.encode()), parts
 
 
 def _visit(obj: Any, root: Path, seen: dict[str, str], top: bool = False) -> None:

@@ -33,6 +33,8 @@ SCRIPT = """
         run = code_pipeline()
         for name, step_run in run.steps.items():
             print("STATUS", name, step_run.status.value)
+        from stepwell.client import Client
+        print("WHY", Client().explain_cache(run.steps["transform"]).reason)
 """
 
 
@@ -46,6 +48,7 @@ def run_script(folder):
         timeout=120,
     )
     assert done.returncode == 0, done.stderr
+    run_script.why = next(line[4:] for line in done.stdout.splitlines() if line.startswith("WHY "))
     return dict(line.split()[1:] for line in done.stdout.splitlines() if line.startswith("STATUS"))
 
 
@@ -75,6 +78,8 @@ def test_helper_and_source_dependency_changes_invalidate_comment_changes_do_not(
         "transform": "completed",
         "tweaked": "cached",
     }
+    # The explanation names the helper that changed, not just "code".
+    assert run_script.why == "Its cache key changed: code (changed: helpers.scale)."
 
     write(tmp_path, "def scale(x):\n    return x * 3\n", "def tweak():\n    return 2\n")
     assert run_script(tmp_path) == {
