@@ -35,6 +35,9 @@ _EXPORTS = {
     "ArtifactConfig": "stepwell.artifacts.artifact_config",
     "ExternalArtifact": "stepwell.artifacts.external_artifact",
     "log_metadata": "stepwell.utils.metadata_utils",
+    "log_artifact_metadata": "stepwell.utils.metadata_shortcuts",
+    "log_model_metadata": "stepwell.utils.metadata_shortcuts",
+    "log_step_metadata": "stepwell.utils.metadata_shortcuts",
     "add_tags": "stepwell.utils.tag_utils",
     "remove_tags": "stepwell.utils.tag_utils",
     "Tag": "stepwell.utils.tag_utils",
@@ -61,6 +64,11 @@ if TYPE_CHECKING:
     from stepwell.steps.base_step import BaseStep
     from stepwell.steps.decorator import step
     from stepwell.steps.step_context import StepContext, get_step_context
+    from stepwell.utils.metadata_shortcuts import (
+        log_artifact_metadata,
+        log_model_metadata,
+        log_step_metadata,
+    )
     from stepwell.utils.metadata_utils import log_metadata
     from stepwell.utils.tag_utils import Tag, add_tags, remove_tags
 

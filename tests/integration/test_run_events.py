@@ -44,6 +44,28 @@ def observed():
     after(boom(first()))
 
 
+@step
+def cacheable() -> int:
+    return 7
+
+
+@pipeline
+def cached_twice():
+    cacheable()
+
+
+def test_a_cache_hit_is_reported_cached_and_never_running():
+    cached_twice()
+    recorder = Recorder()
+    with observing(recorder):
+        cached_twice()
+    assert recorder.events == [
+        ("started", ("cacheable",)),
+        ("cacheable", ExecutionStatus.CACHED, False),
+        ("finished", ExecutionStatus.COMPLETED),
+    ]
+
+
 def test_observers_see_each_step_change_and_a_broken_observer_changes_nothing():
     recorder = Recorder()
     with observing(recorder), observing(Broken()):

@@ -214,9 +214,8 @@ class LiveProgress:
         description = f"running {', '.join(running)}" if running else "waiting"
         self.progress.update(self.task, description=description)
         if state == "running":
-            # A step that starts shows in the bar (at its next tick) rather than as a line:
-            # a cache hit is announced `running` just before it turns out `cached`, and
-            # would otherwise leave a `running` line for a step that never ran.
+            # A step that starts shows in the bar (at its next tick) rather than as a line;
+            # its line comes when it ends. (A cache hit is never announced `running`.)
             return
         self.console.print(self.line(invocation_id, state, seconds), soft_wrap=True)
         if state in DONE and not was_done:

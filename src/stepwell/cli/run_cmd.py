@@ -89,7 +89,8 @@ def run(
     failure: Exception | None = None
     with (
         using_stack(stack),
-        step_output_moved(silent, json_output),
+        # Off a terminal, stdout carries only the result: live step output goes to stderr.
+        step_output_moved(silent, json_output or not sys.stdout.isatty()),
         _run_display(quiet) as tracker,
     ):
         try:
@@ -130,10 +131,12 @@ def parse_assignments(items: list[str], option: str) -> dict[str, Any]:
 
 
 def load_pipeline(target: str) -> Any:
-    """The `Pipeline` that `MODULE:PIPELINE` names (a module may be a path to a .py file)."""
+    """The `Pipeline` that `MODULE:PIPELINE` names (a module may be a path to a .py file;
+    ZenML's dotted `module.pipeline` works too: see `cli.pipeline_target`)."""
+    from stepwell.cli.pipeline_target import split_target
     from stepwell.pipelines.pipeline import Pipeline
 
-    module_ref, _, attribute = target.rpartition(":") if ":" in target else (target, "", "")
+    module_ref, attribute = split_target(target)
     module = import_target_module(module_ref)
     pipelines = {name: value for name, value in vars(module).items() if isinstance(value, Pipeline)}
     if not attribute:

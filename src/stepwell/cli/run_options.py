@@ -5,8 +5,9 @@ detached run is ZenML's `synchronous: false`: a background process that outlives
 command); `--stack` makes a stack the active one for this command only, as
 STEPWELL_ACTIVE_STACK would. `step_output_moved` keeps stdout for the command's result:
 with `-q` whatever the run's own process and its step workers write to file descriptors 1
-and 2 goes only to the step logs, and with `-o json` it goes to stderr, so that stdout holds
-the JSON alone.
+and 2 goes only to the step logs, and with `-o json` or a stdout that is not a terminal
+(`stepwell run ... > out.txt`, a pipe) it goes to stderr, so that stdout holds the JSON or
+the summary alone. On a terminal both streams show the same screen: nothing moves.
 """
 
 from __future__ import annotations
@@ -57,11 +58,11 @@ def using_stack(reference: str | None) -> Iterator[None]:
 
 
 @contextmanager
-def step_output_moved(quiet: bool, json_output: bool) -> Iterator[None]:
+def step_output_moved(quiet: bool, to_stderr: bool) -> Iterator[None]:
     """While the run goes on: with `quiet`, fds 1 and 2 point to the null device (step
-    output is still in the step logs); with `json_output`, fd 1 points to stderr. The
-    original fds come back afterwards, for the result line or the JSON."""
-    if not quiet and not json_output:
+    output is still in the step logs); with `to_stderr`, fd 1 points to stderr. The
+    original fds come back afterwards, for the result line, the JSON or the summary."""
+    if not quiet and not to_stderr:
         yield
         return
     for stream in (sys.stdout, sys.stderr):

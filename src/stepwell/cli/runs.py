@@ -19,6 +19,7 @@ from stepwell.cli.output import (
     OutputFormat,
     echo,
     iso,
+    note,
     say,
     show,
     show_record,
@@ -187,7 +188,9 @@ def run_logs(
     ),
     interval: float = typer.Option(0.5, "--interval", min=0.01, help="Seconds between polls."),
 ) -> None:
-    """Print the captured output of a run's steps."""
+    """Print the captured output of a run's steps (a cached step's is in the run it reused:
+    a line on stderr names that run)."""
+    from stepwell.cli.cached_logs import cached_step_hint
     from stepwell.cli.log_tail import LogTail
     from stepwell.client import Client
 
@@ -195,6 +198,7 @@ def run_logs(
     record = _get_run(client, run)
     tails: dict[Any, LogTail] = {}
     last_header: list[str] = []
+    hinted: set[str] = set()
     while True:
         record = client.get_pipeline_run(record.id)  # status first: logs read after it are whole
         steps = record.steps
@@ -205,6 +209,11 @@ def run_logs(
             )
         for invocation_id, step_run in steps.items():
             if step is not None and invocation_id != step:
+                continue
+            if step_run.status is ExecutionStatus.CACHED:
+                if invocation_id not in hinted:
+                    hinted.add(invocation_id)
+                    note(cached_step_hint(client, invocation_id, step_run))
                 continue
             tail = tails.setdefault(step_run.id, LogTail(step_run.logs_uri))
             # Only the bytes appended since the last poll are read.

@@ -14,6 +14,7 @@ from stepwell.client.lists import ListsMixin
 from stepwell.client.models import ModelsMixin
 from stepwell.client.orphans import OrphansMixin
 from stepwell.client.pipelines import PipelinesMixin
+from stepwell.client.run_metadata import RunMetadataMixin
 from stepwell.client.schedules import SchedulesMixin
 from stepwell.client.secrets import SecretsMixin
 from stepwell.client.snapshots import SnapshotsMixin
@@ -32,6 +33,7 @@ class Client(
     SnapshotsMixin,
     StacksMixin,
     TagsMixin,
+    RunMetadataMixin,
     ModelsMixin,
     AccountsMixin,
     SecretsMixin,

@@ -8,13 +8,18 @@ is readable only in the answer to `create_api_key`. On a server these calls need
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
 from typing import Any
-from uuid import UUID
+from uuid import UUID, uuid5
 
 from stepwell.client.base import ClientBase
-from stepwell.exceptions import EntityNotFoundError, IllegalOperationError
+from stepwell.exceptions import EntityNotFoundError, IllegalOperationError, StoreError
 from stepwell.store.page import Page
 from stepwell.store.user_records import ApiKeyResponse, UserResponse
+
+# The local store has no login: like ZenML's local store, it answers as the user "default".
+LOCAL_USER_NAME = "default"
+_LOCAL_USER_ID = uuid5(UUID(int=0), "stepwell-local-user")
 
 
 def _role(role: str | None, is_admin: bool | None, default: str | None) -> str | None:
@@ -30,6 +35,24 @@ class AccountsMixin(ClientBase):
     """Users, service accounts and API keys."""
 
     # -- users ---------------------------------------------------------------------------------
+    @property
+    def active_user(self) -> UserResponse:
+        """The user this client acts as: on a server, the one its credentials log in as; on
+        the local store (no login, every call allowed) a user "default" with the admin role
+        (a stored user of that name if there is one). Where the full record cannot be read,
+        `created` and `updated` are the epoch."""
+        current = getattr(self.store, "current_user", None)
+        me: dict[str, Any] = {"id": _LOCAL_USER_ID, "name": LOCAL_USER_NAME, "role": "admin"}
+        if current is not None:
+            me = current()
+        try:
+            return self.store.get_user(UUID(str(me["id"])) if current else LOCAL_USER_NAME)
+        except StoreError:  # not stored, or (not an admin on a server) not ours to read
+            epoch = datetime.fromtimestamp(0, timezone.utc)
+            return UserResponse(
+                id=me["id"], name=me["name"], role=me["role"], created=epoch, updated=epoch
+            )
+
     def create_user(
         self,
         name: str,

@@ -19,3 +19,10 @@ class ClientBase:
 
             self._store = get_store()
         return self._store
+
+    @property
+    def zen_store(self) -> Store:
+        """ZenML's name for `store`: the metadata store itself, with its `get_*`, `list_*`,
+        `create_*`, `update_*` and `delete_*` methods (a SqlStore, or a RestStore when a
+        server is configured)."""
+        return self.store

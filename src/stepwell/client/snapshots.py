@@ -7,6 +7,7 @@ from uuid import UUID
 
 from stepwell.client.base import ClientBase
 from stepwell.store.models import PipelineRunResponse, SnapshotResponse
+from stepwell.store.page import Page
 
 
 class SnapshotsMixin(ClientBase):
@@ -15,6 +16,29 @@ class SnapshotsMixin(ClientBase):
     def get_snapshot(self, name_or_id: str | UUID) -> SnapshotResponse:
         """A snapshot by id, id prefix or (unambiguous) name."""
         return self.store.get_snapshot(name_or_id)
+
+    def list_run_templates(
+        self,
+        sort_by: str = "created",
+        page: int = 1,
+        size: int = 50,
+        logical_operator: str = "and",
+        name: str | None = None,
+        pipeline: str | UUID | None = None,
+        hidden: bool | None = False,
+        hydrate: bool = False,
+        **filters: Any,
+    ) -> Page[SnapshotResponse]:
+        """ZenML's run templates (a named, triggerable pipeline configuration; ZenML 0.98
+        builds them on snapshots and deprecates triggering them): here they are the named
+        snapshots, so this is `list_snapshots(named_only=True)`. `hidden` is accepted for
+        ZenML's signature (no snapshot is hidden)."""
+        if name is not None:
+            filters["name"] = name
+        return self.store.list_snapshots(
+            pipeline=pipeline, named_only=True, sort_by=sort_by, page=page, size=size,
+            logical_operator=logical_operator, **filters,
+        )  # fmt: skip
 
     def update_snapshot(
         self, name_or_id: str | UUID, name: str | None = None, description: str | None = None

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from stepwell.client.base import ClientBase
@@ -11,6 +11,10 @@ from stepwell.stack import active, registration
 from stepwell.stack.registration import ComponentRef
 from stepwell.stack.stack import Stack
 from stepwell.store.models import StackComponentResponse, StackResponse
+from stepwell.store.page import Page
+
+if TYPE_CHECKING:
+    from stepwell.stack.flavor_records import FlavorResponse
 
 
 class StacksMixin(ClientBase):
@@ -99,6 +103,38 @@ class StacksMixin(ClientBase):
         return registration.update_component(
             self.store, component_type, name_id_or_prefix, name=name, configuration=configuration
         )
+
+    def list_flavors(
+        self,
+        sort_by: str = "created",
+        page: int = 1,
+        size: int = 50,
+        logical_operator: str = "and",
+        name: str | None = None,
+        type: StackComponentType | str | None = None,
+        integration: str | None = None,
+        hydrate: bool = False,
+    ) -> Page[FlavorResponse]:
+        """One page of the flavors components can be registered with (stepwell's own and
+        plugins'), by type and name; `name`, `type` and `integration` filter exactly, and
+        `sort_by` may name `name` or `type` (with `asc:`/`desc:`)."""
+        from stepwell.stack.flavor_records import flavor_record
+        from stepwell.stack.flavors import flavor_registry
+
+        kind = None if type is None else registration.parse_component_type(type)
+        records = [flavor_record(flavor) for flavor in flavor_registry().list(kind)]
+        wanted = {"name": name, "integration": integration}
+        checks = [(field, value) for field, value in wanted.items() if value is not None]
+        if checks:
+            test = any if getattr(logical_operator, "value", logical_operator) == "or" else all
+            records = [r for r in records if test(getattr(r, f) == v for f, v in checks)]
+        order, _, field = sort_by.rpartition(":")
+        if field in ("name", "type"):
+            records.sort(key=lambda r: str(getattr(r, field)), reverse=order == "desc")
+        if page < 1 or size < 1:
+            raise ValueError("page and size must be 1 or more.")
+        start = (page - 1) * size
+        return Page.of(records[start : start + size], total=len(records), index=page, max_size=size)
 
     def delete_stack_component(
         self, name_id_or_prefix: str | UUID, component_type: StackComponentType | str

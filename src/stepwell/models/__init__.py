@@ -7,6 +7,8 @@ them from here. The models themselves live in the store layer (`stepwell.store.m
 
 from __future__ import annotations
 
+from stepwell.metadata.resources import RunMetadataResource
+from stepwell.stack.flavor_records import FlavorResponse
 from stepwell.store.model_records import (
     ModelResponse,
     ModelVersionArtifactLink,
@@ -35,6 +37,7 @@ __all__ = [
     "ArtifactResponse",
     "ArtifactVersionResponse",
     "ComponentResponse",
+    "FlavorResponse",
     "ModelResponse",
     "ModelVersionArtifactLink",
     "ModelVersionArtifactResponse",
@@ -45,6 +48,7 @@ __all__ = [
     "PipelineResponse",
     "PipelineRunResponse",
     "PipelineSnapshotResponse",
+    "RunMetadataResource",
     "SnapshotResponse",
     "StackComponentResponse",
     "StackResponse",

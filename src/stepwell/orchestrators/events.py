@@ -55,3 +55,12 @@ def emit(event: str, *args: Any) -> None:
             method(*args)
         except Exception:
             logger.exception("Run observer %r failed on %s; ignoring it.", observer, event)
+
+
+def step_started(invocation_id: str) -> None:
+    """Tell observers a step really started (its first attempt is being launched).
+
+    Orchestrators call this once the cache check has missed, not when the scheduler asks
+    for a launch: a cache hit is reported `cached` alone, never `running` first.
+    """
+    emit("step_changed", invocation_id, ExecutionStatus.RUNNING, None)

@@ -25,6 +25,7 @@ from stepwell.execution.launcher import (
 )
 from stepwell.execution.run_context import RunContext
 from stepwell.orchestrators.base import BaseOrchestrator, record_unrun_step
+from stepwell.orchestrators.events import step_started
 from stepwell.orchestrators.machine import machine_capacity
 from stepwell.orchestrators.workers import escaped_failure
 
@@ -78,6 +79,8 @@ class InlineOrchestrator(BaseOrchestrator):
         attempt = 1
         while True:
             final = attempt >= plan.max_attempts
+            if attempt == 1:
+                step_started(invocation_id)
             step_run = start_attempt(ctx, plan, attempt)
             try:
                 with self.interrupts.deliverable():

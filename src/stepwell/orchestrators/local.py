@@ -41,6 +41,7 @@ from stepwell.execution.launcher import (
 )
 from stepwell.execution.run_context import RunContext
 from stepwell.orchestrators.base import BaseOrchestrator
+from stepwell.orchestrators.events import step_started
 from stepwell.orchestrators.machine import machine_capacity
 from stepwell.orchestrators.retry_timers import RetryTimers
 from stepwell.orchestrators.workers import Worker, describe_exit, describe_stop
@@ -114,10 +115,12 @@ class LocalOrchestrator(BaseOrchestrator):
 
     def prepare(self, ctx: RunContext) -> None:
         """Load everything steps need once here, so forked workers start warm."""
+        from stepwell.execution.fd_redirect import load_libc_flush
         from stepwell.materializers.loading import content_hash_and_size  # noqa: F401
         from stepwell.materializers.registry import materializer_registry
 
         materializer_registry.get_materializer_for_type(int)
+        load_libc_flush()  # each worker's output capture flushes C's buffers
         for invocation in ctx.spec.invocations:
             step_object(ctx, invocation)
         self._ctx = ctx
@@ -136,6 +139,8 @@ class LocalOrchestrator(BaseOrchestrator):
         self._start(ctx, plan, attempt=1)
 
     def _start(self, ctx: RunContext, plan: LaunchPlan, attempt: int) -> None:
+        if attempt == 1:
+            step_started(plan.invocation.id)
         step_run = start_attempt(ctx, plan, attempt)
         worker = self._idle.pop() if self._idle else self._new_worker(ctx)
         invocation_id = plan.invocation.id

@@ -95,7 +95,8 @@ class RunLoop:
         for invocation_id in decision.stop:
             self.orchestrator.stop(self.ctx, invocation_id)
         for invocation_id in decision.launch:
-            emit("step_changed", invocation_id, ExecutionStatus.RUNNING, None)
+            # The orchestrator announces `running` itself (`events.step_started`) once the
+            # step really starts: a cache hit never runs.
             self.orchestrator.launch(self.ctx, invocation_id)
 
     def stop_everything(self) -> None:

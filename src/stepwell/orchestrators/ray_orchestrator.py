@@ -43,6 +43,7 @@ from stepwell.logger import get_logger
 from stepwell.orchestrators import ray_cluster
 from stepwell.orchestrators.base import BaseOrchestrator
 from stepwell.orchestrators.code_shipping import code_payload, shipped_sources, user_modules
+from stepwell.orchestrators.events import step_started
 from stepwell.orchestrators.ray_tasks import run_step
 from stepwell.orchestrators.retry_timers import RetryTimers
 from stepwell.store.models import StepRunResponse
@@ -157,6 +158,7 @@ class RayOrchestrator(BaseOrchestrator):
             return
         problem = self._problem(plan.invocation)
         if problem is not None:  # it would pend forever: fail it now, with no retry
+            step_started(invocation_id)
             step_run = start_attempt(ctx, plan, 1)
             failure = AttemptResult(
                 ExecutionStatus.FAILED,
@@ -173,6 +175,8 @@ class RayOrchestrator(BaseOrchestrator):
         self._start(ctx, plan, attempt=1)
 
     def _start(self, ctx: RunContext, plan: LaunchPlan, attempt: int) -> None:
+        if attempt == 1:
+            step_started(plan.invocation.id)
         step_run = start_attempt(ctx, plan, attempt)
         task = pickle.dumps((plan, step_run, attempt >= plan.max_attempts))
         options = self._request(plan.invocation)

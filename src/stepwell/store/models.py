@@ -1,8 +1,7 @@
 """The store's domain models: what a run, step run, artifact version or pipeline looks like.
 
-These are the records that come back from the store (layer: store) and that the Client, the
-CLI and the server hand to users. They are plain pydantic data; the few conveniences that
-need more data (`run.steps`, `artifact.load()`) fetch it through the store that made them.
+Records from the store (layer: store) that the Client, CLI and server hand to users: plain
+pydantic data whose conveniences (`run.steps`, `artifact.load()`) use the store that made them.
 """
 
 from __future__ import annotations
@@ -19,6 +18,7 @@ from stepwell.config.step_config import StepConfig
 from stepwell.enums import ArtifactType, ExecutionStatus, StackComponentType, VisualizationType
 from stepwell.exceptions import EntityNotFoundError, StoreError
 from stepwell.store.annotations import Tagged, WithMetadata
+from stepwell.store.artifact_files import VersionFiles
 from stepwell.store.display import html_table, short_repr, steps_table
 from stepwell.store.new_step_run import NewStepRun as NewStepRun  # re-exported
 from stepwell.store.relations import (
@@ -27,6 +27,7 @@ from stepwell.store.relations import (
     StepRunRelations,
     VersionRelations,
 )
+from stepwell.store.step_code import RunCode, StepCode
 
 if TYPE_CHECKING:
     from stepwell.store.base import Store
@@ -37,8 +38,7 @@ class _Record(BaseModel):
     model_config = ConfigDict(extra="forbid", arbitrary_types_allowed=True, defer_build=True)
 
     _store: Store | None = PrivateAttr(default=None)
-    # The fields a one-line repr shows (see `store.display`).
-    display_fields: ClassVar[tuple[str, ...]] = ("name", "id")
+    display_fields: ClassVar[tuple[str, ...]] = ("name", "id")  # a repr's (`store.display`)
 
     def __repr__(self) -> str:
         return short_repr(self, self.display_fields)
@@ -108,7 +108,7 @@ class ArtifactVisualizationResponse(BaseModel):
     type: VisualizationType
 
 
-class ArtifactVersionResponse(VersionRelations, Tagged, WithMetadata, _Record):
+class ArtifactVersionResponse(VersionRelations, VersionFiles, Tagged, WithMetadata, _Record):
     """One immutable version of an artifact: where its bytes are and how to read them."""
 
     display_fields: ClassVar[tuple[str, ...]] = ("name", "version", "id", "data_type")
@@ -188,7 +188,7 @@ class CacheHit:
     outputs: dict[str, list[ArtifactVersionResponse]]
 
 
-class StepRunResponse(StepRunRelations, WithMetadata, _Record):
+class StepRunResponse(StepRunRelations, StepCode, WithMetadata, _Record):
     """One attempt at running one step invocation in a pipeline run."""
 
     display_fields: ClassVar[tuple[str, ...]] = ("name", "status", "id", "attempt")
@@ -266,7 +266,7 @@ class StepRunResponse(StepRunRelations, WithMetadata, _Record):
             return str(handle.read())
 
 
-class PipelineRunResponse(RunRelations, Tagged, WithMetadata, _Record):
+class PipelineRunResponse(RunRelations, RunCode, Tagged, WithMetadata, _Record):
     """One run of a pipeline: its status, configuration and (lazily) its steps.
 
     `orchestrator_pid`, `orchestrator_host` and `orchestrator_start_token` name the process

@@ -35,6 +35,10 @@ def run_coroutine(coroutine: Coroutine[Any, Any, T]) -> T:
     try:
         asyncio.get_running_loop()
     except RuntimeError:
+        in_a_loop = False
+    else:
+        in_a_loop = True
+    if not in_a_loop:  # run outside the `except`: a step's error must not chain to it
         return asyncio.run(coroutine)
     context = contextvars.copy_context()
     with ThreadPoolExecutor(max_workers=1) as pool:

@@ -109,6 +109,20 @@ def test_quiet_prints_only_the_run_and_keeps_step_output_in_the_logs(tmp_path):
     assert "PRINTED BY THE STEP" in log and "WRITTEN BY A SUBPROCESS" in log
 
 
+def test_off_a_terminal_stdout_holds_only_the_summary_and_step_output_goes_to_stderr(tmp_path):
+    (tmp_path / "flow.py").write_text(PRINTING_FLOW)
+    done = stepwell("run", "flow.py:chatty_flow", cwd=tmp_path)  # stdout is a pipe
+    assert done.returncode == 0, done.stderr
+    (run,) = Client().list_pipeline_runs(pipeline_name="chatty_flow")
+    assert done.stdout.startswith(f"Run {run.name} completed")
+    assert "PRINTED BY THE STEP" not in done.stdout and "SUBPROCESS" not in done.stdout
+    assert "[step] chatty: running" not in done.stdout
+    assert "PRINTED BY THE STEP" in done.stderr and "WRITTEN BY A SUBPROCESS" in done.stderr
+    assert done.stderr.index("[step] chatty: running") < done.stderr.index("PRINTED BY THE")
+    log = LogTail(run.steps["chatty"].logs_uri).read_new(final=True)
+    assert "PRINTED BY THE STEP" in log and "WRITTEN BY A SUBPROCESS" in log
+
+
 def test_json_output_keeps_step_output_off_stdout(tmp_path):
     (tmp_path / "flow.py").write_text(PRINTING_FLOW)
     done = stepwell("run", "flow.py:chatty_flow", "-o", "json", cwd=tmp_path)

@@ -115,6 +115,36 @@ def test_runs_logs_of_one_step(cli, finished_run):
     assert "making" not in result.stdout and "==>" not in result.stdout
 
 
+def test_runs_logs_of_a_cached_run_names_the_run_that_logged_each_step(cli, finished_run):
+    again = cli("run", target("arithmetic"), "--param", "value=4", "--param", "factor=0.5")
+    assert again.exit_code == 0, again.output
+    cached = Client().list_pipeline_runs(pipeline_name="arithmetic")[0].name
+    assert cached != finished_run
+
+    result = cli("pipeline", "runs", "logs", cached)
+
+    assert result.exit_code == 0, result.output
+    assert result.stdout == ""  # stdout holds only this run's own output: none
+    for name in ("make_number", "scale"):
+        assert (
+            f"Step {name} was cached from run {finished_run}; see its output with "
+            f"`stepwell pipeline runs logs {finished_run} --step {name}`."
+        ) in result.stderr
+    one = cli("pipeline", "runs", "logs", cached, "--step", "scale")
+    assert "Step scale was cached" in one.stderr and "make_number" not in one.stderr
+
+
+def test_runs_logs_of_a_cached_step_whose_run_was_deleted_says_so(cli, finished_run):
+    assert cli("run", target("arithmetic"), "-p", "value=4", "-p", "factor=0.5").exit_code == 0
+    cached = Client().list_pipeline_runs(pipeline_name="arithmetic")[0].name
+    assert cli("pipeline", "runs", "delete", finished_run, "--yes").exit_code == 0
+
+    result = cli("pipeline", "runs", "logs", cached, "--step", "scale")
+
+    assert result.exit_code == 0, result.output
+    assert "Step scale was cached from a run that has since been deleted" in result.stderr
+
+
 def test_runs_logs_of_an_unknown_step_exits_1_listing_the_steps(cli, finished_run):
     result = cli("pipeline", "runs", "logs", finished_run, "--step", "train")
     assert result.exit_code == 1

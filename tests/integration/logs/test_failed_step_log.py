@@ -157,6 +157,15 @@ def test_exception_info_points_at_the_failing_line_of_step_code() -> None:
     assert step_run.logs.index("about to fail") < step_run.logs.index("ValueError")
 
 
+def test_the_traceback_starts_at_the_step_function_not_in_stepwell() -> None:
+    step_run = _failed_step(failing_pipeline, "fails_in_its_code")
+
+    for text in (step_run.logs, step_run.exception_info.traceback):
+        frames = text.split("Traceback (most recent call last):\n", 1)[1].splitlines()
+        assert frames[0].startswith('  File "') and frames[0].endswith("in fails_in_its_code")
+        assert "stepwell/execution" not in text and "async_calls" not in text
+
+
 def test_step_whose_process_died_says_so_in_its_log() -> None:
     step_run = _failed_step(dying_pipeline, "dies")
 

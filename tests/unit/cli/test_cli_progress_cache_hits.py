@@ -1,5 +1,5 @@
-"""The live view never shows a cache hit as `running`: the loop announces every launched
-step `running`, and a cached one turns `cached` right after."""
+"""The live view shows a step's line when it ends, not when it starts: even if a `running`
+event came before a cache hit (orchestrators no longer send one), only `cached` shows."""
 
 import io
 import re
