@@ -1,4 +1,15 @@
-"""stepwell's own log output: one `stepwell` logger, level from STEPWELL_LOGGING_VERBOSITY."""
+"""Log output: stepwell's own `stepwell` logger, and the loggers users get from `get_logger`.
+
+Both follow STEPWELL_LOGGING_VERBOSITY (default INFO), read when a logger is handed out and
+again as each run starts. stepwell's own logger writes to the current `sys.stderr` and does
+not propagate. A user's logger (`get_logger(__name__)`, as in ZenML) keeps propagating to
+the root logger, so handlers the user configured there see its records; only when no such
+handler exists does a fallback print them to the current `sys.stderr` (Python's own last
+resort would drop everything below WARNING). Inside a step, step log capture
+(`execution/step_logs.py`) puts a handler on the root logger, so the records land in the
+step's log and on the terminal once. Plain `logging.getLogger(name)` loggers are left alone:
+their level and handlers stay the user's business (stepwell never changes the root logger).
+"""
 
 from __future__ import annotations
 
@@ -36,6 +47,8 @@ def apply_verbosity() -> None:
     get_logger()
     level = logging.getLevelName(logging_verbosity())
     logging.getLogger("stepwell").setLevel(max(level, _floor))
+    for name in _user_loggers:
+        logging.getLogger(name).setLevel(level)
 
 
 @contextmanager
@@ -55,7 +68,16 @@ def at_least(level: int) -> Iterator[None]:
 
 
 def get_logger(name: str = "stepwell") -> logging.Logger:
-    """The stepwell logger (or a child of it), configured on first use."""
+    """A logger at the level STEPWELL_LOGGING_VERBOSITY gives now: stepwell's own (or a
+    child of it), or, for any other name (a user's `__name__`), one whose records reach the
+    root logger's handlers, or the terminal if there are none."""
+    if name != "stepwell" and not name.startswith("stepwell."):
+        return _user_logger(name)
+    return _stepwell_logger(name)
+
+
+def _stepwell_logger(name: str) -> logging.Logger:
+    """The `stepwell` logger or a child of it; the parent is configured on first use."""
     global _CONFIGURED
     if not _CONFIGURED:
         from stepwell.config.environment import logging_verbosity
@@ -69,3 +91,57 @@ def get_logger(name: str = "stepwell") -> logging.Logger:
         root.propagate = False
         _CONFIGURED = True
     return logging.getLogger(name)
+
+
+# Names of the loggers `get_logger` handed out to users: each run re-reads the verbosity
+# for them too, so a variable set after the user's module was imported still applies.
+_user_loggers: set[str] = set()
+
+
+class _FallbackHandler(_StderrHandler):
+    """Prints a user logger's record only if no other handler will get it.
+
+    One instance is shared by every user logger. A record passes up through each logger
+    of its chain that holds it, so it remembers the last record it saw and prints each one
+    once. It stays silent as soon as the chain has a handler of another kind (the user's
+    `basicConfig`, pytest's capture, a step's log capture): that one shows the record.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setFormatter(logging.Formatter("%(message)s"))
+        self._last: logging.LogRecord | None = None
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record is self._last:  # already printed (or passed on) at a logger below
+            return
+        self._last = record
+        if not _has_other_handler(logging.getLogger(record.name)):
+            super().emit(record)
+
+
+def _has_other_handler(logger: logging.Logger | None) -> bool:
+    """Whether a record logged on `logger` reaches a handler that is not the fallback,
+    following propagation as `Logger.callHandlers` does."""
+    while logger is not None:
+        if any(not isinstance(handler, _FallbackHandler) for handler in logger.handlers):
+            return True
+        if not logger.propagate:
+            return False
+        logger = logger.parent  # type: ignore[assignment]
+    return False
+
+
+_fallback = _FallbackHandler()
+
+
+def _user_logger(name: str) -> logging.Logger:
+    """A user's logger: its level from the verbosity now, the fallback handler attached."""
+    from stepwell.config.environment import logging_verbosity
+
+    logger = logging.getLogger(name)
+    logger.setLevel(logging_verbosity())
+    if _fallback not in logger.handlers:
+        logger.addHandler(_fallback)
+    _user_loggers.add(name)
+    return logger

@@ -12,6 +12,9 @@ from typing import Any
 
 _EXPORTS = {
     "CachePolicy": "stepwell.config.cache_policy",
+    "DockerSettings": "stepwell.config.docker_settings",
+    "PythonEnvironmentExportMethod": "stepwell.config.docker_settings",
+    "PythonPackageInstaller": "stepwell.config.docker_settings",
     "ResourceSettings": "stepwell.config.resource_settings",
     "StepRetryConfig": "stepwell.config.retry_config",
     "StepConfig": "stepwell.config.step_config",

@@ -1,7 +1,8 @@
 """What a `settings={...}` value may hold, checked where it is defined (config layer, pure).
 
 `settings` maps sections to plain data. A section is `resources` (checked against
-`ResourceSettings`), a stack component type (`orchestrator`: the active stack's one), or a
+`ResourceSettings`), `docker` (checked against `DockerSettings`; recorded, no orchestrator
+builds images), a stack component type (`orchestrator`: the active stack's one), or a
 component type with a flavor (`orchestrator.local`; for orchestrators also a stack's name).
 Each section's value is a mapping of setting names (or a settings object, kept as the data
 it was given). Everything here needs no stack: which keys a component's section may hold
@@ -15,15 +16,24 @@ as `<owner or file>: <path>.settings.<section>.<key>: <problem>`.
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Mapping
 from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ValidationError
 from pydantic_core import PydanticCustomError
 
+from stepwell.config.docker_settings import SETTINGS_KEY as DOCKER_KEY
+from stepwell.config.docker_settings import DockerSettings
 from stepwell.config.resource_settings import SETTINGS_KEY as RESOURCES_KEY
 from stepwell.config.resource_settings import ResourceSettings
 from stepwell.enums import StackComponentType
+
+# Sections checked here against their own model, whatever the stack (not component types).
+SECTION_MODELS: dict[str, type[BaseModel]] = {
+    RESOURCES_KEY: ResourceSettings,
+    DOCKER_KEY: DockerSettings,
+}
 
 # The pydantic error type of a settings problem; its context holds the key path inside
 # `settings`, which the error describers append to the field's own location.
@@ -52,7 +62,7 @@ def section_parts(key: str) -> tuple[str, str | None]:
 
 def is_settings_key(key: str) -> bool:
     """Whether `key` names a settings section stepwell knows."""
-    if key == RESOURCES_KEY:
+    if key in SECTION_MODELS:
         return True
     kind, selector = section_parts(key)
     return kind in component_types() and (selector is None or bool(selector.strip()))
@@ -73,12 +83,17 @@ def check_settings(value: Any) -> dict[str, Any]:
         if not is_settings_key(key):
             raise InvalidSettings(
                 key,
-                f"unknown settings section; use '{RESOURCES_KEY}', a component type "
+                f"unknown settings section; use '{RESOURCES_KEY}', '{DOCKER_KEY}', a "
+                "component type "
                 f"({', '.join(component_types())}) or '<component type>.<flavor>' such as "
                 "'orchestrator.local'",
             )
         data = section_data(section, key)
-        checked[key] = check_resources(data) if key == RESOURCES_KEY else data
+        if key == RESOURCES_KEY:
+            data = check_resources(data)
+        elif key == DOCKER_KEY:
+            data = check_docker(data)
+        checked[key] = data
     return checked
 
 
@@ -87,7 +102,8 @@ def section_data(section: Any, key: str) -> dict[str, Any]:
     if isinstance(section, BaseModel):
         section = section.model_dump(exclude_unset=True)
     if not isinstance(section, Mapping):
-        example = "{'cpu_count': 2}" if key == RESOURCES_KEY else "{'max_parallelism': 2}"
+        examples = {RESOURCES_KEY: "{'cpu_count': 2}", DOCKER_KEY: "{'requirements': ['pandas']}"}
+        example = examples.get(key, "{'max_parallelism': 2}")
         raise InvalidSettings(
             key,
             f"must be a mapping of setting names to values (such as {example}) or a "
@@ -108,15 +124,30 @@ def check_resources(data: dict[str, Any]) -> dict[str, Any]:
     return parsed.model_dump(exclude_none=True)
 
 
+def check_docker(data: dict[str, Any]) -> dict[str, Any]:
+    """The `docker` section checked against `DockerSettings`, as the JSON data given (the
+    fields that were set; enums as their values)."""
+    try:
+        parsed = DockerSettings.model_validate(data)
+    except ValidationError as error:
+        raise first_problem(error, DOCKER_KEY, DockerSettings) from None
+    return parsed.model_dump(mode="json", exclude_unset=True)
+
+
 def first_problem(error: ValidationError, section: str, model: type[BaseModel]) -> InvalidSettings:
     """The first problem pydantic found in a section's settings `model`, as InvalidSettings."""
     problem = error.errors()[0]
     key = ".".join([section, *(str(part) for part in problem["loc"])])
     if problem["type"] == "extra_forbidden":
         known = ", ".join(sorted(model.model_fields)) or "none"
-        message = f"unknown setting; check its spelling (known: {known})"
+        close = difflib.get_close_matches(str(problem["loc"][-1]), model.model_fields, n=1)
+        hint = f"did you mean '{close[0]}'? " if close else ""
+        message = f"unknown setting; {hint}check its spelling (known: {known})"
     else:
-        message = problem["msg"][0].lower() + problem["msg"][1:]
+        # A validator's own message says enough without pydantic's "Value error, " prefix.
+        own = problem.get("ctx", {}).get("error") if problem["type"] == "value_error" else None
+        message = str(own) if own is not None else problem["msg"]
+        message = message[0].lower() + message[1:]
         given = repr(problem.get("input"))
         message += f" (got {given if len(given) <= 60 else given[:57] + '...'})"
     return InvalidSettings(key, message)

@@ -16,6 +16,7 @@ from typing import Any
 import xxhash
 
 from stepwell.config.cache_policy import CachePolicy
+from stepwell.config.docker_settings import SETTINGS_KEY as DOCKER_KEY
 
 CODE_DETAIL = "code:"  # prefix of the per-function entries that explain a changed `code`
 
@@ -53,7 +54,8 @@ def cache_components(
     parts: dict[str, str] = {
         "outputs": digest(outputs),
         "environment": digest(environment),
-        "settings": digest(settings),
+        # `docker` settings describe an image no orchestrator here builds: not part of it.
+        "settings": digest({key: value for key, value in settings.items() if key != DOCKER_KEY}),
         "artifact_store": digest(artifact_store),
     }
     if policy.include_step_code and code is not None:

@@ -1,9 +1,9 @@
 """Settings checked against the active stack's flavors before a run starts (runs layer).
 
 Which keys `settings["orchestrator"]` may hold depends on which orchestrator runs, so this
-part of the check waits until the stack is known (the shape, the section names and
-`resources` are checked where settings are defined: `config/settings.py`). A section is
-checked against a flavor's `settings_class`:
+part of the check waits until the stack is known (the shape, the section names,
+`resources` and `docker` are checked where settings are defined: `config/settings.py`). A
+section is checked against a flavor's `settings_class`:
 
 - `<type>`: the stack's component of that type (nothing if the stack has none);
 - `<type>.<flavor>` naming the stack's component's flavor (for orchestrators also the
@@ -20,8 +20,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from stepwell.config.resource_settings import SETTINGS_KEY as RESOURCES_KEY
-from stepwell.config.settings import first_problem, section_parts
+from stepwell.config.settings import SECTION_MODELS, first_problem, section_parts
 from stepwell.enums import StackComponentType
 from stepwell.exceptions import ConfigurationError, UnknownFlavorError
 from stepwell.stack.flavors import Flavor, flavor_registry
@@ -33,7 +32,7 @@ def check_settings_on_stack(
     """Raise `<owner>: <path>.<section>.<key>: <problem>` for the first setting that its
     flavor's settings model refuses."""
     for key, section in settings.items():
-        if key == RESOURCES_KEY or not isinstance(section, Mapping):
+        if key in SECTION_MODELS or not isinstance(section, Mapping):
             continue
         flavor = flavor_for(key, stack)
         if flavor is None:

@@ -18,6 +18,7 @@ from stepwell.exceptions import DuplicateRunNameError, EntityNotFoundError, Stor
 from stepwell.execution.run_context import RunContext
 from stepwell.logger import apply_verbosity, get_logger
 from stepwell.runs import model_versions
+from stepwell.runs.docker_notice import docker_settings_notice
 from stepwell.runs.execute import Driver, execute_run
 from stepwell.runs.preflight import check_before_run, check_settings_before_run
 from stepwell.runs.resolve import (
@@ -135,6 +136,11 @@ def submit(
     tag_run(store, run.id, config.tags)
     versions = _prepare_model_versions(store, run, model_requests, config, started)
     logger.info("Initiating a new run for the pipeline: %s.", config.name)
+    notice = docker_settings_notice(
+        config.settings, spec.invocations, stack.component("orchestrator").model.flavor
+    )
+    if notice:
+        logger.info(notice)
     ctx = RunContext(store=store, artifact_store=stack_artifact_store(stack), run=run, spec=spec)
     ctx.model_versions = versions
     ctx.stack = stack

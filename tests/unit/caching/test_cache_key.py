@@ -39,6 +39,11 @@ def test_the_key_changes_when_any_part_changes():
     assert key(cache_func_value="a") != key(cache_func_value="b")
 
 
+def test_the_key_ignores_docker_settings_which_no_orchestrator_uses():
+    docker = {"resources": {"cpu": 1}, "docker": {"requirements": ["pandas"]}}
+    assert key(settings=docker) == key()
+
+
 def test_identical_content_from_another_artifact_version_is_the_same_key():
     assert key(inputs={"data": [("h1", "other-id")]}) == key()
 

@@ -11,17 +11,27 @@ from stepwell.exceptions import ConfigurationError
 
 
 @pytest.mark.parametrize(
-    "key", ["resources", "orchestrator", "orchestrator.local", "orchestrator.my-stack", "alerter"]
+    "key",
+    [
+        "resources",
+        "docker",
+        "orchestrator",
+        "orchestrator.local",
+        "orchestrator.my-stack",
+        "alerter",
+    ],
 )
 def test_known_sections_are_accepted(key):
     assert check_settings({key: {}}) == {key: {}}
 
 
 @pytest.mark.parametrize(
-    "key", ["retry_count", "resourcez", "orchestrators", "orchestrator.", "docker"]
+    "key", ["retry_count", "resourcez", "orchestrators", "orchestrator.", "dockr"]
 )
 def test_an_unknown_section_names_the_key_and_the_known_ones(key):
-    with pytest.raises(InvalidSettings, match="unknown settings section.*resources.*orchestrator"):
+    with pytest.raises(
+        InvalidSettings, match="unknown settings section.*resources.*docker.*orchestrator"
+    ):
         check_settings({key: {}})
 
 
