@@ -56,15 +56,17 @@ def login(
             raise CliError("Give --api-key KEY (a service account) or --username NAME (a user).")
         username = typer.prompt("User name")
     if api_key:
-        store = RestStore(url, api_key=api_key)  # checks the server's version first
+        store = RestStore(url, api_key=api_key, verify_server=False)
+        info = store.server_info()  # checks the server's version first
         me = store.current_user()
         connection = ServerConnection(url, api_key=api_key)
     else:
-        store = RestStore(url, username=username, password=_password(password_stdin))
+        password = _password(password_stdin)
+        store = RestStore(url, username=username, password=password, verify_server=False)
+        info = store.server_info()  # checks the server's version first
         session = store.open_session()
         me = store.current_user()
         connection = ServerConnection(url, username=username, session_token=session)
-    info = store.server_info()
     store.close()
     save_server_connection(connection)
     _forget_cached_store()

@@ -56,6 +56,7 @@ def start(
     from stepwell.server import process
     from stepwell.server.settings import server_settings
 
+    process.check_installed()  # before anything is written or started
     settings = server_settings(host, port, store_url)
     if foreground:
         raise typer.Exit(process.run_foreground(settings))

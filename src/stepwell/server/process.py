@@ -28,13 +28,16 @@ from stepwell.config.environment import ENV_HOME, home_folder
 from stepwell.exceptions import EnvironmentConfigError, IllegalOperationError, StepwellError
 from stepwell.server.main import ADMIN_PASSWORD_FILE, START_TOKEN_FLAG
 from stepwell.server.settings import ServerSettings, server_folder, server_folder_path
+from stepwell.utils.extras import SERVER_EXTRA, SERVER_MODULES, import_optional, require_modules
 from stepwell.utils.private_files import private_file
 
 PID_FILE = "server.pid"
 LOG_FILE = "server.log"
 START_TIMEOUT = 60.0
 STOP_TIMEOUT = 20.0
-_POLL = 0.1
+# How often start and stop look again: a connection attempt or a /proc read costs well under
+# a millisecond, and a coarse interval adds up to its length to every start and stop.
+_POLL = 0.01
 
 
 @dataclass(frozen=True)
@@ -112,7 +115,18 @@ def is_alive(pid: int) -> bool:
         return False
     except PermissionError:
         return True  # exists, but belongs to someone else
-    return True
+    return not _is_zombie(pid)
+
+
+def _is_zombie(pid: int) -> bool:
+    """Whether process `pid` has exited and only waits to be reaped by its parent (a server
+    started by an earlier command is reaped by init, which may take seconds to do it)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False  # no /proc (not Linux), or gone since: `kill` said it exists
+    state = stat.rpartition(")")[2].split()[:1]  # the name in parentheses may hold spaces
+    return state in (["Z"], ["X"])
 
 
 def command_line(pid: int) -> str | None:
@@ -152,7 +166,7 @@ def running() -> ServerRecord | None:
 
 def health(url: str, timeout: float = 2.0) -> dict[str, Any] | None:
     """The server's `/health` answer, or None if nothing healthy answers at `url`."""
-    import httpx
+    httpx = import_optional("httpx", SERVER_EXTRA, "Talking to a stepwell server")
 
     try:
         response = httpx.get(f"{url}/health", timeout=timeout)
@@ -164,11 +178,23 @@ def health(url: str, timeout: float = 2.0) -> dict[str, Any] | None:
 def port_in_use(settings: ServerSettings) -> bool:
     """Whether something already accepts connections where the server would listen."""
     host = client_url(settings).split("//", 1)[1].rsplit(":", 1)[0].strip("[]")
+    return _accepts(host, settings.port)
+
+
+def _accepts(host: str, port: int, timeout: float = 1.0) -> bool:
+    """Whether something accepts TCP connections at `host`:`port`."""
     try:
-        with socket.create_connection((host, settings.port), timeout=1.0):
+        with socket.create_connection((host, port), timeout=timeout):
             return True
     except OSError:
         return False
+
+
+def check_installed() -> None:
+    """Raise, naming the extra to install, unless every package the server imports is
+    there: checked before a server process is started, so a missing one is said here
+    instead of in a crash in the background."""
+    require_modules(SERVER_MODULES, SERVER_EXTRA, "Running a stepwell server")
 
 
 # -- start and stop -----------------------------------------------------------------------------
@@ -189,6 +215,7 @@ def _environment(settings: ServerSettings) -> dict[str, str]:
 
 
 def _check_startable(settings: ServerSettings) -> None:
+    check_installed()
     record = running()
     if record is not None:
         raise IllegalOperationError(
@@ -250,6 +277,7 @@ def run_foreground(settings: ServerSettings) -> int:
 
 
 def _wait_healthy(record: ServerRecord, exited: Callable[[], int | None], timeout: float) -> None:
+    host, _, port = record.url.split("//", 1)[1].rpartition(":")
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         code = exited()
@@ -259,7 +287,10 @@ def _wait_healthy(record: ServerRecord, exited: Callable[[], int | None], timeou
                 f"The stepwell server exited with code {code} while starting. The end of its "
                 f"log ({log_path()}):\n{tail(log_path(), 15)}"
             )
-        if health(record.url, timeout=1.0) is not None and exited() is None:
+        # A bare connection attempt until the port opens (cheap, so it can be frequent and
+        # leaves the starting server the processor); then one HTTP request to be sure.
+        opened = _accepts(host.strip("[]"), int(port), timeout=1.0)
+        if opened and health(record.url, timeout=1.0) is not None and exited() is None:
             return
         time.sleep(_POLL)
     raise StepwellError(

@@ -11,6 +11,7 @@ OpenAPI schema) every parameter with its type.
 from __future__ import annotations
 
 import inspect
+from functools import cache
 from typing import Any
 
 from fastapi import APIRouter, Body, Depends, Path, Query, Request
@@ -193,8 +194,11 @@ def _body_model(endpoint: Endpoint, parameters: list[Parameter], variadic: bool)
     )
 
 
+@cache
 def _wire_type(annotation: Any) -> Any:
-    """The annotation a body field can have (one pydantic can make a schema for)."""
+    """The annotation a body field can have (one pydantic can make a schema for). Cached:
+    the endpoints share about 90 types among about 250 uses, and each schema made is a
+    noticeable part of the server's start-up."""
     try:
         adapter(annotation).json_schema()
     except Exception:

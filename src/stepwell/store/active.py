@@ -19,7 +19,6 @@ from stepwell.config.environment import ENV_HOME, ENV_STORE_URL, artifact_store_
 from stepwell.config.home_config import home_config_path
 from stepwell.config.server_connection import ENV_NAMES, server_connection
 from stepwell.store.base import Store
-from stepwell.store.sql.store import SqlStore
 
 _Key = tuple[Any, ...]
 
@@ -69,6 +68,9 @@ def _open() -> Any:
             session_token=connection.session_token,
             source=connection.source,
         )
+    # Imported here: a process that uses a server never loads SQLAlchemy (~0.15 s or more).
+    from stepwell.store.sql.store import SqlStore
+
     return SqlStore(store_url())
 
 

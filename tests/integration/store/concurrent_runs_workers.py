@@ -3,11 +3,17 @@
 Each submitter process starts several background runs of `versioned_pipeline` at once; each
 run writes a new version of the same three artifacts, so that every run's steps compete for
 the next version numbers. A deleter process removes older runs meanwhile.
+
+Each process registers a faulthandler dump of all its threads on SIGUSR1, written to a file
+of the test's; the background run processes a submitter forks inherit it. So the test can
+show where a process that never ended is stuck, before it fails.
 """
 
 from __future__ import annotations
 
+import faulthandler
 import os
+import signal
 import time
 import traceback
 from typing import Any
@@ -37,6 +43,19 @@ def versioned_pipeline(seed: int) -> None:
     total(scale(load(seed)))
 
 
+DUMP_SIGNAL = signal.SIGUSR1
+
+_dump_file: Any = None  # kept open for the life of the process (and its forks)
+
+
+def dump_stacks_on_signal(path: str) -> None:
+    """On DUMP_SIGNAL, write every thread's stack to `path` (appended), in this process and
+    in the processes it forks later (its background runs)."""
+    global _dump_file
+    _dump_file = open(path, "a")  # noqa: SIM115
+    faulthandler.register(DUMP_SIGNAL, file=_dump_file, all_threads=True)
+
+
 def _use_store(url: str) -> None:
     """Point this (forked) process at `url`, forgetting the store its parent had open."""
     os.environ["STEPWELL_STORE_URL"] = url
@@ -45,9 +64,12 @@ def _use_store(url: str) -> None:
     reset_store()
 
 
-def submit_runs(url: str, label: str, count: int, barrier: Any, results: Any) -> None:
+def submit_runs(
+    url: str, label: str, count: int, barrier: Any, results: Any, dump_path: str
+) -> None:
     """Once every submitter is ready, start `count` background runs at once; report them."""
     try:
+        dump_stacks_on_signal(dump_path)
         _use_store(url)
         barrier.wait(timeout=60)
         names = []
@@ -59,9 +81,10 @@ def submit_runs(url: str, label: str, count: int, barrier: Any, results: Any) ->
         results.put(("error", os.getpid(), traceback.format_exc()))
 
 
-def delete_runs(url: str, names: list[str], barrier: Any, results: Any) -> None:
+def delete_runs(url: str, names: list[str], barrier: Any, results: Any, dump_path: str) -> None:
     """Once the submitters start, delete the runs `names` one by one; report how many went."""
     try:
+        dump_stacks_on_signal(dump_path)
         _use_store(url)
         from stepwell.client import Client
 

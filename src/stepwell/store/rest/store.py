@@ -22,6 +22,7 @@ from stepwell.exceptions import ServerUnreachableError, StoreError
 from stepwell.store.rest import advice, paging
 from stepwell.store.rest.endpoints import API_PREFIX, API_VERSION, ENDPOINTS, Endpoint
 from stepwell.store.rest.wire import bind_arguments, decode_result, encode_call, raise_error
+from stepwell.utils.extras import SERVER_EXTRA, import_optional
 from stepwell.utils.redact import masked_url
 
 # How long a call keeps retrying (connection refused, dropped, 502/503/504) before it gives up:
@@ -72,8 +73,7 @@ class RestStore:
     def _http(self) -> Any:
         """This process's HTTP client (a forked child never reuses its parent's sockets)."""
         if self._client is None or self._pid != os.getpid():
-            import httpx
-
+            httpx = _httpx()
             self._client = httpx.Client(
                 base_url=self.url, timeout=self._timeout, headers={"user-agent": "stepwell"}
             )
@@ -177,8 +177,7 @@ class RestStore:
     ) -> Any:
         """One request, retried as the module says; an error response raises (unless
         `accept_errors`: then it is returned)."""
-        import httpx
-
+        httpx = _httpx()
         headers = {}
         if authenticated:
             headers["authorization"] = f"Bearer {self._token or self._login()}"
@@ -251,6 +250,11 @@ class RestStore:
         index = int(arguments.get("page") or 1)
         items, total = paging.read_in_pages(fetch, index, size)
         return kind[0].of(items, total=total, index=index, max_size=size)
+
+
+def _httpx() -> Any:
+    """The `httpx` module, or an error that says which extra installs it."""
+    return import_optional("httpx", SERVER_EXTRA, "Talking to a stepwell server")
 
 
 def _json(response: Any) -> Any:
