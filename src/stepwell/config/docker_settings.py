@@ -18,8 +18,9 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from stepwell.config.base_settings import BaseSettings
+from stepwell.config.settings import DOCKER_KEY
 
-SETTINGS_KEY = "docker"
+SETTINGS_KEY = DOCKER_KEY
 
 
 class PythonPackageInstaller(Enum):

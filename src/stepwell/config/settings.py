@@ -16,24 +16,19 @@ as `<owner or file>: <path>.settings.<section>.<key>: <problem>`.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Mapping
 from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ValidationError
 from pydantic_core import PydanticCustomError
 
-from stepwell.config.docker_settings import SETTINGS_KEY as DOCKER_KEY
-from stepwell.config.docker_settings import DockerSettings
 from stepwell.config.resource_settings import SETTINGS_KEY as RESOURCES_KEY
 from stepwell.config.resource_settings import ResourceSettings
 from stepwell.enums import StackComponentType
 
+DOCKER_KEY = "docker"  # `DockerSettings`, imported only where a run has such a section
 # Sections checked here against their own model, whatever the stack (not component types).
-SECTION_MODELS: dict[str, type[BaseModel]] = {
-    RESOURCES_KEY: ResourceSettings,
-    DOCKER_KEY: DockerSettings,
-}
+SECTION_KEYS = frozenset({RESOURCES_KEY, DOCKER_KEY})
 
 # The pydantic error type of a settings problem; its context holds the key path inside
 # `settings`, which the error describers append to the field's own location.
@@ -62,7 +57,7 @@ def section_parts(key: str) -> tuple[str, str | None]:
 
 def is_settings_key(key: str) -> bool:
     """Whether `key` names a settings section stepwell knows."""
-    if key in SECTION_MODELS:
+    if key in SECTION_KEYS:
         return True
     kind, selector = section_parts(key)
     return kind in component_types() and (selector is None or bool(selector.strip()))
@@ -127,6 +122,8 @@ def check_resources(data: dict[str, Any]) -> dict[str, Any]:
 def check_docker(data: dict[str, Any]) -> dict[str, Any]:
     """The `docker` section checked against `DockerSettings`, as the JSON data given (the
     fields that were set; enums as their values)."""
+    from stepwell.config.docker_settings import DockerSettings
+
     try:
         parsed = DockerSettings.model_validate(data)
     except ValidationError as error:
@@ -139,6 +136,8 @@ def first_problem(error: ValidationError, section: str, model: type[BaseModel]) 
     problem = error.errors()[0]
     key = ".".join([section, *(str(part) for part in problem["loc"])])
     if problem["type"] == "extra_forbidden":
+        import difflib
+
         known = ", ".join(sorted(model.model_fields)) or "none"
         close = difflib.get_close_matches(str(problem["loc"][-1]), model.model_fields, n=1)
         hint = f"did you mean '{close[0]}'? " if close else ""

@@ -16,7 +16,7 @@ from typing import Any
 import xxhash
 
 from stepwell.config.cache_policy import CachePolicy
-from stepwell.config.docker_settings import SETTINGS_KEY as DOCKER_KEY
+from stepwell.config.settings import DOCKER_KEY
 
 CODE_DETAIL = "code:"  # prefix of the per-function entries that explain a changed `code`
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from stepwell.config.docker_settings import SETTINGS_KEY as DOCKER_KEY
+from stepwell.config.settings import DOCKER_KEY
 
 
 def docker_settings_notice(

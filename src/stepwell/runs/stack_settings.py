@@ -20,7 +20,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from stepwell.config.settings import SECTION_MODELS, first_problem, section_parts
+from stepwell.config.settings import SECTION_KEYS, first_problem, section_parts
 from stepwell.enums import StackComponentType
 from stepwell.exceptions import ConfigurationError, UnknownFlavorError
 from stepwell.stack.flavors import Flavor, flavor_registry
@@ -32,7 +32,7 @@ def check_settings_on_stack(
     """Raise `<owner>: <path>.<section>.<key>: <problem>` for the first setting that its
     flavor's settings model refuses."""
     for key, section in settings.items():
-        if key in SECTION_MODELS or not isinstance(section, Mapping):
+        if key in SECTION_KEYS or not isinstance(section, Mapping):
             continue
         flavor = flavor_for(key, stack)
         if flavor is None:
