@@ -310,6 +310,11 @@ class PipelineRunFailedError(StepwellError, RuntimeError):
     """Raised to the caller when a pipeline run ends failed."""
 
 
+class RunStartError(StepwellError, RuntimeError):
+    """A run could not be started (its background process failed to start); it is recorded
+    as failed."""
+
+
 class RunStoppedSignal(BaseException):
     """Raised inside a step when its run is being stopped; not an `Exception` on purpose."""
 

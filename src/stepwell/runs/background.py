@@ -11,12 +11,14 @@ process is killed outright stops sending heartbeats and is recognised as dead wh
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import stat
 import sys
 from typing import Any
 
+from stepwell.exceptions import RunStartError
 from stepwell.execution.run_context import RunContext
 from stepwell.execution.step_logs import logs_uri_for
 from stepwell.orchestrators.base import BaseOrchestrator
@@ -30,9 +32,18 @@ def run_log_uri(ctx: RunContext) -> str:
 
 
 def start_in_background(ctx: RunContext, orchestrator: BaseOrchestrator, driver: Any = None) -> int:
-    """Start orchestrating `ctx.run` in a detached process; return that process's id."""
+    """Start orchestrating `ctx.run` in a detached process; return that process's id.
+
+    If no such process could be started, the run is ended as failed (it would otherwise
+    stay `initializing` with nothing to run it) and `RunStartError` says why.
+    """
     read_end, write_end = os.pipe()
-    child = os.fork()
+    try:
+        child = os.fork()
+    except OSError as error:
+        os.close(read_end)
+        os.close(write_end)
+        raise _not_started(ctx, str(error)) from error
     if child == 0:  # first child: detach, fork the daemon, report its pid, leave
         try:
             os.close(read_end)
@@ -42,12 +53,44 @@ def start_in_background(ctx: RunContext, orchestrator: BaseOrchestrator, driver:
                 os.close(write_end)
                 _daemon_main(ctx, orchestrator, driver)
             os.write(write_end, str(daemon).encode())
+        except BaseException as error:  # the daemon could not be forked: say why
+            with contextlib.suppress(OSError):
+                os.write(write_end, f"error: {error}".encode(errors="replace"))
         finally:
             os._exit(0)
     os.close(write_end)
     os.waitpid(child, 0)
     with os.fdopen(read_end) as reader:
-        return int(reader.read() or 0)
+        report = reader.read()
+    if not report.isdigit():
+        raise _not_started(ctx, report.removeprefix("error: ") or "it exited without a word")
+    return int(report)
+
+
+def _not_started(ctx: RunContext, reason: str) -> RunStartError:
+    _end_as_failed(ctx, f"The background process could not be started: {reason}.")
+    return RunStartError(
+        f"Run '{ctx.run.name}' could not start in the background: {reason}. It is recorded "
+        "as failed; run it again (or in the foreground, without --detach / synchronous: false)."
+    )
+
+
+def _end_as_failed(ctx: RunContext, message: str) -> None:
+    """End the run as failed unless something already ended it (best effort: the store may
+    be the reason it could not run)."""
+    from datetime import datetime, timezone
+
+    from stepwell.enums import ExecutionStatus
+
+    with contextlib.suppress(Exception):
+        run = ctx.store.get_run(ctx.run.id)
+        if not run.status.is_finished:
+            ctx.store.end_run(
+                ctx.run.id,
+                status=ExecutionStatus.FAILED,
+                end_time=datetime.now(timezone.utc),
+                status_message=message,
+            )
 
 
 def _as_interrupt(signum: int, frame: Any) -> None:
@@ -83,11 +126,14 @@ def _daemon_main(ctx: RunContext, orchestrator: BaseOrchestrator, driver: Any = 
             heartbeat_interval=heartbeat_interval(),  # the interval this process beats at
         )
         execute_run(ctx, orchestrator, raise_on_failure=False, driver=driver)
-    except BaseException:
+    except BaseException as error:
         import traceback
 
         traceback.print_exc()
         code = 1
+        # Failed before (or while) running: a run left `initializing` or `running` by a
+        # process that is gone would otherwise wait for the liveness check to notice.
+        _end_as_failed(ctx, f"The background run process failed: {error!r:.300}")
     finally:
         sys.stdout.flush()
         sys.stderr.flush()
