@@ -17,9 +17,11 @@ read.
 
 from __future__ import annotations
 
-import threading
+import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING
+
+from stepwell.utils.fork_locks import fork_safe_lock
 
 if TYPE_CHECKING:
     from stepwell.artifact_stores.base import BaseArtifactStore
@@ -28,7 +30,7 @@ if TYPE_CHECKING:
 # best first (the one to use where several share a root).
 Finder = Callable[[str], "list[BaseArtifactStore]"]
 
-_lock = threading.Lock()
+_lock = fork_safe_lock(sys.modules[__name__], "_lock")
 _stores: dict[str, BaseArtifactStore] = {}
 _asked: set[str] = set()
 _finder: Finder | None = None

@@ -22,13 +22,14 @@ to capturing Python's streams.
 from __future__ import annotations
 
 import os
-import threading
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from stepwell.execution.fd_redirect import STREAMS, FdRedirect, flush_everything
+from stepwell.utils.fork_locks import fork_safe_lock
 
-_claim = threading.Lock()
+_claim = fork_safe_lock(sys.modules[__name__], "_claim")
 _in_use = False
 _keep = False  # this process runs steps only: keep the redirect between steps
 _kept: FdRedirect | None = None
@@ -43,9 +44,10 @@ def keep_between_steps() -> None:
 
 
 def _forget_kept() -> None:
-    """In a forked child the reader thread is gone: the parent's redirect is not ours."""
-    global _keep, _kept
-    _keep, _kept = False, None
+    """In a forked child the reader thread is gone: the parent's redirect is not ours, and
+    a capture the parent was in is not one this process is in."""
+    global _keep, _kept, _in_use
+    _keep, _kept, _in_use = False, None, False
 
 
 os.register_at_fork(after_in_child=_forget_kept)

@@ -15,7 +15,7 @@ whoever can also rewrite the record can rewrite the digest.
 from __future__ import annotations
 
 import logging
-import threading
+import sys
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -23,6 +23,7 @@ from stepwell.artifact_stores.base import BaseArtifactStore
 from stepwell.config.environment import ENV_ALLOW_PICKLE, allow_pickle
 from stepwell.exceptions import ArtifactIntegrityError, PickleRefusedError
 from stepwell.materializers.fingerprint import digest_matches
+from stepwell.utils.fork_locks import fork_safe_lock
 
 if TYPE_CHECKING:
     from stepwell.materializers.base_materializer import BaseMaterializer
@@ -33,7 +34,7 @@ ALLOW_PICKLE = "allow_pickle"
 M = TypeVar("M", bound="BaseMaterializer")
 
 _warned_versions: set[str] = set()
-_warned_lock = threading.Lock()
+_warned_lock = fork_safe_lock(sys.modules[__name__], "_warned_lock")
 
 
 @dataclass(frozen=True)

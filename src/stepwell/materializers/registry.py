@@ -16,12 +16,12 @@ from __future__ import annotations
 import importlib
 import inspect
 import logging
-import threading
 import types
 import typing
 from typing import TYPE_CHECKING, Any, Union
 
 from stepwell.exceptions import MaterializerError
+from stepwell.utils.fork_locks import fork_safe_lock
 
 if TYPE_CHECKING:
     from stepwell.materializers.base_materializer import BaseMaterializer
@@ -160,7 +160,7 @@ class MaterializerRegistry:
     def __init__(self, *, load_defaults: bool = True) -> None:
         self._types: dict[type, type[BaseMaterializer]] = {}
         self._lazy: dict[str, list[tuple[str, str]]] = {}
-        self._lock = threading.RLock()
+        self._lock = fork_safe_lock(self, "_lock", reentrant=True)
         self._defaults_loaded = not load_defaults
         self._entry_points_loaded = not load_defaults
         if load_defaults:

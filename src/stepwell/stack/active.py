@@ -11,7 +11,7 @@ built) is reused for as long as the stored stack's `updated` time does not chang
 
 from __future__ import annotations
 
-import threading
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -26,6 +26,7 @@ from stepwell.logger import get_logger
 from stepwell.stack.stack import Stack
 from stepwell.store.base import Store
 from stepwell.store.models import StackResponse
+from stepwell.utils.fork_locks import fork_safe_lock
 from stepwell.utils.redact import masked_url
 
 DEFAULT_STACK = "default"
@@ -37,7 +38,7 @@ CONFIG_KEY = "active_stack"
 
 logger = get_logger(__name__)
 _pinned: ContextVar[Stack | None] = ContextVar("stepwell_pinned_stack", default=None)
-_lock = threading.Lock()
+_lock = fork_safe_lock(sys.modules[__name__], "_lock")
 _stacks: dict[tuple[str, UUID], tuple[datetime, Stack]] = {}
 _warned: set[tuple[str, str]] = set()
 

@@ -14,7 +14,6 @@ when components are registered (before the store) and used when a stack is built
 from __future__ import annotations
 
 import builtins
-import threading
 from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, PrivateAttr, ValidationError
@@ -23,6 +22,7 @@ from stepwell.config.base_settings import BaseSettings
 from stepwell.enums import StackComponentType
 from stepwell.exceptions import StackComponentConfigError, UnknownFlavorError
 from stepwell.logger import get_logger
+from stepwell.utils.fork_locks import fork_safe_lock
 from stepwell.utils.redact import MASK
 from stepwell.utils.sources import load_source
 
@@ -110,7 +110,7 @@ class FlavorRegistry:
 
     def __init__(self, builtins: tuple[type[Flavor], ...] = ()) -> None:
         self._flavors: dict[tuple[StackComponentType, str], type[Flavor]] = {}
-        self._lock = threading.Lock()
+        self._lock = fork_safe_lock(self, "_lock")
         self._plugins_loaded = False
         self._plugin_failures: list[str] = []
         for flavor in builtins:
