@@ -46,6 +46,7 @@ from stepwell.orchestrators.machine import machine_capacity
 from stepwell.orchestrators.retry_timers import RetryTimers
 from stepwell.orchestrators.workers import Worker, describe_exit, describe_stop
 from stepwell.store.models import StepRunResponse
+from stepwell.utils.async_calls import is_async_callable, load_event_loop_support
 
 
 def default_start_method() -> str:
@@ -121,8 +122,9 @@ class LocalOrchestrator(BaseOrchestrator):
 
         materializer_registry.get_materializer_for_type(int)
         load_libc_flush()  # each worker's output capture flushes C's buffers
-        for invocation in ctx.spec.invocations:
-            step_object(ctx, invocation)
+        steps = [step_object(ctx, invocation) for invocation in ctx.spec.invocations]
+        if any(is_async_callable(step.entrypoint) for step in steps):
+            load_event_loop_support()
         self._ctx = ctx
         if self.start_method == "fork":
             # Workers would otherwise touch every inherited object on their first garbage

@@ -9,12 +9,10 @@ nor blocked by a nested `asyncio.run`. Context variables (the step context) go a
 
 from __future__ import annotations
 
-import asyncio
 import contextvars
 import functools
 import inspect
 from collections.abc import Callable, Coroutine
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
 T = TypeVar("T")
@@ -31,7 +29,13 @@ def is_async_callable(function: Any) -> bool:
 
 
 def run_coroutine(coroutine: Coroutine[Any, Any, T]) -> T:
-    """Run `coroutine` to its end on a fresh event loop and return its result."""
+    """Run `coroutine` to its end on a fresh event loop and return its result.
+
+    `asyncio` (about 10 ms to import, with `ssl`) is imported here, on the first `async def`
+    step or hook, not by every run (see `load_event_loop_support`)."""
+    import asyncio
+    from concurrent.futures import ThreadPoolExecutor
+
     try:
         asyncio.get_running_loop()
     except RuntimeError:
@@ -43,6 +47,13 @@ def run_coroutine(coroutine: Coroutine[Any, Any, T]) -> T:
     context = contextvars.copy_context()
     with ThreadPoolExecutor(max_workers=1) as pool:
         return pool.submit(context.run, asyncio.run, coroutine).result()
+
+
+def load_event_loop_support() -> None:
+    """Import what `run_coroutine` needs now: an orchestrator calls this before forking
+    workers for a pipeline with `async def` steps, so that each worker does not."""
+    import asyncio  # noqa: F401
+    import concurrent.futures  # noqa: F401
 
 
 def call(function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
