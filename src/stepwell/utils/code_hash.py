@@ -180,17 +180,30 @@ def _references(obj: Any) -> list[Any]:
         if _cell_filled(cell)
     }
     found = []
+    modules: set[str] = set()
     for name in names:
         value = closure.get(name, namespace.get(name))
         if isinstance(value, types.ModuleType):
-            found.extend(
-                getattr(value, attr)
-                for attr in names
-                if isinstance(getattr(value, attr, None), (types.FunctionType, type))
-            )
+            found.extend(_module_members(value, names, modules))
         elif value is not None:
             found.append(getattr(value, "entrypoint", value))
     return found + found_types
+
+
+def _module_members(module: types.ModuleType, names: tuple[str, ...], seen: set[str]) -> list[Any]:
+    """The functions and classes of `module` that the code may reach by attribute: any of
+    its `names`, also through submodules (`import pkg.mid` then `pkg.mid.helper()`)."""
+    if module.__name__ in seen:
+        return []
+    seen.add(module.__name__)
+    found: list[Any] = []
+    for attr in names:
+        value = getattr(module, attr, None)
+        if isinstance(value, (types.FunctionType, type)):
+            found.append(value)
+        elif isinstance(value, types.ModuleType):
+            found.extend(_module_members(value, names, seen))
+    return found
 
 
 def _current_definition(cls: type) -> type:

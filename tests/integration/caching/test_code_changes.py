@@ -48,7 +48,9 @@ def run_script(folder):
         timeout=120,
     )
     assert done.returncode == 0, done.stderr
-    run_script.why = next(line[4:] for line in done.stdout.splitlines() if line.startswith("WHY "))
+    lines = done.stdout.splitlines()
+    run_script.why = next(line[4:] for line in lines if line.startswith("WHY "))
+    run_script.value = next((line[6:] for line in lines if line.startswith("VALUE ")), None)
     return dict(line.split()[1:] for line in done.stdout.splitlines() if line.startswith("STATUS"))
 
 
@@ -87,3 +89,52 @@ def test_helper_and_source_dependency_changes_invalidate_comment_changes_do_not(
         "transform": "cached",
         "tweaked": "completed",
     }
+
+
+PACKAGE_SCRIPT = """
+    import tools.mid
+    from stepwell import pipeline, step
+
+    @step
+    def uses_a_submodule() -> int:
+        return tools.mid.mid(1)
+
+    @pipeline
+    def submodule_pipeline():
+        uses_a_submodule()
+
+    if __name__ == "__main__":
+        run = submodule_pipeline()
+        for name, step_run in run.steps.items():
+            print("STATUS", name, step_run.status.value)
+        print("VALUE", run.steps["uses_a_submodule"].output.load())
+        from stepwell.client import Client
+        print("WHY", Client().explain_cache(run.steps["uses_a_submodule"]).reason)
+"""
+
+
+def test_a_helper_reached_through_a_submodule_attribute_invalidates(tmp_path):
+    """`import pkg.mid` then `pkg.mid.helper()`: the helper, and what it calls, are code."""
+    (tmp_path / "pipeline_script.py").write_text(textwrap.dedent(PACKAGE_SCRIPT))
+    package = tmp_path / "tools"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "deep.py").write_text("def deep(x):\n    return x + 1\n")
+    (package / "mid.py").write_text(
+        "from tools import deep as d\n\n\ndef mid(x):\n    return d.deep(x) * 2\n"
+    )
+
+    def value() -> str:
+        statuses = run_script(tmp_path)
+        return statuses["uses_a_submodule"], run_script.value
+
+    assert value() == ("completed", "4")
+    assert value() == ("cached", "4")
+    (package / "deep.py").write_text("def deep(x):\n    return x + 2\n")
+    assert value() == ("completed", "6")
+    assert run_script.why == "Its cache key changed: code (changed: tools.deep.deep)."
+    (package / "mid.py").write_text(
+        "from tools import deep as d\n\n\ndef mid(x):\n    return d.deep(x) * 3\n"
+    )
+    assert value() == ("completed", "9")
+    assert run_script.why == "Its cache key changed: code (changed: tools.mid.mid)."
