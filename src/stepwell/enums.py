@@ -111,9 +111,14 @@ class StackComponentType(StrEnum):
     ALERTER = "alerter"
 
     @property
+    def label(self) -> str:
+        """The type's name for messages: 'orchestrator', 'artifact store', 'alerter'."""
+        return self.value.replace("_", " ")
+
+    @property
     def plural(self) -> str:
         """The type's name for messages: 'orchestrators', 'artifact stores', 'alerters'."""
-        return self.value.replace("_", " ") + "s"
+        return self.label + "s"
 
 
 class GenericFilterOps(StrEnum):

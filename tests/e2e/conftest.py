@@ -53,7 +53,9 @@ def dashboard_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Runni
         server.stop()
 
 
-@pytest.fixture(scope="session")
+# Package scope: Playwright's sync driver keeps an event loop marked running in this thread
+# while it is open, which later (non-browser) tests must not see.
+@pytest.fixture(scope="package")
 def browser() -> Iterator[Any]:
     """Debian's chromium, headless. Missing, it fails the tests: CI installs it."""
     if not Path(CHROMIUM).exists():

@@ -11,9 +11,7 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from rich.table import Table
-
-from stepwell.cli.output import OutputFormat, note, print_json, stdout_console
+from stepwell.cli.output import CliTable, OutputFormat, note, print_json, stdout_console
 
 
 def format_value(value: Any) -> str:
@@ -66,7 +64,7 @@ def show_comparison(versions: Sequence[Any], output: OutputFormat) -> None:
     if not compared["rows"]:
         note("These versions have no run metadata; log some with `log_metadata(...)`.")
         return
-    table = Table(title="Run metadata", header_style="bold", title_justify="left")
+    table = CliTable(title="Run metadata", header_style="bold", title_justify="left")
     table.add_column("KEY", overflow="fold")
     for label, version in zip(column_labels(versions), versions, strict=True):
         stage = f" ({version.stage})" if version.stage else ""

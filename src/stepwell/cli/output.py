@@ -2,9 +2,10 @@
 
 Commands build plain rows (dicts of JSON-ready values) and hand them to `show`, which prints
 a Rich table or, with `--output json`, the rows as JSON. Colours appear only on a terminal
-(Rich's detection, which also honours NO_COLOR); in pipes tables are plain text and wide
-enough that values are not cut. Everything printed passes `clean`, which strips terminal
-control characters from text that may come from a shared store (names, messages, logs).
+(Rich's detection, which also honours NO_COLOR); in pipes tables are plain text (ASCII
+borders, see `CliTable`) and wide enough that values are not cut. Everything printed passes
+`clean`, which strips terminal control characters from text that may come from a shared
+store (names, messages, logs).
 """
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ from enum import Enum
 from typing import Any
 
 import typer
-from rich.console import Console
+from rich import box
+from rich.console import Console, ConsoleOptions, RenderResult
 from rich.segment import Segment
 from rich.table import Table
 from rich.text import Text
@@ -81,6 +83,21 @@ class _CleanConsole(Console):
                 yield Segment(clean(segment.text), segment.style, segment.control)
             else:
                 yield segment
+
+
+class CliTable(Table):
+    """A Rich table drawn with box characters on a terminal and with plain ASCII borders
+    (`+---+`, `| a |`) anywhere else (pipes, files, CI logs), where box characters are
+    noise to the tools and people reading the text."""
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        drawn = self.box
+        if not console.is_terminal and drawn is not None and not drawn.ascii:
+            self.box = box.ASCII2
+        try:
+            yield from super().__rich_console__(console, options)
+        finally:
+            self.box = drawn
 
 
 def echo(text: str, nl: bool = True) -> None:
@@ -146,7 +163,7 @@ def show(
     if not rows:
         note(empty)
         return
-    table = Table(title=title, header_style="bold", title_justify="left")
+    table = CliTable(title=title, header_style="bold", title_justify="left")
     for column in columns:
         table.add_column(column.replace("_", " ").upper(), overflow="fold")
     for row in rows:

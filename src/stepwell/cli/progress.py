@@ -27,10 +27,9 @@ from rich.progress import (
     TextColumn,
     TimeElapsedColumn,
 )
-from rich.table import Table
 from rich.text import Text
 
-from stepwell.cli.output import STATUS_STYLES, format_duration
+from stepwell.cli.output import STATUS_STYLES, CliTable, format_duration
 
 # States after which a step is done for this run (a `retried` attempt is followed by another).
 DONE = frozenset({"completed", "cached", "failed", "skipped", "stopped"})
@@ -253,7 +252,7 @@ def summary_table(run: Any) -> Group:
     title = Text.assemble("Run ", (run.name, "bold"), " ", (state, STATUS_STYLES.get(state, "")))
     if run.duration is not None:
         title.append(f" in {format_duration(run.duration)}")
-    table = Table(header_style="bold")
+    table = CliTable(header_style="bold")  # ASCII borders when stdout is no terminal
     for column in ("STEP", "STATUS", "DURATION", "CACHED"):
         table.add_column(column)
     for invocation_id, step_run in run.steps.items():

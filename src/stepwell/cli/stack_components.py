@@ -109,7 +109,7 @@ def register_component(
     component = Client().create_stack_component(
         name, flavor=flavor, component_type=kind, configuration=values
     )
-    say(f"Registered {component.type.value} '{component.name}' (flavor {component.flavor}).")
+    say(f"Registered {component.type.label} '{component.name}' (flavor {component.flavor}).")
 
 
 @app.command("describe")
@@ -135,10 +135,37 @@ def delete_component(
 ) -> None:
     """Delete a component that no stack uses."""
     from stepwell.client import Client
+    from stepwell.exceptions import EntityInUseError
 
     client = Client()
     component = find_component(client, name, kind)
-    label = f"{component.type.value} '{component.name}'"
+    label = f"{component.type.label} '{component.name}'"
     confirm_or_stop(f"Delete {label}?", f"Deleting {label}", yes=yes)
-    client.delete_stack_component(component.id, component.type)
+    try:
+        client.delete_stack_component(component.id, component.type)
+    except EntityInUseError as error:
+        stacks = [stack.name for stack in client.list_stacks(component_id=component.id, size=100)]
+        if not stacks:  # freed in the meantime, or used in a way the CLI cannot undo
+            raise
+        raise CliError(in_use_message(label, component.type, stacks)) from error
     say(f"Deleted {label}.")
+
+
+def in_use_message(label: str, kind: StackComponentType, stacks: Sequence[str]) -> str:
+    """Why a component cannot be deleted, and the commands that free it: take it out of the
+    stacks that use it, or delete those (the default stack cannot be deleted)."""
+    from stepwell.stack.active import DEFAULT_STACK
+
+    stack = stacks[0] if len(stacks) == 1 else "STACK"
+    change = {
+        StackComponentType.ORCHESTRATOR: "-o OTHER",
+        StackComponentType.ARTIFACT_STORE: "-a OTHER",
+        StackComponentType.ALERTER: "--remove-alerter",
+    }[kind]
+    fixes = f"take it out with `stepwell stack update {stack} {change}`"
+    if DEFAULT_STACK not in stacks:
+        fixes += f" or delete the stack with `stepwell stack delete {stack}`"
+    return (
+        f"The {label} is part of stack(s) {', '.join(stacks)}; {fixes}, "
+        f"then delete the {kind.label} again."
+    )

@@ -72,7 +72,8 @@ def update_stack(
     with hint(COMPONENT_HINT):
         updated = client.update_stack(stack.id, components=changes)
     swapped = ", ".join(
-        f"{kind} {'removed' if value is None else repr(value)}" for kind, value in changes.items()
+        f"{kind.replace('_', ' ')} {'removed' if value is None else repr(value)}"
+        for kind, value in changes.items()
     )
     say(f"Updated stack '{updated.name}': {swapped}.")
 
@@ -102,7 +103,7 @@ def update_component(
     updated = client.update_stack_component(
         component.id, component.type, name=new_name, configuration=values or None
     )
-    kind_name = updated.type.value
+    kind_name = updated.type.label
     parts = []
     if new_name and new_name != component.name:
         parts.append(f"Renamed {kind_name} '{component.name}' to '{updated.name}'.")

@@ -101,9 +101,7 @@ def run_attempt(
             except (Exception, SystemExit) as error:  # sys.exit() in a step is a failure too
                 discard_bytes(ctx.artifact_store, context.manual_outputs)
                 failure = failure_of(error)
-                logger.error(
-                    "Step %s failed (%s):\n%s", invocation.id, failure.where, failure.traceback
-                )
+                logger.error("%s:\n%s", failure.headline(invocation.id), failure.traceback)
                 logged = step_run.logs_uri is not None and logger.isEnabledFor(logging.ERROR)
                 if last_attempt:
                     run_failure_hook(invocation.config.on_failure, invocation.id, error)

@@ -1,6 +1,7 @@
 """Call a step's success or failure hook inside the step context and the error boundary.
 
-A hook that raises is logged with its traceback and does not change the step's outcome.
+A hook that raises is logged with its own traceback (not the step's error it was handling,
+which is shown already) and does not change the step's outcome.
 """
 
 from __future__ import annotations
@@ -28,8 +29,9 @@ def run_failure_hook(source: str | None, step_name: str, error: BaseException) -
 
 def _call(source: str, step_name: str, error: BaseException | None) -> None:
     try:
-        hook = load_source(source)
-        with user_code(f"hook {source}"):
+        # Importing the hook's module runs user code too.
+        with user_code(f"hook {source}", shown=error):
+            hook = load_source(source)
             if error is not None and hook_takes_exception(hook):
                 call(hook, error)  # `async def` hooks too, as in ZenML
             else:

@@ -7,7 +7,9 @@ through untouched. `RunStoppedSignal` and `KeyboardInterrupt` are never caught h
 The kept traceback starts at the user's own frame: the frames of stepwell's calling
 machinery before it (this boundary, the attempt, the call helper, and asyncio's or a
 thread pool's frames for `async def` steps) say nothing to the user and are left out of
-the step's log, the store and the errors shown. STEPWELL_DEBUG keeps them all.
+the step's log, the store and the errors shown, for each exception of a chain alike. A
+hook's failure leaves out the step's error it was handling (shown once already).
+STEPWELL_DEBUG keeps them all.
 """
 
 from __future__ import annotations
@@ -32,30 +34,67 @@ class UserCodeFailure:
     error: BaseException
     traceback: str
 
+    def headline(self, step_id: str) -> str:
+        """`Step train failed`, naming whose code failed when it is not the step function
+        (`... failed in materializer PandasMaterializer (output 'df')`)."""
+        if self.where in (f"step '{step_id}'", "stepwell"):
+            return f"Step {step_id} failed"
+        return f"Step {step_id} failed in {self.where}"
+
 
 @contextmanager
-def user_code(where: str) -> Iterator[None]:
-    """Run user code; on failure attach `where` and the traceback text to the exception."""
+def user_code(where: str, shown: BaseException | None = None) -> Iterator[None]:
+    """Run user code; on failure attach `where` and the traceback text to the exception.
+
+    `shown` is an error already reported (the step's, for a failure hook): the traceback
+    text of a failure that happens while handling it stops short of it."""
     try:
         yield
     except (RunStoppedSignal, KeyboardInterrupt):
         raise
     except BaseException as error:
         error.__stepwell_failure__ = UserCodeFailure(  # type: ignore[attr-defined]
-            where=where, error=error, traceback=user_traceback(error)
+            where=where, error=error, traceback=user_traceback(error, shown)
         )
         raise
 
 
-def user_traceback(error: BaseException) -> str:
-    """The traceback text of `error` from the first frame of user code on (whole with
-    STEPWELL_DEBUG, or when no frame is the user's: then stepwell's own code failed)."""
+def user_traceback(error: BaseException, shown: BaseException | None = None) -> str:
+    """The traceback text of `error` and the exceptions chained to it, each from its first
+    frame of user code on (whole with STEPWELL_DEBUG, or when no frame is the user's: then
+    stepwell's own code failed). The chain stops before `shown`, an error reported already."""
     from stepwell.config.environment import debug_mode
 
-    tb = error.__traceback__
-    if not debug_mode():
-        tb = _from_first_user_frame(tb) or tb
-    return "".join(traceback.format_exception(type(error), error, tb))
+    if debug_mode():
+        return "".join(traceback.format_exception(type(error), error, error.__traceback__))
+    return "".join(_chain_text(error, shown, set()))
+
+
+def _chain_text(error: BaseException, shown: BaseException | None, seen: set[int]) -> list[str]:
+    """The lines of `error`'s chain as Python prints it, causes first, each exception's
+    traceback trimmed to user code."""
+    seen.add(id(error))
+    lines: list[str] = []
+    cause, context = error.__cause__, error.__context__
+    if cause is not None and cause is not shown and id(cause) not in seen:
+        lines += _chain_text(cause, shown, seen)
+        lines.append(_CAUSE)
+    elif (
+        cause is None
+        and context is not None
+        and not error.__suppress_context__
+        and context is not shown
+        and id(context) not in seen
+    ):
+        lines += _chain_text(context, shown, seen)
+        lines.append(_CONTEXT)
+    tb = _from_first_user_frame(error.__traceback__) or error.__traceback__
+    lines += traceback.format_exception(type(error), error, tb, chain=False)
+    return lines
+
+
+_CAUSE = "\nThe above exception was the direct cause of the following exception:\n\n"
+_CONTEXT = "\nDuring handling of the above exception, another exception occurred:\n\n"
 
 
 def _from_first_user_frame(tb: TracebackType | None) -> TracebackType | None:

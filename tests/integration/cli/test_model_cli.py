@@ -168,7 +168,7 @@ def test_version_list_compare_tabulates_metadata_blank_where_missing(cli, models
     result = cli("model", "version", "list", "classifier", "--compare")
     assert result.exit_code == 0, result.output
     header = next(line for line in result.stdout.splitlines() if "KEY" in line)
-    assert [cell.strip() for cell in header.split("┃")[1:-1]] == ["KEY", "1", "2", "3"]
+    assert [cell.strip() for cell in header.split("|")[1:-1]] == ["KEY", "1", "2", "3"]
     assert table_rows(result.stdout) == [
         ["accuracy", "0.9", "0.95", "1.0"],
         ["f1", "", "0.7", ""],

@@ -1,6 +1,7 @@
 """A failed step's log ends with the traceback, and `exception_info` holds it, wherever the
 attempt failed: loading its inputs, in a materializer, in its own code, with stepwell's
-logger quieted, or when its process died before it could report."""
+logger quieted, or when its process died before it could report. A failure hook that
+raises adds its own traceback only, not the step's error a second time."""
 
 import os
 import shutil
@@ -30,6 +31,25 @@ class FragileMaterializer(BaseMaterializer):
 
     def load(self, data_type: type[Any]) -> Fragile:
         raise OSError("the fragile artifact cannot be read back")
+
+
+class Unsaveable:
+    pass
+
+
+class UnsaveableMaterializer(BaseMaterializer):
+    ASSOCIATED_TYPES = (Unsaveable,)
+    ASSOCIATED_ARTIFACT_TYPE = ArtifactType.DATA
+
+    def save(self, data: Unsaveable) -> None:
+        raise ValueError("the unsaveable artifact cannot be saved")
+
+    def load(self, data_type: type[Any]) -> Unsaveable:
+        return Unsaveable()
+
+
+def hook_that_breaks(error: BaseException) -> None:
+    raise KeyError("the hook broke")
 
 
 @step
@@ -63,6 +83,26 @@ def fails_in_its_code() -> None:
 def dies() -> None:
     print("about to die")
     os._exit(3)
+
+
+@step(on_failure=hook_that_breaks)
+def fails_with_a_broken_hook() -> None:
+    raise ValueError("the step gives up")
+
+
+@step(on_failure=hook_that_breaks)
+def makes_unsaveable() -> Unsaveable:
+    return Unsaveable()
+
+
+@pipeline(enable_cache=False)
+def broken_hook_pipeline():
+    fails_with_a_broken_hook()
+
+
+@pipeline(enable_cache=False)
+def unsaveable_pipeline():
+    makes_unsaveable()
 
 
 @pipeline(enable_cache=False)
@@ -164,6 +204,49 @@ def test_the_traceback_starts_at_the_step_function_not_in_stepwell() -> None:
         frames = text.split("Traceback (most recent call last):\n", 1)[1].splitlines()
         assert frames[0].startswith('  File "') and frames[0].endswith("in fails_in_its_code")
         assert "stepwell/execution" not in text and "async_calls" not in text
+
+
+def test_the_failure_header_names_the_step_once() -> None:
+    step_run = _failed_step(failing_pipeline, "fails_in_its_code")
+
+    assert "Step fails_in_its_code failed:\nTraceback" in step_run.logs
+    assert step_run.logs.count("fails_in_its_code failed") == 1
+
+
+@pytest.mark.parametrize(
+    ("run_pipeline", "name", "headline", "error"),
+    [
+        (
+            broken_hook_pipeline,
+            "fails_with_a_broken_hook",
+            "Step fails_with_a_broken_hook failed:",
+            "ValueError: the step gives up",
+        ),
+        (
+            unsaveable_pipeline,
+            "makes_unsaveable",
+            "Step makes_unsaveable failed in materializer UnsaveableMaterializer "
+            "(output 'output'):",
+            "ValueError: the unsaveable artifact cannot be saved",
+        ),
+    ],
+    ids=["step code", "materializer"],
+)
+def test_a_broken_failure_hook_logs_its_own_traceback_not_the_step_error_again(
+    run_pipeline: Any, name: str, headline: str, error: str
+) -> None:
+    step_run = _failed_step(run_pipeline, name)
+
+    logs = step_run.logs
+    assert f"{headline}\nTraceback" in logs
+    assert logs.count(error) == 1  # the step's own traceback, once
+    hook_part = logs.split(f"Hook {__name__}:hook_that_breaks of step {name} failed", 1)[1]
+    frames = hook_part.split("Traceback (most recent call last):\n", 1)[1].splitlines()
+    assert frames[0].startswith('  File "') and frames[0].endswith("in hook_that_breaks")
+    assert hook_part.rstrip().splitlines()[-1] == "KeyError: 'the hook broke'"
+    assert "During handling" not in logs
+    assert "stepwell/execution" not in logs and "async_calls" not in logs
+    assert "the hook broke" not in step_run.exception_info.traceback
 
 
 def test_step_whose_process_died_says_so_in_its_log() -> None:

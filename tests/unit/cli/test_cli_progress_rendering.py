@@ -89,7 +89,7 @@ def test_live_progress_on_a_terminal_console_is_not_started_twice_or_left_runnin
     assert not progress.progress.live.is_started
 
 
-def test_summary_table_lists_steps_with_status_duration_and_caching():
+def _finished_run() -> SimpleNamespace:
     def step(status, seconds, original=None):
         return SimpleNamespace(
             status=status,
@@ -97,14 +97,17 @@ def test_summary_table_lists_steps_with_status_duration_and_caching():
             original_step_run_id=original,
         )
 
-    run = SimpleNamespace(
+    return SimpleNamespace(
         name="demo-1",
         status=S.COMPLETED,
         duration=75.0,
         steps={"load": step(S.CACHED, 0.01, original="x"), "train": step(S.COMPLETED, 12.5)},
     )
-    console = recording_console(terminal=False)
-    console.print(summary_table(run))
+
+
+def test_summary_table_lists_steps_with_status_duration_and_caching():
+    console = recording_console(terminal=True)
+    console.print(summary_table(_finished_run()))
     lines = console.export_text().splitlines()
     assert lines[0] == "Run demo-1 completed in 1m15s"
     rows = [[cell.strip() for cell in line.split("│")[1:-1]] for line in lines if "│" in line]
@@ -112,6 +115,21 @@ def test_summary_table_lists_steps_with_status_duration_and_caching():
     assert rows == [
         ["load", "cached", "0.01s", "yes"],
         ["train", "completed", "12.5s", "no"],
+    ]
+
+
+def test_summary_table_out_of_a_terminal_is_plain_ascii():
+    console = recording_console(terminal=False)
+    console.print(summary_table(_finished_run()))
+    text = console.export_text()
+    assert text.isascii()
+    assert text.splitlines()[1:] == [
+        "+-------+-----------+----------+--------+",
+        "| STEP  | STATUS    | DURATION | CACHED |",
+        "+-------+-----------+----------+--------+",
+        "| load  | cached    | 0.01s    | yes    |",
+        "| train | completed | 12.5s    | no     |",
+        "+-------+-----------+----------+--------+",
     ]
 
 
