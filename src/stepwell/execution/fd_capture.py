@@ -14,6 +14,10 @@ step wrote into its log first. Elsewhere (steps run inline in the calling proces
 point back where they were when the step ends; a subprocess still writing after that keeps
 its pipe, and what it writes then reaches the terminal only.
 
+While a step is captured, a thread that has just written a line through Python's streams or
+logged a record calls `pump`, which passes on what the pipes hold there and then: that keeps
+its lines in the order they were written, across stdout and stderr (`fd_redirect`).
+
 The fds belong to the whole process, so one capture runs at a time per process: a second
 one meanwhile (a step run inline in another thread) gets no fds and the caller falls back
 to capturing Python's streams.
@@ -33,6 +37,7 @@ _claim = fork_safe_lock(sys.modules[__name__], "_claim")
 _in_use = False
 _keep = False  # this process runs steps only: keep the redirect between steps
 _kept: FdRedirect | None = None
+_active: FdRedirect | None = None  # the redirect of the step being captured now
 
 
 def keep_between_steps() -> None:
@@ -46,8 +51,8 @@ def keep_between_steps() -> None:
 def _forget_kept() -> None:
     """In a forked child the reader thread is gone: the parent's redirect is not ours, and
     a capture the parent was in is not one this process is in."""
-    global _keep, _kept, _in_use
-    _keep, _kept, _in_use = False, None, False
+    global _keep, _kept, _in_use, _active
+    _keep, _kept, _in_use, _active = False, None, False, None
 
 
 os.register_at_fork(after_in_child=_forget_kept)
@@ -58,7 +63,7 @@ def fds_captured(sink: Callable[[bytes], None]) -> Iterator[frozenset[int]]:
     """Send what fds 1 and 2 receive to `sink` (called from one reader thread) and to
     their original targets; yield the fds captured (none if another capture holds them,
     or they are closed, or the platform has no pipes to select on)."""
-    global _in_use
+    global _in_use, _active
     with _claim:
         usable = not _in_use and os.name == "posix" and all(map(_is_open, STREAMS))
         if usable:
@@ -69,17 +74,28 @@ def fds_captured(sink: Callable[[bytes], None]) -> Iterator[frozenset[int]]:
     try:
         redirect = _redirect_for_step()
         redirect.attach(sink)
+        _active = redirect
         try:
             yield frozenset(STREAMS)
         finally:
             try:
                 redirect.end_step()
             finally:
+                _active = None
                 if redirect is not _kept:
                     redirect.close()
     finally:
         with _claim:
             _in_use = False
+
+
+def pump(last: int | None = None) -> None:
+    """Pass on now, from this thread, what the captured fds' pipes hold, fd `last`'s pipe
+    last: call it right after writing a line to fd `last` (or logging a record). Nothing to
+    do when no step is captured in this process."""
+    redirect = _active
+    if redirect is not None:
+        redirect.pump(last)
 
 
 def _is_open(fd: int) -> bool:

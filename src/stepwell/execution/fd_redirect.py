@@ -16,19 +16,29 @@ go at that moment. Output that comes later (a subprocess that outlived its step)
 on to the terminal, and into the log of a step that starts meanwhile in the same process.
 
 The reader passes complete lines on at once and a partial line when its pipe goes quiet (or
-at the barrier), so parallel steps sharing a terminal do not interleave mid-line. Order is
-kept within each stream; between stdout and stderr it is the order the reader sees them in.
+at the barrier), so parallel steps sharing a terminal do not interleave mid-line.
+
+Order is kept within each stream. Between the two pipes the reader alone cannot know it: the
+step's thread holds the GIL, so the reader often wakes only after several writes to both
+pipes and then drains one pipe before the other (a step's `print`s came out after all of its
+log lines). So a thread that has just written a line through Python's streams or a log record
+calls `pump`: under the lock the reader also takes, it passes on what the pipes hold there
+and then, its own stream's pipe last. Each such write is then passed on before the next
+starts, and output that reached the other pipe earlier (a subprocess's, C's) goes before it.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import select
 import selectors
 import sys
 import threading
 import uuid
 from collections.abc import Callable
+
+from stepwell.utils.fork_locks import fork_safe_lock
 
 STREAMS = (1, 2)
 _CHUNK = 65536
@@ -69,6 +79,11 @@ class FdRedirect:
         )
         self._thread.start()
 
+    def pump(self, last: int | None = None) -> None:
+        """Pass on, from this thread and at once, what the pipes hold now, the pipe of fd
+        `last` last (the one the caller has just written to)."""
+        self._reader.pump(last)
+
     def attach(self, sink: Sink) -> None:
         """Send what the pipes receive from now on to `sink` (from the reader thread)."""
         self._reader.sink = sink
@@ -79,7 +94,8 @@ class FdRedirect:
         flush_everything()
         self._repoint()
         barrier = _Barrier(b"\0stepwell-step-end-" + uuid.uuid4().hex.encode() + b"\0")
-        self._reader.barrier = barrier
+        with self._reader.lock:
+            self._reader.barrier = barrier
         for write_end in self._writers.values():
             _write_all(write_end, barrier.marker)
         while not barrier.done.wait(_ALIVE_CHECK_SECONDS):
@@ -120,7 +136,12 @@ class _Barrier:
 
 
 class _Reader:
-    """The reader thread's work: pipe -> sink and original fd, markers taken out."""
+    """The reader thread's work: pipe -> sink and original fd, markers taken out.
+
+    Threads that `pump` do the same work under the same lock, so each chunk is passed on
+    whole and in the order it was taken out of its pipe. The read ends are non-blocking: a
+    pipe the selector saw ready may have been drained by a pump meanwhile.
+    """
 
     def __init__(self, readers: dict[int, int], originals: dict[int, int]) -> None:
         self.readers, self.originals = readers, originals
@@ -129,37 +150,95 @@ class _Reader:
         self.partial = dict.fromkeys(originals, b"")  # not yet echoed: no newline yet
         self.held = dict.fromkeys(originals, b"")  # may be the start of a marker
         self.echoing = set(originals)
+        # Reentrant: a signal handler that prints may run in a thread while it pumps.
+        self.lock = fork_safe_lock(self, "lock", reentrant=True)
+        self.closed = False
+        # The reader waits without a timeout when no partial line is pending; a pump that
+        # leaves one writes a byte here so that it is echoed once its pipe goes quiet.
+        self.asleep = False
+        self.wake_read, self.wake_write = os.pipe()
+        for read_end in (*readers, self.wake_read):
+            os.set_blocking(read_end, False)
+        # For a pump: the pipes to drain, the one the pumping thread wrote to last.
+        self.drain_order = {
+            last: sorted(readers, key=lambda read_end: readers[read_end] == last)
+            for last in (None, *originals)
+        }
+        self.poller = select.poll()  # used under the lock only: poll objects are not shared
+        for read_end in readers:
+            self.poller.register(read_end, select.POLLIN)
 
     def run(self) -> None:
         selector = selectors.DefaultSelector()
-        for read_end in self.readers:
+        for read_end in (*self.readers, self.wake_read):
             selector.register(read_end, selectors.EVENT_READ)
+        open_ends = set(self.readers)
         try:
-            while selector.get_map():
-                quiet = _QUIET_SECONDS if any(self.partial.values()) else None
+            while open_ends:
+                with self.lock:
+                    quiet = _QUIET_SECONDS if any(self.partial.values()) else None
+                    self.asleep = quiet is None
                 ready = selector.select(quiet)
-                if not ready:
-                    self._echo_partial_lines()
-                for key, _ in ready:
-                    self._read(selector, key.fd)
+                with self.lock:
+                    self.asleep = False
+                    if not ready:
+                        self._echo_partial_lines()
+                    for key, _ in ready:
+                        if key.fd == self.wake_read:
+                            with contextlib.suppress(BlockingIOError):
+                                os.read(self.wake_read, _CHUNK)
+                        elif not self._read(key.fd):  # every writer closed its end
+                            selector.unregister(key.fd)
+                            open_ends.discard(key.fd)
         finally:
-            self._echo_partial_lines()
-            barrier = self.barrier
-            if barrier is not None:
-                barrier.done.set()
-            selector.close()
-            for descriptor in (*self.readers, *self.originals.values()):
-                with contextlib.suppress(OSError):
-                    os.close(descriptor)
+            with self.lock:
+                self._echo_partial_lines()
+                barrier = self.barrier
+                if barrier is not None:
+                    barrier.done.set()
+                selector.close()
+                self.closed = True
+                for descriptor in (
+                    *self.readers,
+                    *self.originals.values(),
+                    self.wake_read,
+                    self.wake_write,
+                ):
+                    with contextlib.suppress(OSError):
+                        os.close(descriptor)
 
-    def _read(self, selector: selectors.BaseSelector, read_end: int) -> None:
-        data = os.read(read_end, _CHUNK)
+    def pump(self, last: int | None) -> None:
+        """`FdRedirect.pump`, run in the calling thread."""
+        with self.lock:
+            if self.closed:
+                return
+            ready = {read_end for read_end, _ in self.poller.poll(0)}
+            for read_end in self.drain_order[last]:
+                if read_end in ready:
+                    while self._read(read_end, pumping=True):
+                        pass
+            if self.asleep and any(self.partial.values()):
+                self.asleep = False
+                with contextlib.suppress(OSError):
+                    os.write(self.wake_write, b"\0")
+
+    def _read(self, read_end: int, pumping: bool = False) -> bool:
+        """Pass on one chunk of a pipe. False at its end of file, and for a pump also when
+        the pipe holds nothing more (the reader thread deals with the end of file)."""
+        try:
+            data = os.read(read_end, _CHUNK)
+        except BlockingIOError:  # drained meanwhile by another thread
+            return not pumping
         fd = self.readers[read_end]
-        if not data:  # every writer closed its end
-            selector.unregister(read_end)
-            self._pass_on(fd, self.held[fd], None)
-            self.held[fd] = b""
-            return
+        if not data:
+            if not pumping:
+                self._pass_on(fd, self.held[fd], None)
+                self.held[fd] = b""
+            return False
+        self._take(fd, data)
+        return not pumping or len(data) == _CHUNK
+
+    def _take(self, fd: int, data: bytes) -> None:
         sink = self.sink
         barrier = self.barrier
         if barrier is not None and fd in barrier.pending:

@@ -2,10 +2,12 @@
 
 What the step's process writes to file descriptors 1 and 2 is captured (`fd_capture`):
 `print`, subprocesses, `os.write` and C libraries alike. A Python stream that is not backed
-by those fds (a notebook's, a test's capture) is teed at the Python level as well. The file
-lives in the artifact store (`<root>/logs/<run id>/<step run id>.log`), is private to its
-owner and is linked to the step run. Local stores get it written as the step runs (so
-`logs --follow` shows it live); remote ones get it uploaded when the step ends.
+by those fds (a notebook's, a test's capture) is teed at the Python level as well. Lines
+written through Python's streams and log records keep their order across stdout and stderr
+(`output_order`). The file lives in the artifact store
+(`<root>/logs/<run id>/<step run id>.log`), is private to its owner and is linked to the
+step run. Local stores get it written as the step runs (so `logs --follow` shows it live);
+remote ones get it uploaded when the step ends.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from typing import IO, Any
 
 from stepwell.artifact_stores.base import BaseArtifactStore
 from stepwell.execution.fd_capture import fds_captured
+from stepwell.execution.output_order import PumpAfterRecord, PumpedLogHandler, PumpedStream
 from stepwell.utils.private_files import private_file, private_folder
 
 
@@ -141,8 +144,9 @@ def capture_step_logs(artifact_store: BaseArtifactStore, uri: str) -> Iterator[N
 
 @contextmanager
 def _python_streams_teed(log: _LazyLog, captured: frozenset[int]) -> Iterator[None]:
-    """A stream writing to a captured fd is only made line-buffered, so its lines reach
-    the pipe (and the terminal) as they are printed; any other stream gets a `_Tee`."""
+    """A stream writing to a captured fd is made line-buffered, so its lines reach the pipe
+    as they are printed, and wrapped in a `PumpedStream`, so they are passed on (to the log
+    and the terminal) before the next line is written; any other stream gets a `_Tee`."""
     saved = sys.stdout, sys.stderr
     relined: list[io.TextIOWrapper] = []
     tees: list[_Tee] = []
@@ -154,6 +158,7 @@ def _python_streams_teed(log: _LazyLog, captured: frozenset[int]) -> Iterator[No
             if isinstance(stream, io.TextIOWrapper) and not stream.line_buffering:
                 stream.reconfigure(line_buffering=True)
                 relined.append(stream)
+            setattr(sys, name, PumpedStream(stream, fd))
         else:
             tee = _Tee(stream, log)
             tees.append(tee)
@@ -172,13 +177,17 @@ def _python_streams_teed(log: _LazyLog, captured: frozenset[int]) -> Iterator[No
 @contextmanager
 def _records_logged(log: _LazyLog, captured: frozenset[int]) -> Iterator[None]:
     """Get root-logger records into the log once: a root handler writing to a captured fd
-    already does; with no handler at all, records go to the (captured) stderr, where Python
-    would show warnings anyway; otherwise they are written to the log file directly."""
+    already does (and a last handler passes its line on at once); with no handler at all,
+    records go to the (captured) stderr, where Python would show warnings anyway; otherwise
+    they are written to the log file directly, after what the step printed before them."""
     root = logging.getLogger()
+    handler: logging.Handler
     if any(_fd_of(getattr(h, "stream", None)) in captured for h in root.handlers):
-        yield
-        return
-    handler = logging.StreamHandler(log if root.handlers else sys.stderr)
+        handler = PumpAfterRecord()
+    elif root.handlers:
+        handler = PumpedLogHandler(log)
+    else:
+        handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root.addHandler(handler)
     try:
