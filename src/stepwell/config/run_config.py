@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from stepwell.config.cache_policy import CachePolicy
 from stepwell.config.retry_config import StepRetryConfig
@@ -18,6 +18,45 @@ from stepwell.config.settings import Settings
 from stepwell.config.tags import Tag
 from stepwell.enums import ExecutionMode
 from stepwell.model.model import Model
+
+# ZenML's names for keys stepwell names otherwise: (ZenML key, stepwell key).
+ZENML_HOOK_KEYS = (("failure_hook_source", "on_failure"), ("success_hook_source", "on_success"))
+
+
+def renamed_zenml_keys(data: Any, *, step: bool) -> Any:
+    """`data` with ZenML's key names turned into stepwell's: the hook sources and, for a
+    step, `outputs.<name>.materializer_source` (ZenML's form of `output_materializers`).
+    A key given under both names is an error, as is any other `outputs` field."""
+    if not isinstance(data, dict):
+        return data
+    data = dict(data)
+    for zenml_key, own_key in ZENML_HOOK_KEYS:
+        if zenml_key in data:
+            if own_key in data:
+                raise ValueError(f"give either {zenml_key} or {own_key}, not both")
+            data[own_key] = data.pop(zenml_key)
+    if step and "outputs" in data:
+        outputs = data.pop("outputs")
+        if not isinstance(outputs, dict):
+            raise ValueError("outputs must map output names to {materializer_source: ...}")
+        chosen = dict(data.get("output_materializers") or {})
+        for name, fields in outputs.items():
+            fields = dict(fields or {})
+            source = fields.pop("materializer_source", None)
+            if fields:
+                raise ValueError(
+                    f"outputs.{name}: only materializer_source can be set here, not "
+                    f"{', '.join(map(str, fields))}"
+                )
+            if source is not None:
+                if name in chosen and chosen[name] != source:
+                    raise ValueError(
+                        f"outputs.{name}.materializer_source conflicts with "
+                        f"output_materializers.{name}"
+                    )
+                chosen[name] = source
+        data["output_materializers"] = chosen
+    return data
 
 
 class _Strict(BaseModel):
@@ -43,6 +82,11 @@ class StepRunConfiguration(_Strict):
     output_materializers: dict[str, str] = Field(default_factory=dict)
     extra: dict[str, Any] = Field(default_factory=dict)
     model: Model | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _zenml_names(cls, data: Any) -> Any:
+        return renamed_zenml_keys(data, step=True)
 
 
 # The `schedule:` key: a pipeline called with it is scheduled on the server, not run now.
@@ -71,3 +115,8 @@ class PipelineRunConfiguration(_Strict):
     on_success: str | None = None
     on_failure: str | None = None
     model: Model | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _zenml_names(cls, data: Any) -> Any:
+        return renamed_zenml_keys(data, step=False)
