@@ -42,6 +42,22 @@ class Principal:
         return ROLES.index(self.role) >= ROLES.index(role)
 
 
+def _refusal(api_key: Any, session: Any) -> str:
+    """Why a login was refused, in words that say what to do (never which part was wrong)."""
+    if isinstance(session, str) and session:
+        return (
+            "Wrong or inactive credentials: the saved login has ended (the user was changed, "
+            "deactivated or deleted, or the session expired); log in again with "
+            "`stepwell login URL`."
+        )
+    if isinstance(api_key, str) and api_key:
+        return (
+            "Wrong or inactive credentials: the API key is unknown, revoked or belongs to an "
+            "inactive account; ask an admin for a new one (`stepwell api-key create`)."
+        )
+    return "Wrong or inactive credentials: check the user name and password."
+
+
 class Authenticator:
     """Issues and checks access tokens for accounts of `store`."""
 
@@ -65,7 +81,7 @@ class Authenticator:
             if isinstance(name, str) and isinstance(password, str):
                 user = self.store.verify_password(name, password)
         if user is None:
-            raise HTTPException(401, "Wrong or inactive credentials.")
+            raise HTTPException(401, _refusal(api_key, session))
         now = int(time.time())
         claims = {
             "sub": str(user.id),

@@ -114,7 +114,8 @@ def test_a_session_ends_when_its_user_is_deactivated(admin_home, user, url):
     refused = user("pipeline", "runs", "list")
 
     assert refused.returncode == 1
-    assert "Wrong or inactive credentials" in refused.stderr
+    assert "Wrong or inactive credentials: the saved login has ended" in refused.stderr
+    assert "stepwell login URL" in refused.stderr
 
 
 def test_wrong_credentials_save_nothing(user, url):
@@ -122,7 +123,8 @@ def test_wrong_credentials_save_nothing(user, url):
     by_password = user("login", url, "-u", "admin", "--password-stdin", input="wrong password")
 
     assert by_key.returncode == by_password.returncode == 1
-    assert "Wrong or inactive credentials" in by_key.stderr + by_password.stderr
+    assert "Wrong or inactive credentials: the API key is unknown" in by_key.stderr
+    assert "Wrong or inactive credentials: check the user name" in by_password.stderr
     assert not (user.home / "config.yaml").exists()
 
 
