@@ -16,7 +16,7 @@ from stepwell.exceptions import (
     ParameterTypeError,
     PipelineDefinitionError,
 )
-from stepwell.steps.type_checks import describe, is_unchecked, value_matches
+from stepwell.steps.type_checks import describe, is_unchecked, is_unmaterialized, value_matches
 from stepwell.utils.sources import get_source
 
 if TYPE_CHECKING:
@@ -67,6 +67,13 @@ def check_parameter(invocation_id: str, name: str, value: Any, annotation: Any) 
     """`value` as the parameter's annotation wants it, coerced the way pydantic's lax mode
     does (as in ZenML: `"42"` for an `int` gives 42); raises `ParameterTypeError` (a
     RuntimeError, as ZenML's) when it cannot be, and when it has no JSON form."""
+    if is_unmaterialized(annotation):
+        raise ParameterTypeError(
+            f"Input '{name}' of step invocation '{invocation_id}' is annotated "
+            f"{describe(annotation)}, so it takes an artifact (a step's output, an "
+            f"ExternalArtifact or an artifact version), but got the plain value {value!r}. "
+            "Pass an artifact, or wrap the value in ExternalArtifact(value=...)."
+        )
     try:
         json.dumps(to_jsonable(value))
     except (TypeError, ValueError) as error:

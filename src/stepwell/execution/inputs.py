@@ -7,7 +7,7 @@ annotations.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, get_args, get_origin
 from uuid import UUID
 
 from stepwell.compiler.bindings import type_adapter
@@ -15,7 +15,7 @@ from stepwell.compiler.spec import ArtifactRef, InputBinding, InvocationSpec, Mo
 from stepwell.exceptions import InputTypeError, ModelArtifactNotFoundError
 from stepwell.execution.run_context import RunContext
 from stepwell.steps.base_step import BaseStep
-from stepwell.steps.type_checks import describe, is_unchecked, value_matches
+from stepwell.steps.type_checks import describe, is_unchecked, is_unmaterialized, value_matches
 from stepwell.store.models import ArtifactVersionResponse
 
 _PLAIN = (str, int, float, bool, dict, list, type(None))
@@ -71,8 +71,9 @@ def load_inputs(
         if binding.kind == "parameter":
             values[name] = restore_parameter(invocation.config.parameters.get(name), annotation)
             continue
+        unmaterialized = _wants_versions(binding, annotation)
         loaded = [
-            _load(version, ref)
+            _unmaterialized(version) if unmaterialized else _load(version, ref)
             for version, ref in zip(
                 artifacts[name], paired_refs(binding, artifacts[name]), strict=True
             )
@@ -96,6 +97,26 @@ def paired_refs(binding: InputBinding, versions: list[Any]) -> list[ArtifactRef 
     ref with an `index` means one element of that output (a mapped step's input)."""
     refs: list[ArtifactRef | None] = list(binding.artifacts)
     return refs if len(refs) == len(versions) else [None] * len(versions)
+
+
+def _origin(annotation: Any) -> Any:
+    return get_origin(annotation) or annotation
+
+
+def _wants_versions(binding: InputBinding, annotation: Any) -> bool:
+    """Whether the input takes artifact versions rather than values: `UnmaterializedArtifact`
+    for one artifact, `list[UnmaterializedArtifact]` (or a tuple) for a list of them."""
+    if binding.kind != "artifact_list":
+        return is_unmaterialized(annotation)
+    args = get_args(annotation) if _origin(annotation) in (list, tuple) else ()
+    return bool(args) and is_unmaterialized(args[0])
+
+
+def _unmaterialized(version: ArtifactVersionResponse) -> Any:
+    """The version record itself, as an `UnmaterializedArtifact`; its bytes stay unread."""
+    from stepwell.artifacts.unmaterialized_artifact import UnmaterializedArtifact
+
+    return UnmaterializedArtifact.from_version(version)
 
 
 def _load(version: ArtifactVersionResponse, ref: ArtifactRef | None) -> Any:

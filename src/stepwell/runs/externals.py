@@ -20,6 +20,7 @@ from stepwell.compiler.spec import OutputDef
 from stepwell.exceptions import EntityNotFoundError
 from stepwell.execution.artifact_outputs import discard_bytes
 from stepwell.execution.outputs import version_fields, write_value
+from stepwell.steps.type_checks import is_unmaterialized
 from stepwell.store.base import Store
 from stepwell.store.models import ArtifactVersionResponse
 from stepwell.utils.sources import get_source
@@ -40,6 +41,8 @@ def resolve_external(step: Any, input_name: str, value: Any) -> ExternalArtifact
 
     inputs = getattr(step, "inputs", {})
     annotation = inputs[input_name].annotation if input_name in inputs else None
+    if is_unmaterialized(annotation):
+        annotation = None  # the step reads the version, so save the value by its own type
     version = save_external_value(
         get_store(),
         stack_artifact_store(run_stack()),

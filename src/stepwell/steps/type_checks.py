@@ -19,6 +19,18 @@ def _unwrap(annotation: Any) -> Any:
     return annotation
 
 
+_UNMATERIALIZED = ("stepwell.artifacts.unmaterialized_artifact", "UnmaterializedArtifact")
+
+
+def is_unmaterialized(annotation: Any) -> bool:
+    """True when the input asks for the artifact version itself (`UnmaterializedArtifact` or
+    a subclass), recognised by name so that this layer never imports the store's models."""
+    annotation = _unwrap(annotation)
+    if not isinstance(annotation, type):
+        return False
+    return any((cls.__module__, cls.__qualname__) == _UNMATERIALIZED for cls in annotation.__mro__)
+
+
 def is_unchecked(annotation: Any) -> bool:
     """True when the annotation says nothing we can check."""
     annotation = _unwrap(annotation)
@@ -56,8 +68,8 @@ def value_matches(value: Any, annotation: Any) -> bool:
 def type_fits(provided: Any, expected: Any) -> bool:
     """Whether an upstream output annotated `provided` can feed an input annotated `expected`."""
     provided, expected = _unwrap(provided), _unwrap(expected)
-    if is_unchecked(provided) or is_unchecked(expected):
-        return True
+    if is_unchecked(provided) or is_unchecked(expected) or is_unmaterialized(expected):
+        return True  # an unmaterialized input takes any output: it never loads the value
     if get_origin(expected) in _UNION_TYPES:
         return any(type_fits(provided, arg) for arg in get_args(expected))
     if get_origin(provided) in _UNION_TYPES:
