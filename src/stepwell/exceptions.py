@@ -34,6 +34,7 @@
     │   ├── EntityNotFoundError      (also KeyError)
     │   │   └── ModelVersionNotFoundError
     │   ├── EntityInUseError         (also IllegalOperationError)
+    │   ├── DeferredWriteError
     │   ├── QueryError               (also ValueError)
     │   └── ServerUnreachableError
     ├── AlerterError
@@ -231,6 +232,11 @@ class IllegalOperationError(StepwellError):
 
 class EntityInUseError(StoreError, IllegalOperationError):
     """Raised when deleting something still in use: a component of a stack, a needed stack."""
+
+
+class DeferredWriteError(StoreError):
+    """Raised when something a step logged (metadata, tags, a model link, a stage move) can
+    no longer be recorded with its outputs; none of it, nor the outputs, is recorded."""
 
 
 class QueryError(StoreError, ValueError):

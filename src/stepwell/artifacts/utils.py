@@ -41,7 +41,9 @@ class UnrecordedArtifactVersion:
         self.data_type = saved.data_type
         self.digest = saved.digest
         self.load_options = saved.load_options
-        self.id = None  # recorded when the step succeeds
+        # Chosen now and used when the step's outputs are recorded, so the step can link it
+        # (`link_artifact_to_model`) or name it before it is recorded.
+        self.id = saved.version_id
 
     def load(self) -> Any:
         from stepwell.materializers.load_policy import load_record
@@ -91,6 +93,7 @@ def save_artifact(
     if not extract_metadata:
         saved.metadata = dict(user_metadata or {})
     if context is not None:
+        saved.version_id = uuid.uuid4()
         context.manual_outputs.append(saved)
         return UnrecordedArtifactVersion(saved)
     return _record(saved, artifact_store)
@@ -143,6 +146,7 @@ def register_artifact(
         tags=list(tags or ()),
     )
     if context is not None:
+        saved.version_id = uuid.uuid4()
         context.manual_outputs.append(saved)
         return UnrecordedArtifactVersion(saved)
     return _record(saved, artifact_store)

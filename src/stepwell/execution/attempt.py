@@ -23,7 +23,7 @@ from stepwell.execution.inputs import load_inputs
 from stepwell.execution.outputs import SavedOutput, output_uris, save_output_bytes, split_outputs
 from stepwell.execution.run_context import RunContext
 from stepwell.execution.step_logs import capture_step_logs
-from stepwell.execution.step_tags import add_output_tags
+from stepwell.execution.step_tags import add_output_tags, unrecorded_writes
 from stepwell.execution.user_code import failure_of, user_code
 from stepwell.logger import get_logger
 from stepwell.model.model import Model
@@ -111,7 +111,7 @@ def run_attempt(
                     traceback=failure.traceback,
                     status_message=f"{type(error).__name__}: {error}",
                     logged=logged,
-                    deferred=context.deferred_writes,
+                    deferred=unrecorded_writes(context.deferred_writes, context.manual_outputs),
                 )
             run_success_hook(invocation.config.on_success, invocation.id)
     except RunStoppedSignal as signal:

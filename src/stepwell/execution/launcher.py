@@ -16,7 +16,7 @@ from uuid import UUID, uuid4
 from stepwell.compiler.spec import InvocationSpec
 from stepwell.config.cache_policy import CachePolicy
 from stepwell.enums import ExecutionStatus
-from stepwell.exceptions import EntityExistsError
+from stepwell.exceptions import DeferredWriteError, EntityExistsError
 from stepwell.execution import cache
 from stepwell.execution.artifact_outputs import discard_bytes, grouped_fields, tag_recorded
 from stepwell.execution.attempt import AttemptResult
@@ -32,7 +32,7 @@ from stepwell.execution.outputs import output_uris
 from stepwell.execution.retry import retry_delays
 from stepwell.execution.run_context import RunContext
 from stepwell.execution.step_logs import logs_uri_for
-from stepwell.execution.step_tags import record_deferred
+from stepwell.execution.step_tags import record_deferred, unrecorded_writes
 from stepwell.logger import get_logger
 from stepwell.steps.base_step import BaseStep
 from stepwell.store.models import ArtifactVersionResponse, NewStepRun, StepRunResponse
@@ -243,25 +243,29 @@ def finish_attempt(
     invocation_id = plan.invocation.id
     ended = now()
     seconds = (ended - (step_run.start_time or ended)).total_seconds()
-    # Before the status: whoever sees the step finished sees what it logged.
-    record_deferred(ctx.store, result.deferred, invocation_id)
     if result.status is ExecutionStatus.COMPLETED:
         try:
+            # What it logged goes in the same transaction (it may link its own outputs).
             outputs = ctx.store.complete_step_run(
                 step_run.id,
                 end_time=ended,
                 outputs=grouped_fields(result.outputs, step_run.id),
                 model_version_id=step_run.model_version_id,
+                deferred=result.deferred,
             )
-        except EntityExistsError as error:  # a custom version its artifact already has
+        except (EntityExistsError, DeferredWriteError) as error:
+            # A custom version its artifact has already, or something it logged whose
+            # target went meanwhile: the step fails, and none of its outputs is recorded.
             discard_bytes(ctx.artifact_store, result.outputs)
             clean_failed_attempt(ctx.store, step_run.id)
             logger.error("Step %s failed: %s", invocation_id, error)
+            kind = type(error).__name__
             result = AttemptResult(
                 ExecutionStatus.FAILED,
                 error=error,
-                traceback=f"EntityExistsError: {error}",
-                status_message=f"EntityExistsError: {error}",
+                traceback=f"{kind}: {error}",
+                status_message=f"{kind}: {error}",
+                deferred=unrecorded_writes(result.deferred, result.outputs),
             )
         else:
             tag_recorded(ctx.store, outputs, result.outputs)
@@ -269,6 +273,8 @@ def finish_attempt(
             return StepOutcome(
                 invocation_id, ExecutionStatus.COMPLETED, step_run.id, outputs, duration=seconds
             )
+    # Before the status: whoever sees the step ended sees what it logged.
+    record_deferred(ctx.store, result.deferred, invocation_id)
     status = result.status
     failed = status is ExecutionStatus.FAILED and result.traceback is not None
     if failed and not result.logged and step_run.logs_uri is not None:

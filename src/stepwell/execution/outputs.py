@@ -22,7 +22,8 @@ from stepwell.steps.base_step import BaseStep
 from stepwell.steps.type_checks import describe, value_matches
 from stepwell.store.base import Store
 from stepwell.store.models import ArtifactVersionResponse
-from stepwell.utils.sources import get_source, load_source
+from stepwell.utils.durable_sources import durable_source
+from stepwell.utils.sources import load_source
 
 
 def split_outputs(step: BaseStep[Any, Any], invocation_id: str, returned: Any) -> dict[str, Any]:
@@ -79,6 +80,9 @@ class SavedOutput:
     # "<algorithm>:<hex>" of the bytes (checked before loading) and how they may be read.
     digest: str | None = None
     load_options: dict[str, Any] | None = None
+    # The id its record will get, chosen up front where the step must name the version
+    # before it is recorded (`save_artifact` in a step); None: the store chooses.
+    version_id: UUID | None = None
 
 
 def save_output_bytes(
@@ -148,7 +152,7 @@ def write_value(
         has_custom_name=out.has_custom_name,
         uri=uri,
         data_type=_type_source(type(value)),
-        materializer=get_source(materializer_cls),
+        materializer=durable_source(materializer_cls),
         artifact_type=out.artifact_type or str(materializer_cls.ASSOCIATED_ARTIFACT_TYPE.value),
         content_hash=found.content_hash,
         size=found.size,
@@ -178,6 +182,7 @@ def version_fields(item: SavedOutput, step_run_id: UUID | None) -> dict[str, Any
         "version": item.version,
         "digest": item.digest,
         "load_options": item.load_options,
+        **({"id": item.version_id} if item.version_id is not None else {}),
     }
 
 
@@ -204,7 +209,7 @@ def _materializer_class(out: OutputDef, value: Any, annotation: Any) -> Any:
 
 def _type_source(data_type: type) -> str:
     try:
-        return get_source(data_type)
+        return durable_source(data_type)
     except Exception:
         return "builtins:object"
 

@@ -15,7 +15,7 @@ from typing import Any
 from stepwell.config.tags import Tag
 from stepwell.execution.outputs import SavedOutput
 from stepwell.logger import get_logger
-from stepwell.steps.deferred_writes import DeferredWrite
+from stepwell.steps.deferred_writes import DeferredWrite, describe, without_versions
 
 logger = get_logger(__name__)
 
@@ -38,15 +38,35 @@ def add_output_tags(
                 item.tags.append(tag)
 
 
-def record_deferred(store: Any, writes: Sequence[DeferredWrite], step_name: str) -> None:
-    """Write what a step logged on its step run, its run or other resources.
+def unrecorded_writes(
+    writes: Sequence[DeferredWrite], outputs: Iterable[SavedOutput]
+) -> list[DeferredWrite]:
+    """What a step logged, minus what points at versions it saved that are not recorded
+    (its attempt failed): links and metadata with nothing to point at."""
+    return without_versions(writes, {o.version_id for o in outputs if o.version_id})
 
-    The step checked each request when it made it; one that can no longer be written (its
-    target was deleted meanwhile) is logged and does not change the step's status.
+
+def record_deferred(store: Any, writes: Sequence[DeferredWrite], step_name: str) -> None:
+    """Write what a failed or stopped attempt logged on its step run, its run or elsewhere.
+
+    In one transaction; if one write fails (its target was deleted meanwhile), the others
+    are written each on its own and each that fails is logged by name: one bad write never
+    takes the rest with it. The step's outcome is decided already and does not change.
     """
     if not writes:
         return
     try:
         store.record_deferred_writes(writes)
-    except Exception as error:  # the step's outcome is already decided and recorded
-        logger.error("Could not record the metadata and tags step %s logged: %s", step_name, error)
+        return
+    except Exception:  # found out below, one write at a time
+        pass
+    for write in writes:
+        try:
+            store.record_deferred_writes([write])
+        except Exception as error:  # logged; the others still go in
+            logger.error(
+                "Step %s logged %s, which cannot be recorded: %s",
+                step_name,
+                describe(write),
+                error,
+            )

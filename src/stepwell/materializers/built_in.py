@@ -28,7 +28,7 @@ from stepwell.materializers.load_policy import (
 )
 from stepwell.materializers.loading import data_type_source, load_artifact
 from stepwell.materializers.registry import materializer_registry
-from stepwell.utils.sources import get_source
+from stepwell.utils.durable_sources import durable_source
 
 logger = logging.getLogger(__name__)
 
@@ -240,14 +240,14 @@ class BuiltInContainerMaterializer(BaseMaterializer):
         relative = f"items/{index}"
         element = materializer_cls(self._path("items", str(index)), self.artifact_store)
         element.save(value)
-        options[MATERIALIZERS].append(get_source(materializer_cls))
+        options[MATERIALIZERS].append(durable_source(materializer_cls))
         for source in (element.load_options or {}).get(MATERIALIZERS, ()):
             options[MATERIALIZERS].append(source)
         if (element.load_options or {}).get(ALLOW_PICKLE):
             options[ALLOW_PICKLE] = True
         return {
             "path": relative,
-            "materializer": get_source(materializer_cls),
+            "materializer": durable_source(materializer_cls),
             "data_type": data_type_source(type(value)),
         }
 

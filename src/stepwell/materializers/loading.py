@@ -19,7 +19,8 @@ from stepwell.exceptions import MaterializerError
 from stepwell.materializers.base_materializer import BaseMaterializer
 from stepwell.materializers.fingerprint import content_hash_and_size as fast_hash_and_size
 from stepwell.materializers.load_policy import LoadRecord, check_bytes
-from stepwell.utils.sources import get_source, load_source
+from stepwell.utils.durable_sources import durable_source
+from stepwell.utils.sources import load_source
 
 logger = logging.getLogger(__name__)
 
@@ -33,7 +34,7 @@ _SPECIAL_TYPES: dict[str, type] = {
 
 def data_type_source(data_type: type) -> str:
     """The source reference to record for a value's type (inverse of `load_data_type`)."""
-    return get_source(data_type)
+    return durable_source(data_type)
 
 
 def load_data_type(source: str) -> type:
@@ -54,10 +55,29 @@ def load_materializer_class(source: str) -> type[BaseMaterializer]:
     try:
         loaded = load_source(source)
     except Exception as error:
-        raise MaterializerError(f"Cannot import materializer '{source}': {error}") from error
+        raise MaterializerError(_unimportable_message(source, error)) from error
     if not (isinstance(loaded, type) and issubclass(loaded, BaseMaterializer)):
         raise MaterializerError(f"'{source}' names {loaded!r}, which is not a materializer class.")
     return loaded
+
+
+def _unimportable_message(source: str, error: Exception) -> str:
+    """Why the materializer named by `source` cannot be loaded here, and what to do."""
+    module_name, _, qualname = source.rpartition(":") if ":" in source else source.rpartition(".")
+    if module_name == "__main__":
+        return (
+            f"Cannot import materializer '{source}': {qualname} was defined in the script, "
+            "notebook or session that saved this artifact, and no other process can import "
+            f"it from there. Define {qualname} in this process before loading (e.g. run "
+            "the notebook cell that defines it), or move it into a module under your source "
+            "root and save the artifact again."
+        )
+    cause = error.__cause__ or error  # the import's own error, not the wrapper's advice
+    return (
+        f"Cannot import materializer '{source}': {cause}. Load the artifact where module "
+        f"'{module_name}' is importable: run Python from the folder that holds it (the "
+        "source root it was saved from), or add that folder to sys.path / PYTHONPATH."
+    )
 
 
 def load_artifact(

@@ -24,7 +24,14 @@ def link_artifact_to_model(artifact_version: Any, model: Model | None = None) ->
                 "link_artifact_to_model() needs a model: pass model=Model(name=..., "
                 "version=...), or call it inside a step that has a model."
             )
-    plane.link_artifacts(model.id, [artifact_version.id])
+    artifact_version_id = getattr(artifact_version, "id", None)
+    if artifact_version_id is None:
+        raise ModelError(
+            f"link_artifact_to_model() got {artifact_version!r}, which has no artifact version "
+            "id; pass the version `save_artifact` returned, or a recorded one "
+            "(Client().get_artifact_version(...))."
+        )
+    plane.link_artifacts(model.id, [artifact_version_id])
 
 
 __all__ = ["link_artifact_to_model"]

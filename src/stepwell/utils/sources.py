@@ -63,7 +63,7 @@ def load_source(source: str) -> Any:
         module_name, qualname = source.split(":", 1)
     module_name = MODULE_ALIASES.get(module_name, module_name)
     try:
-        module = sys.modules.get(module_name)
+        module = sys.modules.get(module_name) or _running_main(module_name)
         if module is None:
             # Importing runs the module's top level: its pipeline calls must not run then.
             with preventing_execution(f"stepwell is importing '{module_name}' to load {source}"):
@@ -82,6 +82,13 @@ def load_source(source: str) -> Any:
             f"Module '{module_name}' has no attribute '{qualname}' (source '{source}')."
         ) from error
     return obj
+
+
+def _running_main(module_name: str) -> Any:
+    """The main script itself, when `module_name` is the name it is recorded under."""
+    from stepwell.utils.durable_sources import main_alias
+
+    return main_alias(module_name)
 
 
 def is_importable(source: str) -> bool:

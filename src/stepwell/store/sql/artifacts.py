@@ -95,12 +95,14 @@ def insert_version(
     version: int | str | None = None,
     digest: str | None = None,
     load_options: dict[str, Any] | None = None,
+    id: UUID | str | None = None,  # the field of the record, as callers pass it
 ) -> Row:
     """Insert the next version of artifact `name` (creating the artifact on first use), inside
     the caller's transaction. Writers of an existing artifact wait for each other's commit; two
     writers creating the same new artifact at once make one of them raise IntegrityError.
     `version` asks for a number or a name (see `version_names`); a taken one raises
-    EntityExistsError."""
+    EntityExistsError. `id` is the id the caller chose for it (over REST it arrives as
+    text), else a new one."""
     now = utc_now()
     artifact = connection.execute(_LOCK_ARTIFACT, {"name": name}).first()
     if artifact is None:
@@ -118,7 +120,7 @@ def insert_version(
             connection.execute(_MARK_CUSTOM, {"b_id": artifact_id})
     existing = artifact.id if artifact is not None else None
     number, version_name = choose_version(connection, existing, number, version, name)
-    version_id = uuid4()
+    version_id = as_uuid(id) if id is not None else uuid4()
     values = {
         "id": version_id,
         "artifact_id": artifact_id,

@@ -16,9 +16,10 @@ from typing import Any
 from uuid import UUID, uuid4
 
 from sqlalchemy import Connection, Table, bindparam, select
+from sqlalchemy.exc import IntegrityError
 
 from stepwell.enums import MetadataResourceTypes
-from stepwell.exceptions import MetadataError
+from stepwell.exceptions import DeferredWriteError, MetadataError, StepwellError
 from stepwell.metadata.metadata_types import decode_value, encode_metadata, resolve_metadata
 from stepwell.steps.deferred_writes import (
     DeferredMetadata,
@@ -26,6 +27,7 @@ from stepwell.steps.deferred_writes import (
     DeferredStage,
     DeferredTags,
     DeferredWrite,
+    describe,
 )
 from stepwell.store.sql.common import SqlStoreBase
 from stepwell.store.sql.conversions import as_uuid
@@ -126,26 +128,33 @@ def apply_deferred(connection: Connection, writes: Sequence[DeferredWrite]) -> N
     base = utc_now()
     for position, write in enumerate(writes):
         stamp = base + timedelta(microseconds=position)
-        if isinstance(write, DeferredMetadata):
-            insert_metadata(
-                connection,
-                write.resource_type,
-                write.resource_id,
-                write.metadata,
-                write.publisher_step_run_id,
-                stamp,
-            )
-        elif isinstance(write, DeferredTags) and write.remove:
-            detach_tags(connection, write.tags, write.resource_type, write.resource_id)
-        elif isinstance(write, DeferredTags):
-            # Checked where the step asked; a tag changed since then is taken as it is now.
-            attach_tags(connection, write.tags, write.resource_type, write.resource_id, False)
-        elif isinstance(write, DeferredModelLink):
-            link_to_model_version(
-                connection, write.model_version_id, list(write.artifact_version_ids)
-            )
-        elif isinstance(write, DeferredStage):
-            move_stage(connection, write.model_version_id, write.stage, write.force)
+        try:
+            _apply_one(connection, write, stamp)
+        except (IntegrityError, StepwellError) as error:
+            # Raised inside the transaction: the caller's whole write rolls back.
+            reason = getattr(error, "orig", None) or error
+            raise DeferredWriteError(f"Cannot record {describe(write)}: {reason}") from error
+
+
+def _apply_one(connection: Connection, write: DeferredWrite, stamp: datetime) -> None:
+    if isinstance(write, DeferredMetadata):
+        insert_metadata(
+            connection,
+            write.resource_type,
+            write.resource_id,
+            write.metadata,
+            write.publisher_step_run_id,
+            stamp,
+        )
+    elif isinstance(write, DeferredTags) and write.remove:
+        detach_tags(connection, write.tags, write.resource_type, write.resource_id)
+    elif isinstance(write, DeferredTags):
+        # Checked where the step asked; a tag changed since then is taken as it is now.
+        attach_tags(connection, write.tags, write.resource_type, write.resource_id, False)
+    elif isinstance(write, DeferredModelLink):
+        link_to_model_version(connection, write.model_version_id, list(write.artifact_version_ids))
+    elif isinstance(write, DeferredStage):
+        move_stage(connection, write.model_version_id, write.stage, write.force)
 
 
 class MetadataMethods(SqlStoreBase):

@@ -18,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from stepwell.config.step_config import StepConfig
 from stepwell.enums import ExecutionStatus
 from stepwell.exceptions import EntityNotFoundError, StoreError
+from stepwell.steps.deferred_writes import DeferredWrite
 from stepwell.store.models import ArtifactVersionResponse, NewStepRun, StepRunResponse
 from stepwell.store.sql.artifacts import insert_version, lock_artifacts
 from stepwell.store.sql.common import (
@@ -28,6 +29,7 @@ from stepwell.store.sql.common import (
     write_new_version,
 )
 from stepwell.store.sql.conversions import Row, as_uuid, step_run_response, version_response
+from stepwell.store.sql.metadata import apply_deferred
 from stepwell.store.sql.model_links import link_to_model_version
 from stepwell.store.sql.pending import insert_pending, release_pending
 from stepwell.store.sql.queries import add_links, by_id, link_rows, versions_with_names
@@ -48,6 +50,7 @@ _COMPLETE = (
     .where(STEP_RUNS.c.id == bindparam("b_id"), STEP_RUNS.c.status == ExecutionStatus.RUNNING.value)
     .values(status=ExecutionStatus.COMPLETED.value)
 )
+_TAKEN_IDS = select(VERSIONS.c.id).where(VERSIONS.c.id.in_(bindparam("ids", expanding=True)))
 _UPDATE = update(STEP_RUNS).where(STEP_RUNS.c.id == bindparam("b_id"))
 _LAST_POSITIONS = (
     select(STEP_OUTPUTS.c.name, func.max(STEP_OUTPUTS.c.position))
@@ -314,17 +317,26 @@ class StepRunMethods(StepRunReadMethods):
         end_time: datetime,
         outputs: dict[str, list[dict[str, Any]]],
         model_version_id: UUID | None = None,
+        deferred: Sequence[DeferredWrite] = (),
     ) -> dict[str, list[ArtifactVersionResponse]]:
         """Record a running step's new output versions and mark it completed, atomically;
         with `model_version_id`, the versions are linked to that model version too.
 
         `outputs` maps each output name to the fields of its new artifact versions (as for
-        `create_artifact_version`). One transaction: readers never see the versions without
-        the finished step, nor the finished step without its outputs.
+        `create_artifact_version`, plus the `id` a step chose for a version it named before
+        it was recorded). `deferred` is what the step logged; it may point at these versions.
+        One transaction: readers never see the versions without the finished step, nor the
+        finished step without its outputs and what it logged. A write of `deferred` that
+        fails raises DeferredWriteError and nothing is recorded.
         """
         run_id = as_uuid(step_run_id)
+        chosen = [as_uuid(f["id"]) for fs in outputs.values() for f in fs if f.get("id")]
 
         def work(connection: Connection) -> dict[str, list[Row]]:
+            if chosen and connection.scalar(_TAKEN_IDS, {"ids": chosen}) is not None:
+                if _completed_with(connection, run_id, outputs):
+                    raise _CompletedBefore  # a repeat of this call: nothing to write
+                raise StoreError(f"Step run {step_run_id}: an output's version id is taken.")
             lock_artifacts(connection, [f["name"] for fs in outputs.values() for f in fs])
             rows = {
                 name: [insert_version(connection, **fields) for fields in versions]
@@ -349,6 +361,7 @@ class StepRunMethods(StepRunReadMethods):
                 run_id,
                 {n: [r["id"] for r in rs] for n, rs in rows.items()},
             )
+            apply_deferred(connection, deferred)  # after the versions: it may link them
             return rows
 
         try:
