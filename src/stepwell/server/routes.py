@@ -4,8 +4,9 @@ Each handler is made from the endpoint table (`store/rest/endpoints.py`): it tak
 parameters, its query parameters (reads) or a JSON body whose schema is generated from the
 `Store` method's declared parameters (writes; unknown fields are refused), checks the
 caller's role, calls the same method on the server's own store and returns the result as
-JSON. No route holds logic of its own. The generated signatures give FastAPI (and so the
-OpenAPI schema) every parameter with its type.
+JSON (stack and component answers to a viewer with secret settings masked, see
+`masked_reads`). No route holds logic of its own. The generated signatures give FastAPI
+(and so the OpenAPI schema) every parameter with its type.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import ConfigDict, ValidationError, create_model
 
 from stepwell.logger import get_logger
+from stepwell.server.masked_reads import masked, needs_masking
 from stepwell.server.responses import ERROR_RESPONSES
 from stepwell.server.revalidation import revalidated
 from stepwell.store.rest.endpoints import (
@@ -104,6 +106,8 @@ def _handler(endpoint: Endpoint, store: Any) -> Any:
         from starlette.concurrency import run_in_threadpool
 
         result = await run_in_threadpool(method, **arguments)
+        if needs_masking(endpoint.method, getattr(request.state, "principal", None)):
+            result = masked(result)  # a viewer sees no component's secret settings
         if endpoint.revalidate:
             return revalidated(request, encode_result(endpoint, result))
         return JSONResponse(encode_result(endpoint, result))

@@ -131,7 +131,8 @@ export async function render(view, { id, session }) {
     }, () => {});
   }
   if (run.stack_id) {
-    api(`/stacks/${run.stack_id}`).then((stack) => {
+    // The masked view: `/stacks/{id}` would carry a member's stored secret settings.
+    api(`/masked-stacks/${run.stack_id}`).then((stack) => {
       extra.stackName = stack.name;
       summaryBox.replaceChildren(summary(run, steps, extra));
     }, () => {});
