@@ -241,12 +241,17 @@ def stop_run(run: str = RUN_ARGUMENT) -> None:
         raise CliError(
             f"Run '{record.name}' has already {record.status.value}; there is nothing to stop."
         )
-    after = client.stop_pipeline_run(record.id)
-    if after.stop_requested_at is not None and after.stop_requested_at != record.stop_requested_at:
+    from stepwell.runs.stopping import stop_run as request_stop
+
+    outcome = request_stop(client.store, record)
+    if outcome.signalled:
         say(
-            f"Recorded a stop request for run '{record.name}' (its orchestrating process "
-            "could not be signalled from here); the run stops at its next heartbeat and its "
-            "running steps end `stopped`."
+            f"Signalled run '{record.name}' to stop and recorded a stop request; its running "
+            "steps end `stopped` (at its next heartbeat if its process ignores the signal)."
         )
         return
-    say(f"Asked run '{record.name}' to stop; its running steps end `stopped`.")
+    say(
+        f"Recorded a stop request for run '{record.name}' (its orchestrating process was not "
+        f"signalled: {outcome.not_signalled_because}); the run stops at its next heartbeat "
+        "and its running steps end `stopped`."
+    )

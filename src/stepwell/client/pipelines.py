@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
 from uuid import UUID
 
 from stepwell.client.base import ClientBase
@@ -40,35 +39,24 @@ class PipelinesMixin(ClientBase):
     def stop_pipeline_run(self, name_or_id: str | UUID) -> PipelineRunResponse:
         """Ask a running run to stop (as Ctrl-C would): its running steps end `stopped`.
 
-        The run's orchestrating process is sent SIGINT only when it is certainly that process:
-        on this host, with the recorded start token (`stepwell.utils.processes`). Otherwise,
-        on another machine or when the record cannot be trusted, a stop request is recorded
-        in the store instead (`stop_requested_at`), which the process reads with its next
-        heartbeat. Returns the run as it is now (`run.wait()` waits for the stop to land).
+        A stop request is recorded in the store first (`stop_requested_at`; on a server this
+        is where the caller's role is checked, so a viewer gets the server's role error and
+        nothing is signalled); the run reads it with its next heartbeat. When the run's
+        orchestrating process is certainly that process (on this host, with the recorded start
+        token; `stepwell.utils.processes`), it is also sent SIGINT so the stop lands at once.
+        Returns the run as it is now (`run.wait()` waits for the stop to land).
         """
-        import signal
+        from stepwell.runs.stopping import stop_run
 
-        from stepwell.exceptions import StepwellError
-        from stepwell.utils.processes import signal_recorded_process
-
-        run = self.get_pipeline_run(name_or_id)
-        if run.status.is_finished:
-            raise StepwellError(f"Run '{run.name}' has already ended ({run.status.value}).")
-        why_not = signal_recorded_process(
-            run.orchestrator_pid,
-            run.orchestrator_host,
-            run.orchestrator_start_token,
-            signal.SIGINT,
-        )
-        if why_not is None:
-            return run
-        logger.info(
-            "Not signalling the orchestrating process of run %s (%s); recorded a stop "
-            "request, which the run reads with its next heartbeat.",
-            run.name,
-            why_not,
-        )
-        return self.store.update_run(run.id, stop_requested_at=datetime.now(timezone.utc))
+        outcome = stop_run(self.store, self.get_pipeline_run(name_or_id))
+        if not outcome.signalled:
+            logger.info(
+                "Not signalling the orchestrating process of run %s (%s); it stops at its "
+                "next heartbeat.",
+                outcome.run.name,
+                outcome.not_signalled_because,
+            )
+        return outcome.run
 
     def delete_pipeline_run(self, name_or_id: str | UUID) -> None:
         """Delete a run and its step runs; artifact bytes go only when nothing else uses them."""

@@ -20,6 +20,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from types import FrameType
 
+from stepwell.utils.processes import set_sigint_ignored_fallback
+
 
 class HeldInterrupts:
     """The SIGINT handler of one run, and the places where it may raise."""
@@ -32,6 +34,10 @@ class HeldInterrupts:
     def handle(self, signum: int, frame: FrameType | None) -> None:
         if self._deliver_now:
             raise KeyboardInterrupt
+        self.pending = True
+
+    def request(self) -> None:
+        """Hold a Ctrl-C as if SIGINT had arrived (for a process that ignores SIGINT)."""
         self.pending = True
 
     def check(self) -> None:
@@ -73,6 +79,11 @@ def held_interrupts() -> Iterator[HeldInterrupts]:
     )
     held = HeldInterrupts(active)
     previous = signal.signal(signal.SIGINT, held.handle) if active else None
+    # A process that ignores SIGINT still stops when a stop request arrives with a heartbeat.
+    deaf = threading.current_thread() is threading.main_thread() and (
+        signal.getsignal(signal.SIGINT) is signal.SIG_IGN
+    )
+    fallback = set_sigint_ignored_fallback(held.request) if deaf else None
     _local.held = held
     try:
         yield held
@@ -80,4 +91,6 @@ def held_interrupts() -> Iterator[HeldInterrupts]:
         _local.held = None
         if active:
             signal.signal(signal.SIGINT, previous)
+        if deaf:
+            set_sigint_ignored_fallback(fallback)
     held.check()  # reached only without an exception in flight

@@ -25,11 +25,25 @@ import os
 import secrets
 import signal
 import socket
+from collections.abc import Callable
 from dataclasses import dataclass
 
 _PROC = "/proc"
 _START_TIME_FIELD = 22
 _random_tokens: dict[int, str] = {}
+# Set while a run is in progress in a process that ignores SIGINT (see
+# `orchestrators.interrupts`): how `interrupt_this_process` still stops that run.
+_when_sigint_ignored: Callable[[], None] | None = None
+
+
+def set_sigint_ignored_fallback(
+    callback: Callable[[], None] | None,
+) -> Callable[[], None] | None:
+    """Make `interrupt_this_process` call `callback` instead of sending a SIGINT that this
+    process ignores (None: no fallback); returns the previous one."""
+    global _when_sigint_ignored
+    previous, _when_sigint_ignored = _when_sigint_ignored, callback
+    return previous
 
 
 @dataclass(frozen=True)
@@ -156,6 +170,12 @@ def interrupt_this_process() -> None:
 
     SIGINT reaches whatever handles it in the main thread: during a run, the run's held
     interrupts (`orchestrators.interrupts`), which raise it at the next safe point of the run
-    loop, or at once inside a step running in this process; so the run ends `stopped`.
+    loop, or at once inside a step running in this process; so the run ends `stopped`. A
+    process that ignores SIGINT (started in the background of a script, say) would never see
+    it; there the run in progress is told through the fallback it set instead.
     """
+    fallback = _when_sigint_ignored
+    if fallback is not None and signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+        fallback()
+        return
     os.kill(os.getpid(), signal.SIGINT)

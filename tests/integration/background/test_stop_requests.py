@@ -215,8 +215,99 @@ def test_the_recorded_process_itself_is_signalled(bystander):
         orchestrator_start_token=start_token(bystander.pid),
     )
     answered = Client().stop_pipeline_run(run.id)
-    assert answered.stop_requested_at is None
+    # The request is recorded too, for a process that ignores the signal.
+    assert answered.stop_requested_at is not None
     assert bystander.wait(timeout=10) == -signal.SIGINT
+
+
+DEAF_SCRIPT = """
+    import signal
+    import sys
+    import time
+    from pathlib import Path
+
+    from stepwell import pipeline, step
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # as `nohup ... &` from a script does
+
+    @step(enable_cache=False)
+    def waits(started_file: str) -> int:
+        Path(started_file).write_text("started")
+        time.sleep(2)
+        return 1
+
+    @step(enable_cache=False)
+    def after(value: int) -> int:
+        return value
+
+    @pipeline
+    def deaf(started_file: str):
+        after(waits(started_file=started_file))
+
+    if __name__ == "__main__":
+        try:
+            deaf(started_file=sys.argv[1])
+        except KeyboardInterrupt:
+            sys.exit(3)
+"""
+
+
+@pytest.mark.skipif(not os.path.exists("/proc/self/stat"), reason="needs /proc")
+def test_a_run_whose_process_ignores_sigint_stops_at_its_heartbeat(tmp_path):
+    script, started = tmp_path / "deaf.py", tmp_path / "started"
+    script.write_text(textwrap.dedent(DEAF_SCRIPT))
+    env = {**os.environ, "STEPWELL_DEBUG": "True", "STEPWELL_HEARTBEAT_INTERVAL": "0.2"}
+    process = subprocess.Popen([sys.executable, str(script), str(started)], env=env)
+    try:
+        wait_for(started.exists)
+        run = Client().list_pipeline_runs()[0]
+        Client().stop_pipeline_run(run.id)  # signals it (ignored) and records the request
+        assert process.wait(timeout=30) == 3
+    finally:
+        process.kill()
+        process.wait()
+    stopped = Client().get_pipeline_run(run.id)
+    assert stopped.status is ExecutionStatus.STOPPED
+    assert "after" not in stopped.steps or stopped.steps["after"].status is not (
+        ExecutionStatus.COMPLETED
+    )
+
+
+@pytest.mark.skipif(not os.path.exists("/proc/self/stat"), reason="needs /proc")
+def test_a_signalled_process_that_ignores_sigint_still_has_the_stop_request():
+    from typer.testing import CliRunner
+
+    from stepwell.cli.app import app
+
+    # As a run started with `nohup ... &` from a script: SIGINT is ignored.
+    deaf = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import signal, time; signal.signal(signal.SIGINT, "
+            "signal.SIG_IGN); print('ready', flush=True); time.sleep(120)",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        assert deaf.stdout.readline().strip() == "ready"
+        run = running_record(
+            orchestrator_pid=deaf.pid,
+            orchestrator_host=host_name(),
+            orchestrator_start_token=start_token(deaf.pid),
+        )
+        result = CliRunner().invoke(app, ["pipeline", "runs", "stop", run.name])
+        assert result.exit_code == 0, result.output
+        assert "Signalled run" in result.stdout
+        assert "recorded a stop request" in result.stdout
+        assert Client().get_pipeline_run(run.id).stop_requested_at is not None
+        assert deaf.poll() is None  # the signal was ignored; the heartbeat carries the stop
+    finally:
+        deaf.kill()
+        deaf.wait()
+        deaf.stdout.close()
 
 
 def test_the_cli_says_when_the_stop_went_through_the_store(bystander):

@@ -208,7 +208,7 @@ def test_runs_stop_stops_a_background_run(cli, tmp_path):
     try:
         result = cli("pipeline", "runs", "stop", run.name)
         assert result.exit_code == 0, result.output
-        assert "Asked run" in result.stdout
+        assert "Signalled run" in result.stdout
         stopped = Client().wait_for_pipeline_run(run.id, timeout=30)
     finally:
         flag.write_text("go")

@@ -102,6 +102,38 @@ def _find_user(connection: Connection, name_or_id: str | UUID) -> Row:
     return row._mapping
 
 
+def _is_active_admin_user(row: Row) -> bool:
+    return row["role"] == "admin" and bool(row["active"]) and not row["is_service_account"]
+
+
+def _keep_an_admin(connection: Connection, row: Row, change: str) -> None:
+    """Refuse to delete, deactivate or demote the last active admin user.
+
+    Without one nobody can manage accounts any more, and a server restart does not make a
+    new one (it only creates its first admin in a store without accounts). Service accounts
+    do not count: nobody can log in to the dashboard as one. The other admins' rows are locked
+    (where the database can) so two admins cannot demote each other at the same time.
+    """
+    if not _is_active_admin_user(row):
+        return
+    others = connection.execute(
+        select(USERS.c.id)
+        .where(
+            USERS.c.role == "admin",
+            USERS.c.active.is_(True),
+            USERS.c.is_service_account.is_(False),
+            USERS.c.id != row["id"],
+        )
+        .with_for_update()
+    ).first()
+    if others is None:
+        raise StoreError(
+            f"Cannot {change} '{row['name']}': it is the last active admin, and without one "
+            "nobody can manage accounts. Make another user admin first "
+            "(`stepwell user update <name> --role admin`)."
+        )
+
+
 class UserMethods(SqlStoreBase):
     """The accounts part of `SqlStore`."""
 
@@ -174,7 +206,9 @@ class UserMethods(SqlStoreBase):
         active: bool | None = None,
         password: str | None = None,
     ) -> UserResponse:
-        """Change an account's role, deactivate or reactivate it, or set a new password."""
+        """Change an account's role, deactivate or reactivate it, or set a new password.
+
+        The last active admin user cannot be demoted or deactivated (see `_keep_an_admin`)."""
         values: dict[str, Any] = {"updated": utc_now()}
         if role is not None:
             values["role"] = _check_role(role)
@@ -188,16 +222,21 @@ class UserMethods(SqlStoreBase):
             row = _find_user(connection, user_id)
             if password is not None and row["is_service_account"]:
                 raise StoreError("A service account has no password; it uses API keys.")
+            if role is not None and role != "admin":
+                _keep_an_admin(connection, row, f"make {role}")
+            if active is False:
+                _keep_an_admin(connection, row, "deactivate")
             connection.execute(update(USERS).where(USERS.c.id == row["id"]).values(values))
             return {**row, **values}
 
         return _user(self._db.write(work), self._store())
 
     def delete_user(self, user_id: UUID) -> None:
-        """Delete an account and its API keys."""
+        """Delete an account and its API keys (never the last active admin user)."""
 
         def work(connection: Connection) -> None:
             row = _find_user(connection, user_id)
+            _keep_an_admin(connection, row, "delete")
             connection.execute(delete(API_KEYS).where(API_KEYS.c.user_id == row["id"]))
             connection.execute(delete(USERS).where(USERS.c.id == row["id"]))
 
