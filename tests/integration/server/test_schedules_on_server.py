@@ -181,7 +181,9 @@ def test_a_run_once_schedule_runs_once_even_across_a_restart(on_server, ticking)
         schedule=Schedule(name="just-once", run_once_start_time=_now() + timedelta(seconds=1))
     )()
     _wait_for("the single run", lambda: _runs_of("just-once"))
-    assert Client().get_schedule("just-once").next_run_time is None
+    fired = Client().get_schedule("just-once")
+    assert fired.next_run_time is None
+    assert fired.active is False  # nothing left to run: shown as done, not active
     on_server.stop()
     on_server.start()
     time.sleep(2.0)  # eight ticks of the restarted server

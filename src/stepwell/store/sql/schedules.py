@@ -277,10 +277,21 @@ class ScheduleMethods(SqlStoreBase):
                     SCHEDULES.c.active.is_(True),
                     SCHEDULES.c.next_run_time == due,
                 )
-                .values(next_run_time=following, last_run_time=due, updated=utc_now())
+                # A schedule with no time left (run once, or past its end) is done: inactive.
+                .values(
+                    next_run_time=following,
+                    last_run_time=due,
+                    active=following is not None,
+                    updated=utc_now(),
+                )
             )
             if self._db.write(partial(_claimed, claim)):
-                claimed = {**row, "next_run_time": following, "last_run_time": due}
+                claimed = {
+                    **row,
+                    "next_run_time": following,
+                    "last_run_time": due,
+                    "active": following is not None,
+                }
                 return _response(claimed, self._store())
         return None
 
