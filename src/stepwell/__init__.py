@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from stepwell.artifact_stores import known as _known_artifact_stores
 from stepwell.model import plane as _model_plane_seam
 from stepwell.steps import runtime as _runtime_seam
+from stepwell.utils.heavy_imports import collector_paused as _collector_paused
 
 __version__ = "0.1.0"
 
@@ -76,16 +77,18 @@ if TYPE_CHECKING:
 def _load_runtime() -> Any:
     """Make the runtime that runs pipelines and steps: the composition root, `stepwell.runs`,
     imported when the first run starts rather than by `import stepwell`."""
-    from stepwell.runs.runtime import LocalRuntime
+    with _collector_paused():
+        from stepwell.runs.runtime import LocalRuntime
 
-    return LocalRuntime()
+        return LocalRuntime()
 
 
 def _load_model_plane() -> Any:
     """Make the model control plane behind `Model`'s methods, on their first use."""
-    from stepwell.client.model_plane import StoreModelPlane
+    with _collector_paused():
+        from stepwell.client.model_plane import StoreModelPlane
 
-    return StoreModelPlane()
+        return StoreModelPlane()
 
 
 def _find_artifact_stores(uri: str) -> Any:
@@ -105,7 +108,8 @@ def __getattr__(name: str) -> Any:
     module = _EXPORTS.get(name)
     if module is None:
         raise AttributeError(f"module 'stepwell' has no attribute '{name}'")
-    value = getattr(importlib.import_module(module), name)
+    with _collector_paused():
+        value = getattr(importlib.import_module(module), name)
     globals()[name] = value
     return value
 

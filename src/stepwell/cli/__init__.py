@@ -22,8 +22,13 @@ MISSING_EXTRA_MESSAGE = (
 
 def main() -> None:
     """Run the `stepwell` command; without typer or rich, say how to get them and exit 1."""
+    from stepwell.cli.quick_exit import exit_quickly_when_safe
+    from stepwell.utils.heavy_imports import collector_paused
+
+    exit_quickly_when_safe()
     try:
-        from stepwell.cli.app import main as run_app
+        with collector_paused():
+            from stepwell.cli.app import main as run_app
     except ModuleNotFoundError as error:
         if (error.name or "").partition(".")[0] not in CLI_EXTRA_MODULES:
             raise

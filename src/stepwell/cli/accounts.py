@@ -28,11 +28,9 @@ from stepwell.cli.output import (
 )
 from stepwell.cli.paging import PAGE_OPTION, SIZE_OPTION, SORT_OPTION, empty_text
 
-users = typer.Typer(help="Users: people who log in with a password.", no_args_is_help=True)
-service_accounts = typer.Typer(
-    help="Service accounts: scripts and CI, which log in with API keys.", no_args_is_help=True
-)
-api_keys = typer.Typer(help="API keys of service accounts.", no_args_is_help=True)
+users = typer.Typer(no_args_is_help=True)
+service_accounts = typer.Typer(no_args_is_help=True)
+api_keys = typer.Typer(no_args_is_help=True)
 
 ROLE_HELP = "viewer (reads), member (reads and writes) or admin (also manages accounts)."
 ACCOUNT_COLUMNS = ["name", "role", "active", "created", "id"]

@@ -33,22 +33,49 @@ from dataclasses import dataclass
 
 import typer
 
-from stepwell.cli import (
-    accounts,
-    artifacts,
-    component_groups,
-    init_status,
-    login,
-    models,
-    pipelines,
-    run_cmd,
-    schedules,
-    secrets,
-    server,
-    snapshots,
-    stacks,
-)
+from stepwell.cli import component_groups, init_status, login, run_cmd
 from stepwell.cli.errors import StepwellGroup
+from stepwell.cli.lazy_groups import add_lazy_group, from_module
+
+# The command groups: name, one-line help (`stepwell --help` shows it without importing the
+# group) and where the group's Typer app is.
+GROUPS = (
+    ("pipeline", "Pipelines and their runs.", "stepwell.cli.pipelines:app"),
+    ("artifact", "Artifacts: the stored outputs of steps.", "stepwell.cli.artifacts:app"),
+    (
+        "snapshot",
+        "Snapshots: stored pipelines that can be triggered.",
+        "stepwell.cli.snapshots:app",
+    ),
+    ("stack", "Stacks: where runs run and where their artifacts go.", "stepwell.cli.stacks:app"),
+    (
+        "model",
+        "Models: named, versioned results of pipelines, with stages.",
+        "stepwell.cli.models:app",
+    ),
+    (
+        "server",
+        "Run a stepwell server: one shared store for a team, over a REST API.",
+        "stepwell.cli.server:app",
+    ),
+    ("user", "Users: people who log in with a password.", "stepwell.cli.accounts:users"),
+    (
+        "service-account",
+        "Service accounts: scripts and CI, which log in with API keys.",
+        "stepwell.cli.accounts:service_accounts",
+    ),
+    ("api-key", "API keys of service accounts.", "stepwell.cli.accounts:api_keys"),
+    (
+        "secret",
+        "Secrets: named values kept encrypted in the store.",
+        "stepwell.cli.secrets:app",
+    ),
+    (
+        "schedule",
+        "Schedules: snapshots the stepwell server runs by cron expression or interval.",
+        "stepwell.cli.schedules:app",
+    ),
+)
 
 
 @dataclass
@@ -101,19 +128,14 @@ def root(
 
 init_status.register(app)
 run_cmd.register(app)
-app.add_typer(pipelines.app, name="pipeline")
-app.add_typer(artifacts.app, name="artifact")
-app.add_typer(snapshots.app, name="snapshot")
-app.add_typer(stacks.app, name="stack")
+for name, group_help, target in GROUPS[:4]:
+    add_lazy_group(app, name, group_help, from_module(target))
 component_groups.register(app)
-app.add_typer(models.app, name="model")
-app.add_typer(server.app, name="server")
+for name, group_help, target in GROUPS[4:6]:
+    add_lazy_group(app, name, group_help, from_module(target))
 login.register(app)
-app.add_typer(accounts.users, name="user")
-app.add_typer(accounts.service_accounts, name="service-account")
-app.add_typer(accounts.api_keys, name="api-key")
-app.add_typer(secrets.app, name="secret")
-app.add_typer(schedules.app, name="schedule")
+for name, group_help, target in GROUPS[6:]:
+    add_lazy_group(app, name, group_help, from_module(target))
 
 
 def main() -> None:

@@ -16,7 +16,7 @@ from stepwell.cli.errors import CliError, hint
 from stepwell.cli.output import OUTPUT_OPTION, OutputFormat, iso, say, show, show_record
 from stepwell.cli.paging import PAGE_OPTION, SIZE_OPTION, SORT_OPTION, empty_text
 
-app = typer.Typer(help="Artifacts: the stored outputs of steps.", no_args_is_help=True)
+app = typer.Typer(no_args_is_help=True)
 
 ARTIFACT_ARGUMENT = typer.Argument(
     ..., metavar="NAME[:VERSION]", help="Artifact name (latest version) or name:version, or id."

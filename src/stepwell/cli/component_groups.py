@@ -14,13 +14,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from typing import Any, ClassVar
+from functools import partial
 
 import typer
-from typer.core import TyperGroup
 
 from stepwell.cli import stack_components, stack_updates
 from stepwell.cli.errors import CliError
+from stepwell.cli.lazy_groups import add_lazy_group
 from stepwell.cli.output import OUTPUT_OPTION, OutputFormat
 from stepwell.enums import StackComponentType
 
@@ -170,38 +170,7 @@ def make_group(kind: StackComponentType) -> typer.Typer:
     return app
 
 
-class _LazyTypeGroup(TyperGroup):
-    """A type's group whose commands are made the first time one is asked for (its help, a
-    command of it, shell completion), so that `stepwell --help` and every other command
-    don't pay for building them (about 0.5 ms a command)."""
-
-    kind: ClassVar[StackComponentType]
-
-    def _build(self) -> None:
-        if self.commands:
-            return
-        from stepwell.cli.help_format import polish
-
-        built = typer.main.get_command(make_group(self.kind))
-        polish(built)
-        self.commands.update(getattr(built, "commands", {}))
-
-    def list_commands(self, ctx: Any) -> list[str]:
-        self._build()
-        return super().list_commands(ctx)
-
-    def get_command(self, ctx: Any, cmd_name: str) -> Any:
-        self._build()
-        return super().get_command(ctx, cmd_name)
-
-
 def register(root: typer.Typer) -> None:
     """Add one group per component type to the root command (built on first use)."""
     for kind in StackComponentType:
-        lazy = type(f"{kind.name.title()}Group", (_LazyTypeGroup,), {"kind": kind})
-        root.add_typer(
-            typer.Typer(cls=lazy),
-            name=group_name(kind),
-            help=group_help(kind),
-            no_args_is_help=True,
-        )
+        add_lazy_group(root, group_name(kind), group_help(kind), partial(make_group, kind))

@@ -26,9 +26,7 @@ from stepwell.cli.output import (
 )
 from stepwell.cli.paging import PAGE_OPTION, SIZE_OPTION, SORT_OPTION, empty_text
 
-app = typer.Typer(
-    help="Models: named, versioned results of pipelines, with stages.", no_args_is_help=True
-)
+app = typer.Typer(no_args_is_help=True)
 app.add_typer(model_versions.app, name="version")
 
 

@@ -16,7 +16,7 @@ from stepwell.cli.errors import hint
 from stepwell.cli.output import OUTPUT_OPTION, OutputFormat, iso, say, show
 from stepwell.cli.paging import PAGE_OPTION, SIZE_OPTION, SORT_OPTION, empty_text
 
-app = typer.Typer(help="Pipelines and their runs.", no_args_is_help=True)
+app = typer.Typer(no_args_is_help=True)
 app.add_typer(runs.app, name="runs")
 # ZenML's places for the same commands: `pipeline run SOURCE`, `pipeline snapshot ...`.
 app.command("run", help="The same as `stepwell run` (ZenML's `pipeline run`).")(run_cmd.run)

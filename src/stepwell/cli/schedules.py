@@ -15,10 +15,7 @@ from stepwell.cli.confirm import confirm_or_stop
 from stepwell.cli.output import OUTPUT_OPTION, OutputFormat, iso, print_json, say, show
 from stepwell.cli.paging import PAGE_OPTION, SIZE_OPTION, SORT_OPTION, empty_text
 
-app = typer.Typer(
-    help="Schedules: snapshots the stepwell server runs by cron expression or interval.",
-    no_args_is_help=True,
-)
+app = typer.Typer(no_args_is_help=True)
 NAME_ARGUMENT = typer.Argument(..., help="The schedule's name (or id, or id prefix).")
 
 

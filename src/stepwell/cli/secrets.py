@@ -23,7 +23,7 @@ from stepwell.cli.output import OUTPUT_OPTION, OutputFormat, iso, print_json, sa
 from stepwell.cli.paging import PAGE_OPTION, SIZE_OPTION, SORT_OPTION, empty_text
 from stepwell.utils.redact import MASK
 
-app = typer.Typer(help="Secrets: named values kept encrypted in the store.", no_args_is_help=True)
+app = typer.Typer(no_args_is_help=True)
 
 _EXTRA = {"allow_extra_args": True, "ignore_unknown_options": True}
 NAME_ARGUMENT = typer.Argument(..., help="The secret's name (or id, or id prefix).")

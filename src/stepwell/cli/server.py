@@ -28,10 +28,7 @@ from stepwell.cli.output import (
     show_record,
 )
 
-app = typer.Typer(
-    help="Run a stepwell server: one shared store for a team, over a REST API.",
-    no_args_is_help=True,
-)
+app = typer.Typer(no_args_is_help=True)
 
 
 @app.command("start")

@@ -26,7 +26,7 @@ from stepwell.cli.output import (
 )
 from stepwell.cli.paging import PAGE_OPTION, SIZE_OPTION, SORT_OPTION, empty_text
 
-app = typer.Typer(help="Snapshots: stored pipelines that can be triggered.", no_args_is_help=True)
+app = typer.Typer(no_args_is_help=True)
 
 SNAPSHOT_ARGUMENT = typer.Argument(..., metavar="SNAPSHOT", help="Snapshot name or id.")
 LIST_HINT = "See `stepwell snapshot list` for the snapshots there are."

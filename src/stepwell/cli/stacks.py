@@ -16,7 +16,7 @@ from stepwell.cli.confirm import confirm_or_stop
 from stepwell.cli.errors import hint
 from stepwell.cli.output import OUTPUT_OPTION, OutputFormat, iso, say, show, show_record
 
-app = typer.Typer(help="Stacks: where runs run and where their artifacts go.", no_args_is_help=True)
+app = typer.Typer(no_args_is_help=True)
 app.add_typer(stack_components.app, name="component")
 stack_updates.register(app, stack_components.app)
 

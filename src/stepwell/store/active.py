@@ -19,6 +19,7 @@ from stepwell.config.environment import ENV_HOME, ENV_STORE_URL, artifact_store_
 from stepwell.config.home_config import home_config_path
 from stepwell.config.server_connection import ENV_NAMES, server_connection
 from stepwell.store.base import Store
+from stepwell.utils.heavy_imports import collector_paused
 
 _Key = tuple[Any, ...]
 
@@ -56,6 +57,11 @@ _CONFIG_PATHS: dict[tuple[str | None, ...], str] = {}
 
 def _open() -> Any:
     """A store for the current configuration: the server's, else the SQL database's."""
+    with collector_paused():
+        return _open_configured()
+
+
+def _open_configured() -> Any:
     connection = server_connection()
     if connection is not None:
         from stepwell.store.rest.store import RestStore

@@ -18,7 +18,7 @@ _FRAME = re.compile(r'^\s*File "[^"]*", line (\d+), in (\S+)\s*$', re.MULTILINE)
 class ExceptionInfo(BaseModel):
     """The traceback of a failed step run and the line of step code it failed on."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     traceback: str
     step_code_line: int | None = None

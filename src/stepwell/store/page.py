@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import Any, Generic, TypeVar, overload
 
-from pydantic import BaseModel, NonNegativeInt, PositiveInt
+from pydantic import BaseModel, ConfigDict, NonNegativeInt, PositiveInt
 
 T = TypeVar("T")
 
@@ -20,6 +20,9 @@ T = TypeVar("T")
 class Page(BaseModel, Generic[T]):
     """Items `(index - 1) * max_size` onwards of the `total` items matching a list call."""
 
+    # Built when first validated: every process that imports the store imports this, few
+    # validate one (`of` constructs without validating).
+    model_config = ConfigDict(defer_build=True)
     index: PositiveInt
     max_size: PositiveInt
     total_pages: NonNegativeInt

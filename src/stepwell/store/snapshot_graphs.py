@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field
 class GraphNode(BaseModel):
     """One invocation of a snapshot's spec and the invocations it waits for."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     id: str  # the invocation id
     step_name: str
@@ -29,7 +29,7 @@ class GraphNode(BaseModel):
 class SnapshotGraph(BaseModel):
     """The invocations of a snapshot's spec, in the spec's order."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     snapshot_id: UUID
     invocations: list[GraphNode]

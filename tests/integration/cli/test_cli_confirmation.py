@@ -83,6 +83,24 @@ CASES: dict[str, tuple[Callable[..., Any], list[str], Callable[[Client], Any]]] 
         ["stack", "component", "delete", "spare"],
         lambda client: client.get_stack_component("orchestrator", "spare"),
     ),
+    # The per-type groups, ZenML's `stepwell orchestrator delete NAME` and its kin.
+    "orchestrator delete": (
+        lambda client, run, module: client.create_stack_component("spare", "local", "orchestrator"),
+        ["orchestrator", "delete", "spare"],
+        lambda client: client.get_stack_component("orchestrator", "spare"),
+    ),
+    "artifact-store delete": (
+        lambda client, run, module: client.create_stack_component(
+            "spare", "local", "artifact_store"
+        ),
+        ["artifact-store", "delete", "spare"],
+        lambda client: client.get_stack_component("artifact_store", "spare"),
+    ),
+    "alerter delete": (
+        lambda client, run, module: client.create_stack_component("spare", "log", "alerter"),
+        ["alerter", "delete", "spare"],
+        lambda client: client.get_stack_component("alerter", "spare"),
+    ),
     "snapshot delete": (
         lambda client, run, module: _snapshot(module),
         ["snapshot", "delete", "nightly"],
@@ -202,13 +220,16 @@ def _on_a_terminal(answer: str, *args: str) -> subprocess.CompletedProcess[str]:
 
 def test_every_destructive_command_is_covered():
     """A new `delete` command joins the cases above (and so the shared confirmation)."""
+    import typer
     from typer.main import get_command
 
     from stepwell.cli.app import app
 
     def deletes(group: Any, path: tuple[str, ...]) -> list[str]:
         found = []
-        for name, command in getattr(group, "commands", {}).items():
+        context = typer.Context(group)  # groups built on first use are built here
+        for name in group.list_commands(context):
+            command = group.get_command(context, name)
             if hasattr(command, "commands"):
                 found += deletes(command, (*path, name))
             elif name in ("delete", "prune", "clean"):
