@@ -7,6 +7,8 @@
            step runs in a worker); median wall time of the call.
 - scale:   a static 2,000-step chain against the 20-step chain, both uncached: run wall time
            per step of each, and their ratio (1.0: the long pipeline costs no more per step).
+- cli:     `stepwell pipeline runs list` (the newest 50 of the script part's runs, piped) and
+           `stepwell --help`, as whole processes; median of fresh processes.
 - lookup:  `Client().list_pipeline_runs()` and `Client().get_pipeline_run(name)` on a store
            holding 100,000 runs (inserted with bulk SQL); median milliseconds of each.
 """
@@ -107,6 +109,41 @@ def bench_script(repeats: int, env: dict[str, str]) -> dict[str, Any]:
         "unit": "s",
         "min_s": min(whole),
         "python_pass_s": statistics.median(bare),
+        "repeats": repeats,
+    }
+
+
+def _stepwell_command() -> list[str]:
+    """The `stepwell` console script next to this interpreter, else `python -m stepwell`."""
+    script = Path(sys.executable).with_name("stepwell")
+    return [str(script)] if script.exists() else [sys.executable, "-m", "stepwell"]
+
+
+def bench_cli(repeats: int, env: dict[str, str]) -> dict[str, Any]:
+    """Median wall time of `stepwell pipeline runs list` and `stepwell --help` processes."""
+    folder = Path(env["STEPWELL_HOME"]) / "script"
+    folder.mkdir(parents=True, exist_ok=True)
+    script = folder / "one_step.py"
+    script.write_text(ONE_STEP_SCRIPT)
+    stepwell = _stepwell_command()
+
+    def run(arguments: list[str]) -> float:
+        start = time.perf_counter()
+        subprocess.run(arguments, env=env, cwd=folder, check=True, capture_output=True)
+        return time.perf_counter() - start
+
+    for _ in range(2):  # some runs to list; bytecode written; OS cache warm
+        run([sys.executable, str(script)])
+        run([*stepwell, "pipeline", "runs", "list"])
+    listing, help_page = [], []
+    for _ in range(repeats):  # interleaved, so drift affects both alike
+        listing.append(run([*stepwell, "pipeline", "runs", "list"]))
+        help_page.append(run([*stepwell, "--help"]))
+    return {
+        "value": statistics.median(listing),
+        "unit": "s",
+        "runs_list_min_s": min(listing),
+        "help_s": statistics.median(help_page),
         "repeats": repeats,
     }
 

@@ -2,8 +2,8 @@
 
     python benchmarks/run.py [--json results.json] [--only import,chain,cached,fanout,fanin,cpu]
 
-The parts script, create, scale and lookup (start-up, run creation, 2,000 steps, 100,000
-runs stored) are described in bench_startup.py.
+The parts script, cli, create, scale and lookup (start-up, the command line, run creation,
+2,000 steps, 100,000 runs stored) are described in bench_startup.py.
 
 Parts (each runs even if another one fails; a failing part prints its error):
 
@@ -49,7 +49,7 @@ from typing import Any, Callable
 REPO = Path(__file__).resolve().parents[1]
 PARTS = (
     *("import", "chain", "cached", "fanout", "fanin", "cpu"),
-    *("script", "create", "scale", "lookup"),
+    *("script", "cli", "create", "scale", "lookup"),
 )
 
 # Measure the embedded defaults, quietly: set before stepwell is first imported.
@@ -316,6 +316,7 @@ LABELS = {
     "fanin": f"spec fan-out/fan-in, {FANOUT_WIDTH} x 1 s process steps, run wall time",
     "cpu": f"2 CPU-bound ~{CPU_STEP_S:.0f} s steps side by side / one alone",
     "script": "python one_step.py (1-step pipeline), whole process, store warm",
+    "cli": "stepwell pipeline runs list, whole process (help_s: stepwell --help)",
     "create": "create and finish a 1-step run in a warm process (no cache)",
     "scale": f"per step, {bench_startup.SCALE_STEPS}-step chain / 20-step chain",
     "lookup": f"slower of list/get pipeline run, {bench_startup.LOOKUP_RUNS:,} runs stored",
@@ -367,6 +368,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--fanin-runs", type=int, default=3)
     parser.add_argument("--cpu-runs", type=int, default=3)
     parser.add_argument("--script-repeats", type=int, default=10)
+    parser.add_argument("--cli-repeats", type=int, default=10)
     parser.add_argument("--create-runs", type=int, default=20)
     parser.add_argument("--scale-runs", type=int, default=1)
     parser.add_argument("--lookup-repeats", type=int, default=20)
@@ -387,6 +389,7 @@ def main(argv: list[str] | None = None) -> int:
         "fanin": lambda: bench_fanin(args.fanin_runs),
         "cpu": lambda: bench_cpu(args.cpu_runs),
         "script": lambda: bench_startup.bench_script(args.script_repeats, _child_env()),
+        "cli": lambda: bench_startup.bench_cli(args.cli_repeats, _child_env()),
         "create": lambda: bench_startup.bench_create(args.create_runs),
         "scale": lambda: bench_startup.bench_scale(args.scale_runs),
         "lookup": lambda: bench_startup.bench_lookup(args.lookup_repeats),

@@ -54,14 +54,14 @@ def cached_twice():
     cacheable()
 
 
-def test_a_cache_hit_is_reported_cached_and_never_running():
+def test_a_cache_hit_is_reported_cached_with_its_recorded_duration_and_never_running():
     cached_twice()
     recorder = Recorder()
     with observing(recorder):
         cached_twice()
     assert recorder.events == [
         ("started", ("cacheable",)),
-        ("cacheable", ExecutionStatus.CACHED, False),
+        ("cacheable", ExecutionStatus.CACHED, True),  # 0 s: as `runs describe` shows it
         ("finished", ExecutionStatus.COMPLETED),
     ]
 

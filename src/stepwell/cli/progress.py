@@ -4,8 +4,10 @@ The orchestration loop tells observers (`stepwell.orchestrators.events.observing
 starts, when one of its steps changes state and when it ends. `LiveProgress` turns that into
 a line per state change and a progress bar on a terminal; `PlainProgress` prints plain lines
 (`[step] load: running`) where there is no terminal (CI, pipes). `summary_table` renders the
-finished run from the store. Both observers take the clock as an argument, so tests render
-them deterministically.
+finished run from the store. Every duration shown is the store's (`stepwell.store.durations`:
+recorded start to recorded end), carried by the events, so it matches what `stepwell pipeline
+runs list` and `describe` show later; the live bar's clock, injected for tests, only ticks
+while the run goes.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from rich.progress import (
     MofNCompleteColumn,
     Progress,
     SpinnerColumn,
+    Task,
     TextColumn,
     TimeElapsedColumn,
 )
@@ -115,50 +118,40 @@ class RunTracker:
         self.run = run
 
 
-class _StepClock:
-    """Step durations where the event gives none: from `running` to the end, by `clock`."""
+def _suffix(seconds: float | None) -> str:
+    return f" ({format_duration(seconds)})" if seconds is not None else ""
 
-    def __init__(self, clock: Clock) -> None:
-        self.clock = clock
-        self.started: dict[str, float] = {}
-        self.run_started = clock()
 
-    def duration(self, invocation_id: str, status: str, given: float | None) -> float | None:
-        if status == "running":
-            self.started[invocation_id] = self.clock()
-        if given is not None or status not in DONE:
-            return given
-        begun = self.started.get(invocation_id)
-        return None if begun is None else self.clock() - begun
+class _RunElapsedColumn(TimeElapsedColumn):
+    """The bar's clock while the run goes; the run's recorded duration once it has ended."""
+
+    def render(self, task: Task) -> Text:
+        recorded = task.fields.get("duration")
+        if recorded is None:
+            return super().render(task)
+        return Text(format_duration(recorded), style="progress.elapsed")
 
 
 class PlainProgress:
     """One plain line per event, for logs and pipes."""
 
-    def __init__(self, console: Console, clock: Clock = time.monotonic) -> None:
+    def __init__(self, console: Console) -> None:
         self.pid = os.getpid()
         self.console = console
-        self.clock = clock
-        self.steps = _StepClock(clock)
 
     def _line(self, text: str) -> None:
         if os.getpid() == self.pid:  # not in a forked background run: that one logs itself
             self.console.print(Text(text), soft_wrap=True, highlight=False)
 
     def run_started(self, run: Any, step_ids: list[str]) -> None:
-        self.steps = _StepClock(self.clock)
         count = len(step_ids)
         self._line(f"[run] {run.name}: started ({count} step{'' if count == 1 else 's'})")
 
     def step_changed(self, invocation_id: str, status: Any, duration: float | None) -> None:
-        state = _status(status)
-        seconds = self.steps.duration(invocation_id, state, duration)
-        suffix = f" ({format_duration(seconds)})" if seconds is not None else ""
-        self._line(f"[step] {invocation_id}: {state}{suffix}")
+        self._line(f"[step] {invocation_id}: {_status(status)}{_suffix(duration)}")
 
     def run_finished(self, run: Any) -> None:
-        seconds = self.clock() - self.steps.run_started
-        self._line(f"[run] {run.name}: {_status(run.status)} ({format_duration(seconds)})")
+        self._line(f"[run] {run.name}: {_status(run.status)}{_suffix(run.duration)}")
 
     def close(self) -> None:
         """Nothing to tidy up (the live view has a display to stop)."""
@@ -173,14 +166,13 @@ class LiveProgress:
         self.pid = os.getpid()
         self.console = console
         self.clock = clock
-        self.steps = _StepClock(clock)
         self.progress = Progress(
             SpinnerColumn(),
             TextColumn("{task.description}", markup=False),
             BarColumn(),
             MofNCompleteColumn(),
             TextColumn("steps"),
-            TimeElapsedColumn(),
+            _RunElapsedColumn(),
             console=console,
             get_time=clock,
             auto_refresh=auto_refresh,
@@ -192,7 +184,6 @@ class LiveProgress:
     def run_started(self, run: Any, step_ids: list[str]) -> None:
         if os.getpid() != self.pid:  # a forked background run: no display there
             return
-        self.steps = _StepClock(self.clock)
         self.width = max((len(step) for step in step_ids), default=0)
         self.states = dict.fromkeys(step_ids, "")
         self.console.print(
@@ -206,7 +197,6 @@ class LiveProgress:
         if self.task is None:  # not started (or a forked background run)
             return
         state = _status(status)
-        seconds = self.steps.duration(invocation_id, state, duration)
         was_done = self.states.get(invocation_id) in DONE
         self.states[invocation_id] = state
         running = [step for step, now in self.states.items() if now in ("running", "retrying")]
@@ -216,7 +206,7 @@ class LiveProgress:
             # A step that starts shows in the bar (at its next tick) rather than as a line;
             # its line comes when it ends. (A cache hit is never announced `running`.)
             return
-        self.console.print(self.line(invocation_id, state, seconds), soft_wrap=True)
+        self.console.print(self.line(invocation_id, state, duration), soft_wrap=True)
         if state in DONE and not was_done:
             self.progress.advance(self.task)
         self.progress.refresh()  # show the change now, not at the next tick
@@ -236,7 +226,9 @@ class LiveProgress:
     def run_finished(self, run: Any) -> None:
         if self.task is not None:
             state = _status(run.status)
-            self.progress.update(self.task, description=f"{run.name} {state}")
+            self.progress.update(
+                self.task, description=f"{run.name} {state}", duration=run.duration
+            )
         self.close()
 
     def close(self) -> None:

@@ -102,12 +102,21 @@ def run(
         if failed is None:  # failed before a run was made (e.g. it does not compile)
             raise failure
         _report(failed, quiet, json_output)
-        first_line = (str(failure).strip().splitlines() or [type(failure).__name__])[0]
+        first_line = _reason(failure)
         raise CliError(
             f"Run '{failed.name}' {failed.status.value}: {first_line.rstrip('.')}. See its "
             f"logs with `stepwell pipeline runs logs {failed.name}`."
         ) from failure
     _report(run_record, quiet, json_output)
+
+
+def _reason(failure: Exception) -> str:
+    """What went wrong, in one line, without the run name and log command the CLI's own
+    message gives (a failed run's error carries its bare reason in `details`)."""
+    reason = getattr(failure, "details", {}).get("reason")
+    if isinstance(reason, str) and reason:
+        return reason
+    return (str(failure).strip().splitlines() or [type(failure).__name__])[0]
 
 
 def parse_assignments(items: list[str], option: str) -> dict[str, Any]:

@@ -24,7 +24,7 @@ from stepwell.cli.output import (
     show,
     show_record,
 )
-from stepwell.cli.paging import PAGE_OPTION, SIZE_OPTION, SORT_OPTION
+from stepwell.cli.paging import PAGE_OPTION, SIZE_OPTION, SORT_OPTION, empty_text
 from stepwell.enums import ExecutionStatus
 
 app = typer.Typer(help="Runs of pipelines.", no_args_is_help=True)
@@ -77,7 +77,9 @@ def _get_run(client: Any, name: str) -> Any:
 
 @app.command("list")
 def list_runs(
-    pipeline: str | None = typer.Option(None, "--pipeline", "-p", help="Only this pipeline's."),
+    pipeline: str | None = typer.Option(
+        None, "--pipeline", "--pipeline_name", "-p", help="Only this pipeline's (name or id)."
+    ),
     status: ExecutionStatus | None = typer.Option(None, "--status", "-s", help="Only these."),
     limit: int = SIZE_OPTION,
     page: int = PAGE_OPTION,
@@ -89,8 +91,10 @@ def list_runs(
 
     client = Client()
     if pipeline is not None:
+        from stepwell.cli.run_filters import pipeline_name_filter
+
         with hint("See `stepwell pipeline list` for the pipelines there are."):
-            pipeline = client.get_pipeline(pipeline).name  # a name, id or id prefix
+            pipeline = pipeline_name_filter(client, pipeline)
     runs = client.list_pipeline_runs(
         pipeline_name=pipeline, status=status, size=limit, page=page, sort_by=sort_by
     )
@@ -99,7 +103,13 @@ def list_runs(
         ["name", "pipeline", "status", "created", "duration"],
         output,
         page=runs,
-        empty="No runs found.",
+        empty=empty_text(
+            "runs",
+            "No runs yet; run a pipeline with `stepwell run MODULE:PIPELINE`.",
+            pipeline,
+            status,
+            page=runs,
+        ),
     )
 
 
@@ -129,7 +139,8 @@ def explain_run(
     step: str | None = typer.Option(None, "--step", "-s", help="Only this step."),
     output: OutputFormat = OUTPUT_OPTION,
 ) -> None:
-    """Say why each step was a cache hit or why not (which parts of its cache key changed)."""
+    """Say why each step was a cache hit or why not (which parts of its cache key changed,
+    from what to what)."""
     from stepwell.client import Client
 
     client = Client()
@@ -157,6 +168,7 @@ def explain_run(
                 "status": verdict.status.value,
                 "why": verdict.reason,
                 "changed": verdict.changed,
+                "details": verdict.details,
                 "compared_with_run": run_name(compared.pipeline_run_id) if compared else None,
                 "compared_with_step_run": str(compared.id) if compared else None,
             }
@@ -189,8 +201,9 @@ def run_logs(
     interval: float = typer.Option(0.5, "--interval", min=0.01, help="Seconds between polls."),
 ) -> None:
     """Print the captured output of a run's steps (a cached step's is in the run it reused:
-    a line on stderr names that run)."""
+    a line on stderr names that run; a step that wrote nothing gets a line there saying why)."""
     from stepwell.cli.cached_logs import cached_step_hint
+    from stepwell.cli.empty_logs import no_output_note, no_steps_note
     from stepwell.cli.log_tail import LogTail
     from stepwell.client import Client
 
@@ -199,6 +212,7 @@ def run_logs(
     tails: dict[Any, LogTail] = {}
     last_header: list[str] = []
     hinted: set[str] = set()
+    printed: set[str] = set()  # steps that showed some text
     while True:
         record = client.get_pipeline_run(record.id)  # status first: logs read after it are whole
         steps = record.steps
@@ -207,6 +221,9 @@ def run_logs(
                 f"Run '{record.name}' has no step '{step}'; its steps are "
                 f"{', '.join(steps) or 'none yet'}."
             )
+        final = not follow or record.status.is_finished  # this pass is the last
+        if not steps and final:
+            note(no_steps_note(record))
         for invocation_id, step_run in steps.items():
             if step is not None and invocation_id != step:
                 continue
@@ -217,15 +234,19 @@ def run_logs(
                 continue
             tail = tails.setdefault(step_run.id, LogTail(step_run.logs_uri))
             # Only the bytes appended since the last poll are read.
-            new = tail.read_new(final=not follow or record.status.is_finished)
+            new = tail.read_new(final=final)
             if not new:
+                if final and invocation_id not in printed | hinted:
+                    hinted.add(invocation_id)
+                    note(no_output_note(invocation_id, step_run))
                 continue
+            printed.add(invocation_id)
             if step is None and last_header != [invocation_id]:
                 echo(f"==> {invocation_id} <==")
                 last_header[:] = [invocation_id]
             # A partial line may go on at the next poll; a finished log gets its last newline.
             echo(new, nl=not follow and not new.endswith("\n"))
-        if not follow or record.status.is_finished:
+        if final:
             return
         time.sleep(interval)
 

@@ -18,7 +18,9 @@ from stepwell.cli.errors import CliError, hint
 from stepwell.cli.output import OUTPUT_OPTION, OutputFormat, say, show
 from stepwell.enums import StackComponentType
 
-flavors = typer.Typer(help="Flavors: the kinds of stack component there are to register.")
+flavors = typer.Typer(
+    help="Flavors: the kinds of stack component there are to register.", no_args_is_help=True
+)
 
 STACK_HINT = "See `stepwell stack list` for the stacks there are."
 COMPONENT_HINT = "See `stepwell stack component list` for the registered components."
@@ -125,7 +127,10 @@ def _type_text(annotation: Any) -> str:
     if origin is typing.Annotated:
         return _type_text(args[0])
     if origin in (typing.Union, types.UnionType):
-        return " | ".join(_type_text(arg) for arg in args)
+        # In words, not `|`: the CLI's tables draw their borders with `|` off a terminal.
+        named = [_type_text(arg) for arg in args if arg is not type(None)]
+        text = " or ".join(named)
+        return f"{text} (optional)" if len(named) < len(args) else text
     if origin is typing.Literal:
         return f"Literal[{', '.join(repr(arg) for arg in args)}]"
     if origin is not None:
@@ -171,7 +176,7 @@ def flavor_row(flavor: Any) -> dict[str, Any]:
             }
             for name, field in config.model_fields.items()
         ],
-        "configuration": "; ".join(
+        "configuration": "\n".join(  # one field a line: the cell stays narrow
             _field_text(name, field, secret) for name, field in config.model_fields.items()
         ),
     }

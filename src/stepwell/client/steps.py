@@ -6,7 +6,7 @@ from uuid import UUID
 
 from stepwell.client.base import ClientBase
 from stepwell.enums import ExecutionStatus
-from stepwell.execution.cache import explain_difference
+from stepwell.execution.cache_changes import describe_changes
 from stepwell.execution.cache_explain import CacheExplanation, explain_step_run
 from stepwell.store.models import StepRunResponse
 
@@ -18,8 +18,9 @@ class StepsMixin(ClientBase):
         return self.store.get_step_run(UUID(str(step_run_id)))
 
     def explain_cache_miss(self, old: StepRunResponse, new: StepRunResponse) -> list[str]:
-        """Which parts of the cache key differ between two step runs (code, inputs, ...)."""
-        return explain_difference(old.cache_components, new.cache_components)
+        """How the cache key differs between two step runs, one line per changed part, with
+        old and new values where the store keeps them (`parameter 'lr': 0.1 -> 0.01`)."""
+        return describe_changes(old, new)
 
     def explain_cache(self, step_run: StepRunResponse | UUID | str) -> CacheExplanation:
         """Why this step run was a cache hit (and which run it reused), or why not: compared

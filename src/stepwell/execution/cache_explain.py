@@ -4,7 +4,8 @@ The step run is compared with another one, which the caller finds: for a cache h
 step run it reused; otherwise the same step's newest successful run in an earlier run of
 the same pipeline, the result it could have reused. Each step run records the digest of
 every part of its cache key, so the parts that changed can be named (`code`,
-`parameter:lr`, `input:data`, ...).
+`parameter:lr`, `input:data`, ...), and said how they changed where the store keeps the
+values (`parameter 'lr': 0.1 -> 0.01`; see `cache_changes`).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from dataclasses import dataclass, field
 
 from stepwell.enums import ExecutionStatus
 from stepwell.execution.cache import explain_difference
+from stepwell.execution.cache_changes import describe_changes
 from stepwell.store.models import StepRunResponse
 
 
@@ -24,6 +26,7 @@ class CacheExplanation:
     status: ExecutionStatus
     reason: str
     changed: list[str] = field(default_factory=list)  # key parts that differ
+    details: list[str] = field(default_factory=list)  # how each changed, old -> new
     compared_with: StepRunResponse | None = None  # the step run compared with (or reused)
 
     def __repr__(self) -> str:
@@ -64,10 +67,13 @@ def explain_step_run(
             compared_with=previous,
         )
     changed = explain_difference(previous.cache_components, step_run.cache_components)
+    details = describe_changes(previous, step_run)
+    said = "; ".join(details) or "its parts were not recorded, so which is unknown"
     return CacheExplanation(
         name,
         status,
-        "Its cache key changed: " + ", ".join(changed) + ".",
+        "Its cache key changed: " + said + ("" if said.endswith(".") else "."),
         changed=changed,
+        details=details,
         compared_with=previous,
     )

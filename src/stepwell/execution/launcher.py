@@ -35,6 +35,7 @@ from stepwell.execution.step_logs import logs_uri_for
 from stepwell.execution.step_tags import record_deferred, unrecorded_writes
 from stepwell.logger import get_logger
 from stepwell.steps.base_step import BaseStep
+from stepwell.store.durations import seconds_between
 from stepwell.store.models import ArtifactVersionResponse, NewStepRun, StepRunResponse
 from stepwell.store.pending import clean_failed_attempt, discard_attempt_bytes
 from stepwell.utils.sources import load_source
@@ -53,6 +54,8 @@ class StepOutcome:
     outputs: dict[str, list[ArtifactVersionResponse]] = field(default_factory=dict)
     error: BaseException | None = None
     traceback: str | None = None
+    # The step run's recorded `end_time - start_time` (the one definition of a duration,
+    # `stepwell.store.durations`): live displays show what `runs describe` shows later.
     duration: float | None = None
 
 
@@ -198,7 +201,10 @@ def try_cached(ctx: RunContext, plan: LaunchPlan) -> StepOutcome | None:
     )
     ctx.record_later(record)  # written with the rest of this burst of hits
     logger.info("Using cached version of step %s.", invocation.id)
-    return StepOutcome(invocation.id, ExecutionStatus.CACHED, record.id, original.outputs)
+    seconds = seconds_between(record.start_time, record.end_time)
+    return StepOutcome(
+        invocation.id, ExecutionStatus.CACHED, record.id, original.outputs, duration=seconds
+    )
 
 
 def start_attempt(ctx: RunContext, plan: LaunchPlan, attempt: int) -> StepRunResponse:
@@ -242,7 +248,7 @@ def finish_attempt(
     """Record how an attempt ended: outputs and `completed`, `failed`, `retried` or `stopped`."""
     invocation_id = plan.invocation.id
     ended = now()
-    seconds = (ended - (step_run.start_time or ended)).total_seconds()
+    seconds = seconds_between(step_run.start_time, ended)  # as the store will tell it
     if result.status is ExecutionStatus.COMPLETED:
         try:
             # What it logged goes in the same transaction (it may link its own outputs).
@@ -269,7 +275,7 @@ def finish_attempt(
             )
         else:
             tag_recorded(ctx.store, outputs, result.outputs)
-            logger.info("Step %s has finished in %.3fs.", invocation_id, seconds)
+            logger.info("Step %s has finished in %.3fs.", invocation_id, seconds or 0.0)
             return StepOutcome(
                 invocation_id, ExecutionStatus.COMPLETED, step_run.id, outputs, duration=seconds
             )

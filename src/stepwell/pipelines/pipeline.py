@@ -21,6 +21,7 @@ from stepwell.config.yaml_loader import load_run_configuration, parse_run_config
 from stepwell.enums import ExecutionMode
 from stepwell.exceptions import ConfigurationError
 from stepwell.steps.base_step import normalise_option
+from stepwell.steps.caller_traceback import for_the_caller
 from stepwell.steps.runtime import current_trace, get_runtime
 from stepwell.utils.sources import get_source
 
@@ -56,7 +57,13 @@ class Pipeline(Generic[P, R]):
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         if current_trace() is not None:  # inside another pipeline: inline its steps
             return self.entrypoint(*args, **kwargs)
-        return get_runtime().run_pipeline(self, args, kwargs)
+        try:
+            return get_runtime().run_pipeline(self, args, kwargs)
+        except Exception as error:
+            # Trimmed, then re-raised bare: the caller's traceback starts at their call and
+            # shows stepwell's frames only when asked for (see `steps.caller_traceback`).
+            for_the_caller(error)
+            raise
 
     @property
     def run_configuration(self) -> PipelineRunConfiguration | None:

@@ -9,7 +9,6 @@ end with it, in the same transaction (`Store.end_run`), so none is left `running
 from __future__ import annotations
 
 import contextlib
-import time
 from collections.abc import Callable, Iterator
 from datetime import datetime, timezone
 
@@ -40,7 +39,6 @@ def execute_run(
     `driver` replaces the orchestrator's own loop (dynamic pipelines drive it themselves).
     """
     store, run = ctx.store, ctx.run
-    clock = time.perf_counter()
     # Until the run's end is recorded, Ctrl-C is held back to the points where stopping
     # leaves the store whole (see `orchestrators.interrupts`); it is never lost.
     with held_interrupts():
@@ -83,7 +81,7 @@ def execute_run(
         # Steps cut short may have left bytes; a completed run's steps recorded or removed
         # theirs as they ended (what a failing store kept is left to the next prune).
         released(store, finished)
-    _log_summary(finished, outcomes, time.perf_counter() - clock)
+    _log_summary(finished, outcomes)
     emit("run_finished", finished)
     if failed and raise_on_failure:
         raise_for_failure(finished, failed)
@@ -105,19 +103,32 @@ def raise_for_failure(run: PipelineRunResponse, failed: list[StepOutcome]) -> No
     first = failed[0].error
     if run.config.execution_mode is ExecutionMode.FAIL_FAST and first is not None:
         raise first
-    names = ", ".join(outcome.invocation_id for outcome in failed)
+    names = [outcome.invocation_id for outcome in failed]
     raise PipelineRunFailedError(
-        f"Pipeline run has failed due to failure in step(s): {names}", run_name=run.name
+        failure_message(run.name, names), run_name=run.name, reason=failure_reason(names)
     ) from first
 
 
-def _log_summary(
-    run: PipelineRunResponse, outcomes: dict[str, StepOutcome], seconds: float
-) -> None:
+def failure_reason(step_names: list[str]) -> str:
+    """What failed, in the words ZenML uses (code may match them)."""
+    return f"Pipeline run has failed due to failure in step(s): {', '.join(step_names)}"
+
+
+def failure_message(run_name: str, step_names: list[str]) -> str:
+    """The one line a failed run's error ends a script's output with: what failed, which
+    run, and the command that shows the failed step's log."""
+    logs = f"stepwell pipeline runs logs {run_name}"
+    if len(step_names) == 1:
+        logs += f" --step {step_names[0]}"
+    return f"{failure_reason(step_names)} (run {run_name}). See the logs with `{logs}`."
+
+
+def _log_summary(run: PipelineRunResponse, outcomes: dict[str, StepOutcome]) -> None:
     if outcomes and all(o.status is ExecutionStatus.CACHED for o in outcomes.values()):
         logger.info("All steps of the pipeline run were cached.")
     verb = "has finished" if run.status is ExecutionStatus.COMPLETED else f"has {run.status.value}"
-    logger.info("Pipeline run %s %s in %.3fs.", run.name, verb, seconds)
+    # The recorded start to end, as `stepwell pipeline runs list` shows it later.
+    logger.info("Pipeline run %s %s in %.3fs.", run.name, verb, run.duration or 0.0)
 
 
 @contextlib.contextmanager

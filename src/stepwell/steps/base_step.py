@@ -21,6 +21,7 @@ from stepwell.config.step_config import StepConfig
 from stepwell.config.validation import validated
 from stepwell.exceptions import CachePolicyError, MaterializerError, StepDefinitionError
 from stepwell.materializers.base_materializer import BaseMaterializer
+from stepwell.steps.caller_traceback import for_the_caller
 from stepwell.steps.hooks import resolve_hook
 from stepwell.steps.runtime import current_trace, get_runtime
 from stepwell.steps.signature import InputSpec, OutputSpec, parse_inputs, parse_outputs
@@ -87,7 +88,12 @@ class BaseStep(Generic[P, R]):
             )
         if environment.run_single_steps_without_stack():
             return self.entrypoint(*args, **kwargs)
-        return get_runtime().run_single_step(self, args, kwargs)
+        try:
+            return get_runtime().run_single_step(self, args, kwargs)
+        except Exception as error:
+            # As for a pipeline call: the caller's traceback starts at their call.
+            for_the_caller(error)
+            raise
 
     def call_entrypoint(self, *args: Any, **kwargs: Any) -> Any:
         """Call the step's function directly: no run, no artifacts (as ZenML's). Arguments

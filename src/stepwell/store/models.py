@@ -20,6 +20,7 @@ from stepwell.exceptions import EntityNotFoundError, StoreError
 from stepwell.store.annotations import Tagged, WithMetadata
 from stepwell.store.artifact_files import VersionFiles
 from stepwell.store.display import html_table, short_repr, steps_table
+from stepwell.store.durations import seconds_between
 from stepwell.store.new_step_run import NewStepRun as NewStepRun  # re-exported
 from stepwell.store.relations import (
     PipelineRelations,
@@ -248,9 +249,7 @@ class StepRunResponse(StepRunRelations, StepCode, WithMetadata, _Record):
     @property
     def duration(self) -> float | None:
         """Seconds from start to end, once both are known."""
-        if self.start_time and self.end_time:
-            return (self.end_time - self.start_time).total_seconds()
-        return None
+        return seconds_between(self.start_time, self.end_time)
 
     @property
     def logs(self) -> str:
@@ -336,9 +335,8 @@ class PipelineRunResponse(RunRelations, RunCode, Tagged, WithMetadata, _Record):
 
     @property
     def duration(self) -> float | None:
-        if self.start_time and self.end_time:
-            return (self.end_time - self.start_time).total_seconds()
-        return None
+        """Seconds from `start_time` to `end_time` (see `stepwell.store.durations`)."""
+        return seconds_between(self.start_time, self.end_time)
 
     @property
     def parameters(self) -> dict[str, Any]:

@@ -112,7 +112,9 @@ def test_the_rerun_panel_names_the_changed_parameter(page, runs_server):
     expect(panel).to_have_attribute("open", "")
     train = panel.locator("#rerun-table tr[data-step=train]")
     expect(train).to_contain_text("parameter:lr")
-    expect(train.locator("td.why")).to_contain_text("Its cache key changed: parameter:lr")
+    expect(train.locator("td.why")).to_contain_text(
+        "Its cache key changed: parameter 'lr': 0.1 -> 0.2"
+    )
     expect(panel.locator("#rerun-table tr[data-step=load_table]")).to_contain_text(
         "Reused an earlier result"
     )

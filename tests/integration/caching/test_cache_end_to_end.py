@@ -165,9 +165,9 @@ def test_the_client_explains_a_miss():
     first = simple(value=3)
     second = simple(value=4)
     reasons = Client().explain_cache_miss(first.steps["number"], second.steps["number"])
-    assert reasons == ["parameter:value"]
+    assert reasons == ["parameter 'value': 3 -> 4"]
     reasons = Client().explain_cache_miss(first.steps["double"], second.steps["double"])
-    assert reasons == ["input:x"]
+    assert reasons == ["input 'x': artifact 'simple::number::output' version 1 -> version 2"]
 
 
 # -- cache policies ---------------------------------------------------------------------------

@@ -45,7 +45,8 @@ def test_changed_key_parts_are_named():
     verdict = explain_step_run(after, before)
     assert verdict.changed == ["code", "env", "input:data"]
     assert verdict.compared_with is before
-    assert verdict.reason == "Its cache key changed: code, env, input:data."
+    assert verdict.details == ["code", "env changed", "input 'data': changed"]  # no links
+    assert verdict.reason == "Its cache key changed: code; env changed; input 'data': changed."
 
 
 def test_caching_off_nothing_to_compare_skipped_and_no_key():

@@ -16,7 +16,7 @@ def test_a_cached_step_shows_only_as_cached_in_the_live_view():
         file=io.StringIO(), force_terminal=True, width=72, record=True, color_system=None
     )
     live = LiveProgress(console, clock=lambda: 5.0, auto_refresh=False)
-    run = SimpleNamespace(name="demo-1", pipeline_name="demo", status=S.RUNNING)
+    run = SimpleNamespace(name="demo-1", pipeline_name="demo", status=S.RUNNING, duration=0.5)
     live.run_started(run, ["load"])
     live.step_changed("load", S.RUNNING, None)
     live.step_changed("load", S.CACHED, 0.01)

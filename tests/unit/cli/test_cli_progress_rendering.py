@@ -1,4 +1,5 @@
-"""The CLI's run observers render synthetic run events deterministically (injected clock)."""
+"""The CLI's run observers render synthetic run events deterministically (injected clock);
+the durations they show are the events' and the finished run's (the store's), never the clock's."""
 
 import io
 import re
@@ -25,36 +26,37 @@ def recording_console(terminal: bool) -> Console:
 
 
 def drive(observer, clock):
-    """A run of three steps: load completes, train fails, report is skipped."""
-    run = SimpleNamespace(name="demo-1", pipeline_name="demo", status=S.RUNNING)
+    """A run of three steps: load completes, train fails, report is skipped. The clock
+    ticks 3.5 s; the run's recorded start to end is 3.6 s."""
+    run = SimpleNamespace(name="demo-1", pipeline_name="demo", status=S.RUNNING, duration=None)
     observer.run_started(run, ["load", "train", "report"])
     observer.step_changed("load", S.RUNNING, None)
     clock.now += 1.5
     observer.step_changed("load", S.COMPLETED, 1.25)
     observer.step_changed("train", S.RUNNING, None)
     clock.now += 2.0
-    observer.step_changed("train", S.FAILED, None)
+    observer.step_changed("train", S.FAILED, 1.9)
     observer.step_changed("report", S.SKIPPED, None)
-    run.status = S.FAILED
+    run.status, run.duration = S.FAILED, 3.6
     observer.run_finished(run)
 
 
 def test_plain_progress_prints_one_line_per_event():
     clock = FakeClock()
     console = recording_console(terminal=False)
-    drive(PlainProgress(console, clock=clock), clock)
+    drive(PlainProgress(console), clock)
     assert console.export_text().splitlines() == [
         "[run] demo-1: started (3 steps)",
         "[step] load: running",
         "[step] load: completed (1.25s)",
         "[step] train: running",
-        "[step] train: failed (2.00s)",
+        "[step] train: failed (1.90s)",
         "[step] report: skipped",
-        "[run] demo-1: failed (3.50s)",
+        "[run] demo-1: failed (3.60s)",
     ]
 
 
-def test_live_progress_prints_state_changes_with_durations_from_the_clock():
+def test_live_progress_prints_state_changes_with_the_events_durations():
     clock = FakeClock()
     console = recording_console(terminal=True)
     drive(LiveProgress(console, clock=clock, auto_refresh=False), clock)
@@ -64,9 +66,18 @@ def test_live_progress_prints_state_changes_with_durations_from_the_clock():
     # A start shows in the bar, not as a line: a cache hit is announced `running` first.
     assert events == [
         ("✓", "load", "completed", "1.25s"),
-        ("✗", "train", "failed", "2.00s"),  # no duration in the event: measured by the clock
+        ("✗", "train", "failed", "1.90s"),
         ("-", "report", "skipped", ""),
     ]
+
+
+def test_a_finished_step_whose_event_has_no_duration_shows_none():
+    # A step stopped before it started has no recorded start: `runs describe` shows none.
+    console = recording_console(terminal=False)
+    progress = PlainProgress(console)
+    progress.step_changed("train", S.RUNNING, None)
+    progress.step_changed("train", S.STOPPED, None)
+    assert console.export_text().splitlines()[-1] == "[step] train: stopped"
 
 
 def test_live_progress_bar_counts_finished_steps_and_elapsed_time():
@@ -77,7 +88,8 @@ def test_live_progress_bar_counts_finished_steps_and_elapsed_time():
     counts = re.findall(r"(\d)/3 steps (\d:\d\d:\d\d)", text)
     assert [count for count, _ in counts] == sorted(count for count, _ in counts)
     assert ("1", "0:00:01") in counts
-    assert re.search(r"demo-1 failed ━+ 3/3 steps 0:00:03\s*$", text)
+    # Once the run has ended, the bar shows its recorded duration, not the clock's.
+    assert re.search(r"demo-1 failed ━+ 3/3 steps 3\.60s\s*$", text)
 
 
 def test_live_progress_on_a_terminal_console_is_not_started_twice_or_left_running():

@@ -42,6 +42,7 @@ def explain_run(store: Any, run_id: UUID, only: str | None = None) -> list[dict[
             "status": verdict.status.value,
             "reason": verdict.reason,
             "changed": verdict.changed,
+            "details": verdict.details,
             "compared_with": None,
         }
         if compared is not None:
