@@ -32,6 +32,16 @@ class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
     def stream(self, _value: object) -> None:
         pass
 
+    def handleError(self, record: logging.LogRecord) -> None:
+        """A reader of stderr that went away (`2>&1 | head`) is no error worth a traceback:
+        stderr is silenced (`stepwell.utils.closed_output`) and the record dropped."""
+        if isinstance(sys.exc_info()[1], BrokenPipeError):
+            from stepwell.utils.closed_output import reader_gone, stream_fd
+
+            reader_gone(stream_fd(sys.stderr))
+            return
+        super().handleError(record)
+
 
 # The lowest level a caller wants shown whatever the variable says (the CLI, which draws the
 # run itself, holds stepwell's info lines back). 0: no floor.

@@ -23,9 +23,11 @@ MISSING_EXTRA_MESSAGE = (
 def main() -> None:
     """Run the `stepwell` command; without typer or rich, say how to get them and exit 1."""
     from stepwell.cli.quick_exit import exit_quickly_when_safe
+    from stepwell.utils.closed_output import guard_exit_flush
     from stepwell.utils.heavy_imports import collector_paused
 
     exit_quickly_when_safe()
+    guard_exit_flush()  # a reader gone at exit (`| head`) is no "Exception ignored" line
     try:
         with collector_paused():
             from stepwell.cli.app import main as run_app

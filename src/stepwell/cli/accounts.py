@@ -146,7 +146,7 @@ def list_users(
     """List users."""
     filters = {} if role is None else {"role": role}
     found = _client().list_users(sort_by=sort_by or "created", page=page, size=limit, **filters)
-    empty = empty_text("users", "No users.", role, page=page)
+    empty = empty_text("users", "No users.", role, page=found)
     show([account_row(u) for u in found], ACCOUNT_COLUMNS, output, empty=empty)
 
 
@@ -227,7 +227,7 @@ def list_service_accounts(
         empty=empty_text(
             "service accounts",
             "No service accounts; make one with `stepwell service-account create NAME`.",
-            page=page,
+            page=found,
         ),
     )
 
@@ -289,7 +289,7 @@ def list_api_keys(
         [key_row(k, account.name) for k in found],
         ["name", "active", "created", "last_used", "id"],
         output,
-        empty=empty_text("API keys", f"'{account.name}' has no API keys.", page=page),
+        empty=empty_text("API keys", f"'{account.name}' has no API keys.", page=found),
     )
 
 

@@ -6,12 +6,12 @@ imports the Client (and with it the store) when it runs, so that `stepwell --hel
 completion stay quick.
 
     stepwell [--quiet] [--debug] [--version]
-      init | status | clean | run MODULE:PIPELINE
+      init | status | clean | version | run MODULE:PIPELINE
       pipeline list | delete
       pipeline runs list | describe | explain | delete | logs | stop
       artifact list | describe | export
       snapshot list | describe | trigger | delete
-      stack list | describe | register | update | set | delete
+      stack list | describe | get | register | update | set | delete
       stack component list | describe | register | update | delete
       stack component flavor list
       orchestrator | artifact-store | alerter  (one group per component type, as in ZenML)
@@ -89,7 +89,7 @@ class CliState:
 app = typer.Typer(
     name="stepwell",
     cls=StepwellGroup,
-    help="stepwell: run ML pipelines and read their runs, artifacts and stacks.",
+    # No `help=` here: it would replace the root callback's docstring, the help's text.
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     # Plain Click help: Typer's Rich help panels import rich.markdown and markdown-it,
@@ -99,11 +99,15 @@ app = typer.Typer(
 )
 
 
+def _print_version() -> None:
+    from stepwell import __version__
+
+    typer.echo(f"stepwell {__version__}")
+
+
 def _show_version(value: bool) -> None:
     if value:
-        from stepwell import __version__
-
-        typer.echo(f"stepwell {__version__}")
+        _print_version()
         raise typer.Exit()
 
 
@@ -126,7 +130,13 @@ def root(
     ctx.obj = CliState(quiet=quiet, debug=debug)
 
 
+def version() -> None:
+    """Show the version (the same as `stepwell --version`)."""
+    _print_version()
+
+
 init_status.register(app)
+app.command("version")(version)  # ZenML's `zenml version`
 run_cmd.register(app)
 for name, group_help, target in GROUPS[:4]:
     add_lazy_group(app, name, group_help, from_module(target))

@@ -15,7 +15,9 @@ from stepwell.cli.errors import hint
 from stepwell.cli.output import OUTPUT_OPTION, OutputFormat, show
 from stepwell.cli.paging import PAGE_OPTION, SIZE_OPTION, SORT_OPTION, empty_text
 
-versions_app = typer.Typer(help="Artifact versions (ZenML's `artifact version ...`).")
+versions_app = typer.Typer(
+    help="Artifact versions (ZenML's `artifact version ...`).", no_args_is_help=True
+)
 
 COLUMNS = ["name", "version", "data_type", "size", "producer_run", "created"]
 
@@ -75,7 +77,7 @@ def _list(
         COLUMNS,
         output,
         page=versions,
-        empty=empty_text("artifact versions", "No artifact versions yet.", artifact, page=page),
+        empty=empty_text("artifact versions", "No artifact versions yet.", artifact, page=versions),
     )
 
 

@@ -91,7 +91,7 @@ def list_artifacts(
         ["name", "latest_version", "versions", "data_type", "created"],
         output,
         page=artifacts,
-        empty=empty_text("artifacts", "No artifacts yet.", page=page),
+        empty=empty_text("artifacts", "No artifacts yet.", page=artifacts),
     )
 
 

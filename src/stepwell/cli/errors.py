@@ -10,8 +10,15 @@ its own error. What the user sees:
 | any other exception                            | `Error: <type>: <message>` + hint  | 1    |
 | `KeyboardInterrupt` (Ctrl-C)                   | `Interrupted.`                     | 130  |
 | Click/Typer usage errors (`UsageError`, ...)   | Click's usage message              | 2    |
+| `BrokenPipeError` (the reader went away)       | nothing (stdout, stderr silenced)  | 141  |
+| none, but a reader went away meanwhile         | what could still be shown          | 141  |
 
 With the global `--debug` flag the Python traceback is printed too.
+
+A reader that goes away (`stepwell run ... 2>&1 | head -1`) never changes what a command
+does, only what is shown: `stepwell run` completes its run, dropping the output nobody
+reads (`stepwell.utils.closed_output`), and then exits 141 as Unix tools do. An error
+meanwhile keeps its own status (a failed run still exits 1), since it says more.
 """
 
 from __future__ import annotations
@@ -30,17 +37,13 @@ EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report Ctrl-C
 EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, as shells report a tool whose reader went away
 
 
-def silence_stdout() -> None:
-    """Point stdout at the null device, so that flushing what is still buffered at exit
-    cannot fail again on a pipe whose reader has gone."""
-    import os
+def silence_output() -> None:
+    """Point stdout and stderr at the null device: the reader of one went away (after
+    `2>&1 | head` both are that pipe), so nothing more is printed there, and flushing what
+    is still buffered at exit cannot fail again."""
+    from stepwell.utils.closed_output import silence_standard_fds
 
-    try:
-        null = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(null, sys.stdout.fileno())
-        os.close(null)
-    except (OSError, ValueError):  # no real file behind stdout (a test's capture)
-        pass
+    silence_standard_fds()
 
 
 # Typer's own control flow (usage errors, --help's exit, a declined confirmation) passes
@@ -65,24 +68,42 @@ class StepwellGroup(TyperGroup):
 
         polish(self)
 
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        from stepwell.cli.bare_help import help_when_bare
+
+        with help_when_bare():  # `stepwell` alone: its help, exit 0
+            return super().parse_args(ctx, args)
+
     def invoke(self, ctx: Any) -> Any:
+        from stepwell.cli.bare_help import help_when_bare
+        from stepwell.utils import closed_output
+
         debug = bool(ctx.params.get("debug"))
+        closed_output.forget()
         try:
-            return super().invoke(ctx)
+            with help_when_bare():  # a group below called bare (`stepwell stack component`)
+                result = super().invoke(ctx)
         except PASS_THROUGH:
             raise
         except BrokenPipeError:
-            # The reader went away (`| head`): stop quietly, as Unix tools do.
-            silence_stdout()
+            # The reader went away (`| head`): stop quietly, as Unix tools do; stderr may
+            # be that pipe too, so nothing is printed.
+            silence_output()
             raise typer.Exit(EXIT_BROKEN_PIPE) from None
         except KeyboardInterrupt:
             print_error("Interrupted.", prefix="")
             raise typer.Exit(EXIT_INTERRUPTED) from None
         except Exception as error:
             if debug:
-                traceback.print_exc(file=sys.stderr)
+                with contextlib.suppress(OSError):
+                    traceback.print_exc(file=sys.stderr)
             print_error(describe(error, debug))
             raise typer.Exit(EXIT_ERROR) from None
+        if closed_output.any_reader_gone():
+            # The command did all its work (a run completed) but some of what it printed
+            # was dropped: say so with the status a shell gives a tool whose reader left.
+            raise typer.Exit(EXIT_BROKEN_PIPE)
+        return result
 
 
 def describe(error: BaseException, debug: bool = False) -> str:
@@ -108,10 +129,12 @@ def print_error(message: str, prefix: str = "Error: ") -> None:
     from rich.text import Text
 
     from stepwell.cli.output import stderr_console
+    from stepwell.utils.closed_output import keeping_going
 
     text = Text(prefix, style="bold red") if prefix else Text()
     text.append(message)
-    stderr_console().print(text, soft_wrap=True, highlight=False)
+    with keeping_going():  # stderr's reader went away: the error still sets the status
+        stderr_console().print(text, soft_wrap=True, highlight=False)
 
 
 @contextlib.contextmanager

@@ -49,8 +49,15 @@ def init() -> None:
     if folder.is_dir():
         note(f"{folder} already exists; nothing to do.")
     else:
+        above = environment.find_project_folder(folder.parent.parent)
         private_folder(folder)
         say(f"Initialised a stepwell project in {folder}")
+        if above is not None:
+            note(
+                f"A stepwell project folder exists above: {above}. The new one here takes "
+                f"over for {folder.parent} and the folders below it; runs started there no "
+                f"longer see the runs and artifacts in {above}."
+            )
     if ignore_project_folder(folder.parent):
         say(f"Added {GITIGNORE_ENTRY} to {folder.parent / '.gitignore'}")
     if os.environ.get(environment.ENV_HOME):

@@ -30,7 +30,7 @@ from stepwell.cli.output import (
     show,
     show_record,
 )
-from stepwell.cli.paging import PAGE_OPTION, SIZE_OPTION, SORT_OPTION
+from stepwell.cli.paging import PAGE_OPTION, SIZE_OPTION, SORT_OPTION, empty_text
 
 app = typer.Typer(help="Versions of a model: compare, promote, delete.", no_args_is_help=True)
 
@@ -137,7 +137,15 @@ def list_versions(
         ["model", "number", "name", "stage", "tags", "created"],
         output,
         page=found,
-        empty="No model versions found.",
+        empty=empty_text(
+            "model versions",
+            "No model versions yet; run a pipeline with `@pipeline(model=Model(name=...))`.",
+            model,
+            stage,
+            name,
+            tag,
+            page=found,
+        ),
     )
 
 

@@ -86,7 +86,7 @@ def list_models(
             "No models yet; run a pipeline with `@pipeline(model=Model(name=...))`.",
             name,
             tag,
-            page=page,
+            page=models,
         ),
     )
 

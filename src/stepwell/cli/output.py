@@ -10,6 +10,7 @@ store (names, messages, logs).
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import re
@@ -83,6 +84,19 @@ class _CleanConsole(Console):
                 yield Segment(clean(segment.text), segment.style, segment.control)
             else:
                 yield segment
+
+    def on_broken_pipe(self) -> None:
+        """The reader of this console's stream went away: drop its output from now on and
+        silence the fd (`stepwell.utils.closed_output`). Rich's own default ends the process
+        with status 1, which in the middle of a run would record the run failed; here the
+        command stops with `BrokenPipeError` (the error boundary exits 141), or, inside
+        `keeping_going` (a run), goes on."""
+        from stepwell.utils.closed_output import reader_gone, should_stop, stream_fd
+
+        self.quiet = True
+        reader_gone(stream_fd(self.file))
+        if should_stop():
+            raise BrokenPipeError(errno.EPIPE, "the reader of the output went away")
 
 
 class CliTable(Table):

@@ -2,7 +2,8 @@
 
 `--size` (also `--limit`/`-n`), `--page` and `--sort-by` (also ZenML's `--sort_by`) map to
 the `size`, `page` and `sort_by` arguments of the Client's list calls. `empty_text` is what an
-empty list says: how to make the first one, unless a filter or a later page was asked for.
+empty list says: that nothing matches the filters, that the page is past the last one, or,
+for a store that has none, how to make the first one.
 """
 
 from __future__ import annotations
@@ -26,11 +27,24 @@ SORT_OPTION = typer.Option(
 )
 
 
-def empty_text(noun: str, first_use: str, *filters: object, page: int = 1) -> str:
-    """What an empty list says: "No <noun> match." when a filter or a later page was asked
-    for (there may well be some), else `first_use`, which says how the first one is made."""
+def empty_text(noun: str, first_use: str, *filters: object, page: Any = 1) -> str:
+    """What an empty list says, given the filters asked for and `page`: the list call's
+    `Page` (or, where there is none, the page number asked for).
+
+    - a page past the last of a list that has items: "Page 9 is past the last page (3).";
+    - filters that match nothing: "No <noun> match the filters.";
+    - nothing at all: `first_use`, which says how the first one is made.
+    """
     narrowed = any(value is not None and value != [] and value != () for value in filters)
-    return f"No {noun} match." if narrowed or page > 1 else first_use
+    index = int(getattr(page, "index", page))
+    total = getattr(page, "total", None)
+    if index > 1 and total:
+        return f"Page {index} is past the last page ({int(page.total_pages)})."
+    if narrowed:
+        return f"No {noun} match the filters."
+    if index > 1 and total is None:  # a page number alone: whether any exist is unknown
+        return f"No {noun} on page {index}."
+    return first_use
 
 
 def more_pages_text(page: Any) -> str | None:

@@ -62,7 +62,7 @@ def list_pipelines(
             "pipelines",
             "No pipelines yet; run one with `stepwell run MODULE:PIPELINE`.",
             name,
-            page=page,
+            page=pipelines,
         ),
     )
 

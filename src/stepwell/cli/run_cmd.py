@@ -216,6 +216,7 @@ def _run_display(quiet: bool) -> Iterator[Any]:
     """Observe the run: live view on a terminal, plain lines elsewhere, nothing if quiet."""
     from stepwell.cli.progress import LiveProgress, PlainProgress, RunTracker
     from stepwell.orchestrators.events import observing
+    from stepwell.utils.closed_output import keeping_going
 
     tracker = RunTracker()
     observers: list[Any] = [tracker]
@@ -223,6 +224,8 @@ def _run_display(quiet: bool) -> Iterator[Any]:
         console = stderr_console()
         observers.append(LiveProgress(console) if console.is_terminal else PlainProgress(console))
     with _quiet_library_logs(), contextlib.ExitStack() as stack:
+        # A reader that goes away mid-run (`| head -1`) loses only what it would have read.
+        stack.enter_context(keeping_going())
         for observer in observers:
             stack.enter_context(observing(observer))
         try:
@@ -258,6 +261,24 @@ def _failed_run(error: Exception, tracker: Any) -> Any:
     return None
 
 
+@contextmanager
+def _output_may_close() -> Iterator[None]:
+    """While a run's result is shown, a reader that goes away (`| head -1`) only loses
+    what it would have read: output to the closed pipe is dropped
+    (`stepwell.utils.closed_output`), and the error boundary exits 141 at the end (or 1
+    for a failed run, whose error is raised after this)."""
+    from stepwell.utils import closed_output
+
+    with closed_output.keeping_going():
+        try:
+            yield
+        except BrokenPipeError:  # a plain write (`typer.echo`) met the closed pipe
+            closed_output.flush_standard_streams()  # finds which one, and silences it
+            if not closed_output.any_reader_gone():
+                closed_output.silence_standard_fds()
+
+
+@_output_may_close()
 def _report(run_record: Any, quiet: bool, json_output: bool = False) -> None:
     """The end of a run: a summary table and where the logs are (one line if quiet, the
     run and its steps if JSON); for a run that goes on in the background, how to follow it."""

@@ -19,6 +19,7 @@ from contextlib import contextmanager, suppress
 from typing import Any
 
 from stepwell.cli.errors import hint
+from stepwell.utils.closed_output import keep_silenced
 
 
 def configured(pipeline: Any, run_name: str | None, no_cache: bool, detach: bool) -> Any:
@@ -82,6 +83,7 @@ def step_output_moved(quiet: bool, to_stderr: bool) -> Iterator[None]:
             os.dup2(original, fd)
             os.close(original)
         os.close(target)
+        keep_silenced()  # a copy of a pipe whose reader went away during the run is back
 
 
 def run_fields(run_record: Any) -> dict[str, Any]:

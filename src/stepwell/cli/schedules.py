@@ -78,7 +78,7 @@ def list_schedules(
             "No schedules yet; call a pipeline with `with_options(schedule=Schedule(...))`.",
             name,
             active,
-            page=page,
+            page=schedules,
         ),
     )
 

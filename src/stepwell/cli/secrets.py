@@ -135,7 +135,7 @@ def list_secrets(
             "secrets",
             "No secrets yet; create one with `stepwell secret create NAME --key=value`.",
             name,
-            page=page,
+            page=secrets,
         ),
     )
 

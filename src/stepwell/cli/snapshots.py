@@ -76,7 +76,7 @@ def list_snapshots(
             "No snapshots yet; make one with `stepwell snapshot create MODULE:PIPELINE "
             "--name NAME` (or `my_pipeline.create_snapshot(name=...)`).",
             pipeline,
-            page=page,
+            page=snapshots,
         ),
     )
 

@@ -17,7 +17,9 @@ from stepwell.cli.errors import CliError, hint
 from stepwell.cli.output import OUTPUT_OPTION, OutputFormat, iso, say, show, show_record
 from stepwell.enums import StackComponentType
 
-app = typer.Typer(help="Stack components: orchestrators, artifact stores, alerters.")
+app = typer.Typer(
+    help="Stack components: orchestrators, artifact stores, alerters.", no_args_is_help=True
+)
 
 LIST_HINT = "See `stepwell stack component list` for the registered components."
 TYPE_OPTION_HELP = "Component type (needed when two types have a component of this name)."

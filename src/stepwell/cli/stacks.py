@@ -1,4 +1,5 @@
-"""`stepwell stack ...`: list, describe, register, activate and delete stacks (read layer).
+"""`stepwell stack ...`: list, describe, register, activate, show the active one and delete
+stacks (read layer).
 
 A stack names the components a run uses (an orchestrator, an artifact store, optionally an
 alerter); `stack component ...` (`stepwell.cli.stack_components`) registers those. Every
@@ -102,6 +103,14 @@ def register_stack(
     if set_active:
         client.activate_stack(stack.id)
         say(f"Active stack: '{stack.name}'.")
+
+
+@app.command("get")
+def get_stack() -> None:
+    """Show the name of the active stack (ZenML's `zenml stack get`)."""
+    from stepwell.client import Client
+
+    say(f"Active stack: '{Client().active_stack_model.name}'.")
 
 
 @app.command("set")

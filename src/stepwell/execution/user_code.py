@@ -70,14 +70,16 @@ def user_traceback(error: BaseException, shown: BaseException | None = None) -> 
     return "".join(_chain_text(error, shown, set()))
 
 
-def _chain_text(error: BaseException, shown: BaseException | None, seen: set[int]) -> list[str]:
+def _chain_text(
+    error: BaseException, shown: BaseException | None, seen: set[int], frames: bool = True
+) -> list[str]:
     """The lines of `error`'s chain as Python prints it, causes first, each exception's
-    traceback trimmed to user code."""
+    traceback trimmed to user code (or left out, without `frames`)."""
     seen.add(id(error))
     lines: list[str] = []
     cause, context = error.__cause__, error.__context__
     if cause is not None and cause is not shown and id(cause) not in seen:
-        lines += _chain_text(cause, shown, seen)
+        lines += _chain_text(cause, shown, seen, frames)
         lines.append(_CAUSE)
     elif (
         cause is None
@@ -86,8 +88,10 @@ def _chain_text(error: BaseException, shown: BaseException | None, seen: set[int
         and context is not shown
         and id(context) not in seen
     ):
-        lines += _chain_text(context, shown, seen)
+        lines += _chain_text(context, shown, seen, frames)
         lines.append(_CONTEXT)
+    if not frames:
+        return lines + traceback.format_exception_only(type(error), error)
     tb = _from_first_user_frame(error.__traceback__) or error.__traceback__
     lines += traceback.format_exception(type(error), error, tb, chain=False)
     return lines
@@ -113,5 +117,18 @@ def failure_of(error: BaseException) -> UserCodeFailure:
     failure = getattr(error, "__stepwell_failure__", None)
     if isinstance(failure, UserCodeFailure):
         return failure
-    text = "".join(traceback.format_exception(type(error), error, error.__traceback__))
-    return UserCodeFailure(where="stepwell", error=error, traceback=text)
+    return UserCodeFailure(where="stepwell", error=error, traceback=framework_traceback(error))
+
+
+def framework_traceback(error: BaseException) -> str:
+    """The text of an error stepwell raised outside user code (an input whose files are
+    gone, say). Its own errors (`StepwellError`) say what is wrong and how to fix it: they
+    are shown as their messages, with those of the errors chained to them, and no frames,
+    which would all be stepwell's. Anything else is a bug and keeps its whole traceback, as
+    does everything with STEPWELL_DEBUG."""
+    from stepwell.config.environment import debug_mode
+    from stepwell.exceptions import StepwellError
+
+    if isinstance(error, StepwellError) and not debug_mode():
+        return "".join(_chain_text(error, None, set(), frames=False))
+    return "".join(traceback.format_exception(type(error), error, error.__traceback__))

@@ -2,8 +2,8 @@
 
 The orchestration loop emits events in the orchestrating process; observers (the CLI's live
 progress view, tests) subscribe with `observing(...)`. Observers must be quick and must not
-raise: an observer's error is logged and otherwise ignored, so a display can never break a
-run.
+raise: an observer's error is logged and otherwise ignored (one whose reader went away,
+`BrokenPipeError`, silently), so a display can never break a run.
 """
 
 from __future__ import annotations
@@ -53,6 +53,8 @@ def emit(event: str, *args: Any) -> None:
             continue
         try:
             method(*args)
+        except BrokenPipeError:  # the display's reader went away: nothing wrong with the run
+            continue
         except Exception:
             logger.exception("Run observer %r failed on %s; ignoring it.", observer, event)
 

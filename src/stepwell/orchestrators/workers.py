@@ -36,6 +36,7 @@ from stepwell.execution.fd_capture import keep_between_steps, release_kept
 from stepwell.execution.run_context import RunContext
 from stepwell.logger import get_logger
 from stepwell.orchestrators.code_shipping import code_payload, install_code
+from stepwell.utils.closed_output import flush_standard_streams
 
 logger = get_logger(__name__)
 
@@ -172,8 +173,7 @@ def _worker_main(
         code = 1
     finally:
         connection.close()
-        sys.stdout.flush()
-        sys.stderr.flush()
+        flush_standard_streams()  # never raises (a closed pipe must not skip the exit)
         with contextlib.suppress(BaseException):  # a stop meanwhile must not skip the exit
             release_kept()
         os._exit(code)
