@@ -193,6 +193,10 @@ class ArtifactIntegrityError(MaterializerError):
     """Raised before loading when an artifact's bytes no longer match its recorded digest."""
 
 
+class ArtifactFilesMissingError(MaterializerError, FileNotFoundError):
+    """Raised when nothing is stored where an artifact's files should be (deleted since)."""
+
+
 class PickleRefusedError(MaterializerError):
     """Raised instead of unpickling an artifact that must not be unpickled (the setting
     STEPWELL_ALLOW_PICKLE=false, or a record that does not say the bytes were pickled)."""

@@ -196,14 +196,30 @@ def show_record(fields: dict[str, Any], output: OutputFormat, title: str | None 
     if output is OutputFormat.json:
         print_json(fields)
         return
-    table = Table(title=title, show_header=False, title_justify="left", box=None)
+    console = stdout_console()
+    table = Table(
+        title=title,
+        show_header=False,
+        title_justify="left",
+        box=None,
+        pad_edge=console.is_terminal,
+    )
     table.add_column(style="bold")
     table.add_column(overflow="fold")
     for key, value in fields.items():
         if isinstance(value, (list, dict)):
             continue
         table.add_row(key.replace("_", " "), cell(key, value))
-    stdout_console().print(table)
+    if console.is_terminal:
+        console.print(table)
+        return
+    # In a pipe or a file: `field  value` lines, without the padding that fills each line
+    # out to the table's width (trailing blanks are noise to `grep`, `diff` and `cut`).
+    with console.capture() as captured:
+        console.print(table)
+    lines = [line.rstrip() for line in captured.get().splitlines()]
+    console.file.write("\n".join(lines) + "\n")
+    console.file.flush()
 
 
 def cell(column: str, value: Any) -> Text:

@@ -88,7 +88,8 @@ def check_parameter(invocation_id: str, name: str, value: Any, annotation: Any) 
         raise ParameterTypeError(
             f"Parameter '{name}' of step invocation '{invocation_id}' expects "
             f"{describe(annotation)}, but got {value!r} ({type(value).__name__}), which "
-            f"cannot be converted to it. Pass a {describe(annotation)}."
+            f"cannot be converted to it. Pass a value of the annotated type "
+            f"({describe(annotation)})."
         )
     return coerced
 

@@ -59,14 +59,24 @@ def explain_step_run(
             "No earlier successful run of this step in this pipeline: nothing to reuse yet.",
         )
     if previous.cache_key == step_run.cache_key:
+        policy = step_run.config.cache_policy
+        could_expire = policy is not None and policy.expires_after is not None
+        why = (
+            "it had expired (`expires_after`) or its artifacts' bytes were gone"
+            if could_expire
+            else "its artifacts' bytes were gone from the artifact store"
+        )
         return CacheExplanation(
             name,
             status,
-            "Same cache key as the earlier run, but its result could not be reused: it had "
-            "expired (`expires_after`) or its artifacts' bytes were gone.",
+            f"Same cache key as the earlier run, but its result could not be reused: {why}.",
             compared_with=previous,
         )
-    changed = explain_difference(previous.cache_components, step_run.cache_components)
+    # Part names alone (`code`, `parameter:lr`): how each changed is in `details`.
+    changed = [
+        part.partition(" (")[0]
+        for part in explain_difference(previous.cache_components, step_run.cache_components)
+    ]
     details = describe_changes(previous, step_run)
     said = "; ".join(details) or "its parts were not recorded, so which is unknown"
     return CacheExplanation(

@@ -14,6 +14,7 @@ from stepwell.compiler.bindings import type_adapter
 from stepwell.compiler.spec import ArtifactRef, InputBinding, InvocationSpec, ModelArtifactRef
 from stepwell.exceptions import InputTypeError, ModelArtifactNotFoundError
 from stepwell.execution.run_context import RunContext
+from stepwell.execution.user_code import maybe_user_code
 from stepwell.steps.base_step import BaseStep
 from stepwell.steps.type_checks import describe, is_unchecked, is_unmaterialized, value_matches
 from stepwell.store.models import ArtifactVersionResponse
@@ -73,7 +74,7 @@ def load_inputs(
             continue
         unmaterialized = _wants_versions(binding, annotation)
         loaded = [
-            _unmaterialized(version) if unmaterialized else _load(version, ref)
+            _unmaterialized(version) if unmaterialized else _load(version, ref, name)
             for version, ref in zip(
                 artifacts[name], paired_refs(binding, artifacts[name]), strict=True
             )
@@ -119,9 +120,14 @@ def _unmaterialized(version: ArtifactVersionResponse) -> Any:
     return UnmaterializedArtifact.from_version(version)
 
 
-def _load(version: ArtifactVersionResponse, ref: ArtifactRef | None) -> Any:
-    """An input's value: the whole artifact, or one element of it for a mapped step."""
-    value = version.load()
+def _load(version: ArtifactVersionResponse, ref: ArtifactRef | None, name: str) -> Any:
+    """An input's value: the whole artifact, or one element of it for a mapped step.
+
+    A failure in the materializer's own code is reported as its (`Step x failed in
+    materializer M (input 'name')`, the traceback from its frame on)."""
+    materializer = version.materializer.replace(":", ".").rpartition(".")[2]
+    with maybe_user_code(f"materializer {materializer} (input '{name}')"):
+        value = version.load()
     return value[ref.index] if ref is not None and ref.index is not None else value
 
 

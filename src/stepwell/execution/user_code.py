@@ -59,6 +59,25 @@ def user_code(where: str, shown: BaseException | None = None) -> Iterator[None]:
         raise
 
 
+@contextmanager
+def maybe_user_code(where: str) -> Iterator[None]:
+    """`user_code` for a call into stepwell that may reach user code (loading an input runs
+    the materializer that saved it, which may be the user's): a failure is attributed to
+    `where` only when its traceback reaches code outside stepwell; one raised by stepwell
+    itself (an input whose files are gone) stays stepwell's (see `framework_traceback`)."""
+    try:
+        yield
+    except (RunStoppedSignal, KeyboardInterrupt):
+        raise
+    except BaseException as error:
+        reached_user_code = _from_first_user_frame(error.__traceback__) is not None
+        if reached_user_code and not hasattr(error, "__stepwell_failure__"):
+            error.__stepwell_failure__ = UserCodeFailure(  # type: ignore[attr-defined]
+                where=where, error=error, traceback=user_traceback(error)
+            )
+        raise
+
+
 def user_traceback(error: BaseException, shown: BaseException | None = None) -> str:
     """The traceback text of `error` and the exceptions chained to it, each from its first
     frame of user code on (whole with STEPWELL_DEBUG, or when no frame is the user's: then

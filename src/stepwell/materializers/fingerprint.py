@@ -22,7 +22,7 @@ from typing import Any
 import xxhash
 
 from stepwell.artifact_stores.base import BaseArtifactStore
-from stepwell.exceptions import MaterializerError
+from stepwell.exceptions import ArtifactFilesMissingError
 
 HASH_PREFIX = "xxh3_128:"
 DIGEST_ALGORITHM = "sha256"
@@ -112,7 +112,7 @@ def _combine(files: dict[str, tuple[int, str]], algorithm: str = DIGEST_ALGORITH
 
 def _walk(artifact_store: BaseArtifactStore, uri: str) -> Any:
     if not artifact_store.exists(uri):
-        raise MaterializerError(f"Cannot hash '{uri}': nothing is stored there.")
+        raise ArtifactFilesMissingError(f"Cannot hash '{uri}': nothing is stored there.")
     return artifact_store.walk_files(uri)
 
 

@@ -21,7 +21,11 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from stepwell.artifact_stores.base import BaseArtifactStore
 from stepwell.config.environment import ENV_ALLOW_PICKLE, allow_pickle
-from stepwell.exceptions import ArtifactIntegrityError, PickleRefusedError
+from stepwell.exceptions import (
+    ArtifactFilesMissingError,
+    ArtifactIntegrityError,
+    PickleRefusedError,
+)
 from stepwell.materializers.fingerprint import digest_matches
 from stepwell.utils.fork_locks import fork_safe_lock
 
@@ -72,7 +76,15 @@ def check_bytes(artifact_store: BaseArtifactStore, uri: str, record: LoadRecord)
     if record.digest is None:
         _warn_unverified(record)
         return
-    if not digest_matches(artifact_store, uri, record.digest):
+    try:
+        matches = digest_matches(artifact_store, uri, record.digest)
+    except ArtifactFilesMissingError:
+        raise ArtifactFilesMissingError(
+            f"The files of {record.label} are gone from the artifact store ('{uri}'): they "
+            "were deleted since it was saved. Nothing was loaded. Run the step that produced "
+            "it again, with the cache off, to make a new version."
+        ) from None  # the message says all that the hashing error did
+    if not matches:
         raise ArtifactIntegrityError(
             f"The bytes of {record.label} at '{uri}' do not match the digest recorded when it "
             f"was saved ({record.digest}): they were changed or replaced since. Nothing was "

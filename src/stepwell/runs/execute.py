@@ -104,9 +104,20 @@ def raise_for_failure(run: PipelineRunResponse, failed: list[StepOutcome]) -> No
     if run.config.execution_mode is ExecutionMode.FAIL_FAST and first is not None:
         raise first
     names = [outcome.invocation_id for outcome in failed]
+    if first is not None and first.__traceback__ is None:
+        _say_where_its_traceback_is(first, names[0])
     raise PipelineRunFailedError(
         failure_message(run.name, names), run_name=run.name, reason=failure_reason(names)
     ) from first
+
+
+def _say_where_its_traceback_is(error: BaseException, step_name: str) -> None:
+    """Note on a step's error that came back from its worker without a traceback (they do
+    not cross processes) where the traceback is; a script's output would otherwise show the
+    error's line bare, as the cause of the run's failure."""
+    note = f"(raised in step '{step_name}'; its traceback is in the step's log)"
+    if hasattr(error, "add_note") and note not in getattr(error, "__notes__", ()):
+        error.add_note(note)
 
 
 def failure_reason(step_names: list[str]) -> str:

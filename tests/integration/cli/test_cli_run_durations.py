@@ -37,7 +37,7 @@ def stored_durations(cli, cli_json, name: str) -> dict[str, str]:
     stored = {"run": format_duration(described["duration"])}
     stored |= {step["step"]: format_duration(step["duration"]) for step in described["steps"]}
     table = cli("pipeline", "runs", "describe", name).stdout
-    assert re.search(rf"^ duration +{re.escape(stored['run'])} *$", table, re.MULTILINE)
+    assert re.search(rf"^duration +{re.escape(stored['run'])}$", table, re.MULTILINE)
     assert [[row[0], row[2]] for row in table_rows(table)] == [
         [step, seconds] for step, seconds in stored.items() if step != "run"
     ]

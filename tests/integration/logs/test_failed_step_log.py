@@ -162,10 +162,10 @@ def test_step_whose_input_file_was_deleted_logs_the_error(orchestrator) -> None:
     # frames (all stepwell's) are shown only in debug mode (the inline case).
     debug = orchestrator == "inline"
     assert ("Traceback (most recent call last):" in step_run.logs) == debug
-    assert lines[-1].startswith("stepwell.exceptions.MaterializerError: Cannot hash")
+    assert lines[-1].startswith("stepwell.exceptions.ArtifactFilesMissingError: The files of")
     assert "dividing" not in step_run.logs  # the step's own code never ran
     assert step_run.exception_info is not None
-    assert "MaterializerError" in step_run.exception_info.traceback
+    assert "ArtifactFilesMissingError" in step_run.exception_info.traceback
     assert step_run.exception_info.step_code_line is None
 
 
@@ -176,7 +176,7 @@ def test_quiet_stepwell_logger_still_leaves_the_error_in_the_log(orchestrator, m
     step_run = _failed_step(lambda: consumer(version), "divide")
 
     assert "Step divide failed" in step_run.logs
-    assert "Cannot hash" in step_run.logs.rstrip().splitlines()[-1]
+    assert "are gone from the artifact store" in step_run.logs.rstrip().splitlines()[-1]
 
 
 def test_materializer_that_cannot_load_leaves_its_traceback_in_the_log() -> None:

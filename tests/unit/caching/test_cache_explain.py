@@ -3,6 +3,7 @@
 from datetime import datetime, timezone
 from uuid import uuid4
 
+from stepwell.config.cache_policy import CachePolicy
 from stepwell.config.step_config import StepConfig
 from stepwell.enums import ExecutionStatus
 from stepwell.execution.cache_explain import explain_step_run
@@ -58,9 +59,18 @@ def test_caching_off_nothing_to_compare_skipped_and_no_key():
     assert "No cache key" in explain_step_run(step_run(key=None), step_run()).reason
 
 
-def test_same_key_yet_a_miss_means_expired_or_missing_bytes():
+def test_same_key_yet_a_miss_means_missing_bytes():
     before, after = step_run(key="same"), step_run(key="same")
     verdict = explain_step_run(after, before)
     assert verdict.changed == []
     assert verdict.compared_with is before
-    assert "expired" in verdict.reason and "bytes" in verdict.reason
+    assert "bytes were gone" in verdict.reason
+    assert "expired" not in verdict.reason  # the step has no `expires_after`
+
+
+def test_same_key_yet_a_miss_with_an_expiry_means_expired_or_missing_bytes():
+    config = StepConfig(cache_policy=CachePolicy(expires_after=60))
+    before = step_run(key="same", config=config)
+    after = step_run(key="same", config=config)
+    verdict = explain_step_run(after, before)
+    assert "expired (`expires_after`)" in verdict.reason and "bytes" in verdict.reason
