@@ -125,8 +125,20 @@ def describe_component(
 
     row = component_row(find_component(Client(), name, kind))
     if output is OutputFormat.table:
-        row = {**row, **{f"config {k}": v for k, v in row["configuration"].items()}}
+        # A mapping or list value (`headers`, `client_kwargs`) shown as compact JSON: the
+        # record view leaves nested values out.
+        fields = {f"config {k}": _flat(v) for k, v in row["configuration"].items()}
+        row = {**row, **fields}
     show_record(row, output, title=f"Component {row['name']}")
+
+
+def _flat(value: Any) -> Any:
+    """A configuration value as one table cell."""
+    if isinstance(value, (dict, list)):
+        import json
+
+        return json.dumps(value, sort_keys=True, default=str)
+    return value
 
 
 @app.command("delete")

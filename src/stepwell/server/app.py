@@ -59,7 +59,7 @@ def create_app(
 
     app.add_middleware(BodyLimit, max_body=max_body)
 
-    @app.get("/health", tags=["server"])
+    @app.api_route("/health", methods=["GET", "HEAD"], tags=["server"])
     def health() -> dict[str, str]:
         """Whether the server is up, and the stepwell and API versions it runs."""
         return {"status": "ok", "version": __version__, "api_version": API_VERSION}

@@ -127,6 +127,15 @@ def test_health_and_login_need_no_token(auth_server):
     assert me.json()["role"] == "admin"
 
 
+def test_uptime_checks_may_ask_with_head(auth_server):
+    """Load balancers and uptime monitors often send HEAD: the page and /health answer it
+    (with no body), as they answer GET."""
+    for path in ("/", "/health"):
+        response = auth_server.http.head(path)
+        assert response.status_code == 200, (path, response.status_code)
+        assert response.content == b""
+
+
 def test_a_form_login_works_like_a_json_one(auth_server):
     account = auth_server.accounts[MEMBER]
     login = auth_server.http.post(

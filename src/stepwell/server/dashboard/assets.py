@@ -114,7 +114,8 @@ def build_asset_router() -> APIRouter:
     """The routes of the page and its static files (no login needed: they hold no data)."""
     router = APIRouter(tags=["dashboard"])
 
-    @router.get("/", include_in_schema=False)
+    # HEAD too: uptime checks and load balancers ask with it.
+    @router.api_route("/", methods=["GET", "HEAD"], include_in_schema=False)
     def page() -> Response:
         return _file("index.html")
 
