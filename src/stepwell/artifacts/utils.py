@@ -18,7 +18,12 @@ from stepwell.compiler.spec import OutputDef
 from stepwell.enums import ArtifactType
 from stepwell.exceptions import EntityExistsError
 from stepwell.execution.artifact_outputs import RegisteredOutput, discard_bytes, tag_recorded
-from stepwell.execution.outputs import SavedOutput, version_fields, write_value
+from stepwell.execution.outputs import (
+    SavedOutput,
+    storage_size_metadata,
+    version_fields,
+    write_value,
+)
 from stepwell.steps.step_context import get_step_context, in_running_step
 from stepwell.utils.sources import get_source
 
@@ -90,8 +95,8 @@ def save_artifact(
     saved = write_value(
         artifact_store, out, data, None, target, {}, visualize=include_visualizations
     )
-    if not extract_metadata:
-        saved.metadata = dict(user_metadata or {})
+    if not extract_metadata:  # no metadata from the data; its stored size is known anyway
+        saved.metadata = {**storage_size_metadata(saved.size), **dict(user_metadata or {})}
     if context is not None:
         saved.version_id = uuid.uuid4()
         context.manual_outputs.append(saved)
@@ -141,7 +146,7 @@ def register_artifact(
         content_hash=found.content_hash,
         size=found.size,
         digest=found.digest_of_folder(artifact_store, uri),
-        metadata=dict(artifact_metadata or {}),
+        metadata={**storage_size_metadata(found.size), **dict(artifact_metadata or {})},
         version=None if version is None else str(version),
         tags=list(tags or ()),
     )

@@ -20,7 +20,13 @@ from stepwell.exceptions import RunStoppedSignal
 from stepwell.execution.artifact_outputs import discard_bytes, with_run_names
 from stepwell.execution.hooks import run_failure_hook, run_success_hook
 from stepwell.execution.inputs import load_inputs
-from stepwell.execution.outputs import SavedOutput, output_uris, save_output_bytes, split_outputs
+from stepwell.execution.outputs import (
+    SavedOutput,
+    clear_hand_written,
+    output_uris,
+    save_output_bytes,
+    split_outputs,
+)
 from stepwell.execution.run_context import RunContext
 from stepwell.execution.step_logs import capture_step_logs
 from stepwell.execution.step_tags import add_output_tags, unrecorded_writes
@@ -86,6 +92,8 @@ def run_attempt(
                 with user_code(f"step '{invocation.id}'"):
                     returned = call(step.entrypoint, **kwargs)  # `async def` steps too
                 values = split_outputs(step, invocation.id, returned)
+                # The returned values are the outputs: bytes written by hand make way.
+                clear_hand_written(ctx.artifact_store, uris, context.hand_written_outputs)
                 saved = save_output_bytes(
                     ctx.artifact_store,
                     step,
@@ -94,12 +102,15 @@ def run_attempt(
                     uris,
                     context.output_metadata,
                 )
+                context.outputs_saved = True  # hooks may not write to them any more
                 saved += context.manual_outputs  # `save_artifact` calls, recorded as outputs
             except RunStoppedSignal:
                 discard_bytes(ctx.artifact_store, context.manual_outputs)
+                _discard_hand_written(ctx, uris, context)
                 raise
             except (Exception, SystemExit) as error:  # sys.exit() in a step is a failure too
                 discard_bytes(ctx.artifact_store, context.manual_outputs)
+                _discard_hand_written(ctx, uris, context)
                 failure = failure_of(error)
                 logger.error("%s:\n%s", failure.headline(invocation.id), failure.traceback)
                 logged = step_run.logs_uri is not None and logger.isEnabledFor(logging.ERROR)
@@ -119,6 +130,13 @@ def run_attempt(
         return AttemptResult(ExecutionStatus.STOPPED, status_message=str(signal))
     add_output_tags(saved, context.output_tags, ctx.run.config)
     return AttemptResult(ExecutionStatus.COMPLETED, outputs=saved, deferred=context.deferred_writes)
+
+
+def _discard_hand_written(ctx: RunContext, uris: dict[str, str], context: StepContext) -> None:
+    try:
+        clear_hand_written(ctx.artifact_store, uris, context.hand_written_outputs)
+    except Exception as error:  # best effort: the step's own error is the one to report
+        logger.warning("Could not remove bytes a failed step wrote by hand: %s", error)
 
 
 class _PipelineView:

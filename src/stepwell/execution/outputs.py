@@ -25,6 +25,8 @@ from stepwell.store.models import ArtifactVersionResponse
 from stepwell.utils.durable_sources import durable_source
 from stepwell.utils.sources import load_source
 
+STORAGE_SIZE_KEY = "storage_size"
+
 
 def split_outputs(step: BaseStep[Any, Any], invocation_id: str, returned: Any) -> dict[str, Any]:
     """The value of each declared output, checked against its annotation."""
@@ -144,6 +146,7 @@ def write_value(
         if visualize:
             visualizations = save_visualizations(materializer, value, uri, out.artifact_name)
         digest = found.digest_of_folder(artifact_store, staging)  # reads only new files
+    metadata = {**storage_size_metadata(found.size), **metadata}
     metadata.update(out.run_metadata)
     metadata.update(extra_metadata)
     return SavedOutput(
@@ -163,6 +166,25 @@ def write_value(
         digest=digest,
         load_options=dict(materializer.load_options) if materializer.load_options else None,
     )
+
+
+def storage_size_metadata(size: int) -> dict[str, Any]:
+    """`storage_size`: the bytes an artifact version stores (as ZenML records it), from the
+    fingerprint pass over them; metadata a materializer or the user gives overrides it. It
+    is run metadata only: cache keys use the content hash, never metadata."""
+    from stepwell.metadata.metadata_types import StorageSize
+
+    return {STORAGE_SIZE_KEY: StorageSize(size)}
+
+
+def clear_hand_written(
+    artifact_store: BaseArtifactStore, uris: dict[str, str], names: set[str]
+) -> None:
+    """Remove what a step wrote at its outputs' URIs through `get_output_materializer`: the
+    returned values are saved there next, and a failed step's hand-written bytes must go."""
+    for name in sorted(names):
+        if name in uris:
+            artifact_store.remove(uris[name])
 
 
 def version_fields(item: SavedOutput, step_run_id: UUID | None) -> dict[str, Any]:

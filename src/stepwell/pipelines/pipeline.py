@@ -66,6 +66,16 @@ class Pipeline(Generic[P, R]):
             raise
 
     @property
+    def model(self) -> Any:
+        """This pipeline's stored record, as ZenML's `Pipeline.model` gives it: `.runs`
+        (newest first), `.last_run`, `.last_successful_run`, ... (`PipelineResponse`).
+
+        Not the Model control plane: a `@pipeline(model=Model(...))` is in `.config.model`.
+        Raises `EntityNotFoundError` if the pipeline has never run.
+        """
+        return get_runtime().stored_pipeline(self.name)
+
+    @property
     def run_configuration(self) -> PipelineRunConfiguration | None:
         """The run configuration given with `config_path=` (or a trigger), if any."""
         return self._run_config

@@ -51,6 +51,20 @@ class LocalRuntime:
         code_store = stack_artifact_store(run_stack())  # where the stack's runners can read
         return create_snapshot(pipeline, name, description, replace, artifact_store=code_store)
 
+    def stored_pipeline(self, name: str) -> Any:
+        """The pipeline record named `name` in the store the `Client` reads (the same
+        lookup as `Client().get_pipeline`, by exact name: never by an id prefix)."""
+        from stepwell.exceptions import EntityNotFoundError
+        from stepwell.store.active import get_store
+
+        found = get_store().list_pipelines(name=f"equals:{name}", size=1).items
+        if not found:
+            raise EntityNotFoundError(
+                f"Pipeline '{name}' has never run, so the store holds no record of it yet. "
+                "Run it once (call the pipeline), then read `.model.last_run`."
+            )
+        return found[0]
+
 
 def _prevented(what: str, verb: str = "running") -> bool:
     reason = execution_prevented()

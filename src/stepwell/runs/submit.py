@@ -6,7 +6,7 @@ only place where a run record is created.
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any
 
 from stepwell.compiler.spec import PipelineSpec
@@ -116,15 +116,16 @@ def submit(
             config=config.model_dump(mode="json"),
         ).id
     process = this_process() if synchronous else None  # a background run records its own
-    run = store.create_run(
-        name=run_name,
+    run = _create_run(
+        store,
+        run_name,
+        config,
+        started,
         pipeline_id=pipeline_id,
         pipeline_name=config.name,
         snapshot_id=snapshot_id,
-        config=config,
         status=ExecutionStatus.RUNNING if synchronous else ExecutionStatus.INITIALIZING,
         is_unlisted=is_unlisted,
-        start_time=started,
         orchestrator_pid=process.pid if process else None,
         stack_id=stack.id,
         orchestrator_host=process.host if process else None,
@@ -182,6 +183,29 @@ def _prepare_model_versions(
             "This run's artifacts go to model %s, version %s.", version.model_name, version.name
         )
     return versions
+
+
+# How many later microseconds a name made from the start time tries when processes started
+# in the same microsecond made the same one.
+_NAME_ATTEMPTS = 50
+
+
+def _create_run(
+    store: Store, run_name: str, config: PipelineConfig, started: datetime, **fields: Any
+) -> PipelineRunResponse:
+    """`store.create_run`; a name made from the start time (the default) that another run
+    took in the same microsecond is made again from the next microsecond: two processes
+    started together never fail on a name neither of them chose."""
+    template = config.run_name or None
+    for attempt in range(_NAME_ATTEMPTS):
+        try:
+            return store.create_run(name=run_name, config=config, start_time=started, **fields)
+        except DuplicateRunNameError:
+            if not _unique_by_time(template) or attempt == _NAME_ATTEMPTS - 1:
+                raise
+        later = started + timedelta(microseconds=attempt + 1)
+        run_name = format_run_name(template, config.name, later, config.substitutions)
+    raise DuplicateRunNameError(f"Run name '{run_name}' is already used by another run.")
 
 
 def _unique_by_time(template: str | None) -> bool:

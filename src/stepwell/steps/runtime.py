@@ -5,10 +5,11 @@ sits below everything that runs. So it owns two small things and imports nothing
 
 - the tracing context variable: set by the compiler while it traces a pipeline function; a
   step called under it records an invocation in the trace instead of running;
-- a typed `Runtime` protocol (run a pipeline, run a single step, create a snapshot) and the
-  one runtime of this process, made on first use by a loader that `stepwell/__init__.py`
-  installs (it imports `stepwell.runs` only when the first run starts, so `import stepwell`
-  stays light). Tests may install a fake runtime with `using_runtime`.
+- a typed `Runtime` protocol (run a pipeline, run a single step, create a snapshot, read a
+  pipeline's stored record) and the one runtime of this process, made on first use by a
+  loader that `stepwell/__init__.py` installs (it imports `stepwell.runs` only when the
+  first run starts, so `import stepwell` stays light). Tests may install a fake runtime
+  with `using_runtime`.
 
 It re-exports the guard that keeps user code from running pipelines while stepwell imports
 that code to run it (`preventing_execution`, from `utils.code_loading`, where every layer
@@ -55,6 +56,9 @@ class Runtime(Protocol):
         self, pipeline: Any, name: str, description: str | None, replace: bool
     ) -> Any:
         """Store `pipeline` as a named snapshot that can be triggered later."""
+
+    def stored_pipeline(self, name: str) -> Any:
+        """The stored record of the pipeline named `name` (its runs); raises if it never ran."""
 
 
 # -- tracing -----------------------------------------------------------------------------------

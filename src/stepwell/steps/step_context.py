@@ -9,10 +9,13 @@ from __future__ import annotations
 import contextvars
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from stepwell.exceptions import StepContextError
+from stepwell.exceptions import MaterializerError, StepContextError
 from stepwell.steps.deferred_writes import DeferredWrite
+
+if TYPE_CHECKING:
+    from stepwell.materializers.base_materializer import BaseMaterializer
 
 
 class StepContext:
@@ -44,6 +47,10 @@ class StepContext:
         # saved outputs that are recorded (as outputs of this step run) with the others.
         self.artifact_store: Any = None
         self.manual_outputs: list[Any] = []
+        # Outputs whose materializer the step asked for (`get_output_materializer`): bytes
+        # it may have written at their URIs are cleared before the returned values are saved.
+        self.hand_written_outputs: set[str] = set()
+        self.outputs_saved = False  # set once the returned values are saved (hooks run after)
         # The step's `Model`, bound to the version this run made or uses (None: no model).
         self._model: Any = None
 
@@ -72,8 +79,81 @@ class StepContext:
         """Where an output's bytes will be written (the single output when not named)."""
         return self._output_uris[self._output_name(output_name)]
 
-    def get_output_materializer(self, output_name: str | None = None) -> Any:
-        return self._output_materializers.get(self._output_name(output_name))
+    def get_output_materializer(
+        self,
+        output_name: str | None = None,
+        custom_materializer_class: type[BaseMaterializer] | None = None,
+        data_type: Any = None,
+    ) -> BaseMaterializer:
+        """A materializer set up on an output's artifact URI and the run's artifact store,
+        so the step can write that output itself (`materializer.save(value)`).
+
+        Its class is `custom_materializer_class` if given, else the output's configured
+        materializer (`output_materializers=`), else the one the registry picks for
+        `data_type` (or, without it, for the output's annotation), as saving would.
+
+        The step still returns a value for the output, and that value is what the output
+        holds: it is saved through the usual path, which replaces whatever was written
+        through this materializer, so the recorded hash, size and materializer always
+        describe the stored bytes. If the step fails, the bytes written here are removed.
+        """
+        from stepwell.materializers.base_materializer import BaseMaterializer
+
+        name = self._output_name(output_name)
+        materializer_class = custom_materializer_class or self._materializer_class(name, data_type)
+        is_class = isinstance(materializer_class, type)
+        if not (is_class and issubclass(materializer_class, BaseMaterializer)):
+            raise StepContextError(
+                f"Step '{self.step_name}': custom_materializer_class={materializer_class!r} is "
+                "not a materializer; pass a subclass of "
+                "stepwell.materializers.base_materializer.BaseMaterializer."
+            )
+        if self.outputs_saved:
+            raise StepContextError(
+                f"Step '{self.step_name}': its outputs are saved already, so nothing may write "
+                "to them now; call get_output_materializer() inside the step function."
+            )
+        if self.artifact_store is None:
+            raise StepContextError(
+                f"Step '{self.step_name}': no artifact store is set for this step context, so "
+                "no materializer can write its outputs."
+            )
+        uri = self._output_uris[name]
+        self.artifact_store.makedirs(uri)
+        self.hand_written_outputs.add(name)
+        return materializer_class(uri, self.artifact_store)
+
+    def _materializer_class(self, name: str, data_type: Any) -> type[BaseMaterializer]:
+        """The class saving would use for output `name` (given `data_type`, if any)."""
+        from stepwell.materializers.registry import materializer_registry, normalize_type
+        from stepwell.utils.sources import load_source
+
+        configured = self._output_materializers.get(name)
+        if configured:
+            return load_source(configured) if isinstance(configured, str) else configured
+        target = data_type if data_type is not None else self._output_types.get(name)
+        where = f"Output '{name}' of step '{self.step_name}'"
+        try:
+            normalized = normalize_type(target)
+        except MaterializerError as error:
+            raise StepContextError(f"{where}: {error} Pass data_type=<a class>.") from None
+        if normalized is None or normalized is object:
+            raise StepContextError(
+                f"{where} has no annotated type to pick a materializer for; pass "
+                "data_type=<the class of the value> or custom_materializer_class=..."
+            )
+        if isinstance(normalized, tuple):  # a Union: one materializer must fit every member
+            found = {materializer_registry.lookup(member) for member in normalized}
+            chosen = found.pop() if len(found) == 1 else None
+            if chosen is None:
+                names = ", ".join(t.__name__ for t in normalized)
+                raise StepContextError(
+                    f"{where}: no single materializer handles all of {names}; pass "
+                    "data_type=<one of them> or custom_materializer_class=..."
+                )
+            return chosen
+        # A class with no materializer of its own gets the fallback (warned), as saving does.
+        return materializer_registry.get_materializer_for_type(normalized)
 
     def add_output_metadata(self, metadata: dict[str, Any], output_name: str | None = None) -> None:
         """Attach metadata to an output's artifact version (checked now: a value that cannot
