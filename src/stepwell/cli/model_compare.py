@@ -52,14 +52,17 @@ def comparison(versions: Sequence[Any]) -> dict[str, Any]:
     }
 
 
-def show_comparison(versions: Sequence[Any], output: OutputFormat) -> None:
-    """Print the comparison as a table (blank where a version has no value) or as JSON."""
+def show_comparison(
+    versions: Sequence[Any], output: OutputFormat, empty: str = "No model versions found."
+) -> None:
+    """Print the comparison as a table (blank where a version has no value) or as JSON;
+    `empty` is what to say when there are no versions (why, as the list says it)."""
     compared = comparison(versions)
     if output is OutputFormat.json:
         print_json(compared)
         return
     if not versions:
-        note("No model versions found.")
+        note(empty)
         return
     if not compared["rows"]:
         note("These versions have no run metadata; log some with `log_metadata(...)`.")

@@ -123,8 +123,17 @@ def list_versions(
         **filters,
     )
     versions = list(found)
+    empty = empty_text(
+        "model versions",
+        "No model versions yet; run a pipeline with `@pipeline(model=Model(name=...))`.",
+        model,
+        stage,
+        name,
+        tag,
+        page=found,
+    )
     if compare:
-        model_compare.show_comparison(versions, output)
+        model_compare.show_comparison(versions, output, empty=empty)
         return
     rows = [version_row(version) for version in versions]
     if output is OutputFormat.table:
@@ -137,15 +146,7 @@ def list_versions(
         ["model", "number", "name", "stage", "tags", "created"],
         output,
         page=found,
-        empty=empty_text(
-            "model versions",
-            "No model versions yet; run a pipeline with `@pipeline(model=Model(name=...))`.",
-            model,
-            stage,
-            name,
-            tag,
-            page=found,
-        ),
+        empty=empty,
     )
 
 

@@ -77,7 +77,8 @@ def checked(store: Store, run: PipelineRunResponse) -> PipelineRunResponse:
     if orchestrator_gone(run):
         message = (
             f"The run's orchestrating process ({run.orchestrator_pid} on this host) has ended "
-            "without recording the run's end (it was killed); marked failed when read."
+            "without recording the run's end (it was killed, or could not reach the store to "
+            "record it); marked failed when read."
         )
         return released(store, store.fail_dead_run(run.id, message, process_gone=True))
     if not is_dead(run, store.database_time()):

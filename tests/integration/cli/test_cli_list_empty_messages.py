@@ -42,3 +42,16 @@ def test_model_version_list_with_no_match_says_so(cli):
 
     assert filtered.stderr == "No model versions match the filters.\n"
     assert everything.stderr.startswith("No model versions yet; run a pipeline with")
+
+
+def test_model_version_compare_with_nothing_to_compare_says_why(cli):
+    from stepwell.client import Client
+
+    Client().create_model("line")
+
+    filtered = cli("model", "version", "list", "line", "--stage", "production", "--compare")
+    everything = cli("model", "version", "list", "--compare")
+
+    assert filtered.exit_code == everything.exit_code == 0
+    assert filtered.stderr == "No model versions match the filters.\n"
+    assert everything.stderr.startswith("No model versions yet; run a pipeline with")
