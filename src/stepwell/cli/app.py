@@ -37,9 +37,10 @@ from stepwell.cli import component_groups, init_status, login, run_cmd
 from stepwell.cli.errors import StepwellGroup
 from stepwell.cli.lazy_groups import add_lazy_group, from_module
 
-# The command groups: name, one-line help (`stepwell --help` shows it without importing the
-# group) and where the group's Typer app is.
-GROUPS = (
+# The command groups, in the order `stepwell --help` lists them: name, one-line help (shown
+# without importing the group) and where the group's Typer app is. The per-type component
+# groups (`orchestrator`, ...) come between the two tuples.
+PIPELINE_GROUPS = (
     ("pipeline", "Pipelines and their runs.", "stepwell.cli.pipelines:app"),
     ("artifact", "Artifacts: the stored outputs of steps.", "stepwell.cli.artifacts:app"),
     (
@@ -48,6 +49,8 @@ GROUPS = (
         "stepwell.cli.snapshots:app",
     ),
     ("stack", "Stacks: where runs run and where their artifacts go.", "stepwell.cli.stacks:app"),
+)
+PLATFORM_GROUPS = (
     (
         "model",
         "Models: named, versioned results of pipelines, with stages.",
@@ -138,13 +141,11 @@ def version() -> None:
 init_status.register(app)
 app.command("version")(version)  # ZenML's `zenml version`
 run_cmd.register(app)
-for name, group_help, target in GROUPS[:4]:
+login.register(app)
+for name, group_help, target in PIPELINE_GROUPS:
     add_lazy_group(app, name, group_help, from_module(target))
 component_groups.register(app)
-for name, group_help, target in GROUPS[4:6]:
-    add_lazy_group(app, name, group_help, from_module(target))
-login.register(app)
-for name, group_help, target in GROUPS[6:]:
+for name, group_help, target in PLATFORM_GROUPS:
     add_lazy_group(app, name, group_help, from_module(target))
 
 

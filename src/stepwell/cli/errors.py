@@ -37,15 +37,6 @@ EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report Ctrl-C
 EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, as shells report a tool whose reader went away
 
 
-def silence_output() -> None:
-    """Point stdout and stderr at the null device: the reader of one went away (after
-    `2>&1 | head` both are that pipe), so nothing more is printed there, and flushing what
-    is still buffered at exit cannot fail again."""
-    from stepwell.utils.closed_output import silence_standard_fds
-
-    silence_standard_fds()
-
-
 # Typer's own control flow (usage errors, --help's exit, a declined confirmation) passes
 # through. Found from the class tree: newer typer vendors click, older typer uses click.
 _CLICK_EXCEPTION: type[Exception] = next(
@@ -88,7 +79,7 @@ class StepwellGroup(TyperGroup):
         except BrokenPipeError:
             # The reader went away (`| head`): stop quietly, as Unix tools do; stderr may
             # be that pipe too, so nothing is printed.
-            silence_output()
+            closed_output.silence_standard_fds()
             raise typer.Exit(EXIT_BROKEN_PIPE) from None
         except KeyboardInterrupt:
             print_error("Interrupted.", prefix="")

@@ -92,20 +92,19 @@ def cache_key(components: dict[str, str]) -> str:
 
 
 def explain_difference(old: dict[str, str], new: dict[str, str]) -> list[str]:
-    """Names of the key parts that differ between two step runs (`code`, `input:data`, ...).
-
-    A changed `code` names the functions and classes that changed, where both step runs
-    recorded them: `code (changed: features.normalize; added: features.scale)`.
-    """
-    key_parts = [
+    """Names of the key parts that differ between two step runs (`code`, `input:data`, ...);
+    `code_change` says which functions a changed `code` part is about."""
+    return [
         name
         for name in sorted(set(old) | set(new))
         if not name.startswith(CODE_DETAIL) and old.get(name) != new.get(name)
     ]
-    return [_code_change(old, new) if name == "code" else name for name in key_parts]
 
 
-def _code_change(old: dict[str, str], new: dict[str, str]) -> str:
+def code_change(old: dict[str, str], new: dict[str, str]) -> str:
+    """A changed `code` part in words, naming the functions and classes that changed where
+    both step runs recorded them: `code (changed: features.normalize; added: features.scale)`
+    (just `code` where either did not)."""
     before = {k[len(CODE_DETAIL) :]: v for k, v in old.items() if k.startswith(CODE_DETAIL)}
     after = {k[len(CODE_DETAIL) :]: v for k, v in new.items() if k.startswith(CODE_DETAIL)}
     if not before or not after:  # recorded before the details were

@@ -7,7 +7,7 @@ this module says how, from what the store keeps with each step run:
   (`parameter 'lr': 0.1 -> 0.01`), short and with secrets hidden (`shown_values`);
 - `input:<name>`: the artifact versions each step run read, from its input links
   (`input 'data': artifact 'numbers' version 1 -> version 2`);
-- `code`: the functions and classes that changed (`cache.explain_difference` says it);
+- `code`: the functions and classes that changed (`cache.code_change`);
 - `environment` and `settings`: the variables and settings that differ, from each step
   run's configuration;
 - `outputs`, `artifact_store`, `file:<path>`, `source:<ref>` and `cache_func`: only their
@@ -21,7 +21,7 @@ from __future__ import annotations
 from typing import Any
 
 from stepwell.config.settings import DOCKER_KEY
-from stepwell.execution.cache import explain_difference
+from stepwell.execution.cache import code_change, explain_difference
 from stepwell.execution.shown_values import old_to_new, shown
 from stepwell.store.models import ArtifactVersionResponse, StepRunResponse
 
@@ -40,8 +40,8 @@ def describe_changes(previous: StepRunResponse, current: StepRunResponse) -> lis
     old, new = previous.cache_components, current.cache_components
     lines = []
     for part in explain_difference(old, new):
-        if part == "code" or part.startswith("code ("):
-            lines.append(part)
+        if part == "code":
+            lines.append(code_change(old, new))
             continue
         kind, _, name = part.partition(":")
         in_old, in_new = part in old, part in new

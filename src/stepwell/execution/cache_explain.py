@@ -72,11 +72,8 @@ def explain_step_run(
             f"Same cache key as the earlier run, but its result could not be reused: {why}.",
             compared_with=previous,
         )
-    # Part names alone (`code`, `parameter:lr`): how each changed is in `details`.
-    changed = [
-        part.partition(" (")[0]
-        for part in explain_difference(previous.cache_components, step_run.cache_components)
-    ]
+    # Part names (`code`, `parameter:lr`); how each changed is in `details`.
+    changed = explain_difference(previous.cache_components, step_run.cache_components)
     details = describe_changes(previous, step_run)
     said = "; ".join(details) or "its parts were not recorded, so which is unknown"
     return CacheExplanation(

@@ -151,15 +151,14 @@ def _pipe_of(fd: int) -> tuple[int, int] | None:
     return (info.st_dev, info.st_ino)
 
 
-def _point_at_null(fd: int) -> bool:
+def _point_at_null(fd: int) -> None:
     try:
         null = os.open(os.devnull, os.O_WRONLY)
     except OSError:
-        return False
+        return
     try:
         os.dup2(null, fd)
-        return True
     except OSError:
-        return False
+        pass
     finally:
         os.close(null)

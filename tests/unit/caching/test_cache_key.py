@@ -77,15 +77,14 @@ def test_explain_names_the_parts_that_differ():
 
 
 def test_code_details_explain_a_changed_code_part_without_entering_the_key():
-    from stepwell.execution.cache import cache_key, explain_difference
+    from stepwell.execution.cache import cache_key, code_change, explain_difference
 
     old = {"code": "a", "code:m.step": "1", "code:m.helper": "2", "code:m.gone": "3", "x": "1"}
     new = {"code": "b", "code:m.step": "1", "code:m.helper": "9", "code:m.new": "4", "x": "1"}
-    assert explain_difference(old, new) == [
-        "code (changed: m.helper; added: m.new; removed: m.gone)"
-    ]
+    assert explain_difference(old, new) == ["code"]
+    assert code_change(old, new) == "code (changed: m.helper; added: m.new; removed: m.gone)"
     # The details are not part of the key: `code` covers them.
     assert cache_key(old) == cache_key({"code": "a", "x": "1"})
     # A step run recorded without details is still explained, as `code`.
-    assert explain_difference({"code": "a", "x": "1"}, new) == ["code"]
+    assert code_change({"code": "a", "x": "1"}, new) == "code"
     assert explain_difference(old, {**old, "x": "2"}) == ["x"]

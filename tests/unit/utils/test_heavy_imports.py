@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import weakref
 
 import pytest
 
@@ -44,12 +45,18 @@ def test_an_error_in_the_block_still_resumes_the_collector():
 
 
 def test_what_loaded_during_a_pause_stays_collectable():
+    class Node:
+        pass
+
     gc.enable()
     with collector_paused():
-        garbage = [[]]
-        garbage[0].append(garbage)  # a cycle, garbage once the name goes
-        del garbage
-    assert gc.collect() > 0  # found and freed, not frozen away
+        node = Node()
+        node.itself = node  # a cycle, garbage once the name goes
+        alive = weakref.ref(node)
+        del node
+    assert alive() is not None  # nothing collected it meanwhile
+    gc.collect()
+    assert alive() is None  # found and freed, not frozen away
 
 
 def test_objects_the_program_froze_stay_frozen():
