@@ -2,9 +2,10 @@
 `default_artifact_store()`.
 
 Every stage of the define -> compile -> orchestrate -> launch -> store -> read flow that needs
-the metadata store asks `get_store()`, which returns one `SqlStore` for the URL of
+the metadata store asks `get_store()`, which returns one store for the URL of
 `stepwell.config.environment.store_url()`, made on first use and made again when the URL
-changes (e.g. STEPWELL_STORE_URL was set). Repeated calls cost about a microsecond: the URL is
+changes (e.g. STEPWELL_STORE_URL was set): a `DirectSqliteStore` for an existing SQLite file
+already at the newest schema, else a `SqlStore`. Repeated calls cost about a microsecond: the URL is
 only recomputed when the variables it depends on, or the working directory, change.
 """
 
@@ -19,6 +20,7 @@ from stepwell.config.environment import ENV_HOME, ENV_STORE_URL, artifact_store_
 from stepwell.config.home_config import home_config_path
 from stepwell.config.server_connection import ENV_NAMES, server_connection
 from stepwell.store.base import Store
+from stepwell.store.direct.opening import open_direct
 from stepwell.utils.heavy_imports import collector_paused
 
 _Key = tuple[Any, ...]
@@ -74,15 +76,22 @@ def _open_configured() -> Any:
             session_token=connection.session_token,
             source=connection.source,
         )
+    url = store_url()
+    # An existing SQLite store at the newest schema: the direct path, which loads SQLAlchemy
+    # only for the calls it hands over (a cached run and common reads make none).
+    direct = open_direct(url)
+    if direct is not None:
+        return direct
     # Imported here: a process that uses a server never loads SQLAlchemy (~0.15 s or more).
     from stepwell.store.sql.store import SqlStore
 
-    return SqlStore(store_url())
+    return SqlStore(url)
 
 
 def get_store() -> Store:
     """The metadata store of this process, for the current configuration: a `RestStore`
-    when a stepwell server is configured (it offers the same methods), else a `SqlStore`."""
+    when a stepwell server is configured (it offers the same methods), else a SQL store
+    (`DirectSqliteStore` or `SqlStore`: same methods, same database)."""
     global _current
     key = _key()
     current = _current

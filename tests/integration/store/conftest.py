@@ -18,7 +18,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 from uuid import UUID
 
 import pytest
@@ -26,6 +26,7 @@ import pytest
 from stepwell.config.pipeline_config import PipelineConfig
 from stepwell.config.step_config import StepConfig
 from stepwell.enums import ExecutionStatus
+from stepwell.store.direct.opening import open_direct
 from stepwell.store.models import ArtifactVersionResponse, PipelineRunResponse, StepRunResponse
 from stepwell.store.sql import SqlStore
 
@@ -197,10 +198,19 @@ def store_url(request: pytest.FixtureRequest) -> str:
     return str(request.getfixturevalue("postgres_url"))
 
 
-@pytest.fixture
-def store(store_url: str) -> Iterator[SqlStore]:
-    """A migrated store on each backend, closed after the test."""
-    opened = SqlStore(store_url)
+@pytest.fixture(params=["sqlite", "sqlite-direct", "postgresql"])
+def store(request: pytest.FixtureRequest) -> Iterator[SqlStore]:
+    """A migrated store on each backend, closed after the test; "sqlite-direct" is the
+    direct SQLite path (`DirectSqliteStore`) on a file `SqlStore` made, the store a process
+    gets from `get_store()` for an existing file, so every test here checks both paths."""
+    backend = "postgres" if request.param == "postgresql" else "sqlite"
+    url = str(request.getfixturevalue(f"{backend}_url"))
+    opened = SqlStore(url)
+    if request.param == "sqlite-direct":
+        opened.close()
+        direct = open_direct(url)
+        assert direct is not None, "the direct path should open a current SQLite file"
+        opened = cast(SqlStore, direct)
     yield opened
     opened.close()
 

@@ -7,6 +7,7 @@ from uuid import UUID
 
 import pytest
 
+import stepwell.store.new_rows as new_rows_module
 import stepwell.store.sql.artifacts as artifacts_module
 import stepwell.store.sql.store as store_module
 from stepwell.enums import ExecutionStatus
@@ -31,7 +32,11 @@ def fixed_run_ids(monkeypatch):
     def next_id() -> UUID:
         return pending.pop(0) if pending else next(ids)
 
-    return lambda: monkeypatch.setattr(store_module, "uuid4", next_id)
+    def fix() -> None:
+        monkeypatch.setattr(store_module, "uuid4", next_id)
+        monkeypatch.setattr(new_rows_module, "uuid4", next_id)  # where run rows are made
+
+    return fix
 
 
 def test_run_found_by_unique_id_prefix(store, make_run):

@@ -16,9 +16,28 @@ from stepwell.store.models import NewStepRun
 S = ExecutionStatus
 
 
+class _Recording:
+    """A sqlite3 connection that notes each statement it is asked to run (once for a batch)."""
+
+    def __init__(self, connection, statements):
+        self._connection, self._statements = connection, statements
+
+    def execute(self, statement, *args):
+        self._statements.append(statement)
+        return self._connection.execute(statement, *args)
+
+    def executemany(self, statement, rows):
+        self._statements.append(statement)
+        return self._connection.executemany(statement, rows)
+
+    def __getattr__(self, name):
+        return getattr(self._connection, name)
+
+
 @contextmanager
 def count_statements(store):
-    """Count the SQL statements the store sends while the block runs."""
+    """Count the SQL statements the store sends while the block runs: through SQLAlchemy's
+    engine, and through the direct path's own connection when the store has one."""
     engine = store._db.engine
     statements: list[str] = []
 
@@ -26,10 +45,16 @@ def count_statements(store):
         statements.append(statement)
 
     event.listen(engine, "before_cursor_execute", record)
+    direct = getattr(store, "_direct", None)
+    if direct is not None:
+        current = direct._current
+        direct._current = lambda: _Recording(current(), statements)
     try:
         yield statements
     finally:
         event.remove(engine, "before_cursor_execute", record)
+        if direct is not None:
+            del direct._current
 
 
 def _chain(store, run_id, steps, make_step, make_version):

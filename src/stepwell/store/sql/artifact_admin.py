@@ -16,8 +16,8 @@ from sqlalchemy import Connection, delete, exists, select, union_all
 
 from stepwell.exceptions import EntityInUseError
 from stepwell.store.models import ArtifactVersionResponse
+from stepwell.store.row_conversions import as_uuid, version_response
 from stepwell.store.sql.common import SqlStoreBase
-from stepwell.store.sql.conversions import as_uuid, version_response
 from stepwell.store.sql.model_tables import MODEL_VERSION_ARTIFACTS
 from stepwell.store.sql.queries import by_id
 from stepwell.store.sql.tables import (

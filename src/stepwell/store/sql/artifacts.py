@@ -15,8 +15,8 @@ from sqlalchemy import Connection, bindparam, func, select, update
 from stepwell.enums import ArtifactType
 from stepwell.exceptions import EntityNotFoundError, StoreError
 from stepwell.store.models import ArtifactResponse, ArtifactVersionResponse
+from stepwell.store.row_conversions import Row, artifact_response, as_uuid, version_response
 from stepwell.store.sql.common import SqlStoreBase, write_new_version
-from stepwell.store.sql.conversions import Row, artifact_response, as_uuid, version_response
 from stepwell.store.sql.metadata import insert_metadata
 from stepwell.store.sql.queries import parse_uuid, resolve
 from stepwell.store.sql.tables import ARTIFACTS, VERSIONS, utc_now

@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING, TypeVar, cast
 from sqlalchemy import Connection
 from sqlalchemy.exc import IntegrityError
 
-from stepwell.enums import ExecutionStatus
 from stepwell.exceptions import StoreError
 from stepwell.store.sql.engine import WRITE_ATTEMPTS, Database, backoff
 
@@ -26,28 +25,14 @@ class SqlStoreBase:
 
     url: str
     _db: Database
+    # The store that handed this one its calls (`stepwell.store.direct`), if any: responses
+    # bind to the store their caller holds.
+    _bind_responses_to: Store | None = None
 
     def _store(self) -> Store:
-        """This object as the `Store` its responses are bound to (the assembled SqlStore)."""
-        return cast("Store", self)
-
-
-def to_status(value: ExecutionStatus | str) -> ExecutionStatus:
-    """`value` as an ExecutionStatus; an unknown status raises StoreError listing the known."""
-    try:
-        return ExecutionStatus(value)
-    except ValueError:
-        allowed = ", ".join(status.value for status in ExecutionStatus)
-        raise StoreError(f"Unknown status {value!r}; use one of: {allowed}.") from None
-
-
-def check_transition(kind: str, name: str, current: str, new: ExecutionStatus) -> None:
-    """Statuses only move forward: a finished status is never replaced by an unfinished one."""
-    old = ExecutionStatus(current)
-    if old.is_finished and not new.is_finished:
-        raise StoreError(
-            f"{kind} '{name}' is already {old.value}; its status cannot go back to {new.value}."
-        )
+        """The `Store` responses are bound to: this object (the assembled SqlStore), or the
+        store that hands it calls."""
+        return self._bind_responses_to or cast("Store", self)
 
 
 def is_unique_violation(error: IntegrityError) -> bool:

@@ -12,9 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-import random
 import sqlite3
-import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -25,25 +23,18 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.pool import StaticPool
 
+from stepwell.store.direct.connection import close_inherited
+from stepwell.store.write_retries import (
+    BUSY_TIMEOUT_SECONDS,
+    WRITE_ATTEMPTS,
+    backoff,
+    is_retryable,
+)
 from stepwell.utils.private_files import private_file, private_folder
 
 T = TypeVar("T")
 
-BUSY_TIMEOUT_SECONDS = 30.0
-WRITE_ATTEMPTS = 8
 _WRITE_OPTION = "stepwell_write"
-_RETRYABLE = ("database is locked", "database is busy", "deadlock detected", "could not serialize")
-
-
-def is_retryable(error: BaseException) -> bool:
-    """Whether a failed write may simply be tried again (lock contention, not a real error)."""
-    text = str(getattr(error, "orig", error)).lower()
-    return any(marker in text for marker in _RETRYABLE)
-
-
-def backoff(attempt: int) -> None:
-    """Sleep a small, jittered, growing time before retry number `attempt` (0-based)."""
-    time.sleep(min(0.5, 0.005 * 2**attempt) * (0.5 + random.random()))
 
 
 def _is_memory(database: str | None) -> bool:
@@ -162,6 +153,7 @@ class Database:
                 if isinstance(connection, sqlite3.Connection)
             ]
             self.engine.dispose(close=False)
+            close_inherited()  # the direct path's connection too (stepwell.store.direct)
             for key, connection in inherited:
                 del _OPEN_CONNECTIONS[key]
                 with contextlib.suppress(Exception):

@@ -29,8 +29,7 @@ from stepwell.store.models import (
     StepRunResponse,
 )
 from stepwell.store.page import Page
-from stepwell.store.sql.common import SqlStoreBase
-from stepwell.store.sql.conversions import (
+from stepwell.store.row_conversions import (
     Row,
     artifact_response,
     component_response,
@@ -39,6 +38,7 @@ from stepwell.store.sql.conversions import (
     snapshot_response,
     version_response,
 )
+from stepwell.store.sql.common import SqlStoreBase
 from stepwell.store.sql.listing import Listing, read_page
 from stepwell.store.sql.listing import each as _each
 from stepwell.store.sql.listings import (

@@ -17,11 +17,12 @@ from stepwell.enums import ExecutionStatus
 from stepwell.exceptions import EntityNotFoundError
 from stepwell.store.liveness import missed_heartbeats
 from stepwell.store.models import PipelineRunResponse
+from stepwell.store.row_conversions import Row, as_uuid, run_response
 from stepwell.store.sql.clock import database_now, read_database_time
-from stepwell.store.sql.common import SqlStoreBase, to_status
-from stepwell.store.sql.conversions import Row, as_uuid, run_response
+from stepwell.store.sql.common import SqlStoreBase
 from stepwell.store.sql.queries import by_id
 from stepwell.store.sql.tables import RUNS, STEP_RUNS, utc_now
+from stepwell.store.status_rules import to_status
 
 _UNFINISHED = [status.value for status in ExecutionStatus if not status.is_finished]
 _UPDATE_RUN = update(RUNS).where(RUNS.c.id == bindparam("b_id"))

@@ -29,8 +29,8 @@ from stepwell.steps.deferred_writes import (
     DeferredWrite,
     describe,
 )
+from stepwell.store.row_conversions import as_uuid
 from stepwell.store.sql.common import SqlStoreBase
-from stepwell.store.sql.conversions import as_uuid
 from stepwell.store.sql.model_links import link_to_model_version
 from stepwell.store.sql.model_tables import MODEL_VERSIONS
 from stepwell.store.sql.model_versions import move_stage

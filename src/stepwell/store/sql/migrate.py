@@ -16,6 +16,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
 from stepwell.exceptions import StoreError
+from stepwell.store.schema_revision import HEAD_REVISION
 from stepwell.store.sql.engine import WRITE_ATTEMPTS, Database, backoff, is_retryable
 from stepwell.store.sql.tables import add_postgresql_options
 from stepwell.utils.redact import masked_url
@@ -23,8 +24,6 @@ from stepwell.utils.redact import masked_url
 if TYPE_CHECKING:
     from alembic.config import Config
 
-# The newest revision in migrations/versions; a test checks it against Alembic's own view.
-HEAD_REVISION = "0008"
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 _PG_LOCK_KEY = 0x5354_4550_5745_4C  # "STEPWEL"
 

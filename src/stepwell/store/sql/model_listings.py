@@ -22,7 +22,7 @@ from stepwell.store.model_records import (
     ModelVersionPipelineRunLink,
     ModelVersionResponse,
 )
-from stepwell.store.sql.conversions import Row, run_response, version_response
+from stepwell.store.row_conversions import Row, run_response, version_response
 from stepwell.store.sql.listing import Listing
 from stepwell.store.sql.model_tables import (
     MODEL_VERSION_ARTIFACTS,

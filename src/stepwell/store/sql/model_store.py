@@ -23,8 +23,8 @@ from stepwell.store.model_records import (
     ModelVersionRequest,
 )
 from stepwell.store.page import Page
+from stepwell.store.row_conversions import Row
 from stepwell.store.sql.common import SqlStoreBase, write_new_version
-from stepwell.store.sql.conversions import Row
 from stepwell.store.sql.forget import forget_resources
 from stepwell.store.sql.listing import each, read_page
 from stepwell.store.sql.model_listings import (

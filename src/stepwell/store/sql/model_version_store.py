@@ -24,8 +24,8 @@ from stepwell.store.model_records import (
     ModelVersionResponse,
 )
 from stepwell.store.page import Page
+from stepwell.store.row_conversions import Row, as_uuid
 from stepwell.store.sql.common import SqlStoreBase, write_new_version
-from stepwell.store.sql.conversions import Row, as_uuid
 from stepwell.store.sql.listing import each, read_page
 from stepwell.store.sql.model_links import (
     link_run_to_model_version,

@@ -21,7 +21,7 @@ from sqlalchemy import Connection, func, select, update
 from stepwell.enums import ModelStages
 from stepwell.exceptions import ModelError, ModelStageError, ModelVersionNotFoundError
 from stepwell.model.stages import EXCLUSIVE_STAGES, is_number, is_stage, stage_value
-from stepwell.store.sql.conversions import Row
+from stepwell.store.row_conversions import Row
 from stepwell.store.sql.model_tables import MODEL_VERSIONS, MODELS
 from stepwell.store.sql.queries import parse_uuid
 from stepwell.store.sql.tables import utc_now

@@ -17,8 +17,8 @@ from sqlalchemy import Connection, bindparam, delete, exists, select
 
 from stepwell.enums import ExecutionStatus
 from stepwell.store.pending import PendingOutput
+from stepwell.store.row_conversions import as_uuid
 from stepwell.store.sql.common import SqlStoreBase
-from stepwell.store.sql.conversions import as_uuid
 from stepwell.store.sql.tables import PENDING_OUTPUTS, RUNS, VERSIONS, utc_now
 
 _CHUNK = 500

@@ -31,7 +31,8 @@ from stepwell.enums import ExecutionStatus
 from stepwell.exceptions import EntityNotFoundError, StoreError
 from stepwell.store.base import Store
 from stepwell.store.models import ArtifactVersionResponse, CacheHit
-from stepwell.store.sql.conversions import ArtifactList, Row, version_response
+from stepwell.store.new_rows import link_rows
+from stepwell.store.row_conversions import ArtifactList, Row, version_response
 from stepwell.store.sql.model_tables import MODEL_VERSIONS, MODELS
 from stepwell.store.sql.tables import (
     ARTIFACTS,
@@ -290,23 +291,6 @@ def load_links(
             version = versions[row.id] = version_response(row._mapping, row.artifact_name, store)
         entry[row.kind].setdefault(row.link_name, []).append(version)
     return links
-
-
-def link_rows(
-    step_run_id: UUID, artifacts: dict[str, list[UUID]], start: dict[str, int] | None = None
-) -> list[dict[str, Any]]:
-    """Link-table rows tying a step run to artifact versions: name -> ids, positions counting
-    up from `start`."""
-    return [
-        {
-            "step_run_id": step_run_id,
-            "name": name,
-            "position": (start or {}).get(name, 0) + position,
-            "artifact_version_id": version_id,
-        }
-        for name, version_ids in artifacts.items()
-        for position, version_id in enumerate(version_ids)
-    ]
 
 
 def add_links(

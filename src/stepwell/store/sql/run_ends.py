@@ -18,10 +18,11 @@ from sqlalchemy import Connection, bindparam, update
 from stepwell.enums import ExecutionStatus
 from stepwell.exceptions import StoreError
 from stepwell.store.models import PipelineRunResponse
-from stepwell.store.sql.common import SqlStoreBase, check_transition, to_status
-from stepwell.store.sql.conversions import Row, as_uuid, run_response
+from stepwell.store.row_conversions import Row, as_uuid, run_response
+from stepwell.store.sql.common import SqlStoreBase
 from stepwell.store.sql.queries import by_id
 from stepwell.store.sql.tables import RUNS, STEP_RUNS, as_utc, utc_now
+from stepwell.store.status_rules import check_transition, to_status
 
 _UNFINISHED = [status.value for status in ExecutionStatus if not status.is_finished]
 _UPDATE_RUN = update(RUNS).where(RUNS.c.id == bindparam("b_id"))

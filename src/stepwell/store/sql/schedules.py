@@ -23,9 +23,9 @@ from stepwell.config.schedule import Schedule
 from stepwell.config.schedule_times import Timing, after_firing, first_run_time, next_run_time
 from stepwell.exceptions import ConfigurationError, EntityExistsError, EntityNotFoundError
 from stepwell.store.page import Page
+from stepwell.store.row_conversions import Row, as_uuid
 from stepwell.store.schedule_records import ScheduleResponse
 from stepwell.store.sql.common import SqlStoreBase, is_unique_violation
-from stepwell.store.sql.conversions import Row, as_uuid
 from stepwell.store.sql.listing import Listing, each, read_page
 from stepwell.store.sql.platform_tables import SCHEDULES
 from stepwell.store.sql.queries import id_prefix, parse_uuid

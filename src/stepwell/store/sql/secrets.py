@@ -22,10 +22,10 @@ from sqlalchemy import Connection, delete, select, update
 
 from stepwell.exceptions import EntityExistsError, EntityNotFoundError, QueryError, StoreError
 from stepwell.store.page import Page
+from stepwell.store.row_conversions import Row
 from stepwell.store.secret_cipher import SecretCipher, local_cipher
 from stepwell.store.secret_records import SecretResponse, secret_response
 from stepwell.store.sql.common import SqlStoreBase
-from stepwell.store.sql.conversions import Row
 from stepwell.store.sql.listing import Listing, each, read_page
 from stepwell.store.sql.platform_tables import SECRETS
 from stepwell.store.sql.queries import id_prefix, parse_uuid

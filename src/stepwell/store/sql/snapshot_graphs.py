@@ -11,9 +11,9 @@ from uuid import UUID
 from sqlalchemy import select
 
 from stepwell.exceptions import EntityNotFoundError
+from stepwell.store.row_conversions import as_uuid
 from stepwell.store.snapshot_graphs import SnapshotGraph, graph_of
 from stepwell.store.sql.common import SqlStoreBase
-from stepwell.store.sql.conversions import as_uuid
 from stepwell.store.sql.tables import SNAPSHOTS
 
 

@@ -20,8 +20,8 @@ from sqlalchemy.exc import IntegrityError
 from stepwell.enums import StackComponentType
 from stepwell.exceptions import EntityExistsError, EntityInUseError, EntityNotFoundError, StoreError
 from stepwell.store.models import StackComponentResponse, StackResponse
+from stepwell.store.row_conversions import Row, as_uuid, component_response, stack_response
 from stepwell.store.sql.common import SqlStoreBase, integrity_error, is_unique_violation
-from stepwell.store.sql.conversions import Row, as_uuid, component_response, stack_response
 from stepwell.store.sql.queries import by_id, resolve
 from stepwell.store.sql.tables import RUNS, STACK_COMPONENTS, STACK_COMPOSITION, STACKS, utc_now
 

@@ -15,8 +15,8 @@ from sqlalchemy import func, select
 
 from stepwell.enums import ExecutionStatus
 from stepwell.exceptions import QueryError
+from stepwell.store.row_conversions import as_uuid
 from stepwell.store.sql.common import SqlStoreBase
-from stepwell.store.sql.conversions import as_uuid
 from stepwell.store.sql.tables import STEP_RUNS
 
 MAX_RUNS = 1000  # ids one call may ask about: a page of a list, never the whole store

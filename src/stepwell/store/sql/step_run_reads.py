@@ -14,8 +14,8 @@ from sqlalchemy import Connection, bindparam, select
 
 from stepwell.enums import ExecutionStatus
 from stepwell.store.models import CacheHit, StepRunResponse
+from stepwell.store.row_conversions import Row, as_uuid, step_run_response
 from stepwell.store.sql.common import SqlStoreBase
-from stepwell.store.sql.conversions import Row, as_uuid, step_run_response
 from stepwell.store.sql.queries import by_id, load_cache_hit, load_links
 from stepwell.store.sql.tables import RUNS, STEP_INPUTS, STEP_RUNS
 

@@ -20,19 +20,18 @@ from stepwell.enums import ExecutionStatus
 from stepwell.exceptions import EntityNotFoundError, StoreError
 from stepwell.steps.deferred_writes import DeferredWrite
 from stepwell.store.models import ArtifactVersionResponse, NewStepRun, StepRunResponse
+from stepwell.store.new_rows import link_rows, step_run_row
+from stepwell.store.row_conversions import Row, as_uuid, step_run_response, version_response
 from stepwell.store.sql.artifacts import insert_version, lock_artifacts
 from stepwell.store.sql.common import (
-    check_transition,
     integrity_error,
     is_unique_violation,
-    to_status,
     write_new_version,
 )
-from stepwell.store.sql.conversions import Row, as_uuid, step_run_response, version_response
 from stepwell.store.sql.metadata import apply_deferred
 from stepwell.store.sql.model_links import link_to_model_version
 from stepwell.store.sql.pending import insert_pending, release_pending
-from stepwell.store.sql.queries import add_links, by_id, link_rows, versions_with_names
+from stepwell.store.sql.queries import add_links, by_id, versions_with_names
 from stepwell.store.sql.step_run_reads import StepRunReadMethods
 from stepwell.store.sql.tables import (
     STEP_INPUTS,
@@ -42,6 +41,7 @@ from stepwell.store.sql.tables import (
     as_utc,
     utc_now,
 )
+from stepwell.store.status_rules import check_transition, to_status
 
 # Statements built once (see queries.py).
 _INSERT = STEP_RUNS.insert()
@@ -60,31 +60,6 @@ _LAST_POSITIONS = (
     )
     .group_by(STEP_OUTPUTS.c.name)
 )
-
-
-def _row(record: NewStepRun) -> dict[str, Any]:
-    """The `step_runs` row of a new step run."""
-    return {
-        "id": record.id,
-        "pipeline_run_id": record.pipeline_run_id,
-        "name": record.name,
-        "step_name": record.step_name,
-        "status": to_status(record.status).value,
-        "config": record.config.model_dump(mode="json"),
-        "start_time": as_utc(record.start_time),
-        "end_time": as_utc(record.end_time),
-        "created": record.created,
-        "updated": record.created,
-        "attempt": record.attempt,
-        "cache_key": record.cache_key,
-        "cache_components": dict(record.cache_components),
-        "original_step_run_id": record.original_step_run_id,
-        "source_code_hash": record.source_code_hash,
-        "logs_uri": record.logs_uri,
-        "exception": None,
-        "status_message": record.status_message,
-        "model_version_id": record.model_version_id,
-    }
 
 
 class _CompletedBefore(Exception):
@@ -167,7 +142,7 @@ class StepRunMethods(StepRunReadMethods):
             model_version_id=model_version_id,
             id=as_uuid(id) if id is not None else uuid4(),
         )
-        values = _row(record)
+        values = step_run_row(record)
 
         def work(connection: Connection) -> StepRunResponse:
             versions = {}
@@ -235,7 +210,7 @@ class StepRunMethods(StepRunReadMethods):
             raise integrity_error(f"record step runs {names}", error) from error
 
     def _insert_step_runs(self, records: Sequence[NewStepRun]) -> None:
-        rows = [_row(record) for record in records]
+        rows = [step_run_row(record) for record in records]
         inputs = [link for r in records for link in link_rows(r.id, r.inputs)]
         outputs = [link for r in records for link in link_rows(r.id, r.outputs)]
 

@@ -15,8 +15,8 @@ from uuid import UUID
 from sqlalchemy import select
 
 from stepwell.enums import ExecutionStatus
+from stepwell.store.row_conversions import as_uuid
 from stepwell.store.sql.common import SqlStoreBase
-from stepwell.store.sql.conversions import as_uuid
 from stepwell.store.sql.queries import by_id
 from stepwell.store.sql.tables import RUNS, STEP_INPUTS, STEP_RUNS, VERSIONS, as_utc
 from stepwell.store.step_states import StepRunState

@@ -26,20 +26,19 @@ from stepwell.exceptions import (
     EntityNotFoundError,
 )
 from stepwell.store.models import PipelineResponse, PipelineRunResponse, SnapshotResponse
-from stepwell.store.sql.artifact_admin import ArtifactAdminMethods
-from stepwell.store.sql.artifacts import ArtifactMethods
-from stepwell.store.sql.common import (
-    check_transition,
-    integrity_error,
-    is_unique_violation,
-    to_status,
-)
-from stepwell.store.sql.conversions import (
+from stepwell.store.new_rows import run_row
+from stepwell.store.row_conversions import (
     Row,
     as_uuid,
     pipeline_response,
     run_response,
     snapshot_response,
+)
+from stepwell.store.sql.artifact_admin import ArtifactAdminMethods
+from stepwell.store.sql.artifacts import ArtifactMethods
+from stepwell.store.sql.common import (
+    integrity_error,
+    is_unique_violation,
 )
 from stepwell.store.sql.engine import Database
 from stepwell.store.sql.forget import forget_resources
@@ -64,6 +63,7 @@ from stepwell.store.sql.step_states import StepStateMethods
 from stepwell.store.sql.tables import PIPELINES, RUNS, SNAPSHOTS, as_utc, utc_now
 from stepwell.store.sql.tags import TagMethods
 from stepwell.store.sql.users import UserMethods
+from stepwell.store.status_rules import check_transition, to_status
 from stepwell.utils.redact import masked_url
 
 # Statements built once (see queries.py).
@@ -149,7 +149,7 @@ class SqlStore(
         with self._db.read() as connection:
             row = connection.execute(_PIPELINE_BY_NAME, {"name": name}).first()
         if row is not None:
-            return pipeline_response(row._mapping, self)
+            return pipeline_response(row._mapping, self._store())
 
         def work(connection: Connection) -> Row:
             existing = connection.execute(_PIPELINE_BY_NAME, {"name": name}).first()
@@ -166,13 +166,13 @@ class SqlStore(
         except IntegrityError:  # another process created it at the same moment
             with self._db.read() as connection:
                 created = connection.execute(_PIPELINE_BY_NAME, {"name": name}).one()._mapping
-        return pipeline_response(created, self)
+        return pipeline_response(created, self._store())
 
     def get_pipeline(self, name_or_id: str | UUID) -> PipelineResponse:
         """A pipeline by name, id or unique id prefix."""
         with self._db.read() as connection:
             row = resolve(connection, PIPELINES, name_or_id, "pipeline")
-        return pipeline_response(row, self)
+        return pipeline_response(row, self._store())
 
     def delete_pipeline(self, name_or_id: str | UUID) -> None:
         """Delete a pipeline, its snapshots and its runs (with the rules of `delete_run`)."""
@@ -244,7 +244,7 @@ class SqlStore(
             if is_unique_violation(error):
                 raise EntityExistsError(f"A snapshot named '{name}' already exists.") from error
             raise integrity_error("create the snapshot", error) from error
-        return snapshot_response(row, pipeline_name, self)
+        return snapshot_response(row, pipeline_name, self._store())
 
     def get_snapshot(self, name_or_id: str | UUID) -> SnapshotResponse:
         """A snapshot by id, unique id prefix or (unambiguous) name."""
@@ -253,7 +253,7 @@ class SqlStore(
             pipeline_name = connection.scalar(
                 select(PIPELINES.c.name).where(PIPELINES.c.id == row["pipeline_id"])
             )
-        return snapshot_response(row, pipeline_name or "", self)
+        return snapshot_response(row, pipeline_name or "", self._store())
 
     # -- runs --------------------------------------------------------------------------------
     def create_run(
@@ -280,32 +280,23 @@ class SqlStore(
         `heartbeat_interval`: how often its orchestrator will beat (readers judge it by it);
         `schedule_id`: the schedule that started it, if one did; `id`: the new run's id, chosen
         by the caller so that it may repeat the call (a repeat returns the run it made)."""
-        now = utc_now()
-        values = {
-            "id": as_uuid(id) if id is not None else uuid4(),
-            "name": name,
-            "pipeline_id": pipeline_id,
-            "pipeline_name": pipeline_name,
-            "snapshot_id": snapshot_id,
-            "status": to_status(status).value,
-            "config": config.model_dump(mode="json"),
-            "is_unlisted": is_unlisted,
-            "start_time": as_utc(start_time),
-            "end_time": None,
-            "created": now,
-            "updated": now,
-            "status_message": None,
-            "orchestrator_pid": orchestrator_pid,
-            "heartbeat": None,
-            "heartbeat_interval": heartbeat_interval,
-            "stack_id": stack_id,
-            "orchestrator_host": orchestrator_host,
-            "orchestrator_start_token": orchestrator_start_token,
-            "stop_requested_at": None,
-            "model_version_id": None,
-            "schedule_id": as_uuid(schedule_id) if schedule_id is not None else None,
-        }
-
+        values = run_row(
+            name=name,
+            pipeline_id=pipeline_id,
+            pipeline_name=pipeline_name,
+            snapshot_id=snapshot_id,
+            config=config,
+            status=status,
+            is_unlisted=is_unlisted,
+            start_time=start_time,
+            orchestrator_pid=orchestrator_pid,
+            stack_id=stack_id,
+            orchestrator_host=orchestrator_host,
+            orchestrator_start_token=orchestrator_start_token,
+            heartbeat_interval=heartbeat_interval,
+            schedule_id=schedule_id,
+            id=id,
+        )
         try:
             self._db.write(lambda connection: connection.execute(_INSERT_RUN, values))
         except IntegrityError as error:  # the unique name constraint says it is taken
@@ -314,17 +305,17 @@ class SqlStore(
                     made = connection.execute(select(RUNS).where(RUNS.c.id == values["id"]))
                     earlier = made.first()
                 if earlier is not None and earlier.name == name:  # this call, made before
-                    return run_response(earlier._mapping, self)
+                    return run_response(earlier._mapping, self._store())
             if is_unique_violation(error):
                 raise _duplicate_run_name(name) from error
             raise integrity_error(f"create run '{name}'", error) from error
-        return run_response(values, self, config)
+        return run_response(values, self._store(), config)
 
     def get_run(self, name_or_id: str | UUID) -> PipelineRunResponse:
         """A run by name, id or unique id prefix (4+ hex characters, dashes optional)."""
         with self._db.read() as connection:
             row = resolve(connection, RUNS, name_or_id, "run")
-        return run_response(row, self)
+        return run_response(row, self._store())
 
     def update_run(
         self,
@@ -376,7 +367,7 @@ class SqlStore(
             connection.execute(_UPDATE_RUN, {"b_id": row["id"], **values})
             return {**row, **values}
 
-        return run_response(self._db.write(work), self)
+        return run_response(self._db.write(work), self._store())
 
     def delete_run(self, run_id: UUID) -> list[str]:
         """Delete a run and its step runs, plus the artifact versions nothing else uses.

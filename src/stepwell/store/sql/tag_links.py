@@ -20,7 +20,7 @@ from stepwell.config.tags import Tag, tag_name
 from stepwell.enums import ColorVariants, TaggableResourceTypes
 from stepwell.exceptions import StoreError, TagError
 from stepwell.store.annotations import TagResponse
-from stepwell.store.sql.conversions import Row, as_uuid
+from stepwell.store.row_conversions import Row, as_uuid
 from stepwell.store.sql.model_tables import MODEL_VERSIONS, MODELS
 from stepwell.store.sql.queries import by_id, id_prefix, parse_uuid
 from stepwell.store.sql.tables import (

@@ -18,8 +18,8 @@ from stepwell.exceptions import EntityExistsError, EntityNotFoundError, TagError
 from stepwell.store.annotations import TagResponse
 from stepwell.store.filters import FieldSpec
 from stepwell.store.page import Page
+from stepwell.store.row_conversions import Row, as_uuid
 from stepwell.store.sql.common import SqlStoreBase, write_new_version
-from stepwell.store.sql.conversions import Row, as_uuid
 from stepwell.store.sql.listing import Listing, each, read_page
 from stepwell.store.sql.tables import TAG_RESOURCES, TAGS, utc_now
 from stepwell.store.sql.tag_links import (

@@ -17,8 +17,8 @@ from sqlalchemy import Connection, delete, select, update
 
 from stepwell.exceptions import EntityExistsError, EntityNotFoundError, StoreError
 from stepwell.store.page import Page
+from stepwell.store.row_conversions import Row, as_uuid
 from stepwell.store.sql.common import SqlStoreBase
-from stepwell.store.sql.conversions import Row, as_uuid
 from stepwell.store.sql.listing import Listing, each, read_page
 from stepwell.store.sql.queries import id_prefix, parse_uuid
 from stepwell.store.sql.tables import utc_now

@@ -1,0 +1,68 @@
+"""The SQL of the direct SQLite path: the statements `SqlStore` runs for the same calls.
+
+Written out for SQLite's `?` parameters; `test_direct_statements` checks the cache lookup
+against what SQLAlchemy compiles `SqlStore`'s own statement to. Rows are read with `*` and
+decoded by column name, so a column added by a migration is read without a change here.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from stepwell.enums import ExecutionStatus
+
+PIPELINE_BY_NAME = "SELECT * FROM pipelines WHERE name = ?"
+PIPELINE_BY_ID = "SELECT * FROM pipelines WHERE id = ?"
+SNAPSHOT_BY_ID = "SELECT * FROM snapshots WHERE id = ?"
+RUN_BY_ID = "SELECT * FROM pipeline_runs WHERE id = ?"
+RUN_BY_NAME = "SELECT * FROM pipeline_runs WHERE name = ?"
+# A page of runs, newest first, as `stepwell.store.sql.listings.RUN_LISTING` sorts them.
+RUNS_NEWEST_FIRST = "SELECT * FROM pipeline_runs ORDER BY created DESC, id DESC LIMIT ? OFFSET ?"
+LISTED_RUNS_NEWEST_FIRST = (
+    "SELECT * FROM pipeline_runs WHERE is_unlisted = 0 "
+    "ORDER BY created DESC, id DESC LIMIT ? OFFSET ?"
+)
+COUNT_RUNS = "SELECT count(*) FROM pipeline_runs"
+COUNT_LISTED_RUNS = "SELECT count(*) FROM pipeline_runs WHERE is_unlisted = 0"
+STACK_BY_NAME = "SELECT * FROM stacks WHERE name = ?"
+STACK_BY_ID = "SELECT * FROM stacks WHERE id = ?"
+COMPONENTS_OF_STACK = (
+    "SELECT stack_components.* FROM stack_composition JOIN stack_components "
+    "ON stack_components.id = stack_composition.component_id "
+    "WHERE stack_composition.stack_id = ?"
+)
+# A cache hit in one statement, as `stepwell.store.sql.queries._CACHE_HIT`.
+CACHE_HIT = (
+    "SELECT step_runs.id AS step_run_id, step_runs.end_time AS step_run_end_time, "
+    "step_run_output_artifacts.name AS link_name, artifacts.name AS artifact_name, "
+    "artifact_versions.* "
+    "FROM step_runs "
+    "LEFT OUTER JOIN step_run_output_artifacts "
+    "ON step_run_output_artifacts.step_run_id = step_runs.id "
+    "LEFT OUTER JOIN artifact_versions "
+    "ON artifact_versions.id = step_run_output_artifacts.artifact_version_id "
+    "LEFT OUTER JOIN artifacts ON artifacts.id = artifact_versions.artifact_id "
+    "WHERE step_runs.id = (SELECT step_runs.id FROM step_runs "
+    "WHERE step_runs.cache_key = ? AND step_runs.status = ? "
+    "ORDER BY step_runs.created DESC LIMIT 1) "
+    "ORDER BY step_run_output_artifacts.name, step_run_output_artifacts.position"
+)
+_UNFINISHED = tuple(status.value for status in ExecutionStatus if not status.is_finished)
+END_UNFINISHED_STEPS = (
+    "UPDATE step_runs SET status = ?, end_time = ?, updated = ? "
+    f"WHERE pipeline_run_id = ? AND status IN ({', '.join('?' * len(_UNFINISHED))})"
+)
+UNFINISHED_STATUSES = _UNFINISHED
+
+
+@lru_cache(maxsize=64)
+def insert(table: str, columns: tuple[str, ...]) -> str:
+    """`INSERT INTO table (columns) VALUES (?, ...)`."""
+    return f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
+
+
+@lru_cache(maxsize=64)
+def update_by_id(table: str, columns: tuple[str, ...]) -> str:
+    """`UPDATE table SET column = ?, ... WHERE id = ?`."""
+    assignments = ", ".join(f"{column} = ?" for column in columns)
+    return f"UPDATE {table} SET {assignments} WHERE id = ?"

@@ -1,0 +1,109 @@
+"""The rows a new run and a new step run are written as (layer: store).
+
+`SqlStore` and the direct SQLite path (`stepwell.store.direct`) build them here, so the two
+always write the same columns with the same values.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from uuid import UUID, uuid4
+
+from stepwell.config.pipeline_config import PipelineConfig
+from stepwell.enums import ExecutionStatus
+from stepwell.store.new_step_run import NewStepRun
+from stepwell.store.status_rules import to_status
+from stepwell.store.utc import as_utc, utc_now
+
+
+def run_row(
+    *,
+    name: str,
+    pipeline_id: UUID | None,
+    pipeline_name: str,
+    snapshot_id: UUID | None,
+    config: PipelineConfig,
+    status: ExecutionStatus,
+    is_unlisted: bool,
+    start_time: datetime | None,
+    orchestrator_pid: int | None,
+    stack_id: UUID | None,
+    orchestrator_host: str | None,
+    orchestrator_start_token: str | None,
+    heartbeat_interval: float | None,
+    schedule_id: UUID | None,
+    id: UUID | None,
+) -> dict[str, Any]:
+    """The `pipeline_runs` row of a new run (`Store.create_run`'s arguments)."""
+    now = utc_now()
+    return {
+        "id": _uuid(id) if id is not None else uuid4(),
+        "name": name,
+        "pipeline_id": pipeline_id,
+        "pipeline_name": pipeline_name,
+        "snapshot_id": snapshot_id,
+        "status": to_status(status).value,
+        "config": config.model_dump(mode="json"),
+        "is_unlisted": is_unlisted,
+        "start_time": as_utc(start_time),
+        "end_time": None,
+        "created": now,
+        "updated": now,
+        "status_message": None,
+        "orchestrator_pid": orchestrator_pid,
+        "heartbeat": None,
+        "heartbeat_interval": heartbeat_interval,
+        "stack_id": stack_id,
+        "orchestrator_host": orchestrator_host,
+        "orchestrator_start_token": orchestrator_start_token,
+        "stop_requested_at": None,
+        "model_version_id": None,
+        "schedule_id": _uuid(schedule_id) if schedule_id is not None else None,
+    }
+
+
+def step_run_row(record: NewStepRun) -> dict[str, Any]:
+    """The `step_runs` row of a new step run."""
+    return {
+        "id": record.id,
+        "pipeline_run_id": record.pipeline_run_id,
+        "name": record.name,
+        "step_name": record.step_name,
+        "status": to_status(record.status).value,
+        "config": record.config.model_dump(mode="json"),
+        "start_time": as_utc(record.start_time),
+        "end_time": as_utc(record.end_time),
+        "created": record.created,
+        "updated": record.created,
+        "attempt": record.attempt,
+        "cache_key": record.cache_key,
+        "cache_components": dict(record.cache_components),
+        "original_step_run_id": record.original_step_run_id,
+        "source_code_hash": record.source_code_hash,
+        "logs_uri": record.logs_uri,
+        "exception": None,
+        "status_message": record.status_message,
+        "model_version_id": record.model_version_id,
+    }
+
+
+def link_rows(
+    step_run_id: UUID, artifacts: dict[str, list[UUID]], start: dict[str, int] | None = None
+) -> list[dict[str, Any]]:
+    """Link-table rows tying a step run to artifact versions: name -> ids, positions counting
+    up from `start`."""
+    return [
+        {
+            "step_run_id": step_run_id,
+            "name": name,
+            "position": (start or {}).get(name, 0) + position,
+            "artifact_version_id": version_id,
+        }
+        for name, version_ids in artifacts.items()
+        for position, version_id in enumerate(version_ids)
+    ]
+
+
+def _uuid(value: UUID | str) -> UUID:
+    return value if isinstance(value, UUID) else UUID(str(value))

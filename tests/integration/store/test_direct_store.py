@@ -1,0 +1,321 @@
+"""The direct SQLite path: when it opens, that it writes what `SqlStore` writes, and that a
+cached run in a fresh process needs no SQLAlchemy at all.
+
+The store tests of this folder also run against it (the `store` fixture's "sqlite-direct").
+"""
+
+from __future__ import annotations
+
+import inspect
+import os
+import sqlite3
+import subprocess
+import sys
+import textwrap
+import uuid
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+from sqlalchemy import JSON, Boolean, Uuid
+
+from stepwell.config.pipeline_config import PipelineConfig
+from stepwell.config.step_config import StepConfig
+from stepwell.enums import ExecutionStatus
+from stepwell.exceptions import DuplicateRunNameError, EntityNotFoundError, StoreError
+from stepwell.store.direct import codec
+from stepwell.store.direct import store as direct_store_module
+from stepwell.store.direct.opening import open_direct, sqlite_file
+from stepwell.store.direct.store import DirectSqliteStore
+from stepwell.store.models import NewStepRun
+from stepwell.store.sql import SqlStore
+from stepwell.store.sql.tables import (
+    ARTIFACTS,
+    PIPELINES,
+    RUNS,
+    SNAPSHOTS,
+    STACK_COMPONENTS,
+    STACK_COMPOSITION,
+    STACKS,
+    STEP_INPUTS,
+    STEP_OUTPUTS,
+    STEP_RUNS,
+    VERSIONS,
+    UTCDateTime,
+)
+
+SRC = str(Path(__file__).resolve().parents[3] / "src")
+DIRECT_TABLES = [
+    PIPELINES,
+    SNAPSHOTS,
+    RUNS,
+    STEP_RUNS,
+    STEP_INPUTS,
+    STEP_OUTPUTS,
+    ARTIFACTS,
+    VERSIONS,
+    STACKS,
+    STACK_COMPONENTS,
+    STACK_COMPOSITION,
+]
+
+
+def _direct(url: str) -> DirectSqliteStore:
+    SqlStore(url).close()  # creates and migrates the file
+    store = open_direct(url)
+    assert isinstance(store, DirectSqliteStore)
+    return store
+
+
+def test_column_kinds_match_the_tables():
+    """The codec knows columns by name; every column of the tables it reads must agree."""
+    for table in DIRECT_TABLES:
+        for column in table.columns:
+            kind = type(column.type)
+            where = f"{table.name}.{column.name}"
+            assert (column.name in codec.UUID_COLUMNS) == (kind is Uuid), where
+            assert (column.name in codec.TIME_COLUMNS) == (kind is UTCDateTime), where
+            assert (column.name in codec.JSON_COLUMNS) == (kind is JSON), where
+            assert (column.name in codec.BOOL_COLUMNS) == (kind is Boolean), where
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "sqlite://",
+        "sqlite:///:memory:",
+        "sqlite:///file:shared?mode=memory&uri=true",
+        "sqlite:///a%20b.db",
+        "postgresql+psycopg://user@localhost/db",
+    ],
+)
+def test_urls_the_direct_path_leaves_to_sqlalchemy(url):
+    assert sqlite_file(url) is None
+    assert open_direct(url) is None
+
+
+def test_only_an_existing_file_at_the_newest_schema_opens_directly(tmp_path):
+    url = f"sqlite:///{tmp_path / 'stepwell.db'}"
+    assert open_direct(url) is None  # no file yet: SqlStore creates it
+    assert not (tmp_path / "stepwell.db").exists()
+    store = _direct(url)
+    store.close()
+    with sqlite3.connect(tmp_path / "stepwell.db") as connection:
+        connection.execute("UPDATE alembic_version SET version_num = '0007'")
+    assert open_direct(url) is None  # an older schema: SqlStore migrates it
+    (tmp_path / "junk.db").write_text("not a database")
+    assert open_direct(f"sqlite:///{tmp_path / 'junk.db'}") is None
+
+
+def _hot_calls(store, run_id: uuid.UUID, snapshot_id: uuid.UUID) -> dict:
+    """The calls of a cached run, in order, with caller-chosen ids."""
+    pipeline = store.get_or_create_pipeline("training")
+    snapshot = store.create_snapshot(
+        pipeline_id=pipeline.id, spec={"steps": ["a"]}, config={"x": None}, id=snapshot_id
+    )
+    config = PipelineConfig(name="training", tags=["t"])
+    run = store.create_run(
+        name="r1",
+        pipeline_id=pipeline.id,
+        pipeline_name="training",
+        snapshot_id=snapshot.id,
+        config=config,
+        id=run_id,
+        start_time=datetime(2026, 1, 2, 3, 4, 5, tzinfo=timezone(timedelta(hours=2))),
+        orchestrator_pid=123,
+        heartbeat_interval=5.0,
+    )
+    record = NewStepRun(
+        pipeline_run_id=run.id,
+        name="a",
+        step_name="a",
+        config=StepConfig(enable_cache=True),
+        status=ExecutionStatus.CACHED,
+        inputs={},
+        outputs={},
+        cache_key="k" * 64,
+        cache_components={"code": "c"},
+        id=uuid.UUID(int=run_id.int + 1),
+    )
+    store.create_step_runs([record])
+    ended = store.end_run(
+        run.id,
+        status=ExecutionStatus.FAILED,
+        end_time=datetime(2026, 1, 2, 3, 4, 6, tzinfo=timezone.utc),
+        status_message="boom",
+    )
+    return {"snapshot": snapshot, "run": run, "ended": ended}
+
+
+def _columns(path: Path, table: str, key: str) -> list[tuple]:
+    """Each column's value type as SQLite sees it, and the value where it is not a time."""
+    with sqlite3.connect(path) as connection:
+        names = [row[1] for row in connection.execute(f"PRAGMA table_info({table})")]
+        row = connection.execute(f"SELECT * FROM {table} WHERE id = ?", (key,)).fetchone()
+        kinds = connection.execute(
+            f"SELECT {', '.join(f'typeof({name})' for name in names)} FROM {table} WHERE id = ?",
+            (key,),
+        ).fetchone()
+    return [
+        (name, kind, value if name not in ("created", "updated", "pipeline_id") else None)
+        for name, kind, value in zip(names, kinds, row, strict=True)
+    ]
+
+
+def test_the_direct_path_writes_the_rows_sqlstore_writes(tmp_path):
+    """The same calls on each store: every column has the same stored type and value."""
+    run_id, snapshot_id = uuid.uuid4(), uuid.uuid4()
+    direct_url = f"sqlite:///{tmp_path / 'direct.db'}"
+    SqlStore(direct_url).get_or_create_pipeline("training")  # as a first run would make it
+    direct = _direct(direct_url)
+    full = SqlStore(f"sqlite:///{tmp_path / 'full.db'}")
+    _hot_calls(direct, run_id, snapshot_id)
+    _hot_calls(full, run_id, snapshot_id)
+    assert direct._full is None, "the hot calls should need no SqlStore"
+    for table, key in [
+        ("snapshots", snapshot_id.hex),
+        ("pipeline_runs", run_id.hex),
+        ("step_runs", uuid.UUID(int=run_id.int + 1).hex),
+    ]:
+        ours = _columns(tmp_path / "direct.db", table, key)
+        theirs = _columns(tmp_path / "full.db", table, key)
+        assert ours == theirs, table
+    with sqlite3.connect(tmp_path / "direct.db") as connection:
+        stored = connection.execute("SELECT start_time FROM pipeline_runs").fetchone()[0]
+    assert stored == "2026-01-02 01:04:05.000000"  # UTC, naive, with microseconds
+
+
+def test_what_the_direct_path_returns_reads_back_the_same_through_sqlstore(tmp_path):
+    url = f"sqlite:///{tmp_path / 'stepwell.db'}"
+    direct = _direct(url)
+    made = _hot_calls(direct, uuid.uuid4(), uuid.uuid4())
+    full = SqlStore(url)
+    assert full.get_snapshot(made["snapshot"].id).model_dump() == made["snapshot"].model_dump()
+    assert full.get_run(made["run"].id).model_dump() == made["ended"].model_dump()
+    steps = full.get_run_steps(made["run"].id)
+    assert steps["a"].status == ExecutionStatus.CACHED  # a cached step stays cached
+
+
+def test_conflicts_are_settled_by_sqlstore_with_its_own_errors(tmp_path):
+    store = _direct(f"sqlite:///{tmp_path / 'stepwell.db'}")
+    pipeline = store.get_or_create_pipeline("p")
+    arguments = {"pipeline_id": pipeline.id, "pipeline_name": "p", "snapshot_id": None}
+    first = store.create_run(name="taken", config=PipelineConfig(name="p"), **arguments)
+    with pytest.raises(DuplicateRunNameError):
+        store.create_run(name="taken", config=PipelineConfig(name="p"), **arguments)
+    # A repeated call with the same id returns the run the first call made.
+    again = store.create_run(
+        name="taken", config=PipelineConfig(name="p"), id=first.id, **arguments
+    )
+    assert again.id == first.id
+    now = datetime.now(timezone.utc)
+    with pytest.raises(StoreError, match="ends with a finished status"):
+        store.end_run(first.id, status=ExecutionStatus.RUNNING, end_time=now)
+    with pytest.raises(EntityNotFoundError):
+        store.end_run(
+            uuid.uuid4(), status=ExecutionStatus.FAILED, end_time=datetime.now(timezone.utc)
+        )
+    with pytest.raises(EntityNotFoundError, match="Known stacks"):
+        store.get_stack("nope")
+
+
+def test_a_forked_child_opens_its_own_connection(tmp_path):
+    store = _direct(f"sqlite:///{tmp_path / 'stepwell.db'}")
+    store.get_or_create_pipeline("parent")  # the parent's connection is open
+    store.full_store().get_or_create_pipeline("child")  # made now: the child only reads it
+    reader, writer = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - the child reports through the pipe
+        try:
+            found = store.get_or_create_pipeline("child").name
+            os.write(writer, f"{os.getpid()} {found}".encode())
+        finally:
+            os._exit(0)
+    os.close(writer)
+    answer = os.read(reader, 200).decode()
+    os.waitpid(pid, 0)
+    child_pid, found = answer.split()
+    assert int(child_pid) == pid and found == "child"
+    assert store.get_or_create_pipeline("parent").name == "parent"  # the parent's still works
+
+
+def test_a_cached_run_in_a_new_process_loads_no_sqlalchemy(tmp_path):
+    """The whole point: a script whose steps are cached runs without SQLAlchemy."""
+    script = tmp_path / "one_step.py"
+    script.write_text(
+        textwrap.dedent(
+            """
+            import sys
+            from stepwell import pipeline, step
+
+            @step
+            def one() -> int:
+                return 1
+
+            @pipeline
+            def p():
+                one()
+
+            run = p()
+            loaded = sorted(m for m in sys.modules if m.split(".")[0] == "sqlalchemy")
+            print("LOADED", len(loaded), loaded[:3])
+            print("STATUS", run.status.value, run.steps["one"].status.value)
+            """
+        )
+    )
+    env = {**os.environ, "PYTHONPATH": SRC, "STEPWELL_HOME": str(tmp_path / "home")}
+    env.pop("STEPWELL_STORE_URL", None)
+    outputs = [
+        subprocess.run(
+            [sys.executable, str(script)],
+            cwd=tmp_path,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for _ in range(2)
+    ]
+    assert "STATUS completed completed" in outputs[0]
+    assert "LOADED 0" not in outputs[0]  # a new store is made and migrated by SqlStore
+    assert "STATUS completed cached" in outputs[1]
+    assert "LOADED 0 []" in outputs[1], outputs[1]
+
+
+def test_run_listing_defaults_agree_with_sqlstore():
+    size = inspect.signature(SqlStore.list_runs).parameters["size"].default
+    assert size == direct_store_module._DEFAULT_PAGE_SIZE
+
+
+def test_runs_are_listed_and_found_without_sqlstore(tmp_path):
+    url = f"sqlite:///{tmp_path / 'stepwell.db'}"
+    full = SqlStore(url)
+    pipeline = full.get_or_create_pipeline("p")
+    for index in range(5):
+        full.create_run(
+            name=f"r{index}",
+            pipeline_id=pipeline.id,
+            pipeline_name="p",
+            snapshot_id=None,
+            config=PipelineConfig(name="p"),
+            is_unlisted=index == 0,
+        )
+    direct = _direct(url)
+    for arguments in [
+        {},
+        {"size": 2, "page": 2},
+        {"size": 2, "page": 9},
+        {"include_unlisted": False},
+    ]:
+        ours, theirs = direct.list_runs(**arguments), full.list_runs(**arguments)
+        assert [run.name for run in ours] == [run.name for run in theirs], arguments
+        assert (ours.total, ours.total_pages, ours.index) == (
+            theirs.total,
+            theirs.total_pages,
+            theirs.index,
+        )
+    found = direct.get_run("r3")
+    assert direct.get_run(found.id).name == direct.get_run(str(found.id)).name == "r3"
+    assert direct._full is None, "plain listings and lookups should need no SqlStore"
+    assert direct.list_runs(pipeline_name="p", size=1).total == 5  # a filter: through SqlStore
+    assert direct.get_run(found.id.hex[:8]).name == "r3"  # an id prefix: through SqlStore
