@@ -8,7 +8,7 @@ are rebuilt as `StepConfig`/`PipelineConfig`), and binds each response to its st
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 from uuid import UUID
 
@@ -207,3 +207,31 @@ def stack_response(
 def as_uuid(value: UUID | str) -> UUID:
     """`value` as a UUID (a UUID string is parsed; anything else raises ValueError)."""
     return value if isinstance(value, UUID) else UUID(str(value))
+
+
+def group_links(rows: Iterable[Row], store: Store) -> dict[UUID, tuple[ArtifactList, ArtifactList]]:
+    """Inputs and outputs (name -> versions in position order) by step run id, from link
+    rows (`kind` 0 input, 1 output; `step_run_id`, `link_name`, `artifact_name` and the
+    version's columns) in step run, kind, name and position order."""
+    links: dict[UUID, tuple[ArtifactList, ArtifactList]] = {}
+    versions: dict[UUID, ArtifactVersionResponse] = {}  # one response per version, shared
+    for row in rows:
+        entry = links.get(row["step_run_id"])
+        if entry is None:
+            entry = links[row["step_run_id"]] = ({}, {})
+        version = versions.get(row["id"])
+        if version is None:
+            version = versions[row["id"]] = version_response(row, row["artifact_name"], store)
+        entry[row["kind"]].setdefault(row["link_name"], []).append(version)
+    return links
+
+
+def latest_attempts(rows: Iterable[Row]) -> list[Row]:
+    """The latest attempt of each step invocation (by attempt, then creation), in the order
+    the invocations first appear in `rows`."""
+    latest: dict[str, Row] = {}
+    for row in rows:
+        best = latest.get(row["name"])
+        if best is None or (row["attempt"], row["created"]) >= (best["attempt"], best["created"]):
+            latest[row["name"]] = row
+    return list(latest.values())

@@ -240,7 +240,8 @@ def test_a_forked_child_opens_its_own_connection(tmp_path):
 
 
 def test_a_cached_run_in_a_new_process_loads_no_sqlalchemy(tmp_path):
-    """The whole point: a script whose steps are cached runs without SQLAlchemy."""
+    """The whole point: a script whose steps are cached runs, and reads its steps and
+    their outputs back, without SQLAlchemy."""
     script = tmp_path / "one_step.py"
     script.write_text(
         textwrap.dedent(
@@ -257,9 +258,11 @@ def test_a_cached_run_in_a_new_process_loads_no_sqlalchemy(tmp_path):
                 one()
 
             run = p()
+            step = run.steps["one"]
+            value = step.outputs["output"][0].load()
             loaded = sorted(m for m in sys.modules if m.split(".")[0] == "sqlalchemy")
             print("LOADED", len(loaded), loaded[:3])
-            print("STATUS", run.status.value, run.steps["one"].status.value)
+            print("STATUS", run.status.value, step.status.value, value)
             """
         )
     )
@@ -276,9 +279,9 @@ def test_a_cached_run_in_a_new_process_loads_no_sqlalchemy(tmp_path):
         ).stdout
         for _ in range(2)
     ]
-    assert "STATUS completed completed" in outputs[0]
+    assert "STATUS completed completed 1" in outputs[0]
     assert "LOADED 0" not in outputs[0]  # a new store is made and migrated by SqlStore
-    assert "STATUS completed cached" in outputs[1]
+    assert "STATUS completed cached 1" in outputs[1]
     assert "LOADED 0 []" in outputs[1], outputs[1]
 
 

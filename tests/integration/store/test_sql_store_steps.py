@@ -17,13 +17,15 @@ S = ExecutionStatus
 
 
 class _Recording:
-    """A sqlite3 connection that notes each statement it is asked to run (once for a batch)."""
+    """A sqlite3 connection that notes each statement it is asked to run (once for a batch),
+    leaving out BEGIN, COMMIT and ROLLBACK as SQLAlchemy's events do on SQLite."""
 
     def __init__(self, connection, statements):
         self._connection, self._statements = connection, statements
 
     def execute(self, statement, *args):
-        self._statements.append(statement)
+        if statement.split()[0].upper() not in ("BEGIN", "COMMIT", "ROLLBACK"):
+            self._statements.append(statement)
         return self._connection.execute(statement, *args)
 
     def executemany(self, statement, rows):

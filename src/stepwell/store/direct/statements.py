@@ -47,6 +47,26 @@ CACHE_HIT = (
     "ORDER BY step_runs.created DESC LIMIT 1) "
     "ORDER BY step_run_output_artifacts.name, step_run_output_artifacts.position"
 )
+STEPS_OF_RUN = "SELECT * FROM step_runs WHERE pipeline_run_id = ? ORDER BY created, attempt"
+
+
+def _links_of_run(table: str, kind: int) -> str:
+    return (
+        f"SELECT {kind} AS kind, {table}.step_run_id AS step_run_id, {table}.name AS link_name, "
+        f"{table}.position AS position, artifacts.name AS artifact_name, artifact_versions.* "
+        f"FROM {table} "
+        f"JOIN artifact_versions ON artifact_versions.id = {table}.artifact_version_id "
+        "JOIN artifacts ON artifacts.id = artifact_versions.artifact_id "
+        f"WHERE {table}.step_run_id IN (SELECT id FROM step_runs WHERE pipeline_run_id = ?)"
+    )
+
+
+# Every input and output link of a run's step runs, as `queries._LINKS_OF_RUN`.
+LINKS_OF_RUN = (
+    f"{_links_of_run('step_run_input_artifacts', 0)} UNION ALL "
+    f"{_links_of_run('step_run_output_artifacts', 1)} "
+    "ORDER BY step_run_id, kind, link_name, position"
+)
 _UNFINISHED = tuple(status.value for status in ExecutionStatus if not status.is_finished)
 END_UNFINISHED_STEPS = (
     "UPDATE step_runs SET status = ?, end_time = ?, updated = ? "

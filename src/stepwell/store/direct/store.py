@@ -30,16 +30,20 @@ from stepwell.store.models import (
     PipelineRunResponse,
     SnapshotResponse,
     StackResponse,
+    StepRunResponse,
 )
 from stepwell.store.new_rows import link_rows, run_row, step_run_row
 from stepwell.store.page import Page
 from stepwell.store.row_conversions import (
     ArtifactList,
     component_response,
+    group_links,
+    latest_attempts,
     pipeline_response,
     run_response,
     snapshot_response,
     stack_response,
+    step_run_response,
     version_response,
 )
 from stepwell.store.status_rules import check_transition, to_status
@@ -344,6 +348,21 @@ class DirectSqliteStore:
                     version_response(row, row["artifact_name"], self)
                 )
         return CacheHit(rows[0]["step_run_id"], rows[0]["step_run_end_time"], outputs)
+
+    def get_run_steps(self, run_id: UUID) -> dict[str, StepRunResponse]:
+        """The latest attempt of each step invocation of a run, by name, in creation order."""
+        key = encode_uuid(run_id)
+        with self._direct.read() as connection:
+            rows = _rows(connection.execute(sql.STEPS_OF_RUN, (key,)))
+            links = _rows(connection.execute(sql.LINKS_OF_RUN, (key, key))) if rows else []
+        if not rows:  # no steps yet, or no such run: SqlStore tells which
+            return self.full_store().get_run_steps(run_id)
+        grouped = group_links(links, self)
+        responses = []
+        for row in latest_attempts(rows):
+            inputs, outputs = grouped.get(row["id"]) or ({}, {})
+            responses.append(step_run_response(row, self, inputs, outputs))
+        return {response.name: response for response in responses}
 
     def create_step_runs(self, records: Sequence[NewStepRun]) -> None:
         """Record several step runs with their links in one transaction (see

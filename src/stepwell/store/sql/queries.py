@@ -32,7 +32,7 @@ from stepwell.exceptions import EntityNotFoundError, StoreError
 from stepwell.store.base import Store
 from stepwell.store.models import ArtifactVersionResponse, CacheHit
 from stepwell.store.new_rows import link_rows
-from stepwell.store.row_conversions import ArtifactList, Row, version_response
+from stepwell.store.row_conversions import ArtifactList, Row, group_links, version_response
 from stepwell.store.sql.model_tables import MODEL_VERSIONS, MODELS
 from stepwell.store.sql.tables import (
     ARTIFACTS,
@@ -280,17 +280,7 @@ def load_links(
         result = connection.execute(_LINKS_OF_RUN, {"run_id": run_id})
     else:
         result = connection.execute(_LINKS_OF_STEPS, {"step_ids": list(step_ids)})
-    links: dict[UUID, tuple[ArtifactList, ArtifactList]] = {}
-    versions: dict[UUID, ArtifactVersionResponse] = {}  # one response per version, shared
-    for row in result:
-        entry = links.get(row.step_run_id)
-        if entry is None:
-            entry = links[row.step_run_id] = ({}, {})
-        version = versions.get(row.id)
-        if version is None:
-            version = versions[row.id] = version_response(row._mapping, row.artifact_name, store)
-        entry[row.kind].setdefault(row.link_name, []).append(version)
-    return links
+    return group_links((row._mapping for row in result), store)
 
 
 def add_links(

@@ -14,7 +14,7 @@ from sqlalchemy import Connection, bindparam, select
 
 from stepwell.enums import ExecutionStatus
 from stepwell.store.models import CacheHit, StepRunResponse
-from stepwell.store.row_conversions import Row, as_uuid, step_run_response
+from stepwell.store.row_conversions import Row, as_uuid, latest_attempts, step_run_response
 from stepwell.store.sql.common import SqlStoreBase
 from stepwell.store.sql.queries import by_id, load_cache_hit, load_links
 from stepwell.store.sql.tables import RUNS, STEP_INPUTS, STEP_RUNS
@@ -116,15 +116,7 @@ class StepRunReadMethods(SqlStoreBase):
             rows = [row._mapping for row in connection.execute(_OF_RUN, {"run_id": run_uuid})]
             if not rows:
                 by_id(connection, RUNS, run_uuid, "run")  # an unknown run is an error
-            latest: dict[str, Row] = {}
-            for row in rows:
-                best = latest.get(row["name"])
-                if best is None or (row["attempt"], row["created"]) >= (
-                    best["attempt"],
-                    best["created"],
-                ):
-                    latest[row["name"]] = row
-            responses = self._with_links(connection, list(latest.values()), run_uuid)
+            responses = self._with_links(connection, latest_attempts(rows), run_uuid)
         return {response.name: response for response in responses}
 
     def list_step_run_attempts(self, run_id: UUID, name: str) -> list[StepRunResponse]:
