@@ -139,7 +139,10 @@ def store_url() -> str:
     explicit = _raw(ENV_STORE_URL)
     if explicit:
         return explicit
-    return f"sqlite:///{home_folder() / 'stepwell.db'}"
+    # SQLAlchemy reads `%XX` in a URL as an escape and `?` as the start of its options: a
+    # home folder's path may hold either.
+    path = str(home_folder() / "stepwell.db").replace("%", "%25").replace("?", "%3F")
+    return f"sqlite:///{path}"
 
 
 def artifact_store_path() -> str:

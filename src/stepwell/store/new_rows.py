@@ -1,4 +1,5 @@
-"""The rows a new run and a new step run are written as (layer: store).
+"""The rows new records are written as: runs, step runs, links, artifact versions, metadata
+and pending outputs (layer: store).
 
 `SqlStore` and the direct SQLite path (`stepwell.store.direct`) build them here, so the two
 always write the same columns with the same values.
@@ -6,12 +7,14 @@ always write the same columns with the same values.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
 from uuid import UUID, uuid4
 
 from stepwell.config.pipeline_config import PipelineConfig
-from stepwell.enums import ExecutionStatus
+from stepwell.enums import ArtifactType, ExecutionStatus
+from stepwell.metadata.metadata_types import encode_metadata
 from stepwell.store.new_step_run import NewStepRun
 from stepwell.store.status_rules import to_status
 from stepwell.store.utc import as_utc, utc_now
@@ -102,6 +105,86 @@ def link_rows(
         }
         for name, version_ids in artifacts.items()
         for position, version_id in enumerate(version_ids)
+    ]
+
+
+def version_row(
+    *,
+    artifact_id: UUID,
+    number: int,
+    version_name: str | None,
+    created: datetime,
+    uri: str,
+    data_type: str,
+    materializer: str,
+    type: ArtifactType = ArtifactType.DATA,
+    content_hash: str | None = None,
+    size: int | None = None,
+    producer_step_run_id: UUID | str | None = None,
+    visualizations: list[dict[str, Any]] | None = None,
+    digest: str | None = None,
+    load_options: dict[str, Any] | None = None,
+    id: UUID | str | None = None,
+) -> dict[str, Any]:
+    """The `artifact_versions` row of version `number` of artifact `artifact_id` (`id`: the
+    one the caller chose; over REST it arrives as text)."""
+    return {
+        "id": _uuid(id) if id is not None else uuid4(),
+        "artifact_id": artifact_id,
+        "version": number,
+        "uri": uri,
+        "type": ArtifactType(type).value,
+        "data_type": data_type,
+        "materializer": materializer,
+        "content_hash": content_hash,
+        "size": size,
+        # Over the REST API these fields travel in a plain dict: the id arrives as text.
+        "producer_step_run_id": _uuid(producer_step_run_id) if producer_step_run_id else None,
+        "created": created,
+        # Kept in the metadata table, typed, like metadata logged later (see `.run_metadata`).
+        "run_metadata": {},
+        "visualizations": [dict(item) for item in visualizations] if visualizations else None,
+        "version_name": version_name,
+        "digest": digest,
+        "load_options": dict(load_options) if load_options else None,
+    }
+
+
+def metadata_rows(
+    resource_type: str,
+    resource_id: UUID,
+    metadata: Mapping[str, Any],
+    publisher_step_run_id: UUID | None,
+    created: datetime,
+) -> list[dict[str, Any]]:
+    """One `run_metadata` row per value of `metadata` (values checked: a bad one raises)."""
+    return [
+        {
+            "id": uuid4(),
+            "resource_type": resource_type,
+            "resource_id": resource_id,
+            "key": entry.key,
+            "value": entry.value,
+            "type": entry.type,
+            "publisher_step_run_id": publisher_step_run_id,
+            "created": created,
+        }
+        for entry in encode_metadata(metadata)
+    ]
+
+
+def pending_rows(run_id: UUID, step_run_id: UUID, uris: Iterable[str]) -> list[dict[str, Any]]:
+    """`pending_outputs` rows: `uris` about to be written by step run `step_run_id`."""
+    now = utc_now()
+    return [
+        {
+            "id": uuid4(),
+            "pipeline_run_id": run_id,
+            "step_run_id": step_run_id,
+            "uri": uri,
+            "created": now,
+        }
+        for uri in uris
     ]
 
 

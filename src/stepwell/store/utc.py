@@ -4,6 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
+# SQLite's clock as text in the form the store's timestamps are stored in (UTC, microseconds):
+# `%f` gives "SS.SSS", three more digits make the microseconds SQLAlchemy writes. Heartbeats
+# are stamped with it (see `stepwell.store.sql.clock`).
+SQLITE_NOW = "strftime('%Y-%m-%d %H:%M:%f000', 'now')"
+
 
 def utc_now() -> datetime:
     """The current time as an aware UTC datetime."""

@@ -19,19 +19,22 @@ from pathlib import Path
 import pytest
 from sqlalchemy import JSON, Boolean, Uuid
 
+from stepwell.config.environment import store_url
 from stepwell.config.pipeline_config import PipelineConfig
 from stepwell.config.step_config import StepConfig
 from stepwell.enums import ExecutionStatus
 from stepwell.exceptions import DuplicateRunNameError, EntityNotFoundError, StoreError
 from stepwell.store.direct import codec
-from stepwell.store.direct import store as direct_store_module
+from stepwell.store.direct import runs as direct_runs_module
 from stepwell.store.direct.opening import open_direct, sqlite_file
 from stepwell.store.direct.store import DirectSqliteStore
 from stepwell.store.models import NewStepRun
 from stepwell.store.sql import SqlStore
 from stepwell.store.sql.tables import (
     ARTIFACTS,
+    PENDING_OUTPUTS,
     PIPELINES,
+    RUN_METADATA,
     RUNS,
     SNAPSHOTS,
     STACK_COMPONENTS,
@@ -57,6 +60,8 @@ DIRECT_TABLES = [
     STACKS,
     STACK_COMPONENTS,
     STACK_COMPOSITION,
+    RUN_METADATA,
+    PENDING_OUTPUTS,
 ]
 
 
@@ -85,7 +90,7 @@ def test_column_kinds_match_the_tables():
         "sqlite://",
         "sqlite:///:memory:",
         "sqlite:///file:shared?mode=memory&uri=true",
-        "sqlite:///a%20b.db",
+        "sqlite:///a.db?timeout=5",
         "postgresql+psycopg://user@localhost/db",
     ],
 )
@@ -105,6 +110,21 @@ def test_only_an_existing_file_at_the_newest_schema_opens_directly(tmp_path):
     assert open_direct(url) is None  # an older schema: SqlStore migrates it
     (tmp_path / "junk.db").write_text("not a database")
     assert open_direct(f"sqlite:///{tmp_path / 'junk.db'}") is None
+
+
+@pytest.mark.parametrize("folder", ["100% sure", "why?", "a b#c", "naïve"])
+def test_both_paths_open_the_home_folders_file_whatever_its_name(tmp_path, monkeypatch, folder):
+    home = tmp_path / folder
+    monkeypatch.setenv("STEPWELL_HOME", str(home))
+    monkeypatch.delenv("STEPWELL_STORE_URL", raising=False)
+    url = store_url()
+    SqlStore(url).get_or_create_pipeline("made-by-sqlstore")
+    assert (home / "stepwell.db").is_file()  # where the folder says, not a look-alike
+    assert sqlite_file(url) == str(home / "stepwell.db")
+    direct = open_direct(url)
+    assert direct is not None
+    assert direct.get_or_create_pipeline("made-by-sqlstore").name == "made-by-sqlstore"
+    assert direct._full is None
 
 
 def _hot_calls(store, run_id: uuid.UUID, snapshot_id: uuid.UUID) -> dict:
@@ -219,50 +239,92 @@ def test_conflicts_are_settled_by_sqlstore_with_its_own_errors(tmp_path):
         store.get_stack("nope")
 
 
-def test_a_forked_child_opens_its_own_connection(tmp_path):
-    store = _direct(f"sqlite:///{tmp_path / 'stepwell.db'}")
-    store.get_or_create_pipeline("parent")  # the parent's connection is open
-    store.full_store().get_or_create_pipeline("child")  # made now: the child only reads it
-    reader, writer = os.pipe()
+@pytest.mark.parametrize(
+    ("parent_opened", "child_uses"),
+    [
+        ("both", "direct"),  # the child's direct connection opens beside inherited ones
+        ("both", "sqlstore"),  # the child's SQLAlchemy connection, beside the direct one
+        ("direct", "sqlstore"),  # the child makes its SqlStore itself (a detached run)
+    ],
+)
+def test_a_forked_childs_writes_survive_its_parent_closing(tmp_path, parent_opened, child_uses):
+    """A child forked with SQLite connections open closes them all before opening its own,
+    whichever path opened which: else it holds no real locks, another process may delete
+    the WAL under it, and its writes are lost."""
+    path = tmp_path / "stepwell.db"
+    url = f"sqlite:///{path}"
+    store = _direct(url)
+    pipeline = store.full_store().get_or_create_pipeline("p")
+    if parent_opened == "direct":
+        store.full_store().close()
+        store._full = None
+    store.list_runs()  # the parent's direct connection is open
+    ready_read, ready_write = os.pipe()
+    go_read, go_write = os.pipe()
     pid = os.fork()
     if pid == 0:  # pragma: no cover - the child reports through the pipe
         try:
-            found = store.get_or_create_pipeline("child").name
-            os.write(writer, f"{os.getpid()} {found}".encode())
+            target = store if child_uses == "direct" else store.full_store()
+            target.list_runs(size=1)  # the child's first connection
+            os.write(ready_write, b"r")
+            os.read(go_read, 1)  # the parent has closed its connections
+            target.create_run(
+                name=f"child-{os.getpid()}",
+                pipeline_id=pipeline.id,
+                pipeline_name="p",
+                snapshot_id=None,
+                config=PipelineConfig(name="p"),
+            )
+            os.write(ready_write, b"w")
         finally:
             os._exit(0)
-    os.close(writer)
-    answer = os.read(reader, 200).decode()
+    assert os.read(ready_read, 1) == b"r"
+    store.close()
+    # Another process opens and closes the database: with the child holding no real
+    # locks, this would checkpoint and delete the WAL under it.
+    subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            f"import sqlite3; sqlite3.connect({str(path)!r}).execute('select 1').connection.close()",
+        ],
+        check=True,
+    )
+    os.write(go_write, b"g")
+    assert os.read(ready_read, 1) == b"w"
     os.waitpid(pid, 0)
-    child_pid, found = answer.split()
-    assert int(child_pid) == pid and found == "child"
-    assert store.get_or_create_pipeline("parent").name == "parent"  # the parent's still works
+    reader = SqlStore(url)
+    assert reader.get_run(f"child-{pid}").pipeline_name == "p"  # the child's write is there
 
 
-def test_a_cached_run_in_a_new_process_loads_no_sqlalchemy(tmp_path):
-    """The whole point: a script whose steps are cached runs, and reads its steps and
-    their outputs back, without SQLAlchemy."""
-    script = tmp_path / "one_step.py"
+def test_a_run_in_a_new_process_loads_no_sqlalchemy(tmp_path):
+    """The whole point: once the store exists, a script runs (a cached step and one that
+    runs again), and reads its steps and their outputs back, without SQLAlchemy."""
+    script = tmp_path / "two_steps.py"
     script.write_text(
         textwrap.dedent(
             """
-            import sys
+            import os, sys
             from stepwell import pipeline, step
 
             @step
             def one() -> int:
                 return 1
 
+            @step(enable_cache=False)
+            def two(x: int) -> int:
+                return x + 1
+
             @pipeline
             def p():
-                one()
+                two(one())
 
             run = p()
-            step = run.steps["one"]
-            value = step.outputs["output"][0].load()
+            steps = run.steps
+            value = steps["two"].outputs["output"][0].load()
             loaded = sorted(m for m in sys.modules if m.split(".")[0] == "sqlalchemy")
             print("LOADED", len(loaded), loaded[:3])
-            print("STATUS", run.status.value, step.status.value, value)
+            print("STATUS", run.status.value, steps["one"].status.value, value, os.getpid())
             """
         )
     )
@@ -279,15 +341,23 @@ def test_a_cached_run_in_a_new_process_loads_no_sqlalchemy(tmp_path):
         ).stdout
         for _ in range(2)
     ]
-    assert "STATUS completed completed 1" in outputs[0]
+    assert "STATUS completed completed 2" in outputs[0]
     assert "LOADED 0" not in outputs[0]  # a new store is made and migrated by SqlStore
-    assert "STATUS completed cached 1" in outputs[1]
+    assert "STATUS completed cached 2" in outputs[1]
     assert "LOADED 0 []" in outputs[1], outputs[1]
+    full = SqlStore(f"sqlite:///{tmp_path / 'home' / 'stepwell.db'}")
+    runs = full.list_runs(sort_by="asc:created")
+    assert [run.status for run in runs] == [ExecutionStatus.COMPLETED] * 2
+    second = full.get_run_steps(runs[1].id)
+    assert second["two"].status == ExecutionStatus.COMPLETED  # recorded on the direct path
+    assert second["two"].outputs["output"][0].version_number == 2
+    assert second["two"].outputs["output"][0].run_metadata["storage_size"] > 0
+    assert full.list_pending_outputs(run_id=runs[1].id) == []  # released with the outputs
 
 
 def test_run_listing_defaults_agree_with_sqlstore():
     size = inspect.signature(SqlStore.list_runs).parameters["size"].default
-    assert size == direct_store_module._DEFAULT_PAGE_SIZE
+    assert size == direct_runs_module.DEFAULT_PAGE_SIZE
 
 
 def test_runs_are_listed_and_found_without_sqlstore(tmp_path):

@@ -99,6 +99,7 @@ def test_ambiguous_artifact_version_prefix(store, make_version, monkeypatch):
         ]
     )
     monkeypatch.setattr(artifacts_module, "uuid4", lambda: next(ids))
+    monkeypatch.setattr(new_rows_module, "uuid4", lambda: next(ids))  # the versions' rows
     make_version(store, "model")
     make_version(store, "model")
     with pytest.raises(StoreError, match="matches several artifact versions"):

@@ -30,6 +30,8 @@ UUID_COLUMNS = frozenset(
         "step_run_id",
         "artifact_version_id",
         "component_id",
+        "resource_id",
+        "publisher_step_run_id",
     }
 )
 TIME_COLUMNS = frozenset(
@@ -52,6 +54,7 @@ JSON_COLUMNS = frozenset(
         "visualizations",
         "load_options",
         "configuration",
+        "value",
     }
 )
 BOOL_COLUMNS = frozenset({"is_unlisted", "has_custom_name"})

@@ -4,12 +4,11 @@ Same settings (WAL, `synchronous=NORMAL`, foreign keys, a busy timeout), reads i
 transaction that is rolled back, writes in `BEGIN IMMEDIATE` transactions retried while
 the database is locked. Calls from several threads take turns. A forked child closes the
 connection it inherited before its first query and opens its own, as the engine does (see
-`stepwell.store.sql.engine.Database.check_fork` for why closing is what keeps it safe).
+`stepwell.store.sqlite_connections` for why closing is what keeps it safe).
 """
 
 from __future__ import annotations
 
-import contextlib
 import os
 import sqlite3
 import threading
@@ -18,6 +17,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TypeVar
 
+from stepwell.store import sqlite_connections
 from stepwell.store.write_retries import (
     BUSY_TIMEOUT_SECONDS,
     WRITE_ATTEMPTS,
@@ -60,19 +60,14 @@ class DirectConnection:
         self._lock = threading.Lock()
         _ALL.add(self)
 
-    def _drop_inherited(self) -> None:
-        pid = os.getpid()
-        if pid != self._pid:  # forked: never use the parent's connection
-            self._pid = pid
-            inherited, self._connection = self._connection, None
-            if inherited is not None:
-                with contextlib.suppress(Exception):
-                    inherited.close()
-
     def _current(self) -> sqlite3.Connection:
-        self._drop_inherited()
+        sqlite_connections.close_inherited()  # every path's, ours included, before we open
+        pid = os.getpid()
+        if pid != self._pid:  # forked: the parent's connection is closed; never use it
+            self._pid, self._connection = pid, None
         if self._connection is None:
             self._connection = _connect(self.path)
+            sqlite_connections.remember(self._connection)
         return self._connection
 
     @contextmanager
@@ -112,20 +107,12 @@ class DirectConnection:
         by `_current`); the next call opens a new one."""
         with self._lock:
             if self._connection is not None and self._pid == os.getpid():
+                sqlite_connections.forget(self._connection)
                 self._connection.close()
                 self._connection = None
 
     def _renew_lock(self) -> None:
         self._lock = threading.Lock()  # a fork while another thread held it must not hang
-
-
-def close_inherited() -> None:
-    """In a forked child, close the connections inherited from the parent now (SqlStore's
-    engine calls this before it opens its own: see `Database.check_fork`)."""
-    pid = os.getpid()
-    for connection in list(_ALL):
-        if connection._pid != pid:
-            connection._drop_inherited()
 
 
 def _after_fork_in_child() -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
+from urllib.parse import unquote
 
 from stepwell.store.direct.connection import DirectConnection
 from stepwell.store.direct.store import DirectSqliteStore
@@ -19,12 +20,13 @@ _PREFIX = "sqlite:///"
 
 
 def sqlite_file(url: str) -> str | None:
-    """The file path of a plain `sqlite:///path` URL, else None (memory, `file:` URIs,
-    query options and percent-escapes are left to SQLAlchemy's URL parsing)."""
+    """The file path of a plain `sqlite:///path` URL (`%XX` escapes read as SQLAlchemy
+    reads them), else None: memory, `file:` URIs and URLs with options are left to
+    SQLAlchemy."""
     if not url.startswith(_PREFIX):
         return None
-    path = url[len(_PREFIX) :]
-    if not path or path == ":memory:" or path.startswith("file:") or any(c in path for c in "?%"):
+    path = unquote(url[len(_PREFIX) :])
+    if "?" in url or not path or path == ":memory:" or path.startswith("file:"):
         return None
     return path
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from stepwell.enums import ExecutionStatus
+from stepwell.store.utc import SQLITE_NOW
 
 PIPELINE_BY_NAME = "SELECT * FROM pipelines WHERE name = ?"
 PIPELINE_BY_ID = "SELECT * FROM pipelines WHERE id = ?"
@@ -67,6 +68,26 @@ LINKS_OF_RUN = (
     f"{_links_of_run('step_run_output_artifacts', 1)} "
     "ORDER BY step_run_id, kind, link_name, position"
 )
+ARTIFACT_BY_NAME = "SELECT id, has_custom_name FROM artifacts WHERE name = ?"
+LATEST_VERSION_NUMBER = "SELECT max(version) FROM artifact_versions WHERE artifact_id = ?"
+MARK_CUSTOM_NAME = "UPDATE artifacts SET has_custom_name = 1 WHERE id = ?"
+COMPLETE_STEP_RUN = (
+    f"UPDATE step_runs SET status = '{ExecutionStatus.COMPLETED.value}', end_time = ?, "
+    f"updated = ? WHERE id = ? AND status = '{ExecutionStatus.RUNNING.value}'"
+)
+RELEASE_PENDING = "DELETE FROM pending_outputs WHERE step_run_id = ?"
+# A heartbeat on the database's clock, returning the run as written (SQLite 3.35+).
+HEARTBEAT = (
+    f"UPDATE pipeline_runs SET heartbeat = {SQLITE_NOW}, updated = ? WHERE id = ? RETURNING *"
+)
+
+
+@lru_cache(maxsize=16)
+def versions_with_ids(count: int) -> str:
+    """`SELECT id FROM artifact_versions WHERE id IN (?, ...)` for `count` ids."""
+    return f"SELECT id FROM artifact_versions WHERE id IN ({', '.join('?' * count)})"
+
+
 _UNFINISHED = tuple(status.value for status in ExecutionStatus if not status.is_finished)
 END_UNFINISHED_STEPS = (
     "UPDATE step_runs SET status = ?, end_time = ?, updated = ? "

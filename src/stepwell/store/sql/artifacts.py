@@ -15,7 +15,8 @@ from sqlalchemy import Connection, bindparam, func, select, update
 from stepwell.enums import ArtifactType
 from stepwell.exceptions import EntityNotFoundError, StoreError
 from stepwell.store.models import ArtifactResponse, ArtifactVersionResponse
-from stepwell.store.row_conversions import Row, artifact_response, as_uuid, version_response
+from stepwell.store.new_rows import version_row
+from stepwell.store.row_conversions import Row, artifact_response, version_response
 from stepwell.store.sql.common import SqlStoreBase, write_new_version
 from stepwell.store.sql.metadata import insert_metadata
 from stepwell.store.sql.queries import parse_uuid, resolve
@@ -120,30 +121,26 @@ def insert_version(
             connection.execute(_MARK_CUSTOM, {"b_id": artifact_id})
     existing = artifact.id if artifact is not None else None
     number, version_name = choose_version(connection, existing, number, version, name)
-    version_id = as_uuid(id) if id is not None else uuid4()
-    values = {
-        "id": version_id,
-        "artifact_id": artifact_id,
-        "version": number,
-        "uri": uri,
-        "type": ArtifactType(type).value,
-        "data_type": data_type,
-        "materializer": materializer,
-        "content_hash": content_hash,
-        "size": size,
-        # Over the REST API these fields travel in a plain dict: the id arrives as text.
-        "producer_step_run_id": as_uuid(producer_step_run_id) if producer_step_run_id else None,
-        "created": now,
-        # Kept in the metadata table, typed, like metadata logged later (see `.run_metadata`).
-        "run_metadata": {},
-        "visualizations": [dict(item) for item in visualizations] if visualizations else None,
-        "version_name": version_name,
-        "digest": digest,
-        "load_options": dict(load_options) if load_options else None,
-    }
+    values = version_row(
+        artifact_id=artifact_id,
+        number=number,
+        version_name=version_name,
+        created=now,
+        uri=uri,
+        data_type=data_type,
+        materializer=materializer,
+        type=type,
+        content_hash=content_hash,
+        size=size,
+        producer_step_run_id=producer_step_run_id,
+        visualizations=visualizations,
+        digest=digest,
+        load_options=load_options,
+        id=id,
+    )
     connection.execute(_INSERT_VERSION, values)
     if run_metadata:
-        insert_metadata(connection, "artifact_version", version_id, run_metadata, None, now)
+        insert_metadata(connection, "artifact_version", values["id"], run_metadata, None, now)
     return values
 
 

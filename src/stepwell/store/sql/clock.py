@@ -24,10 +24,7 @@ from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import FunctionElement
 
 from stepwell.store.sql.tables import UTCDateTime
-
-# SQLite's `%f` gives "SS.SSS"; three more digits make it the microseconds that SQLAlchemy
-# writes into its datetime text ("YYYY-MM-DD HH:MM:SS.ffffff", UTC for `UTCDateTime`).
-_SQLITE_NOW = "strftime('%Y-%m-%d %H:%M:%f000', 'now')"
+from stepwell.store.utc import SQLITE_NOW
 
 
 class database_now(FunctionElement[datetime]):  # named like the SQL functions it stands for
@@ -46,7 +43,7 @@ def _default_now(element: database_now, compiler: SQLCompiler, **kw: Any) -> str
 def _sqlite_now(element: database_now, compiler: SQLCompiler, **kw: Any) -> str:
     # No bound parameters here: the text is the same for every statement, and qmark-style
     # SQLite needs no escaping of `%`.
-    return _SQLITE_NOW
+    return SQLITE_NOW
 
 
 _SELECT_NOW = select(database_now())

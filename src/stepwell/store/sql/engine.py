@@ -10,7 +10,6 @@ inherited connections before its first query.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import sqlite3
 from collections.abc import Callable, Iterator
@@ -23,7 +22,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.pool import StaticPool
 
-from stepwell.store.direct.connection import close_inherited
+from stepwell.store import sqlite_connections
 from stepwell.store.write_retries import (
     BUSY_TIMEOUT_SECONDS,
     WRITE_ATTEMPTS,
@@ -94,17 +93,24 @@ def make_engine(url: str) -> Engine:
     return engine
 
 
-# Every open connection of this process, held strongly, so that a forked child never lets an
-# inherited one be garbage-collected at some later moment (see `Database.check_fork`).
+# Every open network connection of this process, held strongly, so that a forked child never
+# lets an inherited one be garbage-collected at some later moment (see `Database.check_fork`).
+# SQLite's are registered in `stepwell.store.sqlite_connections`, with the direct path's.
 _OPEN_CONNECTIONS: dict[int, Any] = {}
 
 
 def _remember_connection(dbapi_connection: Any, _record: Any) -> None:
-    _OPEN_CONNECTIONS[id(dbapi_connection)] = dbapi_connection
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        sqlite_connections.remember(dbapi_connection)
+    else:
+        _OPEN_CONNECTIONS[id(dbapi_connection)] = dbapi_connection
 
 
 def _forget_connection(dbapi_connection: Any, _record: Any) -> None:
-    _OPEN_CONNECTIONS.pop(id(dbapi_connection), None)
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        sqlite_connections.forget(dbapi_connection)
+    else:
+        _OPEN_CONNECTIONS.pop(id(dbapi_connection), None)
 
 
 class Database:
@@ -116,6 +122,8 @@ class Database:
 
     def __init__(self, url: str) -> None:
         self.url = url
+        # Made in a forked child: inherited SQLite connections close before this one opens.
+        sqlite_connections.close_inherited()
         self.engine = make_engine(url)
         self.writer = self.engine.execution_options(**{_WRITE_OPTION: True})
         # SQLite reads run in a transaction: one consistent snapshot for all their statements.
@@ -132,34 +140,18 @@ class Database:
     def check_fork(self) -> None:
         """Drop connections inherited from a parent process, once, before opening any.
 
-        SQLite: the inherited connections are closed right away. SQLite keeps per-process lock
-        bookkeeping in memory; a child that copied the parent's would skip taking real locks
-        for its own connections, and the parent closing the database could then checkpoint
-        and delete the WAL under the child, losing its writes. Closing them first, before the
-        child holds any lock, resets that bookkeeping and touches nothing of the parent's.
-        Network databases: closing would end the parent's sessions, so they are only
-        dropped, and kept referenced so that garbage collection never closes them either.
+        SQLite: every inherited connection, this engine's, other engines' and the direct
+        path's, is closed right away (see `stepwell.store.sqlite_connections` for why that
+        keeps the child's writes safe). Network databases: closing would end the parent's
+        sessions, so they are only dropped, and kept referenced so that garbage collection
+        never closes them either.
         """
+        sqlite_connections.close_inherited()  # every path's, before this one opens any
         pid = os.getpid()
         if pid == self._pid:
             return
         self._pid = pid
-        if self.engine.dialect.name == "sqlite":
-            # Only SQLite's: the registry also holds other engines' (network) connections,
-            # which must stay open and referenced.
-            inherited = [
-                (key, connection)
-                for key, connection in _OPEN_CONNECTIONS.items()
-                if isinstance(connection, sqlite3.Connection)
-            ]
-            self.engine.dispose(close=False)
-            close_inherited()  # the direct path's connection too (stepwell.store.direct)
-            for key, connection in inherited:
-                del _OPEN_CONNECTIONS[key]
-                with contextlib.suppress(Exception):
-                    connection.close()
-        else:
-            self.engine.dispose(close=False)
+        self.engine.dispose(close=False)
 
     @contextmanager
     def read(self) -> Iterator[Connection]:

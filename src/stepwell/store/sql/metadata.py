@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
-from uuid import UUID, uuid4
+from uuid import UUID
 
 from sqlalchemy import Connection, Table, bindparam, select
 from sqlalchemy.exc import IntegrityError
@@ -29,6 +29,7 @@ from stepwell.steps.deferred_writes import (
     DeferredWrite,
     describe,
 )
+from stepwell.store.new_rows import metadata_rows
 from stepwell.store.row_conversions import as_uuid
 from stepwell.store.sql.common import SqlStoreBase
 from stepwell.store.sql.model_links import link_to_model_version
@@ -84,26 +85,11 @@ def insert_metadata(
     created: datetime | None = None,
 ) -> None:
     """Write one row per value of `metadata` in the caller's transaction (values checked)."""
-    entries = encode_metadata(metadata)
-    if not entries:
-        return
-    stamp = created or utc_now()
-    connection.execute(
-        RUN_METADATA.insert(),
-        [
-            {
-                "id": uuid4(),
-                "resource_type": resource_type,
-                "resource_id": resource_id,
-                "key": entry.key,
-                "value": entry.value,
-                "type": entry.type,
-                "publisher_step_run_id": publisher_step_run_id,
-                "created": stamp,
-            }
-            for entry in entries
-        ],
+    rows = metadata_rows(
+        resource_type, resource_id, metadata, publisher_step_run_id, created or utc_now()
     )
+    if rows:
+        connection.execute(RUN_METADATA.insert(), rows)
 
 
 def load_metadata(

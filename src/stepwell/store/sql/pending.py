@@ -11,15 +11,16 @@ without guessing (`store/pending.py`).
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from uuid import UUID, uuid4
+from uuid import UUID
 
 from sqlalchemy import Connection, bindparam, delete, exists, select
 
 from stepwell.enums import ExecutionStatus
+from stepwell.store.new_rows import pending_rows
 from stepwell.store.pending import PendingOutput
 from stepwell.store.row_conversions import as_uuid
 from stepwell.store.sql.common import SqlStoreBase
-from stepwell.store.sql.tables import PENDING_OUTPUTS, RUNS, VERSIONS, utc_now
+from stepwell.store.sql.tables import PENDING_OUTPUTS, RUNS, VERSIONS
 
 _CHUNK = 500
 _FINISHED = [status.value for status in ExecutionStatus if status.is_finished]
@@ -29,17 +30,7 @@ def insert_pending(
     connection: Connection, run_id: UUID, step_run_id: UUID, uris: Iterable[str]
 ) -> None:
     """Record `uris` as about to be written by step run `step_run_id` (inside its transaction)."""
-    now = utc_now()
-    rows = [
-        {
-            "id": uuid4(),
-            "pipeline_run_id": run_id,
-            "step_run_id": step_run_id,
-            "uri": uri,
-            "created": now,
-        }
-        for uri in uris
-    ]
+    rows = pending_rows(run_id, step_run_id, uris)
     if rows:
         connection.execute(PENDING_OUTPUTS.insert(), rows)
 

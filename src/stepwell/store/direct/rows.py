@@ -1,0 +1,41 @@
+"""Reading and writing rows on a `sqlite3` connection, in the forms `codec` defines."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Sequence
+from typing import Any
+from uuid import UUID
+
+from stepwell.store.direct import statements as sql
+from stepwell.store.direct.codec import RowDecoder, encode_row
+
+
+def read_rows(cursor: sqlite3.Cursor) -> list[dict[str, Any]]:
+    """Every row of a query, as column name -> Python value."""
+    decode = RowDecoder(column[0] for column in cursor.description)
+    return [decode(values) for values in cursor.fetchall()]
+
+
+def read_first(cursor: sqlite3.Cursor) -> dict[str, Any] | None:
+    """The first row of a query, or None."""
+    rows = read_rows(cursor)
+    return rows[0] if rows else None
+
+
+def insert_rows(connection: sqlite3.Connection, table: str, rows: Sequence[dict[str, Any]]) -> None:
+    """Insert `rows` (all with the same columns) into `table` in one batch."""
+    if not rows:
+        return
+    columns = tuple(rows[0])
+    statement = sql.insert(table, columns)
+    connection.executemany(statement, [encode_row(row, columns) for row in rows])
+
+
+def is_uuid_text(value: object) -> bool:
+    """Whether `value` reads as a whole UUID (as `SqlStore` tries ids before names)."""
+    try:
+        UUID(str(value).strip())
+    except ValueError:
+        return False
+    return True

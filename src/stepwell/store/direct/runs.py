@@ -1,0 +1,272 @@
+"""Stacks, pipelines, snapshots and runs on the direct path (see `SqlStore`'s methods of the
+same names in `stepwell.store.sql.store`, `stacks`, `lists` and `run_ends`)."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import datetime
+from typing import Any
+from uuid import UUID, uuid4
+
+from stepwell.config.pipeline_config import PipelineConfig
+from stepwell.enums import ExecutionStatus
+from stepwell.store.direct import statements as sql
+from stepwell.store.direct.base import HANDED_OVER, DirectBase, HandOver
+from stepwell.store.direct.codec import encode, encode_row, encode_uuid
+from stepwell.store.direct.rows import insert_rows, is_uuid_text, read_first, read_rows
+from stepwell.store.models import (
+    PipelineResponse,
+    PipelineRunResponse,
+    SnapshotResponse,
+    StackResponse,
+)
+from stepwell.store.new_rows import run_row
+from stepwell.store.page import Page
+from stepwell.store.row_conversions import (
+    component_response,
+    pipeline_response,
+    run_response,
+    snapshot_response,
+    stack_response,
+)
+from stepwell.store.status_rules import check_transition, to_status
+from stepwell.store.utc import as_utc, utc_now
+
+DEFAULT_PAGE_SIZE = 50  # `SqlStore.list_runs`'s; a test checks that the two agree
+_RUN_UUIDS = ("pipeline_id", "snapshot_id", "stack_id", "schedule_id", "id")
+
+
+def plain_run_listing(arguments: dict[str, Any]) -> tuple[int, int, bool] | None:
+    """(page, size, listed only) of a `list_runs` call with no filter, sort or tags, else
+    None. Filters given as None are no filters (as `SqlStore` reads them)."""
+    given = dict(arguments)
+    page, size = given.pop("page", 1), given.pop("size", DEFAULT_PAGE_SIZE)
+    include_unlisted = given.pop("include_unlisted", True)
+    if given.pop("logical_operator", "and") not in ("and", "or"):
+        return None
+    if given.pop("descending", None) not in (None, True):
+        return None
+    if any(value is not None for value in given.values()):
+        return None
+    if type(page) is not int or type(size) is not int or page < 1 or size < 1:
+        return None
+    if type(include_unlisted) is not bool:
+        return None
+    return page, size, not include_unlisted
+
+
+class RunMethods(DirectBase):
+    """Stacks, pipelines, snapshots and runs."""
+
+    def get_stack(self, name_or_id: str | UUID) -> StackResponse:
+        """A stack by name, id or unique id prefix, with its components."""
+        if isinstance(name_or_id, UUID) or is_uuid_text(name_or_id):
+            statement, key = sql.STACK_BY_ID, encode_uuid(str(name_or_id).strip())
+        else:
+            statement, key = sql.STACK_BY_NAME, str(name_or_id).strip()
+        try:
+            with self._direct.read() as connection:
+                row = read_first(connection.execute(statement, (key,)))
+                if row is None:  # an id prefix, or no such stack: SqlStore says which
+                    raise HandOver
+                parts = read_rows(connection.execute(sql.COMPONENTS_OF_STACK, (row["id"].hex,)))
+        except HANDED_OVER:
+            return self.handed_over("get_stack", name_or_id)
+        components = [component_response(part, self) for part in parts]
+        return stack_response(row, components, self)
+
+    def get_or_create_pipeline(self, name: str) -> PipelineResponse:
+        """The pipeline called `name` (created, by `SqlStore`, on first use)."""
+        try:
+            with self._direct.read() as connection:
+                row = read_first(connection.execute(sql.PIPELINE_BY_NAME, (name,)))
+        except HANDED_OVER:
+            row = None
+        if row is None:
+            return self.handed_over("get_or_create_pipeline", name)
+        return pipeline_response(row, self)
+
+    def create_snapshot(
+        self,
+        *,
+        pipeline_id: UUID,
+        spec: dict[str, Any],
+        config: dict[str, Any],
+        name: str | None = None,
+        description: str | None = None,
+        source_root: str | None = None,
+        code_uri: str | None = None,
+        id: UUID | None = None,
+    ) -> SnapshotResponse:
+        """Record a compiled pipeline (a named one goes to `SqlStore`, which checks names)."""
+        arguments = {"pipeline_id": pipeline_id, "spec": spec, "config": config, "name": name}
+        arguments.update(description=description, source_root=source_root, code_uri=code_uri)
+        arguments["id"] = id
+        if name is not None or not isinstance(pipeline_id, UUID):
+            return self.handed_over("create_snapshot", **arguments)
+
+        def work(connection: sqlite3.Connection) -> tuple[dict[str, Any], str]:
+            pipeline = read_first(connection.execute(sql.PIPELINE_BY_ID, (pipeline_id.hex,)))
+            if pipeline is None:
+                raise HandOver
+            if id is not None:
+                earlier = read_first(connection.execute(sql.SNAPSHOT_BY_ID, (encode_uuid(id),)))
+                if earlier is not None:
+                    if earlier["pipeline_id"] != pipeline["id"]:
+                        raise HandOver
+                    return earlier, pipeline["name"]
+            values = {
+                "id": UUID(str(id)) if id is not None else uuid4(),
+                "pipeline_id": pipeline["id"],
+                "name": None,
+                "description": description,
+                "spec": spec,
+                "config": config,
+                "source_root": source_root,
+                "code_uri": code_uri,
+                "created": utc_now(),
+            }
+            insert_rows(connection, "snapshots", [values])
+            return values, pipeline["name"]
+
+        try:
+            row, pipeline_name = self._direct.write(work)
+        except HANDED_OVER:
+            return self.handed_over("create_snapshot", **arguments)
+        return snapshot_response(row, pipeline_name, self)
+
+    def create_run(
+        self,
+        *,
+        config: PipelineConfig,
+        status: ExecutionStatus = ExecutionStatus.INITIALIZING,
+        **fields: Any,
+    ) -> PipelineRunResponse:
+        """Record a new run: the arguments of `SqlStore.create_run`. A name already taken,
+        or a repeated call, is settled by `SqlStore`."""
+        if any(not isinstance(fields.get(key), UUID | None) for key in _RUN_UUIDS):
+            return self.handed_over("create_run", config=config, status=status, **fields)
+        try:
+            arguments = {
+                "pipeline_id": None,
+                "snapshot_id": None,
+                "is_unlisted": False,
+                "start_time": None,
+                "orchestrator_pid": None,
+                "stack_id": None,
+                "orchestrator_host": None,
+                "orchestrator_start_token": None,
+                "heartbeat_interval": None,
+                "schedule_id": None,
+                "id": None,
+                **fields,
+            }
+            values = run_row(config=config, status=status, **arguments)
+            self._direct.write(
+                lambda connection: insert_rows(connection, "pipeline_runs", [values])
+            )
+        except HANDED_OVER:
+            return self.handed_over("create_run", config=config, status=status, **fields)
+        return run_response(values, self, config)
+
+    def get_run(self, name_or_id: str | UUID) -> PipelineRunResponse:
+        """A run by name, id or unique id prefix (prefixes go to `SqlStore`)."""
+        if isinstance(name_or_id, UUID) or is_uuid_text(name_or_id):
+            statement, key = sql.RUN_BY_ID, encode_uuid(str(name_or_id).strip())
+        else:
+            statement, key = sql.RUN_BY_NAME, str(name_or_id).strip()
+        try:
+            with self._direct.read() as connection:
+                row = read_first(connection.execute(statement, (key,)))
+        except HANDED_OVER:
+            row = None
+        if row is None:
+            return self.handed_over("get_run", name_or_id)
+        return run_response(row, self)
+
+    def list_runs(self, **arguments: Any) -> Page[PipelineRunResponse]:
+        """Runs, newest first; any filter, sort or tag goes to `SqlStore`, which knows them."""
+        plain = plain_run_listing(arguments)
+        if plain is None:
+            return self.handed_over("list_runs", **arguments)
+        page, size, listed_only = plain
+        rows_statement = sql.LISTED_RUNS_NEWEST_FIRST if listed_only else sql.RUNS_NEWEST_FIRST
+        try:
+            with self._direct.read() as connection:
+                rows = read_rows(connection.execute(rows_statement, (size, (page - 1) * size)))
+                if page == 1 and len(rows) < size:
+                    total = len(rows)  # all of them fit on the first page: no count needed
+                else:
+                    counted = sql.COUNT_LISTED_RUNS if listed_only else sql.COUNT_RUNS
+                    total = connection.execute(counted).fetchone()[0]
+        except HANDED_OVER:
+            return self.handed_over("list_runs", **arguments)
+        items = [run_response(row, self) for row in rows]
+        return Page.of(items, total=total, index=page, max_size=size)
+
+    def record_heartbeat(self, run_id: UUID) -> PipelineRunResponse:
+        """Record that a run's orchestrator is alive, stamped with the database's time, and
+        return the run as written (a stop request is read at no extra cost)."""
+        if not isinstance(run_id, UUID) or sqlite3.sqlite_version_info < (3, 35):
+            return self.handed_over("record_heartbeat", run_id)
+        stamp = encode("updated", utc_now())
+        try:
+            row = self._direct.write(
+                lambda connection: read_first(
+                    connection.execute(sql.HEARTBEAT, (stamp, run_id.hex))
+                )
+            )
+        except HANDED_OVER:
+            row = None
+        if row is None:  # no such run: SqlStore says so
+            return self.handed_over("record_heartbeat", run_id)
+        return run_response(row, self)
+
+    def end_run(
+        self,
+        run_id: UUID,
+        *,
+        status: ExecutionStatus,
+        end_time: datetime,
+        status_message: str | None = None,
+    ) -> PipelineRunResponse:
+        """Record how a run ended, and end its unfinished step runs when it failed or
+        stopped, in one transaction."""
+        arguments = {"status": status, "end_time": end_time, "status_message": status_message}
+        new_status = to_status(status)
+        if not new_status.is_finished or not isinstance(run_id, UUID):
+            return self.handed_over("end_run", run_id, **arguments)
+        ended = as_utc(end_time)
+
+        def work(connection: sqlite3.Connection) -> dict[str, Any]:
+            row = read_first(connection.execute(sql.RUN_BY_ID, (run_id.hex,)))
+            if row is None:
+                raise HandOver
+            check_transition("Run", row["name"], row["status"], new_status)
+            now = utc_now()
+            values: dict[str, Any] = {"status": new_status.value, "end_time": ended, "updated": now}
+            if status_message is not None:
+                values["status_message"] = status_message
+            columns = tuple(values)
+            connection.execute(
+                sql.update_by_id("pipeline_runs", columns),
+                (*encode_row(values, columns), row["id"].hex),
+            )
+            if new_status.is_failed:
+                connection.execute(
+                    sql.END_UNFINISHED_STEPS,
+                    (
+                        new_status.value,
+                        encode("end_time", ended),
+                        encode("updated", now),
+                        row["id"].hex,
+                        *sql.UNFINISHED_STATUSES,
+                    ),
+                )
+            return {**row, **values}
+
+        try:
+            ended_row = self._direct.write(work)
+        except HANDED_OVER:
+            return self.handed_over("end_run", run_id, **arguments)
+        return run_response(ended_row, self)

@@ -1,0 +1,256 @@
+"""Step runs on the direct path: the cache lookup, recording attempts and cache hits, and a
+run's steps (see `SqlStore`'s methods of the same names in `stepwell.store.sql.step_runs`
+and `step_run_reads`)."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+from uuid import UUID, uuid4
+
+from stepwell.config.step_config import StepConfig
+from stepwell.enums import ExecutionStatus
+from stepwell.steps.deferred_writes import DeferredWrite
+from stepwell.store.direct import statements as sql
+from stepwell.store.direct.base import HANDED_OVER, DirectBase, HandOver
+from stepwell.store.direct.codec import encode_time, encode_uuid
+from stepwell.store.direct.rows import insert_rows, read_first, read_rows
+from stepwell.store.models import (
+    ArtifactVersionResponse,
+    CacheHit,
+    NewStepRun,
+    StepRunResponse,
+)
+from stepwell.store.new_rows import (
+    link_rows,
+    metadata_rows,
+    pending_rows,
+    step_run_row,
+    version_row,
+)
+from stepwell.store.row_conversions import (
+    ArtifactList,
+    group_links,
+    latest_attempts,
+    step_run_response,
+    version_response,
+)
+from stepwell.store.utc import as_utc, utc_now
+
+# Output fields that go to `version_row` as they are (the others are read here).
+_VERSION_FIELDS = frozenset(
+    {
+        "uri",
+        "data_type",
+        "materializer",
+        "type",
+        "content_hash",
+        "size",
+        "producer_step_run_id",
+        "visualizations",
+        "digest",
+        "load_options",
+        "id",
+    }
+)
+
+
+def _asks_for_a_version(fields: dict[str, Any]) -> bool:
+    version = fields.get("version")
+    return version is not None and str(version).strip() != ""
+
+
+def _insert_version(connection: sqlite3.Connection, fields: dict[str, Any]) -> dict[str, Any]:
+    """The next version of artifact `fields["name"]` (the artifact made on first use), as
+    `stepwell.store.sql.artifacts.insert_version` writes it when no version is asked for."""
+    now = utc_now()
+    name, has_custom_name = fields["name"], fields.get("has_custom_name", False)
+    artifact = read_first(connection.execute(sql.ARTIFACT_BY_NAME, (name,)))
+    if artifact is None:
+        artifact_id, number = uuid4(), 1
+        made = {"id": artifact_id, "name": name, "has_custom_name": has_custom_name}
+        insert_rows(connection, "artifacts", [{**made, "created": now}])
+    else:
+        artifact_id = artifact["id"]
+        latest = connection.execute(sql.LATEST_VERSION_NUMBER, (artifact_id.hex,)).fetchone()[0]
+        number = (latest or 0) + 1
+        if has_custom_name and not artifact["has_custom_name"]:
+            connection.execute(sql.MARK_CUSTOM_NAME, (artifact_id.hex,))
+    given = {key: value for key, value in fields.items() if key in _VERSION_FIELDS}
+    values = version_row(
+        artifact_id=artifact_id, number=number, version_name=None, created=now, **given
+    )
+    insert_rows(connection, "artifact_versions", [values])
+    metadata = fields.get("run_metadata")
+    if metadata:
+        rows = metadata_rows("artifact_version", values["id"], metadata, None, now)
+        insert_rows(connection, "run_metadata", rows)
+    return values
+
+
+class StepRunMethods(DirectBase):
+    """The cache lookup, attempts, cache hits and a run's steps."""
+
+    def find_cached_step_run(self, cache_key: str) -> CacheHit | None:
+        """The newest completed (not itself cached) step run with this cache key, if any."""
+        try:
+            with self._direct.read() as connection:
+                cursor = connection.execute(
+                    sql.CACHE_HIT, (cache_key, ExecutionStatus.COMPLETED.value)
+                )
+                rows = read_rows(cursor)
+        except HANDED_OVER:
+            return self.handed_over("find_cached_step_run", cache_key)
+        if not rows:
+            return None
+        outputs: ArtifactList = {}
+        for row in rows:
+            if row["link_name"] is not None:
+                outputs.setdefault(row["link_name"], []).append(
+                    version_response(row, row["artifact_name"], self)
+                )
+        return CacheHit(rows[0]["step_run_id"], rows[0]["step_run_end_time"], outputs)
+
+    def get_run_steps(self, run_id: UUID) -> dict[str, StepRunResponse]:
+        """The latest attempt of each step invocation of a run, by name, in creation order."""
+        try:
+            key = encode_uuid(run_id)
+            with self._direct.read() as connection:
+                rows = read_rows(connection.execute(sql.STEPS_OF_RUN, (key,)))
+                if not rows:  # no steps yet, or no such run: SqlStore tells which
+                    raise HandOver
+                links = read_rows(connection.execute(sql.LINKS_OF_RUN, (key, key)))
+        except (*HANDED_OVER, ValueError):  # ValueError: not an id; SqlStore's error says so
+            return self.handed_over("get_run_steps", run_id)
+        grouped = group_links(links, self)
+        responses = []
+        for row in latest_attempts(rows):
+            inputs, outputs = grouped.get(row["id"]) or ({}, {})
+            responses.append(step_run_response(row, self, inputs, outputs))
+        return {response.name: response for response in responses}
+
+    def create_step_runs(self, records: Sequence[NewStepRun]) -> None:
+        """Record several step runs with their links in one transaction; those linked to a
+        model version go to `SqlStore`."""
+        if not records:
+            return
+        if any(record.model_version_id is not None and record.outputs for record in records):
+            self.handed_over("create_step_runs", records)
+            return
+        rows = [step_run_row(record) for record in records]
+        inputs = [link for r in records for link in link_rows(r.id, r.inputs)]
+        outputs = [link for r in records for link in link_rows(r.id, r.outputs)]
+
+        def work(connection: sqlite3.Connection) -> None:
+            insert_rows(connection, "step_runs", rows)
+            insert_rows(connection, "step_run_input_artifacts", inputs)
+            insert_rows(connection, "step_run_output_artifacts", outputs)
+
+        try:
+            self._direct.write(work)
+        except HANDED_OVER:
+            self.handed_over("create_step_runs", records)
+
+    def create_step_run(
+        self,
+        *,
+        pipeline_run_id: UUID,
+        name: str,
+        step_name: str,
+        config: StepConfig,
+        status: ExecutionStatus,
+        inputs: dict[str, list[UUID]],
+        hydrate: bool = True,
+        pending_uris: Sequence[str] = (),
+        **fields: Any,
+    ) -> StepRunResponse:
+        """Record one attempt: the arguments of `SqlStore.create_step_run`. The launcher's
+        form (`hydrate=False`, no model version with outputs) is written here."""
+        arguments = {"pipeline_run_id": pipeline_run_id, "name": name, "step_name": step_name}
+        arguments.update(config=config, status=status, inputs=inputs, hydrate=hydrate)
+        arguments.update(pending_uris=pending_uris, **fields)
+        outputs = fields.get("outputs") or {}
+        chosen = fields.get("id")
+        if hydrate or (fields.get("model_version_id") is not None and outputs):
+            return self.handed_over("create_step_run", **arguments)
+        try:
+            record_id = UUID(str(chosen)) if chosen is not None else uuid4()
+        except ValueError:
+            return self.handed_over("create_step_run", **arguments)
+        given = {**fields, "outputs": outputs, "id": record_id}
+        given["cache_components"] = dict(fields.get("cache_components") or {})
+        record = NewStepRun(
+            pipeline_run_id=pipeline_run_id,
+            name=name,
+            step_name=step_name,
+            config=config,
+            status=status,
+            inputs=inputs,
+            **given,
+        )
+        values = step_run_row(record)
+
+        def work(connection: sqlite3.Connection) -> None:
+            insert_rows(connection, "step_runs", [values])
+            insert_rows(connection, "step_run_input_artifacts", link_rows(record.id, inputs))
+            insert_rows(connection, "step_run_output_artifacts", link_rows(record.id, outputs))
+            rows = pending_rows(pipeline_run_id, record.id, pending_uris)
+            insert_rows(connection, "pending_outputs", rows)
+
+        try:
+            self._direct.write(work)
+        except HANDED_OVER:
+            return self.handed_over("create_step_run", **arguments)
+        return step_run_response(values, self, {}, {}, config)
+
+    def complete_step_run(
+        self,
+        step_run_id: UUID,
+        *,
+        end_time: datetime,
+        outputs: dict[str, list[dict[str, Any]]],
+        model_version_id: UUID | None = None,
+        deferred: Sequence[DeferredWrite] = (),
+    ) -> dict[str, list[ArtifactVersionResponse]]:
+        """Record a running step's new output versions and mark it completed, atomically.
+        Written here when the step logged nothing for later, names no version and has no
+        model version; anything else, a repeated call included, goes to `SqlStore`."""
+        arguments = {"end_time": end_time, "outputs": outputs}
+        arguments.update(model_version_id=model_version_id, deferred=deferred)
+        every = [fields for versions in outputs.values() for fields in versions]
+        if (
+            model_version_id is not None
+            or deferred
+            or not isinstance(step_run_id, UUID)
+            or any(_asks_for_a_version(fields) for fields in every)
+        ):
+            return self.handed_over("complete_step_run", step_run_id, **arguments)
+        chosen = [encode_uuid(fields["id"]) for fields in every if fields.get("id")]
+
+        def work(connection: sqlite3.Connection) -> dict[str, list[dict[str, Any]]]:
+            if chosen and connection.execute(sql.versions_with_ids(len(chosen)), chosen).fetchone():
+                raise HandOver  # a repeated call, or a taken id: SqlStore tells which
+            made = {
+                name: [_insert_version(connection, f) for f in fs] for name, fs in outputs.items()
+            }
+            ended = (encode_time(as_utc(end_time)), encode_time(utc_now()), step_run_id.hex)
+            if connection.execute(sql.COMPLETE_STEP_RUN, ended).rowcount != 1:
+                raise HandOver  # not running: SqlStore says why, or finds its earlier call
+            connection.execute(sql.RELEASE_PENDING, (step_run_id.hex,))  # its bytes are recorded
+            links = link_rows(step_run_id, {n: [r["id"] for r in rs] for n, rs in made.items()})
+            insert_rows(connection, "step_run_output_artifacts", links)
+            return made
+
+        try:
+            rows = self._direct.write(work)
+        except HANDED_OVER:
+            return self.handed_over("complete_step_run", step_run_id, **arguments)
+        return {
+            name: [
+                version_response(row, fields["name"], self)
+                for row, fields in zip(rs, outputs[name], strict=True)
+            ]
+            for name, rs in rows.items()
+        }
