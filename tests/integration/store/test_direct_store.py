@@ -392,3 +392,42 @@ def test_runs_are_listed_and_found_without_sqlstore(tmp_path):
     assert direct._full is None, "plain listings and lookups should need no SqlStore"
     assert direct.list_runs(pipeline_name="p", size=1).total == 5  # a filter: through SqlStore
     assert direct.get_run(found.id.hex[:8]).name == "r3"  # an id prefix: through SqlStore
+
+
+def test_unknown_arguments_are_refused_as_sqlstore_refuses_them(tmp_path):
+    store = _direct(f"sqlite:///{tmp_path / 'stepwell.db'}")
+    pipeline = store.full_store().get_or_create_pipeline("p")
+    run = store.create_run(
+        name="r",
+        pipeline_id=pipeline.id,
+        pipeline_name="p",
+        snapshot_id=None,
+        config=PipelineConfig(name="p"),
+    )
+    with pytest.raises(TypeError, match="created"):
+        store.create_step_run(
+            pipeline_run_id=run.id,
+            name="a",
+            step_name="a",
+            config=StepConfig(),
+            status=ExecutionStatus.RUNNING,
+            inputs={},
+            hydrate=False,
+            created=datetime(2000, 1, 1, tzinfo=timezone.utc),
+        )
+    step = store.create_step_run(
+        pipeline_run_id=run.id,
+        name="a",
+        step_name="a",
+        config=StepConfig(),
+        status=ExecutionStatus.RUNNING,
+        inputs={},
+        hydrate=False,
+    )
+    output = {"name": "x", "uri": str(tmp_path / "x"), "data_type": "builtins.int"}
+    output.update(materializer="m", colour="blue")
+    with pytest.raises(TypeError, match="colour"):
+        store.complete_step_run(
+            step.id, end_time=datetime.now(timezone.utc), outputs={"output": [output]}
+        )
+    assert store.get_run_steps(run.id)["a"].status == ExecutionStatus.RUNNING  # nothing written

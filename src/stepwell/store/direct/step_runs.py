@@ -39,22 +39,9 @@ from stepwell.store.row_conversions import (
 )
 from stepwell.store.utc import as_utc, utc_now
 
-# Output fields that go to `version_row` as they are (the others are read here).
-_VERSION_FIELDS = frozenset(
-    {
-        "uri",
-        "data_type",
-        "materializer",
-        "type",
-        "content_hash",
-        "size",
-        "producer_step_run_id",
-        "visualizations",
-        "digest",
-        "load_options",
-        "id",
-    }
-)
+# Output fields read here; the others go to `version_row` as they are (an unknown one raises
+# TypeError there, as `SqlStore`'s `insert_version` does).
+_READ_HERE = frozenset({"name", "has_custom_name", "run_metadata", "version"})
 
 
 def _asks_for_a_version(fields: dict[str, Any]) -> bool:
@@ -78,7 +65,7 @@ def _insert_version(connection: sqlite3.Connection, fields: dict[str, Any]) -> d
         number = (latest or 0) + 1
         if has_custom_name and not artifact["has_custom_name"]:
             connection.execute(sql.MARK_CUSTOM_NAME, (artifact_id.hex,))
-    given = {key: value for key, value in fields.items() if key in _VERSION_FIELDS}
+    given = {key: value for key, value in fields.items() if key not in _READ_HERE}
     values = version_row(
         artifact_id=artifact_id, number=number, version_name=None, created=now, **given
     )
@@ -162,40 +149,58 @@ class StepRunMethods(DirectBase):
         config: StepConfig,
         status: ExecutionStatus,
         inputs: dict[str, list[UUID]],
+        start_time: datetime | None = None,
+        end_time: datetime | None = None,
+        attempt: int = 1,
+        cache_key: str | None = None,
+        cache_components: dict[str, str] | None = None,
+        original_step_run_id: UUID | None = None,
+        source_code_hash: str | None = None,
+        logs_uri: str | None = None,
+        outputs: dict[str, list[UUID]] | None = None,
+        status_message: str | None = None,
         hydrate: bool = True,
         pending_uris: Sequence[str] = (),
-        **fields: Any,
+        model_version_id: UUID | None = None,
+        id: UUID | None = None,
     ) -> StepRunResponse:
-        """Record one attempt: the arguments of `SqlStore.create_step_run`. The launcher's
-        form (`hydrate=False`, no model version with outputs) is written here."""
-        arguments = {"pipeline_run_id": pipeline_run_id, "name": name, "step_name": step_name}
-        arguments.update(config=config, status=status, inputs=inputs, hydrate=hydrate)
-        arguments.update(pending_uris=pending_uris, **fields)
-        outputs = fields.get("outputs") or {}
-        chosen = fields.get("id")
-        if hydrate or (fields.get("model_version_id") is not None and outputs):
+        """Record one attempt (see `SqlStore.create_step_run`). The launcher's form
+        (`hydrate=False`, no model version with outputs) is written here."""
+        recorded: dict[str, Any] = {
+            "pipeline_run_id": pipeline_run_id,
+            "name": name,
+            "step_name": step_name,
+            "config": config,
+            "status": status,
+            "inputs": inputs,
+            "outputs": outputs or {},
+            "start_time": start_time,
+            "end_time": end_time,
+            "attempt": attempt,
+            "cache_key": cache_key,
+            "cache_components": dict(cache_components or {}),
+            "original_step_run_id": original_step_run_id,
+            "source_code_hash": source_code_hash,
+            "logs_uri": logs_uri,
+            "status_message": status_message,
+            "model_version_id": model_version_id,
+        }
+        arguments = {**recorded, "outputs": outputs, "cache_components": cache_components}
+        arguments.update(hydrate=hydrate, pending_uris=pending_uris, id=id)
+        if hydrate or (model_version_id is not None and outputs):
             return self.handed_over("create_step_run", **arguments)
         try:
-            record_id = UUID(str(chosen)) if chosen is not None else uuid4()
+            record_id = UUID(str(id)) if id is not None else uuid4()
         except ValueError:
             return self.handed_over("create_step_run", **arguments)
-        given = {**fields, "outputs": outputs, "id": record_id}
-        given["cache_components"] = dict(fields.get("cache_components") or {})
-        record = NewStepRun(
-            pipeline_run_id=pipeline_run_id,
-            name=name,
-            step_name=step_name,
-            config=config,
-            status=status,
-            inputs=inputs,
-            **given,
-        )
+        record = NewStepRun(**recorded, id=record_id)
         values = step_run_row(record)
 
         def work(connection: sqlite3.Connection) -> None:
             insert_rows(connection, "step_runs", [values])
             insert_rows(connection, "step_run_input_artifacts", link_rows(record.id, inputs))
-            insert_rows(connection, "step_run_output_artifacts", link_rows(record.id, outputs))
+            links = link_rows(record.id, record.outputs)
+            insert_rows(connection, "step_run_output_artifacts", links)
             rows = pending_rows(pipeline_run_id, record.id, pending_uris)
             insert_rows(connection, "pending_outputs", rows)
 
