@@ -431,3 +431,46 @@ def test_unknown_arguments_are_refused_as_sqlstore_refuses_them(tmp_path):
             step.id, end_time=datetime.now(timezone.utc), outputs={"output": [output]}
         )
     assert store.get_run_steps(run.id)["a"].status == ExecutionStatus.RUNNING  # nothing written
+
+
+def test_a_failed_attempt_and_a_new_pipeline_are_recorded_directly(tmp_path):
+    url = f"sqlite:///{tmp_path / 'stepwell.db'}"
+    store = _direct(url)
+    pipeline = store.get_or_create_pipeline("brand-new")
+    assert store.get_or_create_pipeline("brand-new").id == pipeline.id
+    run = store.create_run(
+        name="r",
+        pipeline_id=pipeline.id,
+        pipeline_name="brand-new",
+        snapshot_id=None,
+        config=PipelineConfig(name="brand-new"),
+    )
+    step = store.create_step_run(
+        pipeline_run_id=run.id,
+        name="a",
+        step_name="a",
+        config=StepConfig(),
+        status=ExecutionStatus.RUNNING,
+        inputs={},
+        hydrate=False,
+        pending_uris=[str(tmp_path / "a-output")],
+    )
+    failed = store.update_step_run(
+        step.id,
+        status=ExecutionStatus.FAILED,
+        end_time=datetime.now(timezone.utc),
+        exception="Traceback ...\nValueError: boom",
+        status_message="ValueError: boom",
+        hydrate=False,
+        forget_pending=True,
+    )
+    assert failed.status == ExecutionStatus.FAILED
+    assert store._full is None, "a failed attempt and a new pipeline should need no SqlStore"
+    with pytest.raises(StoreError, match="cannot go back"):
+        store.update_step_run(step.id, status=ExecutionStatus.RUNNING, hydrate=False)
+    full = SqlStore(url)
+    recorded = full.get_step_run(step.id)
+    assert recorded.model_dump() == {**failed.model_dump(), "inputs": {}, "outputs": {}}
+    assert recorded.exception.endswith("ValueError: boom")
+    assert full.list_pending_outputs(run_id=run.id) == []
+    assert full.get_pipeline("brand-new").id == pipeline.id

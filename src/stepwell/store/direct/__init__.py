@@ -4,7 +4,7 @@ Loading SQLAlchemy and the SQL store's modules takes about 0.2 s of every proces
 the store, more than a whole cached run. A process that opens an existing SQLite store already
 at the newest schema gets a `DirectSqliteStore` instead: the calls a run and the common reads
 make (stack, pipeline, snapshot, run, cache lookup, step runs and their new artifact versions,
-heartbeats, run end, a run by name or id, a run's steps, the unfiltered run list) run as plain
+failed attempts, heartbeats, run end, a run by name or id, a run's steps, the unfiltered run list) run as plain
 SQL on one `sqlite3` connection, writing exactly the rows `SqlStore` writes; every other call,
 and any of these that meets something unusual (a conflict, an error from SQLite, a model
 version, a named snapshot or artifact version), goes to a `SqlStore` opened on first need.

@@ -76,13 +76,24 @@ class RunMethods(DirectBase):
         return stack_response(row, components, self)
 
     def get_or_create_pipeline(self, name: str) -> PipelineResponse:
-        """The pipeline called `name` (created, by `SqlStore`, on first use)."""
+        """The pipeline called `name`, created on first use (another process creating it at
+        the same moment makes this insert fail: `SqlStore` then finds theirs)."""
+
+        def work(connection: sqlite3.Connection) -> dict[str, Any]:
+            row = read_first(connection.execute(sql.PIPELINE_BY_NAME, (name,)))
+            if row is None:
+                now = utc_now()
+                row = {"id": uuid4(), "name": name, "description": None}
+                row.update(created=now, updated=now)
+                insert_rows(connection, "pipelines", [row])
+            return row
+
         try:
             with self._direct.read() as connection:
                 row = read_first(connection.execute(sql.PIPELINE_BY_NAME, (name,)))
+            if row is None:
+                row = self._direct.write(work)
         except HANDED_OVER:
-            row = None
-        if row is None:
             return self.handed_over("get_or_create_pipeline", name)
         return pipeline_response(row, self)
 

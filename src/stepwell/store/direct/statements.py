@@ -48,6 +48,7 @@ CACHE_HIT = (
     "ORDER BY step_runs.created DESC LIMIT 1) "
     "ORDER BY step_run_output_artifacts.name, step_run_output_artifacts.position"
 )
+STEP_RUN_BY_ID = "SELECT * FROM step_runs WHERE id = ?"
 STEPS_OF_RUN = "SELECT * FROM step_runs WHERE pipeline_run_id = ? ORDER BY created, attempt"
 
 

@@ -15,7 +15,7 @@ from stepwell.enums import ExecutionStatus
 from stepwell.steps.deferred_writes import DeferredWrite
 from stepwell.store.direct import statements as sql
 from stepwell.store.direct.base import HANDED_OVER, DirectBase, HandOver
-from stepwell.store.direct.codec import encode_time, encode_uuid
+from stepwell.store.direct.codec import encode_row, encode_time, encode_uuid
 from stepwell.store.direct.rows import insert_rows, read_first, read_rows
 from stepwell.store.models import (
     ArtifactVersionResponse,
@@ -37,6 +37,7 @@ from stepwell.store.row_conversions import (
     step_run_response,
     version_response,
 )
+from stepwell.store.status_rules import check_transition, to_status
 from stepwell.store.utc import as_utc, utc_now
 
 # Output fields read here; the others go to `version_row` as they are (an unknown one raises
@@ -209,6 +210,60 @@ class StepRunMethods(DirectBase):
         except HANDED_OVER:
             return self.handed_over("create_step_run", **arguments)
         return step_run_response(values, self, {}, {}, config)
+
+    def update_step_run(
+        self,
+        step_run_id: UUID,
+        *,
+        status: ExecutionStatus | None = None,
+        end_time: datetime | None = None,
+        outputs: dict[str, list[UUID]] | None = None,
+        exception: str | None = None,
+        status_message: str | None = None,
+        cache_key: str | None = None,
+        cache_components: dict[str, str] | None = None,
+        hydrate: bool = True,
+        forget_pending: bool = False,
+    ) -> StepRunResponse:
+        """Change the given fields of a step run (see `SqlStore.update_step_run`). The
+        launcher's form for an attempt that failed (`hydrate=False`, no outputs) is written
+        here."""
+        arguments: dict[str, Any] = {"status": status, "end_time": end_time, "outputs": outputs}
+        arguments.update(exception=exception, status_message=status_message)
+        arguments.update(cache_key=cache_key, cache_components=cache_components)
+        arguments.update(hydrate=hydrate, forget_pending=forget_pending)
+        if hydrate or outputs or not isinstance(step_run_id, UUID):
+            return self.handed_over("update_step_run", step_run_id, **arguments)
+        new_status = to_status(status) if status is not None else None
+        given = {
+            "end_time": as_utc(end_time),
+            "exception": exception,
+            "status_message": status_message,
+            "cache_key": cache_key,
+            "cache_components": dict(cache_components) if cache_components is not None else None,
+        }
+        changes = {key: value for key, value in given.items() if value is not None}
+
+        def work(connection: sqlite3.Connection) -> dict[str, Any]:
+            row = read_first(connection.execute(sql.STEP_RUN_BY_ID, (step_run_id.hex,)))
+            if row is None:
+                raise HandOver  # SqlStore says there is no such step run
+            values: dict[str, Any] = {**changes, "updated": utc_now()}
+            if new_status is not None:
+                check_transition("Step run", row["name"], row["status"], new_status)
+                values["status"] = new_status.value
+            columns = tuple(values)
+            statement = sql.update_by_id("step_runs", columns)
+            connection.execute(statement, (*encode_row(values, columns), step_run_id.hex))
+            if forget_pending:
+                connection.execute(sql.RELEASE_PENDING, (step_run_id.hex,))
+            return {**row, **values}
+
+        try:
+            updated = self._direct.write(work)
+        except HANDED_OVER:
+            return self.handed_over("update_step_run", step_run_id, **arguments)
+        return step_run_response(updated, self, {}, {})
 
     def complete_step_run(
         self,
