@@ -96,7 +96,7 @@ def list_versions_of(
 def list_versions(
     name: str | None = typer.Argument(None, help="Only this artifact's versions (name or id)."),
     artifact: str | None = typer.Option(
-        None, "--artifact", "--artifact_id", "-a", help="The same as NAME."
+        None, "--artifact", "--artifact_id", "--name", "-a", help="The same as NAME."
     ),
     limit: int = SIZE_OPTION,
     page: int = PAGE_OPTION,

@@ -60,6 +60,12 @@ def get_version(client: Any, reference: str) -> Any:
 
 @app.command("list")
 def list_artifacts(
+    name: str | None = typer.Option(
+        None,
+        "--name",
+        metavar="NAME",
+        help="Only artifacts with this name; or a part of it: contains:NAME, startswith:NAME.",
+    ),
     limit: int = SIZE_OPTION,
     page: int = PAGE_OPTION,
     sort_by: str | None = SORT_OPTION,
@@ -70,7 +76,7 @@ def list_artifacts(
 
     client = Client()
     rows = []
-    artifacts = client.list_artifacts(size=limit, page=page, sort_by=sort_by)
+    artifacts = client.list_artifacts(name=name, size=limit, page=page, sort_by=sort_by)
     for artifact in artifacts:
         newest = client.list_artifact_versions(
             artifact_id=str(artifact.id), sort_by="desc:version_number", size=1
@@ -91,7 +97,7 @@ def list_artifacts(
         ["name", "latest_version", "versions", "data_type", "created"],
         output,
         page=artifacts,
-        empty=empty_text("artifacts", "No artifacts yet.", page=artifacts),
+        empty=empty_text("artifacts", "No artifacts yet.", name, page=artifacts),
     )
 
 

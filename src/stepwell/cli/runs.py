@@ -78,7 +78,18 @@ def _get_run(client: Any, name: str) -> Any:
 @app.command("list")
 def list_runs(
     pipeline: str | None = typer.Option(
-        None, "--pipeline", "--pipeline_name", "-p", help="Only this pipeline's (name or id)."
+        None,
+        "--pipeline",
+        "--pipeline_name",
+        "--pipeline_id",
+        "-p",
+        help="Only this pipeline's (name or id).",
+    ),
+    name: str | None = typer.Option(
+        None,
+        "--name",
+        metavar="NAME",
+        help="Only runs with this name; or a part of it: contains:NAME, startswith:NAME.",
     ),
     status: ExecutionStatus | None = typer.Option(None, "--status", "-s", help="Only these."),
     limit: int = SIZE_OPTION,
@@ -96,7 +107,7 @@ def list_runs(
         with hint("See `stepwell pipeline list` for the pipelines there are."):
             pipeline = pipeline_name_filter(client, pipeline)
     runs = client.list_pipeline_runs(
-        pipeline_name=pipeline, status=status, size=limit, page=page, sort_by=sort_by
+        pipeline_name=pipeline, name=name, status=status, size=limit, page=page, sort_by=sort_by
     )
     show(
         [run_row(run) for run in runs],
@@ -107,6 +118,7 @@ def list_runs(
             "runs",
             "No runs yet; run a pipeline with `stepwell run MODULE:PIPELINE`.",
             pipeline,
+            name,
             status,
             page=runs,
         ),
