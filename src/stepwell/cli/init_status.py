@@ -146,9 +146,10 @@ def _status_fields(client: Any, connection: Any) -> dict[str, Any]:
         "home": str(environment.home_folder()),
         "home_from": home_origin(),
         "active_stack": stack.name,
-        "pipelines": len(client.list_pipelines(size=1_000_000)),
-        "runs": len(client.list_pipeline_runs(size=1_000_000)),
-        "artifacts": len(client.list_artifacts(size=1_000_000)),
+        # Counts from one-item pages: the store counts, nothing is loaded.
+        "pipelines": client.list_pipelines(size=1).total,
+        "runs": client.list_pipeline_runs(size=1).total,
+        "artifacts": client.list_artifacts(size=1).total,
     }
     return fields
 

@@ -78,7 +78,7 @@ def delete_pipeline(
     client = Client()
     with hint(LIST_HINT):
         pipeline = client.get_pipeline(name)
-    count = len(client.list_pipeline_runs(pipeline_name=pipeline.name, size=1_000_000))
+    count = client.list_pipeline_runs(pipeline_name=pipeline.name, size=1).total
     confirm_or_stop(
         f"Delete pipeline '{pipeline.name}' and its {count} run(s)?",
         f"Deleting pipeline '{pipeline.name}'",
