@@ -25,7 +25,7 @@ from stepwell.config.step_config import StepConfig
 from stepwell.enums import ExecutionStatus
 from stepwell.exceptions import DuplicateRunNameError, EntityNotFoundError, StoreError
 from stepwell.store.direct import codec
-from stepwell.store.direct import runs as direct_runs_module
+from stepwell.store.direct import lists as direct_lists_module
 from stepwell.store.direct.opening import open_direct, sqlite_file
 from stepwell.store.direct.store import DirectSqliteStore
 from stepwell.store.models import NewStepRun
@@ -355,9 +355,10 @@ def test_a_run_in_a_new_process_loads_no_sqlalchemy(tmp_path):
     assert full.list_pending_outputs(run_id=runs[1].id) == []  # released with the outputs
 
 
-def test_run_listing_defaults_agree_with_sqlstore():
-    size = inspect.signature(SqlStore.list_runs).parameters["size"].default
-    assert size == direct_runs_module.DEFAULT_PAGE_SIZE
+@pytest.mark.parametrize("method", ["list_runs", "list_pipelines", "list_artifacts", "list_stacks"])
+def test_listing_defaults_agree_with_sqlstore(method):
+    size = inspect.signature(getattr(SqlStore, method)).parameters["size"].default
+    assert size == direct_lists_module.DEFAULT_PAGE_SIZE
 
 
 def test_runs_are_listed_and_found_without_sqlstore(tmp_path):
@@ -373,12 +374,29 @@ def test_runs_are_listed_and_found_without_sqlstore(tmp_path):
             config=PipelineConfig(name="p"),
             is_unlisted=index == 0,
         )
+    for name in ("b-artifact", "a-artifact", "c-artifact"):
+        full.create_artifact_version(
+            name=name, uri=str(tmp_path / name), data_type="builtins.int", materializer="m"
+        )
+    other = full.get_or_create_pipeline("q")
+    full.create_run(
+        name="q-run",
+        pipeline_id=other.id,
+        pipeline_name="q",
+        snapshot_id=None,
+        config=PipelineConfig(name="q"),
+    )
     direct = _direct(url)
+    assert direct.list_artifacts().total == 3 and direct.list_pipelines().total == 2
     for arguments in [
         {},
         {"size": 2, "page": 2},
         {"size": 2, "page": 9},
         {"include_unlisted": False},
+        {"pipeline_name": "p", "size": 2, "page": 2},
+        {"pipeline_name": "q"},
+        {"pipeline_name": "P"},
+        {"pipeline_name": "nothing"},
     ]:
         ours, theirs = direct.list_runs(**arguments), full.list_runs(**arguments)
         assert [run.name for run in ours] == [run.name for run in theirs], arguments
@@ -387,10 +405,18 @@ def test_runs_are_listed_and_found_without_sqlstore(tmp_path):
             theirs.total_pages,
             theirs.index,
         )
+    for method in ("list_pipelines", "list_artifacts", "list_stacks"):
+        for arguments in [{}, {"size": 1, "page": 1}, {"size": 1, "page": 3}]:
+            ours, theirs = getattr(direct, method)(**arguments), getattr(full, method)(**arguments)
+            assert [item.model_dump() for item in ours] == [item.model_dump() for item in theirs], (
+                method,
+                arguments,
+            )
+            assert (ours.total, ours.total_pages) == (theirs.total, theirs.total_pages)
     found = direct.get_run("r3")
     assert direct.get_run(found.id).name == direct.get_run(str(found.id)).name == "r3"
     assert direct._full is None, "plain listings and lookups should need no SqlStore"
-    assert direct.list_runs(pipeline_name="p", size=1).total == 5  # a filter: through SqlStore
+    assert direct.list_runs(name="contains:r", size=1).total == 6  # an operator: via SqlStore
     assert direct.get_run(found.id.hex[:8]).name == "r3"  # an id prefix: through SqlStore
 
 

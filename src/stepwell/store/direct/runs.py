@@ -1,5 +1,5 @@
 """Stacks, pipelines, snapshots and runs on the direct path (see `SqlStore`'s methods of the
-same names in `stepwell.store.sql.store`, `stacks`, `lists` and `run_ends`)."""
+same names in `stepwell.store.sql.store`, `stacks`, `liveness` and `run_ends`)."""
 
 from __future__ import annotations
 
@@ -21,7 +21,6 @@ from stepwell.store.models import (
     StackResponse,
 )
 from stepwell.store.new_rows import run_row
-from stepwell.store.page import Page
 from stepwell.store.row_conversions import (
     component_response,
     pipeline_response,
@@ -32,27 +31,7 @@ from stepwell.store.row_conversions import (
 from stepwell.store.status_rules import check_transition, to_status
 from stepwell.store.utc import as_utc, utc_now
 
-DEFAULT_PAGE_SIZE = 50  # `SqlStore.list_runs`'s; a test checks that the two agree
 _RUN_UUIDS = ("pipeline_id", "snapshot_id", "stack_id", "schedule_id", "id")
-
-
-def plain_run_listing(arguments: dict[str, Any]) -> tuple[int, int, bool] | None:
-    """(page, size, listed only) of a `list_runs` call with no filter, sort or tags, else
-    None. Filters given as None are no filters (as `SqlStore` reads them)."""
-    given = dict(arguments)
-    page, size = given.pop("page", 1), given.pop("size", DEFAULT_PAGE_SIZE)
-    include_unlisted = given.pop("include_unlisted", True)
-    if given.pop("logical_operator", "and") not in ("and", "or"):
-        return None
-    if given.pop("descending", None) not in (None, True):
-        return None
-    if any(value is not None for value in given.values()):
-        return None
-    if type(page) is not int or type(size) is not int or page < 1 or size < 1:
-        return None
-    if type(include_unlisted) is not bool:
-        return None
-    return page, size, not include_unlisted
 
 
 class RunMethods(DirectBase):
@@ -194,26 +173,6 @@ class RunMethods(DirectBase):
         if row is None:
             return self.handed_over("get_run", name_or_id)
         return run_response(row, self)
-
-    def list_runs(self, **arguments: Any) -> Page[PipelineRunResponse]:
-        """Runs, newest first; any filter, sort or tag goes to `SqlStore`, which knows them."""
-        plain = plain_run_listing(arguments)
-        if plain is None:
-            return self.handed_over("list_runs", **arguments)
-        page, size, listed_only = plain
-        rows_statement = sql.LISTED_RUNS_NEWEST_FIRST if listed_only else sql.RUNS_NEWEST_FIRST
-        try:
-            with self._direct.read() as connection:
-                rows = read_rows(connection.execute(rows_statement, (size, (page - 1) * size)))
-                if page == 1 and len(rows) < size:
-                    total = len(rows)  # all of them fit on the first page: no count needed
-                else:
-                    counted = sql.COUNT_LISTED_RUNS if listed_only else sql.COUNT_RUNS
-                    total = connection.execute(counted).fetchone()[0]
-        except HANDED_OVER:
-            return self.handed_over("list_runs", **arguments)
-        items = [run_response(row, self) for row in rows]
-        return Page.of(items, total=total, index=page, max_size=size)
 
     def record_heartbeat(self, run_id: UUID) -> PipelineRunResponse:
         """Record that a run's orchestrator is alive, stamped with the database's time, and

@@ -17,14 +17,34 @@ PIPELINE_BY_ID = "SELECT * FROM pipelines WHERE id = ?"
 SNAPSHOT_BY_ID = "SELECT * FROM snapshots WHERE id = ?"
 RUN_BY_ID = "SELECT * FROM pipeline_runs WHERE id = ?"
 RUN_BY_NAME = "SELECT * FROM pipeline_runs WHERE name = ?"
-# A page of runs, newest first, as `stepwell.store.sql.listings.RUN_LISTING` sorts them.
-RUNS_NEWEST_FIRST = "SELECT * FROM pipeline_runs ORDER BY created DESC, id DESC LIMIT ? OFFSET ?"
-LISTED_RUNS_NEWEST_FIRST = (
-    "SELECT * FROM pipeline_runs WHERE is_unlisted = 0 "
-    "ORDER BY created DESC, id DESC LIMIT ? OFFSET ?"
+# Unfiltered pages, in the default order of `stepwell.store.sql.listings` (sort column, then
+# its tie-breakers): (rows with LIMIT and OFFSET, count) for each list.
+RUNS_PAGE = (
+    "SELECT * FROM pipeline_runs ORDER BY created DESC, id DESC LIMIT ? OFFSET ?",
+    "SELECT count(*) FROM pipeline_runs",
 )
-COUNT_RUNS = "SELECT count(*) FROM pipeline_runs"
-COUNT_LISTED_RUNS = "SELECT count(*) FROM pipeline_runs WHERE is_unlisted = 0"
+LISTED_RUNS_PAGE = (
+    "SELECT * FROM pipeline_runs WHERE is_unlisted = 0 "
+    "ORDER BY created DESC, id DESC LIMIT ? OFFSET ?",
+    "SELECT count(*) FROM pipeline_runs WHERE is_unlisted = 0",
+)
+RUNS_OF_PIPELINE_PAGE = (
+    "SELECT * FROM pipeline_runs WHERE pipeline_name = ? "
+    "ORDER BY created DESC, id DESC LIMIT ? OFFSET ?",
+    "SELECT count(*) FROM pipeline_runs WHERE pipeline_name = ?",
+)
+PIPELINES_PAGE = (
+    "SELECT * FROM pipelines ORDER BY created ASC, name ASC LIMIT ? OFFSET ?",
+    "SELECT count(*) FROM pipelines",
+)
+ARTIFACTS_PAGE = (
+    "SELECT * FROM artifacts ORDER BY created ASC, name ASC LIMIT ? OFFSET ?",
+    "SELECT count(*) FROM artifacts",
+)
+STACKS_PAGE = (
+    "SELECT * FROM stacks ORDER BY name ASC LIMIT ? OFFSET ?",
+    "SELECT count(*) FROM stacks",
+)
 STACK_BY_NAME = "SELECT * FROM stacks WHERE name = ?"
 STACK_BY_ID = "SELECT * FROM stacks WHERE id = ?"
 COMPONENTS_OF_STACK = (

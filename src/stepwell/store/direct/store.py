@@ -6,15 +6,16 @@ does not handle itself it hands to a `SqlStore` on the same database, opened on 
 every other method, and any call that meets a conflict, a missing record, an error from
 SQLite or an option this path leaves out. A direct attempt that fails has written nothing
 (its transaction is rolled back), so `SqlStore` then does the whole call and raises its own
-errors. Methods: `runs` (stacks, pipelines, snapshots, runs) and `step_runs`.
+errors. Methods: `runs` (stacks, pipelines, snapshots, runs), `step_runs` and `lists`.
 """
 
 from __future__ import annotations
 
+from stepwell.store.direct.lists import ListMethods
 from stepwell.store.direct.runs import RunMethods
 from stepwell.store.direct.step_runs import StepRunMethods
 
 
-class DirectSqliteStore(RunMethods, StepRunMethods):
+class DirectSqliteStore(RunMethods, StepRunMethods, ListMethods):
     """The `Store` on an existing, current SQLite file: hot calls direct, the rest through
     a `SqlStore` made when first needed. Opened by `stepwell.store.direct.opening`."""
