@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import threading
 import weakref
@@ -79,3 +80,12 @@ class DirectBase:
         self._direct.close()
         if self._full is not None:
             self._full.close()
+
+
+def _after_fork_in_child() -> None:
+    for store in list(OPEN.values()):
+        store._full_lock = threading.Lock()  # a fork while another thread held it must not hang
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_after_fork_in_child)
