@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import inspect
 import os
+import pickle
 import sqlite3
 import subprocess
 import sys
@@ -500,3 +501,30 @@ def test_a_failed_attempt_and_a_new_pipeline_are_recorded_directly(tmp_path):
     assert recorded.exception.endswith("ValueError: boom")
     assert full.list_pending_outputs(run_id=run.id) == []
     assert full.get_pipeline("brand-new").id == pipeline.id
+
+
+def test_a_record_pickled_to_another_process_binds_to_a_direct_store_there(tmp_path):
+    """A spawned worker gets records by pickle: they bind to a direct store it opens (not a
+    SqlStore, which would load SQLAlchemy in every worker), and still read the store."""
+    url = f"sqlite:///{tmp_path / 'stepwell.db'}"
+    store = _direct(url)
+    pipeline = store.get_or_create_pipeline("p")
+    payload = tmp_path / "pipeline.pickle"
+    payload.write_bytes(pickle.dumps(pipeline))
+    code = textwrap.dedent(
+        f"""
+        import pickle, sys
+        pipeline = pickle.loads(open({str(payload)!r}, "rb").read())
+        store = pipeline._store
+        print(type(store).__name__, store.get_or_create_pipeline("p").id == pipeline.id)
+        print(sorted(m for m in sys.modules if m.split(".")[0] == "sqlalchemy")[:1])
+        """
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        env={**os.environ, "PYTHONPATH": SRC},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert result.stdout.splitlines() == ["DirectSqliteStore True", "[]"], result.stderr

@@ -13,6 +13,8 @@ from stepwell.utils.heavy_imports import collector_paused
 
 # The direct store of each URL in this process: unpickled records bind to it.
 OPEN: weakref.WeakValueDictionary[str, Any] = weakref.WeakValueDictionary()
+# Stores opened for unpickled records, kept for the life of the process (as SqlStore's are).
+_KEPT: dict[str, Any] = {}
 
 
 class HandOver(Exception):
@@ -25,9 +27,16 @@ HANDED_OVER = (HandOver, sqlite3.Error)
 
 
 def reopen(url: str) -> Any:
-    """The store an unpickled record binds to: this process's store for `url`."""
+    """The store an unpickled record binds to: this process's store for `url` (a spawned
+    worker opens one: the direct path again where it applies, else `SqlStore`)."""
     store = OPEN.get(url)
     if store is not None:
+        return store
+    from stepwell.store.direct.opening import open_direct
+
+    store = open_direct(url)
+    if store is not None:
+        _KEPT[url] = store
         return store
     from stepwell.store.sql.store import _reopen
 
