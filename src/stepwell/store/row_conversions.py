@@ -8,7 +8,7 @@ are rebuilt as `StepConfig`/`PipelineConfig`), and binds each response to its st
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 from uuid import UUID
 
@@ -20,6 +20,7 @@ from stepwell.store.models import (
     ArtifactResponse,
     ArtifactVersionResponse,
     ArtifactVisualizationResponse,
+    CacheHit,
     PipelineResponse,
     PipelineRunResponse,
     SnapshotResponse,
@@ -235,3 +236,24 @@ def latest_attempts(rows: Iterable[Row]) -> list[Row]:
         if best is None or (row["attempt"], row["created"]) >= (best["attempt"], best["created"]):
             latest[row["name"]] = row
     return list(latest.values())
+
+
+def cache_hit(rows: Sequence[Row], store: Store) -> CacheHit | None:
+    """The cache hit of a cache lookup's rows: the step run (`step_run_id`,
+    `step_run_end_time`, `step_run_status`) joined to each of its output versions (`link_name`
+    None: it has none). A reused step run that is itself cached (its original run was
+    deleted) ended when it was cached, so its result is as old as its oldest output."""
+    if not rows:
+        return None
+    outputs: ArtifactList = {}
+    for row in rows:
+        if row["link_name"] is not None:
+            outputs.setdefault(row["link_name"], []).append(
+                version_response(row, row["artifact_name"], store)
+            )
+    first = rows[0]
+    ended = first["step_run_end_time"]
+    if first["step_run_status"] == ExecutionStatus.CACHED.value:
+        made = [version.created for versions in outputs.values() for version in versions]
+        ended = min(made, default=ended)
+    return CacheHit(first["step_run_id"], ended, outputs)

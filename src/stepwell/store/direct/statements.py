@@ -52,9 +52,11 @@ COMPONENTS_OF_STACK = (
     "ON stack_components.id = stack_composition.component_id "
     "WHERE stack_composition.stack_id = ?"
 )
-# A cache hit in one statement, as `stepwell.store.sql.queries._CACHE_HIT`.
+# A cache hit in one statement, as `stepwell.store.sql.queries._CACHE_HIT`: the newest step run
+# with the key that computed its result, or reused one whose own run was deleted.
 CACHE_HIT = (
     "SELECT step_runs.id AS step_run_id, step_runs.end_time AS step_run_end_time, "
+    "step_runs.status AS step_run_status, "
     "step_run_output_artifacts.name AS link_name, artifacts.name AS artifact_name, "
     "artifact_versions.* "
     "FROM step_runs "
@@ -64,7 +66,8 @@ CACHE_HIT = (
     "ON artifact_versions.id = step_run_output_artifacts.artifact_version_id "
     "LEFT OUTER JOIN artifacts ON artifacts.id = artifact_versions.artifact_id "
     "WHERE step_runs.id = (SELECT step_runs.id FROM step_runs "
-    "WHERE step_runs.cache_key = ? AND step_runs.status = ? "
+    "WHERE step_runs.cache_key = ? AND (step_runs.status = ? "
+    "OR (step_runs.status = ? AND step_runs.original_step_run_id IS NULL)) "
     "ORDER BY step_runs.created DESC LIMIT 1) "
     "ORDER BY step_run_output_artifacts.name, step_run_output_artifacts.position"
 )

@@ -31,7 +31,7 @@ from stepwell.store.new_rows import (
     version_row,
 )
 from stepwell.store.row_conversions import (
-    ArtifactList,
+    cache_hit,
     group_links,
     latest_attempts,
     step_run_response,
@@ -82,24 +82,14 @@ class StepRunMethods(DirectBase):
     """The cache lookup, attempts, cache hits and a run's steps."""
 
     def find_cached_step_run(self, cache_key: str) -> CacheHit | None:
-        """The newest completed (not itself cached) step run with this cache key, if any."""
+        """The newest step run with this cache key whose result may be reused, if any."""
+        statuses = (ExecutionStatus.COMPLETED.value, ExecutionStatus.CACHED.value)
         try:
             with self._direct.read() as connection:
-                cursor = connection.execute(
-                    sql.CACHE_HIT, (cache_key, ExecutionStatus.COMPLETED.value)
-                )
-                rows = read_rows(cursor)
+                rows = read_rows(connection.execute(sql.CACHE_HIT, (cache_key, *statuses)))
         except HANDED_OVER:
-            return self.handed_over("find_cached_step_run", cache_key)
-        if not rows:
-            return None
-        outputs: ArtifactList = {}
-        for row in rows:
-            if row["link_name"] is not None:
-                outputs.setdefault(row["link_name"], []).append(
-                    version_response(row, row["artifact_name"], self)
-                )
-        return CacheHit(rows[0]["step_run_id"], rows[0]["step_run_end_time"], outputs)
+            return self.handed_over("find_cached_step_run", cache_key)  # type: ignore[no-any-return]
+        return cache_hit(rows, self)
 
     def get_run_steps(self, run_id: UUID) -> dict[str, StepRunResponse]:
         """The latest attempt of each step invocation of a run, by name, in creation order."""

@@ -19,10 +19,12 @@ from sqlalchemy import (
     Select,
     String,
     Table,
+    and_,
     bindparam,
     cast,
     func,
     literal_column,
+    or_,
     select,
     union_all,
 )
@@ -32,7 +34,13 @@ from stepwell.exceptions import EntityNotFoundError, StoreError
 from stepwell.store.base import Store
 from stepwell.store.models import ArtifactVersionResponse, CacheHit
 from stepwell.store.new_rows import link_rows
-from stepwell.store.row_conversions import ArtifactList, Row, group_links, version_response
+from stepwell.store.row_conversions import (
+    ArtifactList,
+    Row,
+    cache_hit,
+    group_links,
+    version_response,
+)
 from stepwell.store.sql.model_tables import MODEL_VERSIONS, MODELS
 from stepwell.store.sql.tables import (
     ARTIFACTS,
@@ -219,12 +227,19 @@ _LINKS_OF_STEPS = _links(bindparam("step_ids", expanding=True))
 # outputs (one row per output version; a run without outputs gives one row of NULLs). The
 # cache-hit path runs this once per step, so it is one round trip, and reads only what a
 # hit reuses.
+# A step run's result may be reused when it computed it (completed), or when it reused one
+# whose own run has since been deleted (cached, its original gone): its outputs outlived that
+# run, and it is the only record left of them.
+_REUSABLE = or_(
+    STEP_RUNS.c.status == ExecutionStatus.COMPLETED.value,
+    and_(
+        STEP_RUNS.c.status == ExecutionStatus.CACHED.value,
+        STEP_RUNS.c.original_step_run_id.is_(None),
+    ),
+)
 _NEWEST_COMPLETED_WITH_KEY = (
     select(STEP_RUNS.c.id)
-    .where(
-        STEP_RUNS.c.cache_key == bindparam("cache_key"),
-        STEP_RUNS.c.status == ExecutionStatus.COMPLETED.value,
-    )
+    .where(STEP_RUNS.c.cache_key == bindparam("cache_key"), _REUSABLE)
     .order_by(STEP_RUNS.c.created.desc())
     .limit(1)
     .scalar_subquery()
@@ -233,6 +248,7 @@ _CACHE_HIT = (
     select(
         STEP_RUNS.c.id.label("step_run_id"),
         STEP_RUNS.c.end_time.label("step_run_end_time"),
+        STEP_RUNS.c.status.label("step_run_status"),
         STEP_OUTPUTS.c.name.label("link_name"),
         ARTIFACTS.c.name.label("artifact_name"),
         *VERSIONS.c,
@@ -248,17 +264,9 @@ _CACHE_HIT = (
 
 
 def load_cache_hit(connection: Connection, store: Store, cache_key: str) -> CacheHit | None:
-    """The newest completed step run with `cache_key`, with its outputs, if there is one."""
+    """The newest reusable step run with `cache_key`, with its outputs, if there is one."""
     rows = connection.execute(_CACHE_HIT, {"cache_key": cache_key}).all()
-    if not rows:
-        return None
-    outputs: ArtifactList = {}
-    for row in rows:
-        if row.link_name is not None:
-            outputs.setdefault(row.link_name, []).append(
-                version_response(row._mapping, row.artifact_name, store)
-            )
-    return CacheHit(rows[0].step_run_id, rows[0].step_run_end_time, outputs)
+    return cache_hit([row._mapping for row in rows], store)
 
 
 _LINKS_OF_RUN = _links(

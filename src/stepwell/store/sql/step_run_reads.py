@@ -127,7 +127,8 @@ class StepRunReadMethods(SqlStoreBase):
             return self._with_links(connection, rows)
 
     def find_cached_step_run(self, cache_key: str) -> CacheHit | None:
-        """The newest completed (not itself cached) step run with this cache key, if any:
-        its id, end time and outputs (what a cache hit reuses)."""
+        """The newest step run with this cache key whose result may be reused, if any: one
+        that computed it, or a cached one whose original's run was deleted. Its id, end time
+        and outputs: what a cache hit reuses."""
         with self._db.read() as connection:
             return load_cache_hit(connection, self._store(), cache_key)
