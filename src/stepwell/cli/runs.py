@@ -143,6 +143,10 @@ def describe_run(run: str = RUN_ARGUMENT, output: OutputFormat = OUTPUT_OPTION) 
             f"{name} -> {', '.join(versions)}" for name, versions in step["outputs"].items()
         )
     show(steps, ["step", "status", "duration", "cached", "outputs"], output, empty="No steps.")
+    for step in steps:  # why each failed step failed: the table has no room for it
+        if step["status"] == ExecutionStatus.FAILED.value and step["status_message"]:
+            attempt = f" on attempt {step['attempt']}" if step["attempt"] > 1 else ""
+            say(f"{step['step']} failed{attempt}: {step['status_message']}")
 
 
 @app.command("explain")

@@ -61,3 +61,12 @@ def test_a_new_result_is_preferred_to_a_reused_one():
     again = doubled(value=5)
     assert again.steps["double"].original_step_run_id == fresh.steps["double"].id
     assert again.steps["double"].original_step_run_id != second.steps["double"].id
+
+
+def test_the_oldest_run_that_reused_a_result_becomes_its_producer():
+    first = doubled(value=7)
+    later = [doubled(value=7) for _ in range(3)]
+    made = first.steps["double"].outputs["output"][0]
+    Client().delete_pipeline_run(first.id)
+    version = Client().get_artifact_version(made.id)
+    assert version.producer_step_run_id == later[0].steps["double"].id

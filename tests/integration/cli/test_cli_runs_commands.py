@@ -237,3 +237,12 @@ def test_runs_explain_names_what_changed_and_what_was_reused(cli, cli_json, fini
     unknown = cli("pipeline", "runs", "explain", first, "--step", "nope")
     assert unknown.exit_code == 1
     assert "make_number" in unknown.stderr and "scale" in unknown.stderr
+
+
+def test_runs_describe_says_why_a_step_failed(cli):
+    failed = cli("run", target("failing"))
+    assert failed.exit_code == 1
+    (run,) = Client().list_pipeline_runs(pipeline_name="failing")
+    described = cli("pipeline", "runs", "describe", run.name)
+    assert described.exit_code == 0, described.output
+    assert "explode failed: RuntimeError: the explode step always fails" in described.stdout

@@ -26,8 +26,9 @@ def delete_runs(connection: Connection, runs: Select[Any]) -> list[str]:
     """Delete the selected runs, their steps and the artifact versions nothing else uses.
 
     A version goes when one of the deleted step runs produced it and no remaining step run
-    has it as an input or output. A surviving version whose producer goes is handed to a step
-    run that still outputs it (a cached one), so it goes when that one is deleted in turn.
+    has it as an input or output. A surviving version whose producer goes is handed to the
+    oldest step run that still outputs it (a cached one, the first to reuse it), so it goes
+    when that one is deleted in turn.
     Returns the URIs of the deleted versions, then the step runs' log URIs, for the caller to
     remove from the artifact store.
     """
@@ -57,10 +58,11 @@ def delete_runs(connection: Connection, runs: Select[Any]) -> list[str]:
     for start in range(0, len(doomed), _CHUNK):
         chunk = [row.id for row in doomed[start : start + _CHUNK]]
         connection.execute(delete(VERSIONS).where(VERSIONS.c.id.in_(chunk)))
-    heir = (
+    heir = (  # the oldest remaining step run that outputs it: the first to have reused it
         select(STEP_OUTPUTS.c.step_run_id)
+        .join(STEP_RUNS, STEP_RUNS.c.id == STEP_OUTPUTS.c.step_run_id)
         .where(STEP_OUTPUTS.c.artifact_version_id == VERSIONS.c.id)
-        .order_by(STEP_OUTPUTS.c.step_run_id)
+        .order_by(STEP_RUNS.c.created, STEP_RUNS.c.id)
         .limit(1)
         .scalar_subquery()
     )
