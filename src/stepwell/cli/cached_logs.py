@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from stepwell.enums import ExecutionStatus
 from stepwell.exceptions import EntityNotFoundError
 
 
@@ -26,6 +27,8 @@ def cached_step_hint(client: Any, invocation_id: str, step_run: Any) -> str:
         original = client.get_run_step(original_id)
         run_name = client.get_pipeline_run(original.pipeline_run_id).name
     except EntityNotFoundError:  # deleted between the two reads
+        return gone
+    if original.status is ExecutionStatus.CACHED:  # a reuse whose own original was deleted
         return gone
     if not original.logs_uri:
         return (

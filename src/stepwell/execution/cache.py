@@ -17,6 +17,19 @@ import xxhash
 
 from stepwell.config.cache_policy import CachePolicy
 from stepwell.config.settings import DOCKER_KEY
+from stepwell.enums import StackComponentType
+
+# Settings sections that say how a run is launched, not what a step computes: `docker`
+# describes an image no orchestrator here builds, and the orchestrator's (`synchronous`,
+# `max_parallelism`, `reuse_processes`, `start_method`...) only say how steps are started.
+# A run started with `--detach` or with more parallel workers reuses the same results.
+_LAUNCH_SECTIONS = frozenset({DOCKER_KEY, StackComponentType.ORCHESTRATOR.value})
+
+
+def keyed_settings(settings: dict[str, Any]) -> dict[str, Any]:
+    """The settings that are part of a step's cache key (all but how the run is launched)."""
+    return {key: value for key, value in settings.items() if key not in _LAUNCH_SECTIONS}
+
 
 CODE_DETAIL = "code:"  # prefix of the per-function entries that explain a changed `code`
 
@@ -54,8 +67,7 @@ def cache_components(
     parts: dict[str, str] = {
         "outputs": digest(outputs),
         "environment": digest(environment),
-        # `docker` settings describe an image no orchestrator here builds: not part of it.
-        "settings": digest({key: value for key, value in settings.items() if key != DOCKER_KEY}),
+        "settings": digest(keyed_settings(settings)),
         "artifact_store": digest(artifact_store),
     }
     if policy.include_step_code and code is not None:

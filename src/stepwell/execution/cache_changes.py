@@ -20,8 +20,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from stepwell.config.settings import DOCKER_KEY
-from stepwell.execution.cache import code_change, explain_difference
+from stepwell.execution.cache import code_change, explain_difference, keyed_settings
 from stepwell.execution.shown_values import old_to_new, shown
 from stepwell.store.models import ArtifactVersionResponse, StepRunResponse
 
@@ -112,7 +111,7 @@ def _input(
 
 
 def _settings(step_run: StepRunResponse) -> dict[str, Any]:
-    return {k: v for k, v in step_run.config.settings.items() if k != DOCKER_KEY}
+    return keyed_settings(step_run.config.settings)
 
 
 def _mapping(kind: str, before: dict[str, Any], after: dict[str, Any]) -> str:

@@ -13,9 +13,11 @@ from typing import Any
 from uuid import UUID, uuid4
 
 from stepwell.config.pipeline_config import PipelineConfig
+from stepwell.config.step_config import StepConfig
 from stepwell.enums import ArtifactType, ExecutionStatus
 from stepwell.metadata.metadata_types import encode_metadata
 from stepwell.store.new_step_run import NewStepRun
+from stepwell.store.row_conversions import as_uuid
 from stepwell.store.status_rules import to_status
 from stepwell.store.utc import as_utc, utc_now
 
@@ -27,21 +29,21 @@ def run_row(
     pipeline_name: str,
     snapshot_id: UUID | None,
     config: PipelineConfig,
-    status: ExecutionStatus,
-    is_unlisted: bool,
-    start_time: datetime | None,
-    orchestrator_pid: int | None,
-    stack_id: UUID | None,
-    orchestrator_host: str | None,
-    orchestrator_start_token: str | None,
-    heartbeat_interval: float | None,
-    schedule_id: UUID | None,
-    id: UUID | None,
+    status: ExecutionStatus = ExecutionStatus.INITIALIZING,
+    is_unlisted: bool = False,
+    start_time: datetime | None = None,
+    orchestrator_pid: int | None = None,
+    stack_id: UUID | None = None,
+    orchestrator_host: str | None = None,
+    orchestrator_start_token: str | None = None,
+    heartbeat_interval: float | None = None,
+    schedule_id: UUID | None = None,
+    id: UUID | None = None,
 ) -> dict[str, Any]:
-    """The `pipeline_runs` row of a new run (`Store.create_run`'s arguments)."""
+    """The `pipeline_runs` row of a new run (`Store.create_run`'s arguments and defaults)."""
     now = utc_now()
     return {
-        "id": _uuid(id) if id is not None else uuid4(),
+        "id": as_uuid(id) if id is not None else uuid4(),
         "name": name,
         "pipeline_id": pipeline_id,
         "pipeline_name": pipeline_name,
@@ -62,8 +64,72 @@ def run_row(
         "orchestrator_start_token": orchestrator_start_token,
         "stop_requested_at": None,
         "model_version_id": None,
-        "schedule_id": _uuid(schedule_id) if schedule_id is not None else None,
+        "schedule_id": as_uuid(schedule_id) if schedule_id is not None else None,
     }
+
+
+def new_step_run(
+    *,
+    pipeline_run_id: UUID,
+    name: str,
+    step_name: str,
+    config: StepConfig,
+    status: ExecutionStatus,
+    inputs: dict[str, list[UUID]],
+    start_time: datetime | None = None,
+    end_time: datetime | None = None,
+    attempt: int = 1,
+    cache_key: str | None = None,
+    cache_components: dict[str, str] | None = None,
+    original_step_run_id: UUID | None = None,
+    source_code_hash: str | None = None,
+    logs_uri: str | None = None,
+    outputs: dict[str, list[UUID]] | None = None,
+    status_message: str | None = None,
+    model_version_id: UUID | None = None,
+    id: UUID | str | None = None,
+) -> NewStepRun:
+    """The record of one new attempt (`Store.create_step_run`'s arguments and defaults,
+    without `hydrate` and `pending_uris`)."""
+    return NewStepRun(
+        pipeline_run_id=pipeline_run_id,
+        name=name,
+        step_name=step_name,
+        config=config,
+        status=status,
+        inputs=inputs,
+        outputs=outputs or {},
+        start_time=start_time,
+        end_time=end_time,
+        attempt=attempt,
+        cache_key=cache_key,
+        cache_components=dict(cache_components or {}),
+        original_step_run_id=original_step_run_id,
+        source_code_hash=source_code_hash,
+        logs_uri=logs_uri,
+        status_message=status_message,
+        model_version_id=model_version_id,
+        id=as_uuid(id) if id is not None else uuid4(),
+    )
+
+
+def step_run_changes(
+    *,
+    end_time: datetime | None = None,
+    exception: str | None = None,
+    status_message: str | None = None,
+    cache_key: str | None = None,
+    cache_components: dict[str, str] | None = None,
+) -> dict[str, Any]:
+    """The columns `Store.update_step_run` changes besides the status: those given."""
+    given = {
+        "end_time": as_utc(end_time),
+        "exception": exception,
+        "status_message": status_message,
+        "cache_key": cache_key,
+        "cache_components": dict(cache_components) if cache_components is not None else None,
+    }
+    return {key: value for key, value in given.items() if value is not None}
 
 
 def step_run_row(record: NewStepRun) -> dict[str, Any]:
@@ -129,7 +195,7 @@ def version_row(
     """The `artifact_versions` row of version `number` of artifact `artifact_id` (`id`: the
     one the caller chose; over REST it arrives as text)."""
     return {
-        "id": _uuid(id) if id is not None else uuid4(),
+        "id": as_uuid(id) if id is not None else uuid4(),
         "artifact_id": artifact_id,
         "version": number,
         "uri": uri,
@@ -139,7 +205,7 @@ def version_row(
         "content_hash": content_hash,
         "size": size,
         # Over the REST API these fields travel in a plain dict: the id arrives as text.
-        "producer_step_run_id": _uuid(producer_step_run_id) if producer_step_run_id else None,
+        "producer_step_run_id": as_uuid(producer_step_run_id) if producer_step_run_id else None,
         "created": created,
         # Kept in the metadata table, typed, like metadata logged later (see `.run_metadata`).
         "run_metadata": {},
@@ -186,7 +252,3 @@ def pending_rows(run_id: UUID, step_run_id: UUID, uris: Iterable[str]) -> list[d
         }
         for uri in uris
     ]
-
-
-def _uuid(value: UUID | str) -> UUID:
-    return value if isinstance(value, UUID) else UUID(str(value))

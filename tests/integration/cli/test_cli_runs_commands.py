@@ -145,6 +145,22 @@ def test_runs_logs_of_a_cached_step_whose_run_was_deleted_says_so(cli, finished_
     assert "Step scale was cached from a run that has since been deleted" in result.stderr
 
 
+def test_runs_logs_of_a_step_cached_from_a_reuse_whose_original_was_deleted(cli, finished_run):
+    """After the delete a run reuses the result through a cached step run, which has no log
+    of its own: the hint says the run that computed it is gone, not that logs were off."""
+    arithmetic = (target("arithmetic"), "-p", "value=4", "-p", "factor=0.5")
+    assert cli("run", *arithmetic).exit_code == 0
+    assert cli("pipeline", "runs", "delete", finished_run, "--yes").exit_code == 0
+    assert cli("run", *arithmetic).exit_code == 0
+    newest = Client().list_pipeline_runs(pipeline_name="arithmetic")[0]
+    assert newest.steps["scale"].status == ExecutionStatus.CACHED
+
+    result = cli("pipeline", "runs", "logs", newest.name, "--step", "scale")
+
+    assert "Step scale was cached from a run that has since been deleted" in result.stderr
+    assert "turned off" not in result.stderr
+
+
 def test_runs_logs_of_an_unknown_step_exits_1_listing_the_steps(cli, finished_run):
     result = cli("pipeline", "runs", "logs", finished_run, "--step", "train")
     assert result.exit_code == 1

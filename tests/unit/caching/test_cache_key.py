@@ -44,6 +44,12 @@ def test_the_key_ignores_docker_settings_which_no_orchestrator_uses():
     assert key(settings=docker) == key()
 
 
+def test_the_key_ignores_how_the_run_is_launched():
+    launched = {"orchestrator": {"synchronous": False, "max_parallelism": 2}}
+    assert key(settings={**BASE["settings"], **launched}) == key()
+    assert key(settings={**launched, "resources": {"cpu": 2}}) != key()
+
+
 def test_identical_content_from_another_artifact_version_is_the_same_key():
     assert key(inputs={"data": [("h1", "other-id")]}) == key()
 

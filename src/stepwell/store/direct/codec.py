@@ -96,23 +96,15 @@ def encode(column: str, value: Any) -> Any:
     return value
 
 
-def _decode_json(text: str) -> Any:
-    return json.loads(text)
-
-
-def _decode_bool(value: int) -> bool:
-    return bool(value)
-
-
 def _decoder(column: str) -> Callable[[Any], Any] | None:
     if column in UUID_COLUMNS:
         return UUID
     if column in TIME_COLUMNS:
         return decode_time
     if column in JSON_COLUMNS:
-        return _decode_json
+        return json.loads
     if column in BOOL_COLUMNS:
-        return _decode_bool
+        return bool
     return None
 
 

@@ -84,14 +84,14 @@ class ListMethods(DirectBase):
     ) -> Page[T]:
         asked = plain_page(arguments, **flags)
         if asked is None:
-            return self.handed_over(method, **arguments)  # type: ignore[no-any-return]
+            return self.handed_over(method, **arguments)
         page, size = asked
         try:
             with self._direct.read() as connection:
                 rows, total = _read_page(connection, statements, page, size, where)
                 items = convert(connection, rows)
         except HANDED_OVER:
-            return self.handed_over(method, **arguments)  # type: ignore[no-any-return]
+            return self.handed_over(method, **arguments)
         return Page.of(items, total=total, index=page, max_size=size)
 
     def list_runs(self, **arguments: Any) -> Page[PipelineRunResponse]:
@@ -100,9 +100,9 @@ class ListMethods(DirectBase):
         include_unlisted = arguments.get("include_unlisted", True)
         pipeline_name = arguments.get("pipeline_name")
         if type(include_unlisted) is not bool:
-            return self.handed_over("list_runs", **arguments)  # type: ignore[no-any-return]
+            return self.handed_over("list_runs", **arguments)
         if pipeline_name is not None and (not _plain_name(pipeline_name) or not include_unlisted):
-            return self.handed_over("list_runs", **arguments)  # type: ignore[no-any-return]
+            return self.handed_over("list_runs", **arguments)
         statements = sql.RUNS_PAGE if include_unlisted else sql.LISTED_RUNS_PAGE
         if pipeline_name is not None:
             statements = sql.RUNS_OF_PIPELINE_PAGE

@@ -32,10 +32,11 @@ def insert_rows(connection: sqlite3.Connection, table: str, rows: Sequence[dict[
     connection.executemany(statement, [encode_row(row, columns) for row in rows])
 
 
-def is_uuid_text(value: object) -> bool:
-    """Whether `value` reads as a whole UUID (as `SqlStore` tries ids before names)."""
+def by_id_or_name(name_or_id: str | UUID, by_id: str, by_name: str) -> tuple[str, str]:
+    """The statement and key that find `name_or_id`: by id when it reads as a whole UUID
+    (`SqlStore` tries ids before names), else by name. Id prefixes are `SqlStore`'s."""
+    text = str(name_or_id).strip()
     try:
-        UUID(str(value).strip())
+        return by_id, UUID(text).hex
     except ValueError:
-        return False
-    return True
+        return by_name, text

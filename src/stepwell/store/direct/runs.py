@@ -13,7 +13,7 @@ from stepwell.enums import ExecutionStatus
 from stepwell.store.direct import statements as sql
 from stepwell.store.direct.base import HANDED_OVER, DirectBase, HandOver
 from stepwell.store.direct.codec import encode, encode_row, encode_uuid
-from stepwell.store.direct.rows import insert_rows, is_uuid_text, read_first, read_rows
+from stepwell.store.direct.rows import by_id_or_name, insert_rows, read_first, read_rows
 from stepwell.store.models import (
     PipelineResponse,
     PipelineRunResponse,
@@ -39,10 +39,7 @@ class RunMethods(DirectBase):
 
     def get_stack(self, name_or_id: str | UUID) -> StackResponse:
         """A stack by name, id or unique id prefix, with its components."""
-        if isinstance(name_or_id, UUID) or is_uuid_text(name_or_id):
-            statement, key = sql.STACK_BY_ID, encode_uuid(str(name_or_id).strip())
-        else:
-            statement, key = sql.STACK_BY_NAME, str(name_or_id).strip()
+        statement, key = by_id_or_name(name_or_id, sql.STACK_BY_ID, sql.STACK_BY_NAME)
         try:
             with self._direct.read() as connection:
                 row = read_first(connection.execute(statement, (key,)))
@@ -137,21 +134,7 @@ class RunMethods(DirectBase):
         if any(not isinstance(fields.get(key), UUID | None) for key in _RUN_UUIDS):
             return self.handed_over("create_run", config=config, status=status, **fields)
         try:
-            arguments = {
-                "pipeline_id": None,
-                "snapshot_id": None,
-                "is_unlisted": False,
-                "start_time": None,
-                "orchestrator_pid": None,
-                "stack_id": None,
-                "orchestrator_host": None,
-                "orchestrator_start_token": None,
-                "heartbeat_interval": None,
-                "schedule_id": None,
-                "id": None,
-                **fields,
-            }
-            values = run_row(config=config, status=status, **arguments)
+            values = run_row(config=config, status=status, **fields)
             self._direct.write(
                 lambda connection: insert_rows(connection, "pipeline_runs", [values])
             )
@@ -161,10 +144,7 @@ class RunMethods(DirectBase):
 
     def get_run(self, name_or_id: str | UUID) -> PipelineRunResponse:
         """A run by name, id or unique id prefix (prefixes go to `SqlStore`)."""
-        if isinstance(name_or_id, UUID) or is_uuid_text(name_or_id):
-            statement, key = sql.RUN_BY_ID, encode_uuid(str(name_or_id).strip())
-        else:
-            statement, key = sql.RUN_BY_NAME, str(name_or_id).strip()
+        statement, key = by_id_or_name(name_or_id, sql.RUN_BY_ID, sql.RUN_BY_NAME)
         try:
             with self._direct.read() as connection:
                 row = read_first(connection.execute(statement, (key,)))

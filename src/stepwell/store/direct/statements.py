@@ -1,8 +1,8 @@
 """The SQL of the direct SQLite path: the statements `SqlStore` runs for the same calls.
 
-Written out for SQLite's `?` parameters; `test_direct_statements` checks the cache lookup
-against what SQLAlchemy compiles `SqlStore`'s own statement to. Rows are read with `*` and
-decoded by column name, so a column added by a migration is read without a change here.
+Written out for SQLite's `?` parameters; the store tests, run against both paths, check that
+they find and write what `SqlStore`'s statements do. Rows are read with `*` and decoded by
+column name, so a column added by a migration is read without a change here.
 """
 
 from __future__ import annotations
@@ -112,12 +112,11 @@ def versions_with_ids(count: int) -> str:
     return f"SELECT id FROM artifact_versions WHERE id IN ({', '.join('?' * count)})"
 
 
-_UNFINISHED = tuple(status.value for status in ExecutionStatus if not status.is_finished)
+UNFINISHED_STATUSES = tuple(s.value for s in ExecutionStatus if not s.is_finished)
 END_UNFINISHED_STEPS = (
     "UPDATE step_runs SET status = ?, end_time = ?, updated = ? "
-    f"WHERE pipeline_run_id = ? AND status IN ({', '.join('?' * len(_UNFINISHED))})"
+    f"WHERE pipeline_run_id = ? AND status IN ({', '.join('?' * len(UNFINISHED_STATUSES))})"
 )
-UNFINISHED_STATUSES = _UNFINISHED
 
 
 @lru_cache(maxsize=64)

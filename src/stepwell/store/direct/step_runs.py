@@ -10,7 +10,6 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID, uuid4
 
-from stepwell.config.step_config import StepConfig
 from stepwell.enums import ExecutionStatus
 from stepwell.steps.deferred_writes import DeferredWrite
 from stepwell.store.direct import statements as sql
@@ -26,7 +25,9 @@ from stepwell.store.models import (
 from stepwell.store.new_rows import (
     link_rows,
     metadata_rows,
+    new_step_run,
     pending_rows,
+    step_run_changes,
     step_run_row,
     version_row,
 )
@@ -88,7 +89,7 @@ class StepRunMethods(DirectBase):
             with self._direct.read() as connection:
                 rows = read_rows(connection.execute(sql.CACHE_HIT, (cache_key, *statuses)))
         except HANDED_OVER:
-            return self.handed_over("find_cached_step_run", cache_key)  # type: ignore[no-any-return]
+            return self.handed_over("find_cached_step_run", cache_key)
         return cache_hit(rows, self)
 
     def get_run_steps(self, run_id: UUID) -> dict[str, StepRunResponse]:
@@ -132,107 +133,49 @@ class StepRunMethods(DirectBase):
             self.handed_over("create_step_runs", records)
 
     def create_step_run(
-        self,
-        *,
-        pipeline_run_id: UUID,
-        name: str,
-        step_name: str,
-        config: StepConfig,
-        status: ExecutionStatus,
-        inputs: dict[str, list[UUID]],
-        start_time: datetime | None = None,
-        end_time: datetime | None = None,
-        attempt: int = 1,
-        cache_key: str | None = None,
-        cache_components: dict[str, str] | None = None,
-        original_step_run_id: UUID | None = None,
-        source_code_hash: str | None = None,
-        logs_uri: str | None = None,
-        outputs: dict[str, list[UUID]] | None = None,
-        status_message: str | None = None,
-        hydrate: bool = True,
-        pending_uris: Sequence[str] = (),
-        model_version_id: UUID | None = None,
-        id: UUID | None = None,
+        self, *, hydrate: bool = True, pending_uris: Sequence[str] = (), **fields: Any
     ) -> StepRunResponse:
-        """Record one attempt (see `SqlStore.create_step_run`). The launcher's form
-        (`hydrate=False`, no model version with outputs) is written here."""
-        recorded: dict[str, Any] = {
-            "pipeline_run_id": pipeline_run_id,
-            "name": name,
-            "step_name": step_name,
-            "config": config,
-            "status": status,
-            "inputs": inputs,
-            "outputs": outputs or {},
-            "start_time": start_time,
-            "end_time": end_time,
-            "attempt": attempt,
-            "cache_key": cache_key,
-            "cache_components": dict(cache_components or {}),
-            "original_step_run_id": original_step_run_id,
-            "source_code_hash": source_code_hash,
-            "logs_uri": logs_uri,
-            "status_message": status_message,
-            "model_version_id": model_version_id,
-        }
-        arguments = {**recorded, "outputs": outputs, "cache_components": cache_components}
-        arguments.update(hydrate=hydrate, pending_uris=pending_uris, id=id)
-        if hydrate or (model_version_id is not None and outputs):
+        """Record one attempt: the arguments of `SqlStore.create_step_run`. The launcher's
+        form (`hydrate=False`, no model version with outputs) is written here."""
+        arguments = {"hydrate": hydrate, "pending_uris": pending_uris, **fields}
+        if hydrate or (fields.get("model_version_id") is not None and fields.get("outputs")):
             return self.handed_over("create_step_run", **arguments)
-        try:
-            record_id = UUID(str(id)) if id is not None else uuid4()
-        except ValueError:
-            return self.handed_over("create_step_run", **arguments)
-        record = NewStepRun(**recorded, id=record_id)
+        record = new_step_run(**fields)  # an unknown argument raises here, as in SqlStore
         values = step_run_row(record)
 
         def work(connection: sqlite3.Connection) -> None:
             insert_rows(connection, "step_runs", [values])
-            insert_rows(connection, "step_run_input_artifacts", link_rows(record.id, inputs))
+            insert_rows(connection, "step_run_input_artifacts", link_rows(record.id, record.inputs))
             links = link_rows(record.id, record.outputs)
             insert_rows(connection, "step_run_output_artifacts", links)
-            rows = pending_rows(pipeline_run_id, record.id, pending_uris)
+            rows = pending_rows(record.pipeline_run_id, record.id, pending_uris)
             insert_rows(connection, "pending_outputs", rows)
 
         try:
             self._direct.write(work)
         except HANDED_OVER:
             return self.handed_over("create_step_run", **arguments)
-        return step_run_response(values, self, {}, {}, config)
+        return step_run_response(values, self, {}, {}, record.config)
 
     def update_step_run(
         self,
         step_run_id: UUID,
         *,
         status: ExecutionStatus | None = None,
-        end_time: datetime | None = None,
         outputs: dict[str, list[UUID]] | None = None,
-        exception: str | None = None,
-        status_message: str | None = None,
-        cache_key: str | None = None,
-        cache_components: dict[str, str] | None = None,
         hydrate: bool = True,
         forget_pending: bool = False,
+        **fields: Any,
     ) -> StepRunResponse:
-        """Change the given fields of a step run (see `SqlStore.update_step_run`). The
-        launcher's form for an attempt that failed (`hydrate=False`, no outputs) is written
-        here."""
-        arguments: dict[str, Any] = {"status": status, "end_time": end_time, "outputs": outputs}
-        arguments.update(exception=exception, status_message=status_message)
-        arguments.update(cache_key=cache_key, cache_components=cache_components)
-        arguments.update(hydrate=hydrate, forget_pending=forget_pending)
+        """Change the given fields of a step run: the arguments of
+        `SqlStore.update_step_run`. The launcher's form for an attempt that failed
+        (`hydrate=False`, no outputs) is written here."""
+        arguments = {"status": status, "outputs": outputs, "hydrate": hydrate, **fields}
+        arguments["forget_pending"] = forget_pending
         if hydrate or outputs or not isinstance(step_run_id, UUID):
             return self.handed_over("update_step_run", step_run_id, **arguments)
         new_status = to_status(status) if status is not None else None
-        given = {
-            "end_time": as_utc(end_time),
-            "exception": exception,
-            "status_message": status_message,
-            "cache_key": cache_key,
-            "cache_components": dict(cache_components) if cache_components is not None else None,
-        }
-        changes = {key: value for key, value in given.items() if value is not None}
+        changes = step_run_changes(**fields)  # an unknown argument raises, as in SqlStore
 
         def work(connection: sqlite3.Connection) -> dict[str, Any]:
             row = read_first(connection.execute(sql.STEP_RUN_BY_ID, (step_run_id.hex,)))

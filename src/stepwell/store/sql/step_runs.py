@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
-from uuid import UUID, uuid4
+from uuid import UUID
 
 from sqlalchemy import Connection, bindparam, func, select, update
 from sqlalchemy.exc import IntegrityError
@@ -20,7 +20,7 @@ from stepwell.enums import ExecutionStatus
 from stepwell.exceptions import EntityNotFoundError, StoreError
 from stepwell.steps.deferred_writes import DeferredWrite
 from stepwell.store.models import ArtifactVersionResponse, NewStepRun, StepRunResponse
-from stepwell.store.new_rows import link_rows, step_run_row
+from stepwell.store.new_rows import link_rows, new_step_run, step_run_changes, step_run_row
 from stepwell.store.row_conversions import Row, as_uuid, step_run_response, version_response
 from stepwell.store.sql.artifacts import insert_version, lock_artifacts
 from stepwell.store.sql.common import (
@@ -122,25 +122,25 @@ class StepRunMethods(StepRunReadMethods):
         With `hydrate=False` the returned record leaves `inputs` and `outputs` empty, which
         saves a query on hot paths that already know them.
         """
-        record = NewStepRun(
+        record = new_step_run(
             pipeline_run_id=pipeline_run_id,
             name=name,
             step_name=step_name,
             config=config,
             status=status,
             inputs=inputs,
-            outputs=outputs or {},
+            outputs=outputs,
             start_time=start_time,
             end_time=end_time,
             attempt=attempt,
             cache_key=cache_key,
-            cache_components=dict(cache_components or {}),
+            cache_components=cache_components,
             original_step_run_id=original_step_run_id,
             source_code_hash=source_code_hash,
             logs_uri=logs_uri,
             status_message=status_message,
             model_version_id=model_version_id,
-            id=as_uuid(id) if id is not None else uuid4(),
+            id=id,
         )
         values = step_run_row(record)
 
@@ -251,14 +251,13 @@ class StepRunMethods(StepRunReadMethods):
         `forget_pending=True` its write-ahead output records go in the same transaction (an
         attempt that ended without outputs, whose bytes are already removed)."""
         new_status = to_status(status) if status is not None else None
-        given = {
-            "end_time": as_utc(end_time),
-            "exception": exception,
-            "status_message": status_message,
-            "cache_key": cache_key,
-            "cache_components": dict(cache_components) if cache_components is not None else None,
-        }
-        changes = {key: value for key, value in given.items() if value is not None}
+        changes = step_run_changes(
+            end_time=end_time,
+            exception=exception,
+            status_message=status_message,
+            cache_key=cache_key,
+            cache_components=cache_components,
+        )
 
         def work(connection: Connection) -> StepRunResponse:
             row = by_id(connection, STEP_RUNS, as_uuid(step_run_id), "step run", lock=True)
